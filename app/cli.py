@@ -1,0 +1,180 @@
+"""`aims-prep`: the engagement services without a window.
+
+Exit 0 on success; 2 with one `error:` line for bad input or usage; 1 only for a bug.
+Qt is imported only by the commands that render (gui, screenshot)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from app import __version__
+from app.services.errors import AimsError
+
+TABS = ("clauses",)
+
+
+class UsageError(AimsError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see aims-prep --help)")
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size such as 1400x900") from None
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise argparse.ArgumentTypeError("width and height must be between 200 and 8000")
+    return width, height
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="aims-prep", description="ISO/IEC 42001 readiness, one file per client.")
+    parser.add_argument("--version", action="version", version=f"aims-prep {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("new", help="create an engagement file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--client", required=True)
+    p.add_argument("--size", choices=("small", "mid", "large"), default="mid")
+    p.add_argument("--iso27001", action="store_true", help="the client holds ISO/IEC 27001")
+    p.add_argument("--iso9001", action="store_true", help="the client holds ISO 9001")
+    p.add_argument("--consultant", default="")
+    p.add_argument("--stage1", metavar="YYYY-MM-DD", help="target Stage 1 audit date")
+
+    p = sub.add_parser("demo", help="create a demo engagement for a fictional client")
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser("status", help="readiness figures of an engagement")
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("copy", help="write a consistent copy of an engagement file")
+    p.add_argument("file", type=Path)
+    p.add_argument("destination", type=Path)
+
+    p = sub.add_parser("upgrade-catalog", help="preview (or --apply) a newer catalog")
+    p.add_argument("file", type=Path)
+    p.add_argument("--catalog", type=Path, help="catalog file (default: the bundled one)")
+    p.add_argument("--apply", action="store_true")
+
+    p = sub.add_parser("gui", help="open the window (the default)")
+    p.add_argument("file", type=Path, nargs="?")
+    p.add_argument("--smoke", action="store_true", help="open the window on a demo, then exit")
+
+    p = sub.add_parser("screenshot", help="render the window on a tab to a PNG")
+    p.add_argument("file", type=Path)
+    p.add_argument("--tab", default="clauses", type=str.lower, choices=TABS)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH")
+    return parser
+
+
+def _new(args: argparse.Namespace) -> int:
+    from app.services.engagement_file import create_engagement
+    from app.services.requirements import parse_date
+
+    stage1 = parse_date("stage1", args.stage1)
+    with create_engagement(
+        args.file,
+        client=args.client,
+        size=args.size,
+        iso27001=args.iso27001,
+        iso9001=args.iso9001,
+        consultant=args.consultant,
+        stage1_date=stage1,
+    ) as ef:
+        print(f"Created {ef.path} for {ef.details.client} (catalog {ef.catalog.version}).")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from app.services.demo import create_demo
+
+    with create_demo(args.file) as ef:
+        print(f"Created demo engagement {ef.path} ({ef.details.client}).")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from app.services import status
+    from app.services.engagement_file import open_engagement
+
+    with open_engagement(args.file, read_only=True) as ef:
+        data = status.summary(ef)
+    print(json.dumps(data, indent=2) if args.json else status.as_text(data))
+    return 0
+
+
+def _copy(args: argparse.Namespace) -> int:
+    from app.services.engagement_file import open_engagement
+
+    with open_engagement(args.file, read_only=True) as ef:
+        ef.save_copy(args.destination)
+    print(f"Copied to {args.destination}.")
+    return 0
+
+
+def _upgrade_catalog(args: argparse.Namespace) -> int:
+    from app.services import catalog, catalog_upgrade
+    from app.services.engagement_file import open_engagement
+
+    new = catalog.load_file(args.catalog) if args.catalog else catalog.load_bundled()
+    with open_engagement(args.file, read_only=not args.apply) as ef:
+        plan = catalog_upgrade.apply(ef, new) if args.apply else catalog_upgrade.preview(ef, new)
+    print(plan.as_text())
+    if not args.apply and plan.has_changes:
+        print("Run again with --apply to upgrade.")
+    return 0
+
+
+def _gui(args: argparse.Namespace) -> int:
+    if args.smoke:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.views.app import run
+
+    return run(args.file, smoke=args.smoke)
+
+
+def _screenshot(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.views.app import screenshot
+
+    screenshot(args.file, args.tab, args.output, args.size)
+    print(f"Wrote {args.output}.")
+    return 0
+
+
+_COMMANDS = {
+    "new": _new,
+    "demo": _demo,
+    "status": _status,
+    "copy": _copy,
+    "upgrade-catalog": _upgrade_catalog,
+    "gui": _gui,
+    "screenshot": _screenshot,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        if args.command is None:
+            args = _parser().parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
+        return _COMMANDS[args.command](args)
+    except AimsError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 2

@@ -1,0 +1,15 @@
+"""SQLAlchemy models of an engagement file. Portable SQL only: no SQLite-specific types."""
+
+from app.models.base import Base
+from app.models.engagement import CatalogSnapshot, EngagementInfo, SchemaInfo
+from app.models.history import HistoryEntry
+from app.models.requirement import RequirementState
+
+__all__ = [
+    "Base",
+    "CatalogSnapshot",
+    "EngagementInfo",
+    "HistoryEntry",
+    "RequirementState",
+    "SchemaInfo",
+]

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+
+
+class SchemaInfo(Base):
+    """One row: the schema version of the file, so newer files are refused and older migrated."""
+
+    __tablename__ = "schema_info"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    written_by: Mapped[str] = mapped_column(String(40), nullable=False)
+
+
+class EngagementInfo(Base):
+    """One row: who the client is and what the engagement is about."""
+
+    __tablename__ = "engagement"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), nullable=False)
+    client: Mapped[str] = mapped_column(String(200), nullable=False)
+    size: Mapped[str] = mapped_column(String(10), nullable=False)
+    iso27001: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    iso9001: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    scope_statement: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    consultant: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    stage1_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+
+class CatalogSnapshot(Base):
+    """The catalog the engagement works with, kept inside the file so it never shifts silently."""
+
+    __tablename__ = "catalog_snapshot"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), nullable=False)
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    installed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)

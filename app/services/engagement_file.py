@@ -1,0 +1,425 @@
+"""Engagement files: one SQLite file per client, created, opened, migrated and copied here.
+
+Every edit commits at once in a rollback-journal database with full sync, so a killed process
+leaves a file holding every committed edit. A second opener gets the file read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Engine, create_engine, event, insert, inspect, select, update
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app import __version__
+from app.models import Base, CatalogSnapshot, EngagementInfo, RequirementState, SchemaInfo
+from app.services import catalog as catalog_service
+from app.services import history, migrations
+from app.services.catalog import Catalog
+from app.services.errors import (
+    AimsError,
+    DamagedFileError,
+    FieldError,
+    FileMissingError,
+    FileWriteError,
+    NotAnEngagementError,
+    ReadOnlyError,
+    SchemaTooNewError,
+)
+from app.services.file_lock import WriterLock
+
+SUFFIX = ".aims"
+SIZES = ("small", "mid", "large")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class Details:
+    """The engagement's own facts, as plain values."""
+
+    uid: str
+    client: str
+    size: str
+    iso27001: bool
+    iso9001: bool
+    scope_statement: str
+    consultant: str
+    stage1_date: dt.date | None
+    created_at: dt.datetime
+
+
+def current_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+class EngagementFile:
+    """An open engagement file. Services take it as their first argument."""
+
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        lock: WriterLock | None,
+        read_only_reason: str,
+        actor: str,
+    ) -> None:
+        self.path = path
+        self.engine = engine
+        self._lock = lock
+        self.read_only_reason = read_only_reason
+        self.actor = actor
+        self.catalog: Catalog = _load_catalog(engine)
+        self.details: Details = _load_details(engine)
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.read_only_reason)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+        except DBAPIError as exc:
+            raise _damaged(self.path, exc) from exc
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        if self.read_only:
+            raise ReadOnlyError(f"This engagement is open read-only: {self.read_only_reason}")
+        if not self.path.exists():
+            raise FileWriteError(
+                f"{self.path} is no longer there (moved, deleted, or its drive removed). "
+                "Nothing was saved; use File > Save a Copy As to keep what is on screen."
+            )
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise FileWriteError(
+                f"The change could not be saved to {self.path}: {exc.orig}"
+            ) from exc
+
+    def update_details(self, **changes: Any) -> None:
+        """Change the engagement's own facts (client, scope, Stage 1 date...), with history."""
+        allowed = set(Details.__dataclass_fields__) - {"uid", "created_at"}
+        for name in changes:
+            if name not in allowed:
+                raise FieldError(name, f"'{name}' is not a field of the engagement")
+        if "client" in changes and not str(changes["client"]).strip():
+            raise FieldError("client", "The client name cannot be blank.")
+        if "size" in changes and changes["size"] not in SIZES:
+            raise FieldError("size", f"Size must be one of {', '.join(SIZES)}.")
+        with self.writing() as session:
+            info = session.get_one(EngagementInfo, 1)
+            for name, value in changes.items():
+                old = getattr(info, name)
+                if old != value:
+                    setattr(info, name, value)
+                    history.record(session, self.actor, "engagement", "1", name, old, value)
+        self.details = _load_details(self.engine)
+
+    def save_copy(self, destination: Path) -> None:
+        """A consistent copy of the open file, written to a temporary name then moved in place."""
+        destination = Path(destination)
+        if destination.resolve() == self.path.resolve():
+            raise FileWriteError("Choose a different name: that is the file already open.")
+        temp = destination.with_name(f".{destination.name}.partial")
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                target = sqlite3.connect(temp)
+                try:
+                    raw.driver_connection.backup(target)  # type: ignore[union-attr]
+                finally:
+                    target.close()
+            finally:
+                raw.close()
+            os.replace(temp, destination)
+        except (OSError, sqlite3.Error) as exc:
+            with suppress(OSError):
+                temp.unlink()
+            raise FileWriteError(f"Could not write a copy to {destination}: {exc}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> EngagementFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _connect(path: Path, read_only: bool) -> Engine:
+    uri = f"file:{quote(str(path.resolve()))}" + ("?mode=ro" if read_only else "?mode=rw")
+
+    def creator() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=5, check_same_thread=False)
+
+    engine = create_engine("sqlite://", creator=creator)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # A rollback journal (not WAL) keeps the engagement one self-contained file.
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    return engine
+
+
+def _damaged(path: Path, exc: Exception) -> AimsError:
+    text = str(exc).lower()
+    if "not a database" in text or "file is encrypted" in text:
+        return NotAnEngagementError(f"{path.name} is not an AIMS Prep engagement file.")
+    return DamagedFileError(
+        f"{path.name} is damaged ({exc.__class__.__name__}: {getattr(exc, 'orig', exc)}). "
+        "Open a backup copy, or the copy AIMS Prep wrote beside it before an upgrade."
+    )
+
+
+def _check_header(path: Path) -> None:
+    """Cheap checks before SQLite sees the file: is it a database, is it cut short."""
+    if not path.exists():
+        raise FileMissingError(
+            f"{path} does not exist. It may have been moved, renamed, or on a drive that "
+            "is no longer connected."
+        )
+    if not path.is_file():
+        raise NotAnEngagementError(f"{path} is a folder, not an engagement file.")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FileMissingError(f"{path} cannot be read: {exc.strerror}") from exc
+    if not header.startswith(_SQLITE_MAGIC):
+        raise NotAnEngagementError(
+            f"{path.name} is not an AIMS Prep engagement file (it is not a database at all)."
+        )
+    if len(header) < 100:
+        raise DamagedFileError(f"{path.name} is cut short: the file is truncated.")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    header_count_valid = header[24:28] == header[92:96]
+    if header_count_valid and page_count and size < page_size * page_count:
+        raise DamagedFileError(
+            f"{path.name} is truncated ({size:,} of {page_size * page_count:,} bytes); "
+            "it was probably cut off while copying. Open a complete copy."
+        )
+
+
+def _schema_version(engine: Engine, path: Path) -> int:
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("schema_info"):
+                raise NotAnEngagementError(
+                    f"{path.name} is a database, but not an AIMS Prep engagement file."
+                )
+            version = conn.execute(select(SchemaInfo.version)).scalar()
+    except DBAPIError as exc:
+        raise _damaged(path, exc) from exc
+    if version is None:
+        raise DamagedFileError(f"{path.name} has no schema version; the file is damaged.")
+    return int(version)
+
+
+def backup_path_for(path: Path, version: int) -> Path:
+    candidate = path.with_name(f"{path.stem} (before upgrade from v{version}){path.suffix}")
+    n = 2
+    while candidate.exists():
+        candidate = path.with_name(
+            f"{path.stem} (before upgrade from v{version}, {n}){path.suffix}"
+        )
+        n += 1
+    return candidate
+
+
+def _migrate(engine: Engine, path: Path, version: int) -> None:
+    shutil.copy2(path, backup_path_for(path, version))
+    for from_version, step in migrations.steps_from(version):
+        with engine.begin() as conn:
+            step(conn)
+            conn.execute(
+                update(SchemaInfo).values(version=from_version + 1, written_by=__version__)
+            )
+
+
+def _load_catalog(engine: Engine) -> Catalog:
+    with Session(engine) as session:
+        snapshot = session.scalars(
+            select(CatalogSnapshot).order_by(CatalogSnapshot.id.desc())
+        ).first()
+    if snapshot is None:
+        raise DamagedFileError("The engagement file holds no catalog; the file is damaged.")
+    return catalog_service.from_snapshot(snapshot.content)
+
+
+def _load_details(engine: Engine) -> Details:
+    with Session(engine) as session:
+        info = session.get(EngagementInfo, 1)
+        if info is None:
+            raise DamagedFileError("The engagement file holds no engagement record.")
+        return Details(
+            info.uid,
+            info.client,
+            info.size,
+            info.iso27001,
+            info.iso9001,
+            info.scope_statement,
+            info.consultant,
+            info.stage1_date,
+            info.created_at,
+        )
+
+
+def open_engagement(
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    actor: str | None = None,
+) -> EngagementFile:
+    """Open a file for editing, or read-only when asked, when the disk or another writer says so.
+
+    Raises a typed AimsError for any file that cannot be opened; the file is never changed then.
+    """
+    path = Path(path)
+    _check_header(path)
+    reason = "opened read-only as asked" if read_only else ""
+    lock: WriterLock | None = None
+    if not reason and not os.access(path, os.W_OK):
+        reason = "the file is read-only on disk"
+    if not reason:
+        lock = WriterLock(path)
+        if not lock.acquire():
+            reason = f"it is open for editing by {lock.holder}"
+            lock = None
+    engine = _connect(path, read_only=bool(reason))
+    try:
+        version = _schema_version(engine, path)
+        if version > migrations.CURRENT_VERSION:
+            raise SchemaTooNewError(
+                f"{path.name} was saved by a newer AIMS Prep (file format {version}; this "
+                f"version reads up to {migrations.CURRENT_VERSION}). Install the newer AIMS "
+                "Prep to open it; the file was not changed."
+            )
+        if version < migrations.CURRENT_VERSION:
+            if reason:
+                raise ReadOnlyError(
+                    f"{path.name} is from an older AIMS Prep and must be upgraded before use, "
+                    f"but {reason}. Open it where it can be written."
+                )
+            _migrate(engine, path, version)
+        return EngagementFile(path, engine, lock, reason, actor or current_actor())
+    except AimsError:
+        engine.dispose()
+        if lock is not None:
+            lock.release()
+        raise
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        engine.dispose()
+        if lock is not None:
+            lock.release()
+        raise _damaged(path, exc) from exc
+
+
+def create_engagement(
+    path: Path | str,
+    *,
+    client: str,
+    size: str = "mid",
+    iso27001: bool = False,
+    iso9001: bool = False,
+    scope_statement: str = "",
+    consultant: str = "",
+    stage1_date: dt.date | None = None,
+    catalog: Catalog | None = None,
+    actor: str | None = None,
+) -> EngagementFile:
+    """Write a new engagement file and open it. Built under a temporary name, so a failure
+    never leaves a half-made file behind."""
+    path = Path(path)
+    if not client.strip():
+        raise FieldError("client", "The client name cannot be blank.")
+    if size not in SIZES:
+        raise FieldError("size", f"Size must be one of {', '.join(SIZES)}, not '{size}'.")
+    if path.exists():
+        raise FileWriteError(f"{path} already exists; choose another name or open it instead.")
+    if not path.parent.is_dir():
+        raise FileWriteError(f"The folder {path.parent} does not exist.")
+    catalog = catalog or catalog_service.load_bundled()
+    actor = actor or current_actor()
+    temp = path.with_name(f".{path.name}.partial")
+    try:
+        temp.unlink(missing_ok=True)
+        engine = create_engine(f"sqlite:///{temp}")
+        try:
+            Base.metadata.create_all(engine)
+            now = history.now()
+            with Session(engine) as session, session.begin():
+                session.add(
+                    SchemaInfo(id=1, version=migrations.CURRENT_VERSION, written_by=__version__)
+                )
+                session.add(
+                    EngagementInfo(
+                        id=1,
+                        uid=str(uuid.uuid4()),
+                        client=client.strip(),
+                        size=size,
+                        iso27001=iso27001,
+                        iso9001=iso9001,
+                        scope_statement=scope_statement,
+                        consultant=consultant,
+                        stage1_date=stage1_date,
+                        created_at=now,
+                    )
+                )
+                session.add(
+                    CatalogSnapshot(version=catalog.version, content=catalog.raw, installed_at=now)
+                )
+                session.execute(
+                    insert(RequirementState),
+                    [
+                        {
+                            "id": p.id,
+                            "status": "not_started",
+                            "owner": "",
+                            "notes": "",
+                            "evidence": "",
+                            "retired": False,
+                        }
+                        for p in catalog.points
+                    ],
+                )
+                history.record(
+                    session, actor, "engagement", "1", "created", None, client.strip(), now
+                )
+        finally:
+            engine.dispose()
+        os.replace(temp, path)
+    except (OSError, SQLAlchemyError) as exc:
+        with suppress(OSError):
+            temp.unlink()
+        raise FileWriteError(f"Could not create {path}: {exc}") from exc
+    return open_engagement(path, actor=actor)

@@ -1,0 +1,48 @@
+"""Typed errors with messages a consultant can act on. The CLI prints them and exits 2;
+the window shows them in a message box. Anything else escaping a service is a bug."""
+
+from __future__ import annotations
+
+
+class AimsError(Exception):
+    """Base of every expected failure: bad input, a bad file, a refused action."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class FileMissingError(AimsError):
+    pass
+
+
+class NotAnEngagementError(AimsError):
+    pass
+
+
+class DamagedFileError(AimsError):
+    pass
+
+
+class SchemaTooNewError(AimsError):
+    pass
+
+
+class ReadOnlyError(AimsError):
+    pass
+
+
+class FileWriteError(AimsError):
+    pass
+
+
+class CatalogError(AimsError):
+    pass
+
+
+class FieldError(AimsError):
+    """A value refused at one field; `field` names it so a form can point at it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field

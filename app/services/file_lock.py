@@ -1,0 +1,89 @@
+"""One writer per engagement file, across windows and processes.
+
+An OS lock on a sidecar file: the OS drops it when the holder dies, so a crash never leaves a
+file locked. The sidecar holds who has the file, for the read-only banner of the second opener.
+Locking the database file itself would clash with SQLite's own byte-range locks on Windows."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import IO
+
+
+def lock_path_for(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def _try_lock(handle: IO[str]) -> bool:
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+class WriterLock:
+    """Held while a window may write the file; `holder` describes who else has it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = lock_path_for(path)
+        self._handle: IO[str] | None = None
+        self.holder = ""
+
+    def acquire(self) -> bool:
+        try:
+            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open on purpose
+        except OSError:
+            self.holder = "the folder is not writable"
+            return False
+        if not _try_lock(handle):
+            handle.seek(0)
+            self.holder = _describe(handle.read())
+            handle.close()
+            return False
+        handle.seek(0)
+        handle.truncate()
+        info = {"user": getpass.getuser(), "host": socket.gethostname(), "pid": os.getpid()}
+        handle.write(json.dumps(info))
+        handle.flush()
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        if self._handle is None:
+            return
+        handle, self._handle = self._handle, None
+        try:
+            handle.seek(0)
+            handle.truncate()
+        finally:
+            # Closing drops the OS lock. The sidecar stays: unlinking it could let a third
+            # opener lock a new file while a second still holds the unlinked one.
+            handle.close()
+
+    @property
+    def held(self) -> bool:
+        return self._handle is not None
+
+
+def _describe(text: str) -> str:
+    try:
+        info = json.loads(text)
+        return f"{info['user']} on {info['host']} (process {info['pid']})"
+    except (ValueError, KeyError, TypeError):
+        return "another window or program"

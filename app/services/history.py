@@ -1,0 +1,71 @@
+"""The append-only change history: written inside the same transaction as the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import HistoryEntry
+
+
+@dataclass(frozen=True)
+class Change:
+    at: dt.datetime
+    actor: str
+    entity: str
+    entity_id: str
+    field: str
+    old: str | None
+    new: str | None
+
+
+def as_text(value: object) -> str | None:
+    """How a value is written into the history: dates as ISO, booleans as yes/no."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def record(
+    session: Session,
+    actor: str,
+    entity: str,
+    entity_id: str,
+    field: str,
+    old: object,
+    new: object,
+    at: dt.datetime | None = None,
+) -> None:
+    session.add(
+        HistoryEntry(
+            at=at or now(),
+            actor=actor,
+            entity=entity,
+            entity_id=entity_id,
+            field=field,
+            old=as_text(old),
+            new=as_text(new),
+        )
+    )
+
+
+def for_entity(session: Session, entity: str, entity_id: str, limit: int = 500) -> list[Change]:
+    """Newest first."""
+    rows = session.scalars(
+        select(HistoryEntry)
+        .where(HistoryEntry.entity == entity, HistoryEntry.entity_id == entity_id)
+        .order_by(HistoryEntry.id.desc())
+        .limit(limit)
+    )
+    return [Change(r.at, r.actor, r.entity, r.entity_id, r.field, r.old, r.new) for r in rows]

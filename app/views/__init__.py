@@ -1,0 +1,1 @@
+"""Qt widgets. Views call services and never build queries themselves."""

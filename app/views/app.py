@@ -1,0 +1,74 @@
+"""Starting the window: the GUI entry point, the bundle's smoke test, and screenshots."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app import paths
+from app.services.engagement_file import open_engagement
+from app.services.errors import FileWriteError
+from app.views.main_window import MainWindow
+
+
+def make_app() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QApplication.setOrganizationName(paths.ORG_NAME)
+    QApplication.setApplicationName(paths.APP_NAME)
+    app = QApplication(sys.argv[:1])
+    app.setStyle("Fusion")
+    return app
+
+
+def run(path: Path | None, smoke: bool = False) -> int:
+    app = make_app()
+    if smoke:
+        return _smoke(app, path)
+    window = MainWindow()
+    window.show()
+    if path is not None:
+        window.open_path(path)
+    else:
+        window.open_last_or_demo()
+    return app.exec()
+
+
+def _smoke(app: QApplication, path: Path | None) -> int:
+    """Open the window on a file (or a fresh demo), paint it once, exit 0: proves a build
+    works, and gives the start-up benchmark its end point."""
+    from app.services.demo import create_demo
+
+    with tempfile.TemporaryDirectory() as folder:
+        ef = open_engagement(path) if path else create_demo(Path(folder) / "smoke.aims")
+        window = MainWindow()
+        window.show()
+        window.set_engagement(ef, remember=False)
+        QTimer.singleShot(0, lambda: app.exit(0))  # quit() would close the window first
+        app.exec()
+        ok = window.clauses_tab.model.rowCount() > 0 and not window.grab().isNull()
+        window.close()
+    print("smoke test passed" if ok else "smoke test FAILED")
+    return 0 if ok else 1
+
+
+def screenshot(path: Path, tab: str, output: Path, size: tuple[int, int]) -> None:
+    app = make_app()
+    ef = open_engagement(path, read_only=True)  # errors reach the CLI before any window exists
+    window = MainWindow()
+    window.resize(*size)
+    window.set_engagement(ef, remember=False)
+    window.banner.hide()  # read-only only because a screenshot never writes
+    window.select_tab(tab)
+    window.show()
+    QTimer.singleShot(0, lambda: app.exit(0))  # quit() would close the window first
+    app.exec()
+    image = window.grab()
+    window.close()
+    if not image.save(str(output), "PNG"):
+        raise FileWriteError(f"Could not write {output}; check the folder exists and is writable.")

@@ -1,0 +1,443 @@
+"""The Clauses tab: the checklist as a tree, filters, and a side panel to edit points."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QScrollArea,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import requirements
+from app.services.engagement_file import EngagementFile
+from app.services.errors import AimsError, FieldError
+from app.views import dialogs
+from app.views.clauses_model import (
+    COL_ID,
+    COL_OWNER,
+    COL_STATUS,
+    NO_OWNER,
+    POINT_ROLE,
+    ClausesFilter,
+    ClausesModel,
+)
+from app.views.undo import SetFieldCommand
+
+_FIELD_LABELS = {
+    "status": "status",
+    "owner": "owner",
+    "due_date": "due date",
+    "notes": "notes",
+    "evidence": "evidence",
+}
+
+
+class _CommitTextEdit(QPlainTextEdit):
+    """A text box that reports its text when the user leaves it (one undo step per visit)."""
+
+    committed = Signal(str)
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        if self.document().isModified():
+            self.document().setModified(False)
+            self.committed.emit(self.toPlainText())
+
+
+class ClausesTab(QWidget):
+    """Needs an open engagement and the window's undo stack."""
+
+    changed = Signal()
+
+    def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
+        super().__init__(parent)
+        self.ef = ef
+        self.undo_stack = undo_stack
+        self.catalog = ef.catalog
+        self.model = ClausesModel(self.catalog, requirements.list_points(ef), self)
+        self.proxy = ClausesFilter(self.catalog, self)
+        self.proxy.setSourceModel(self.model)
+        self._loading = False
+        self._build()
+        self._refresh_owner_choices()
+        self.tree.expandAll()
+        self._show_selection()
+
+    # layout
+    def _build(self) -> None:
+        self.search = QLineEdit(placeholderText="Search points, notes, owners (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=150)
+        self._search_timer.timeout.connect(lambda: self._apply_filter(text=self.search.text()))
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All statuses", "")
+        for key, label in requirements.STATUS_LABELS.items():
+            self.status_filter.addItem(label, key)
+        self.status_filter.currentIndexChanged.connect(
+            lambda _i: self._apply_filter(status=self.status_filter.currentData())
+        )
+        self.owner_filter = QComboBox()
+        self.owner_filter.currentIndexChanged.connect(
+            lambda _i: self._apply_filter(owner=self.owner_filter.currentData() or "")
+        )
+        self.clause_filter = QComboBox()
+        self.clause_filter.addItem("All clauses and controls", "")
+        for clause in self.catalog.clauses:
+            if clause.parent is None:
+                self.clause_filter.addItem(f"{clause.id} {clause.title}", clause.id)
+        for objective in self.catalog.objectives:
+            if any(p.ref.startswith(objective.id + ".") for p in self.catalog.points):
+                self.clause_filter.addItem(f"{objective.id} {objective.title}", objective.id)
+        self.clause_filter.currentIndexChanged.connect(
+            lambda _i: self._apply_filter(clause=self.clause_filter.currentData())
+        )
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.owner_filter, 1)
+        filters.addWidget(self.clause_filter, 2)
+
+        self.tree = QTreeView()
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSortingEnabled(True)
+        self.tree.sortByColumn(COL_ID, Qt.SortOrder.AscendingOrder)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        header = self.tree.header()
+        for column, width in ((COL_ID, 150), (1, 330), (COL_STATUS, 110), (COL_OWNER, 200)):
+            header.resizeSection(column, width)
+        self.tree.selectionModel().selectionChanged.connect(lambda *_: self._show_selection())
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.tree)
+        self.count_label = QLabel()
+        left_layout.addWidget(self.count_label)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self._build_panel())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+
+        find = QAction("Find", self, shortcut=QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_search)
+        self.addAction(find)
+        self._update_count()
+
+    def _build_panel(self) -> QWidget:
+        self.heading = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.guidance = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.guidance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_edit = QComboBox()
+        for key, label in requirements.STATUS_LABELS.items():
+            self.status_edit.addItem(label, key)
+        self.status_edit.activated.connect(
+            lambda _i: self._edit("status", self.status_edit.currentData())
+        )
+        self.owner_edit = QLineEdit(placeholderText="Who is responsible")
+        self.owner_completer = QCompleter([], self)
+        self.owner_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.owner_edit.setCompleter(self.owner_completer)
+        self.owner_edit.editingFinished.connect(lambda: self._edit("owner", self.owner_edit.text()))
+        self.due_edit = QLineEdit(placeholderText="YYYY-MM-DD")
+        self.due_edit.editingFinished.connect(lambda: self._edit("due_date", self.due_edit.text()))
+        self.notes_edit = _CommitTextEdit(placeholderText="What was discussed, what is missing")
+        self.notes_edit.committed.connect(lambda text: self._edit("notes", text))
+        self.evidence_edit = _CommitTextEdit(placeholderText="Document IDs, links, file names")
+        self.evidence_edit.committed.connect(lambda text: self._edit("evidence", text))
+        for box in (self.notes_edit, self.evidence_edit):
+            box.setMinimumHeight(70)
+        self.field_error = QLabel(wordWrap=True)
+        self.field_error.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.field_error.hide()
+        self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        form = QFormLayout()
+        form.addRow("Status", self.status_edit)
+        form.addRow("Owner", self.owner_edit)
+        form.addRow("Due date", self.due_edit)
+        form.addRow("Notes", self.notes_edit)
+        form.addRow("Evidence", self.evidence_edit)
+        self.editors = QWidget()
+        self.editors.setLayout(form)
+
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.editors)
+        layout.addWidget(self.field_error)
+        layout.addWidget(self.guidance)
+        layout.addWidget(QLabel("<b>History</b>"))
+        layout.addWidget(self.history_view)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(panel)
+        scroll.setMinimumWidth(340)
+        return scroll
+
+    # selection and panel
+    def selected_ids(self) -> list[str]:
+        ids = []
+        for index in self.tree.selectionModel().selectedRows(0):
+            point = index.data(POINT_ROLE)
+            if point is not None:
+                ids.append(point.id)
+        return ids
+
+    def select_point(self, point_id: str) -> None:
+        source = self.model.index_for(point_id)
+        index = self.proxy.mapFromSource(source)
+        if index.isValid():
+            self.tree.selectionModel().select(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.tree.setCurrentIndex(index)
+            self.tree.scrollTo(index)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _show_selection(self) -> None:
+        ids = self.selected_ids()
+        self.field_error.hide()
+        self._loading = True
+        try:
+            self._fill_panel(ids)
+        finally:
+            self._loading = False
+
+    def _fill_panel(self, ids: list[str]) -> None:
+        writable = not self.ef.read_only
+        if not ids:
+            self.heading.setText(
+                "<h3>Select a checklist point</h3>"
+                "Pick a point in the tree to see what to ask and to record the "
+                "client's answer. Select several to set status or owner at once."
+            )
+            self.editors.setEnabled(False)
+            self.guidance.setText("")
+            self.history_view.setText("")
+            return
+        self.editors.setEnabled(writable)
+        rows = [self.model.index_for(i).data(POINT_ROLE) for i in ids]
+        if len(rows) > 1:
+            self.heading.setText(
+                f"<h3>{len(rows)} points selected</h3>Status and owner apply to all of them."
+            )
+            self._set_combo(
+                self.status_edit, rows[0].status if len({r.status for r in rows}) == 1 else None
+            )
+            owners = {r.owner for r in rows}
+            self.owner_edit.setText(owners.pop() if len(owners) == 1 else "")
+            for widget in (self.due_edit, self.notes_edit, self.evidence_edit):
+                widget.setEnabled(False)
+            self.due_edit.clear()
+            self.notes_edit.setPlainText("")
+            self.evidence_edit.setPlainText("")
+            self.guidance.setText("")
+            self.history_view.setText("")
+            return
+        row = rows[0]
+        for widget in (self.due_edit, self.notes_edit, self.evidence_edit):
+            widget.setEnabled(True)
+        self._set_combo(self.status_edit, row.status)
+        self.owner_edit.setText(row.owner)
+        self.due_edit.setText(row.due_date.isoformat() if row.due_date else "")
+        self.notes_edit.setPlainText(row.notes)
+        self.evidence_edit.setPlainText(row.evidence)
+        self.heading.setText(
+            f"<h3>{_esc(row.id)}: {_esc(row.title)}</h3>"
+            f"<span style='color:#555'>{_esc(row.ref)} "
+            f"{_esc(self.catalog.ref_title(row.ref))}</span>"
+        )
+        self.guidance.setText(self._guidance_html(row.id, row.ref))
+        self.history_view.setText(self._history_html(row.id))
+
+    def _guidance_html(self, point_id: str, ref: str) -> str:
+        point = self.catalog.point_by_id.get(point_id)
+        if point is None:
+            return "<i>This point was dropped by a catalog upgrade; the client's work is kept.</i>"
+        parts = [
+            f"<p><b>What it takes</b><br>{_esc(point.requirement)}</p>",
+            f"<p><b>Ask the client</b><br>{_esc(point.question)}</p>",
+            f"<p><b>Typical evidence</b><br>{_esc(point.evidence)}</p>",
+        ]
+        if point.documented_information:
+            parts.append("<p><b>Documented information is mandatory here.</b></p>")
+        if point.common_gap:
+            parts.append(
+                "<p style='background:#fff4ce; padding:4px'><b>Common gap auditors probe</b><br>"
+                f"{_esc(point.common_gap)}</p>"
+            )
+        clause = self.catalog.clause_by_id.get(ref)
+        if self.ef.details.iso27001 and clause is not None:
+            parts.append(
+                f"<p><b>Reuse from the ISO 27001 system</b><br>{_esc(clause.iso27001_reuse)}</p>"
+            )
+        return "".join(parts)
+
+    def _history_html(self, point_id: str) -> str:
+        changes = requirements.history_of(self.ef, point_id)
+        if not changes:
+            return "<i>No changes yet.</i>"
+        lines = []
+        for c in changes[:50]:
+            old = _shown(c.field, c.old)
+            new = _shown(c.field, c.new)
+            lines.append(
+                f"{c.at:%Y-%m-%d %H:%M} · {_esc(c.actor)} · "
+                f"{_esc(_FIELD_LABELS.get(c.field, c.field))}: "
+                f"{_esc(old)} → {_esc(new)}"
+            )
+        return "<br>".join(lines)
+
+    @staticmethod
+    def _set_combo(combo: QComboBox, key: str | None) -> None:
+        combo.setCurrentIndex(combo.findData(key) if key else -1)
+
+    # editing
+    def _edit(self, field: str, value: object) -> None:
+        if self._loading:
+            return
+        ids = self.selected_ids()
+        if not ids or self.ef.read_only:
+            return
+        rows = {i: self.model.index_for(i).data(POINT_ROLE) for i in ids}
+        try:
+            new = requirements.coerce(field, value)
+        except FieldError as exc:
+            self._show_field_error(exc.message)
+            return
+        targets = {i: new for i, row in rows.items() if row.value(field) != new}
+        if not targets:
+            return
+        try:
+            old = requirements.set_values(self.ef, field, targets)
+        except AimsError as exc:
+            self._show_field_error(exc.message)
+            return
+        self.field_error.hide()
+        label = _FIELD_LABELS[field]
+        text = (
+            f"Set {label} of {next(iter(targets))}"
+            if len(targets) == 1
+            else f"Set {label} of {len(targets)} points"
+        )
+        self.undo_stack.push(SetFieldCommand(self._apply, field, old, targets, text))
+        self._after_change(list(targets))
+
+    def _apply(self, field: str, values: Mapping[str, object]) -> None:
+        """Used by undo/redo: write the values and refresh what shows them."""
+        try:
+            requirements.set_values(self.ef, field, values)
+        except AimsError as exc:
+            dialogs.error(self, "Could not undo or redo", exc.message)
+            return
+        self._after_change(list(values))
+
+    def _after_change(self, ids: list[str]) -> None:
+        self.model.update_rows([requirements.get_point(self.ef, i) for i in ids])
+        self._refresh_owner_choices()
+        self.proxy.invalidate()
+        self._show_selection()
+        self._update_count()
+        self.changed.emit()
+
+    def _show_field_error(self, message: str) -> None:
+        self.field_error.setText(message)
+        self.field_error.show()
+
+    def set_selected(self, field: str, value: object) -> None:
+        """Set a field on the selection, as the side panel and context menu do."""
+        self._edit(field, value)
+
+    def _context_menu(self, pos) -> None:
+        if not self.selected_ids() or self.ef.read_only:
+            return
+        menu = QMenu(self)
+        status_menu = menu.addMenu("Set status")
+        for key, label in requirements.STATUS_LABELS.items():
+            status_menu.addAction(label, lambda k=key: self.set_selected("status", k))
+        menu.addAction("Set owner…", self.owner_edit.setFocus)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    # filters
+    def _apply_filter(self, **kwargs) -> None:
+        self.proxy.set_filters(**kwargs)
+        self.tree.expandAll()
+        self._update_count()
+
+    def _refresh_owner_choices(self) -> None:
+        owners = sorted({p.owner for p in _all_points(self.model) if p.owner}, key=str.lower)
+        current = self.owner_filter.currentData()
+        self.owner_filter.blockSignals(True)
+        self.owner_filter.clear()
+        self.owner_filter.addItem("All owners", "")
+        self.owner_filter.addItem("(no owner)", NO_OWNER)
+        for owner in owners:
+            self.owner_filter.addItem(owner, owner)
+        index = self.owner_filter.findData(current)
+        self.owner_filter.setCurrentIndex(max(index, 0))
+        self.owner_filter.blockSignals(False)
+        self.owner_completer.model().setStringList(owners)
+
+    def _update_count(self) -> None:
+        total = len(self.model.point_ids())
+        shown = _count_points(self.proxy, QModelIndex())
+        self.count_label.setText(
+            f"{shown} of {total} points shown" if self.proxy.active() else f"{total} points"
+        )
+
+
+def _all_points(model: ClausesModel) -> list[requirements.PointRow]:
+    return [model.index_for(i).data(POINT_ROLE) for i in model.point_ids()]
+
+
+def _count_points(model, parent: QModelIndex) -> int:
+    total = 0
+    for row in range(model.rowCount(parent)):
+        index = model.index(row, 0, parent)
+        total += 1 if index.data(POINT_ROLE) is not None else _count_points(model, index)
+    return total
+
+
+def _shown(field: str, value: str | None) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if field == "status":
+        return requirements.STATUS_LABELS.get(value, value)
+    return value if len(value) <= 60 else value[:57] + "…"
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

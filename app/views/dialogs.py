@@ -1,0 +1,35 @@
+"""Every file dialog and message box goes through here, so tests patch one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+ENGAGEMENT_FILTER = "AIMS Prep engagements (*.aims);;All files (*)"
+
+
+def choose_open_path(parent: QWidget | None, title: str, start: str = "") -> Path | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, start, ENGAGEMENT_FILTER)
+    return Path(path) if path else None
+
+
+def choose_save_path(parent: QWidget | None, title: str, start: str = "") -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, start, ENGAGEMENT_FILTER)
+    if not path:
+        return None
+    chosen = Path(path)
+    return chosen if chosen.suffix else chosen.with_suffix(".aims")
+
+
+def error(parent: QWidget | None, title: str, message: str) -> None:
+    QMessageBox.warning(parent, title, message)
+
+
+def info(parent: QWidget | None, title: str, message: str) -> None:
+    QMessageBox.information(parent, title, message)
+
+
+def confirm(parent: QWidget | None, title: str, message: str) -> bool:
+    answer = QMessageBox.question(parent, title, message)
+    return answer == QMessageBox.StandardButton.Yes

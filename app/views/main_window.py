@@ -1,0 +1,312 @@
+"""The main window: menus, tabs, status bar, and the open engagement's lifetime."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+from app import __version__, paths
+from app.services import catalog as catalog_service
+from app.services import catalog_upgrade, status
+from app.services.demo import create_demo
+from app.services.engagement_file import EngagementFile, create_engagement, open_engagement
+from app.services.errors import AimsError
+from app.views import dialogs
+from app.views.clauses_tab import ClausesTab
+from app.views.new_engagement_dialog import NewEngagementDialog
+from app.views.settings import UiSettings
+
+TAB_NAMES = ("clauses",)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: UiSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or UiSettings()
+        self.ef: EngagementFile | None = None
+        self.undo_stack = QUndoStack(self)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "background:#fff4ce; color:#5c4400; padding:6px; border-bottom:1px solid #e0c36a;"
+        )
+        self.banner.hide()
+        self.empty = QLabel(
+            "<h2>No engagement open</h2><p>File &gt; New (Ctrl+N) to start one, "
+            "File &gt; Open (Ctrl+O) for an existing file.</p>"
+        )
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.empty)
+        self.setCentralWidget(central)
+        self.file_label = QLabel()
+        self.state_label = QLabel()
+        self.readiness_label = QLabel()
+        self.statusBar().addWidget(self.file_label, 1)
+        self.statusBar().addPermanentWidget(self.readiness_label)
+        self.statusBar().addPermanentWidget(self.state_label)
+        self.setAcceptDrops(True)
+        self._build_menus()
+        self._show_engagement()
+        geometry = self.settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1400, 900)
+
+    # menus
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(
+            file_menu, "&New Engagement…", self.new_engagement, QKeySequence.StandardKey.New
+        )
+        self._action(file_menu, "&Open…", self.choose_and_open, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file_menu, "Open &Demo Engagement", self.open_demo)
+        file_menu.addSeparator()
+        self.copy_action = self._action(
+            file_menu, "Save a &Copy As…", self.save_copy, QKeySequence("Ctrl+Shift+S")
+        )
+        self.upgrade_action = self._action(file_menu, "&Upgrade Catalog…", self.upgrade_catalog)
+        file_menu.addSeparator()
+        self.close_action = self._action(
+            file_menu, "&Close Engagement", self.close_engagement, QKeySequence.StandardKey.Close
+        )
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        self._action(edit_menu, "&Find", self._find, QKeySequence.StandardKey.Find)
+
+        view_menu = bar.addMenu("&View")
+        for number, name in enumerate(TAB_NAMES, start=1):
+            self._action(
+                view_menu,
+                f"&{name.title()}",
+                lambda _=False, n=name: self.select_tab(n),
+                QKeySequence(f"Ctrl+{number}"),
+            )
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About AIMS Prep", self._about)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files()
+        if not recent:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        for path in recent:
+            self.recent_menu.addAction(str(path), lambda p=path: self.open_path(p))
+
+    # engagement lifetime
+    def open_path(self, path: Path | str, *, read_only: bool = False) -> bool:
+        path = Path(path)
+        try:
+            ef = open_engagement(path, read_only=read_only)
+        except AimsError as exc:
+            dialogs.error(self, "Cannot open engagement", exc.message)
+            if not path.exists():
+                self.settings.remove_recent(path)
+            return False
+        self.set_engagement(ef)
+        return True
+
+    def set_engagement(self, ef: EngagementFile, *, remember: bool = True) -> None:
+        """Show an engagement opened by the caller; the window closes it when done."""
+        self.close_engagement()
+        self.ef = ef
+        if remember:
+            self.settings.add_recent(ef.path)
+        self._show_engagement()
+
+    def close_engagement(self) -> None:
+        if self.ef is None:
+            return
+        self.undo_stack.clear()
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            widget.deleteLater()
+        self.ef.close()
+        self.ef = None
+        self._show_engagement()
+
+    def _show_engagement(self) -> None:
+        ef = self.ef
+        has = ef is not None
+        self.tabs.setVisible(has)
+        self.empty.setVisible(not has)
+        for action in (self.copy_action, self.upgrade_action, self.close_action):
+            action.setEnabled(has)
+        if ef is None:
+            self.setWindowTitle("AIMS Prep")
+            self.banner.hide()
+            self.file_label.setText("")
+            self.state_label.setText("")
+            self.readiness_label.setText("")
+            return
+        self.clauses_tab = ClausesTab(ef, self.undo_stack)
+        self.clauses_tab.changed.connect(self._refresh_status)
+        self.tabs.addTab(self.clauses_tab, "Clauses")
+        self.setWindowTitle(
+            f"{ef.details.client} - AIMS Prep" + (" [read-only]" if ef.read_only else "")
+        )
+        self.banner.setVisible(ef.read_only)
+        self.banner.setText(f"<b>Read-only:</b> {ef.read_only_reason}. Edits are disabled.")
+        self.file_label.setText(str(ef.path))
+        self.state_label.setText("Read-only" if ef.read_only else "All changes saved")
+        self.upgrade_action.setEnabled(not ef.read_only)
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        if self.ef is None:
+            return
+        try:
+            data = status.summary(self.ef)
+        except AimsError as exc:
+            self.state_label.setText(exc.message)
+            return
+        self.readiness_label.setText(f"Readiness {data['readiness_percent']:g}%")
+
+    def select_tab(self, name: str) -> None:
+        if name not in TAB_NAMES:
+            raise ValueError(name)
+        if self.tabs.count():
+            self.tabs.setCurrentIndex(TAB_NAMES.index(name))
+
+    # actions
+    def new_engagement(self) -> None:
+        form = NewEngagementDialog(self)
+        if not form.exec():
+            return
+        values = form.values()
+        path = dialogs.choose_save_path(
+            self, "Save the new engagement as", f"{values['client']}.aims"
+        )
+        if path is None:
+            return
+        try:
+            ef = create_engagement(path, **values)  # type: ignore[arg-type]
+        except AimsError as exc:
+            dialogs.error(self, "Cannot create engagement", exc.message)
+            return
+        self.set_engagement(ef)
+
+    def choose_and_open(self) -> None:
+        path = dialogs.choose_open_path(self, "Open engagement")
+        if path is not None:
+            self.open_path(path)
+
+    def open_demo(self) -> None:
+        path = paths.demo_engagement_path()
+        if not path.exists():
+            try:
+                create_demo(path).close()
+            except AimsError as exc:
+                dialogs.error(self, "Cannot create the demo", exc.message)
+                return
+        self.open_path(path)
+
+    def open_last_or_demo(self) -> None:
+        for path in self.settings.recent_files():
+            if path.exists():
+                self.open_path(path)
+                return
+        self.open_demo()
+
+    def save_copy(self) -> None:
+        if self.ef is None:
+            return
+        path = dialogs.choose_save_path(
+            self, "Save a copy as", str(self.ef.path.with_name(f"{self.ef.path.stem} copy.aims"))
+        )
+        if path is None:
+            return
+        try:
+            self.ef.save_copy(path)
+        except AimsError as exc:
+            dialogs.error(self, "Copy not written", exc.message)
+            return
+        self.statusBar().showMessage(f"Copy written to {path}", 5000)
+
+    def upgrade_catalog(self) -> None:
+        if self.ef is None:
+            return
+        try:
+            new = catalog_service.load_bundled()
+            plan = catalog_upgrade.preview(self.ef, new)
+        except AimsError as exc:
+            dialogs.error(self, "Cannot upgrade the catalog", exc.message)
+            return
+        if not plan.has_changes:
+            dialogs.info(
+                self,
+                "Catalog up to date",
+                f"This engagement already uses catalog {plan.from_version}.",
+            )
+            return
+        if not dialogs.confirm(self, "Upgrade catalog", plan.as_text() + "\n\nApply this upgrade?"):
+            return
+        try:
+            catalog_upgrade.apply(self.ef, new)
+        except AimsError as exc:
+            dialogs.error(self, "Cannot upgrade the catalog", exc.message)
+            return
+        ef, self.ef = self.ef, None  # rebuild the tabs over the new catalog
+        self.undo_stack.clear()
+        while self.tabs.count():
+            self.tabs.widget(0).deleteLater()
+            self.tabs.removeTab(0)
+        self.ef = ef
+        self._show_engagement()
+
+    def _find(self) -> None:
+        if self.ef is not None:
+            self.clauses_tab.focus_search()
+
+    def _about(self) -> None:
+        dialogs.info(
+            self,
+            "About AIMS Prep",
+            f"AIMS Prep {__version__}\nPreparing organizations for ISO/IEC 42001 certification.\n"
+            "Works offline; one file per client engagement.",
+        )
+
+    # window events
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            self.open_path(Path(urls[0].toLocalFile()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.set_geometry(self.saveGeometry())
+        self.close_engagement()
+        super().closeEvent(event)
