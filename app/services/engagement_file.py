@@ -9,6 +9,7 @@ import datetime as dt
 import getpass
 import os
 import shutil
+import stat
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -257,13 +258,20 @@ def backup_path_for(path: Path, version: int) -> Path:
 
 
 def _migrate(engine: Engine, path: Path, version: int) -> None:
-    shutil.copy2(path, backup_path_for(path, version))
-    for from_version, step in migrations.steps_from(version):
-        with engine.begin() as conn:
-            step(conn)
-            conn.execute(
-                update(SchemaInfo).values(version=from_version + 1, written_by=__version__)
-            )
+    backup = backup_path_for(path, version)
+    shutil.copy2(path, backup)
+    try:
+        for from_version, step in migrations.steps_from(version):
+            with engine.begin() as conn:
+                step(conn)
+                conn.execute(
+                    update(SchemaInfo).values(version=from_version + 1, written_by=__version__)
+                )
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        raise FileWriteError(
+            f"{path.name} could not be upgraded from format {version} ({exc}). "
+            f"A copy of it as it was is at {backup.name}."
+        ) from exc
 
 
 def _load_catalog(engine: Engine) -> Catalog:
@@ -308,7 +316,9 @@ def open_engagement(
     _check_header(path)
     reason = "opened read-only as asked" if read_only else ""
     lock: WriterLock | None = None
-    if not reason and not os.access(path, os.W_OK):
+    # The mode bit too: an administrator may write anywhere, but a file marked read-only
+    # was marked so on purpose.
+    if not reason and (not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR):
         reason = "the file is read-only on disk"
     if not reason:
         lock = WriterLock(path)

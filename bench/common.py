@@ -1,0 +1,99 @@
+"""What every benchmark shares: the Figure it reports and the timing helpers.
+
+Absolute times on this machine drift by tens of percent between runs, so a figure is the ratio
+of the project's time to a floor measured in the same run, with both sides interleaved."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    project_s: float
+    floor_s: float
+    target_ratio: float
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float:
+        return self.project_s / self.floor_s
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio <= self.target_ratio
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_rss_mb: float
+    output: str
+
+
+def run_process(
+    cmd: Sequence[str], env: Mapping[str, str] | None = None, timeout: float = 300
+) -> Run:
+    """Wall time and peak RSS of one fresh process; raises if it fails.
+
+    os.wait4 gives this child's own rusage: RUSAGE_CHILDREN only keeps the largest child so far,
+    so a delta of it says nothing about the second and later runs."""
+    with tempfile.TemporaryFile() as out:  # a file, not a pipe: nothing to drain while waiting
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT, stdin=subprocess.DEVNULL
+        )
+        killer = threading.Timer(timeout, proc.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            killer.cancel()
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        output = out.read().decode(errors="replace")
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{output}")
+    return Run(seconds=seconds, peak_rss_mb=usage.ru_maxrss / 1024, output=output)  # KiB on Linux
+
+
+def interleaved(
+    project: Callable[[], Run], floor: Callable[[], Run], runs: int
+) -> tuple[list[Run], list[Run]]:
+    """Alternate project and floor (and which goes first) so drift hits both sides alike.
+    One discarded warm-up each fills the page cache and the .pyc files."""
+    project()
+    floor()
+    project_runs: list[Run] = []
+    floor_runs: list[Run] = []
+    for i in range(runs):
+        pair = [(project, project_runs), (floor, floor_runs)]
+        for measure, results in pair if i % 2 == 0 else reversed(pair):
+            results.append(measure())
+    return project_runs, floor_runs
+
+
+def median_seconds(runs: Sequence[Run]) -> float:
+    return statistics.median(r.seconds for r in runs)
+
+
+def bench_env(home: Path) -> dict[str, str]:
+    """Offscreen Qt, and settings and data folders in a temp dir so a run neither reads nor
+    changes the user's own recent files or window geometry."""
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["XDG_CONFIG_HOME"] = str(home / "config")
+    env["XDG_DATA_HOME"] = str(home / "data")
+    return env

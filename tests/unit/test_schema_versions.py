@@ -1,0 +1,63 @@
+"""Every released file format opens; older ones are upgraded after a backup copy."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app.services import migrations, requirements
+from app.services.engagement_file import open_engagement
+from app.services.errors import FileWriteError
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+RELEASED = sorted(FIXTURES.glob("schema_v*.aims"))
+
+
+def test_schema_a_fixture_exists_for_every_released_version():
+    versions = {int(p.stem.removeprefix("schema_v")) for p in RELEASED}
+    assert versions == set(range(1, migrations.CURRENT_VERSION + 1))
+
+
+@pytest.mark.parametrize("fixture", RELEASED, ids=lambda p: p.stem)
+def test_schema_released_file_opens_with_its_data(tmp_path, fixture):
+    path = tmp_path / fixture.name
+    shutil.copy(fixture, path)
+    with open_engagement(path) as ef:
+        assert ef.details.client == "Northwind Lending Ltd"
+        statuses = {p.status for p in requirements.list_points(ef)}
+        assert statuses == {"not_started", "in_progress", "implemented"}
+
+
+def test_schema_older_file_is_backed_up_then_migrated(tmp_path, monkeypatch):
+    path = tmp_path / "old.aims"
+    shutil.copy(FIXTURES / "schema_v1.aims", path)
+    original = path.read_bytes()
+
+    def add_column(conn):
+        conn.execute(text("ALTER TABLE engagement ADD COLUMN logo_note VARCHAR(20)"))
+
+    monkeypatch.setattr(migrations, "CURRENT_VERSION", 2)
+    monkeypatch.setitem(migrations.STEPS, 1, add_column)
+    with open_engagement(path) as ef:
+        with ef.reading() as session:
+            assert session.execute(text("SELECT version FROM schema_info")).scalar() == 2
+            session.execute(text("SELECT logo_note FROM engagement")).all()
+    backup = tmp_path / "old (before upgrade from v1).aims"
+    assert backup.read_bytes() == original
+
+
+def test_schema_failed_migration_leaves_backup_and_refuses(tmp_path, monkeypatch):
+    path = tmp_path / "old.aims"
+    shutil.copy(FIXTURES / "schema_v1.aims", path)
+
+    def broken(conn):
+        conn.execute(text("ALTER TABLE no_such_table ADD COLUMN x INTEGER"))
+
+    monkeypatch.setattr(migrations, "CURRENT_VERSION", 2)
+    monkeypatch.setitem(migrations.STEPS, 1, broken)
+    with pytest.raises(FileWriteError, match="could not be upgraded from format 1"):
+        open_engagement(path)
+    assert (tmp_path / "old (before upgrade from v1).aims").exists()
