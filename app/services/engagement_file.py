@@ -9,8 +9,8 @@ import datetime as dt
 import getpass
 import os
 import shutil
-import stat
 import sqlite3
+import stat
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress

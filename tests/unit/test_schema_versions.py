@@ -41,10 +41,9 @@ def test_schema_older_file_is_backed_up_then_migrated(tmp_path, monkeypatch):
 
     monkeypatch.setattr(migrations, "CURRENT_VERSION", 2)
     monkeypatch.setitem(migrations.STEPS, 1, add_column)
-    with open_engagement(path) as ef:
-        with ef.reading() as session:
-            assert session.execute(text("SELECT version FROM schema_info")).scalar() == 2
-            session.execute(text("SELECT logo_note FROM engagement")).all()
+    with open_engagement(path) as ef, ef.reading() as session:
+        assert session.execute(text("SELECT version FROM schema_info")).scalar() == 2
+        session.execute(text("SELECT logo_note FROM engagement")).all()
     backup = tmp_path / "old (before upgrade from v1).aims"
     assert backup.read_bytes() == original
 
