@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bundle clean
+.PHONY: run test lint bench bundle clean screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,9 @@ bundle: $(STAMP)
 
 clean:
 	rm -rf build dist $(VENV)
+
+# The README's screenshot, made by the app itself from a fresh demo engagement.
+screenshot: $(STAMP)
+	rm -f build/readme-demo.aims && mkdir -p build
+	$(BIN)/aims-prep demo build/readme-demo.aims
+	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab clauses -o docs/clauses-tab.png

@@ -76,6 +76,8 @@ class ClausesTab(QWidget):
         self._build()
         self._refresh_owner_choices()
         self.tree.expandAll()
+        if self.model.point_ids():  # the side panel is useful from the first moment
+            self.select_point(self.model.point_ids()[0])
         self._show_selection()
 
     # layout
@@ -171,7 +173,8 @@ class ClausesTab(QWidget):
         self.evidence_edit = _CommitTextEdit(placeholderText="Document IDs, links, file names")
         self.evidence_edit.committed.connect(lambda text: self._edit("evidence", text))
         for box in (self.notes_edit, self.evidence_edit):
-            box.setMinimumHeight(70)
+            box.setMinimumHeight(60)
+            box.setMaximumHeight(120)
         self.field_error = QLabel(wordWrap=True)
         self.field_error.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.field_error.hide()
@@ -190,9 +193,9 @@ class ClausesTab(QWidget):
         panel = QWidget()
         layout = QVBoxLayout(panel)
         layout.addWidget(self.heading)
+        layout.addWidget(self.guidance)
         layout.addWidget(self.editors)
         layout.addWidget(self.field_error)
-        layout.addWidget(self.guidance)
         layout.addWidget(QLabel("<b>History</b>"))
         layout.addWidget(self.history_view)
         layout.addStretch(1)

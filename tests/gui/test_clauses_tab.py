@@ -1,0 +1,103 @@
+"""The Clauses tab as a consultant uses it: select, edit, undo, filter, search."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel
+
+from app.services import requirements
+from app.services.engagement_file import open_engagement
+from app.views.clauses_model import COL_OWNER, COL_STATUS, ClausesFilter, ClausesModel
+
+
+def _open(window, ef):
+    window.set_engagement(ef)
+    return window.clauses_tab
+
+
+def _cell(tab, point_id, column):
+    return tab.model.index_for(point_id, column).data()
+
+
+def _undo_action(window):
+    return next(a for a in window.menuBar().actions()[1].menu().actions() if "Undo" in a.text())
+
+
+def test_clauses_model_and_filter_pass_the_model_tester(qtmodeltester, demo_file):
+    model = ClausesModel(demo_file.catalog, requirements.list_points(demo_file))
+    qtmodeltester.check(model)
+    proxy = ClausesFilter(demo_file.catalog)
+    proxy.setSourceModel(model)
+    proxy.set_filters(status="in_progress", text="ai")
+    qtmodeltester.check(proxy)
+
+
+def test_clauses_status_edit_undo_redo_and_reopen(window, new_file):
+    tab = _open(window, new_file)
+    tab.select_point("P-4.1-01")
+    tab.status_edit.setCurrentIndex(tab.status_edit.findData("implemented"))
+    tab.status_edit.activated.emit(tab.status_edit.currentIndex())
+    assert _cell(tab, "P-4.1-01", COL_STATUS) == "Implemented"
+    _undo_action(window).trigger()
+    assert _cell(tab, "P-4.1-01", COL_STATUS) == "Not started"
+    window.undo_stack.redo()
+    assert _cell(tab, "P-4.1-01", COL_STATUS) == "Implemented"
+    assert "Readiness" in window.readiness_label.text()
+    path = new_file.path
+    window.close_engagement()
+    with open_engagement(path) as ef:
+        assert requirements.get_point(ef, "P-4.1-01").status == "implemented"
+
+
+def test_clauses_bulk_owner_is_one_undo_step(window, new_file):
+    tab = _open(window, new_file)
+    ids = ["P-4.1-01", "P-4.1-02", "P-4.2-01"]
+    selection = tab.tree.selectionModel()
+    selection.clearSelection()
+    for pid in ids:
+        index = tab.proxy.mapFromSource(tab.model.index_for(pid))
+        selection.select(index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    assert "3 points selected" in tab.heading.text()
+    tab.owner_edit.setText("Grace Okafor")
+    tab.owner_edit.editingFinished.emit()
+    assert [_cell(tab, i, COL_OWNER) for i in ids] == ["Grace Okafor"] * 3
+    window.undo_stack.undo()
+    assert [_cell(tab, i, COL_OWNER) for i in ids] == [""] * 3
+
+
+def test_clauses_bad_due_date_is_refused_at_the_field(window, new_file):
+    tab = _open(window, new_file)
+    tab.select_point("P-6.1.4-01")
+    tab.due_edit.setText("2027-02-30")
+    tab.due_edit.editingFinished.emit()
+    assert tab.field_error.isVisible() and "not a date" in tab.field_error.text()
+    assert requirements.get_point(new_file, "P-6.1.4-01").due_date is None
+    assert window.undo_stack.count() == 0
+
+
+def test_clauses_side_panel_shows_guidance_and_history(window, new_file):
+    tab = _open(window, new_file)
+    tab.select_point("P-4.3-01")
+    point = new_file.catalog.point_by_id["P-4.3-01"]
+    assert point.question in tab.guidance.text().replace("&#x27;", "'")
+    tab.notes_edit.setPlainText("Scope excludes the vendor HR tool")
+    tab.notes_edit.document().setModified(True)
+    tab.notes_edit.committed.emit(tab.notes_edit.toPlainText())
+    assert "Scope excludes the vendor HR tool" in tab.history_view.text()
+
+
+def test_clauses_filter_by_status_and_search(window, demo_file):
+    tab = _open(window, demo_file)
+    implemented = [r for r in requirements.list_points(demo_file) if r.status == "implemented"]
+    tab.status_filter.setCurrentIndex(tab.status_filter.findData("implemented"))
+    assert tab.count_label.text() == f"{len(implemented)} of {len(tab.model.point_ids())} points shown"
+    tab.status_filter.setCurrentIndex(0)
+    tab._apply_filter(text="inventory")
+    shown = tab.count_label.text()
+    assert shown.startswith(("1 of", "2 of", "3 of", "4 of", "5 of"))
+
+
+def test_clauses_filter_by_owner_none(window, demo_file):
+    tab = _open(window, demo_file)
+    without = [r for r in requirements.list_points(demo_file) if not r.owner]
+    tab.owner_filter.setCurrentIndex(tab.owner_filter.findText("(no owner)"))
+    assert tab.count_label.text().startswith(f"{len(without)} of")
