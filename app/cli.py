@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _new(args: argparse.Namespace) -> int:
     from app.services.engagement_file import create_engagement
-    from app.services.requirements import parse_date
+    from app.services.fields import parse_date
 
     stage1 = parse_date("stage1", args.stage1)
     with create_engagement(

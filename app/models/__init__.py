@@ -3,9 +3,13 @@
 from app.models.base import Base
 from app.models.engagement import CatalogSnapshot, EngagementInfo, SchemaInfo
 from app.models.history import HistoryEntry
+from app.models.inventory import AISystem, Impact, ImpactAssessment
 from app.models.requirement import RequirementState
 
 __all__ = [
+    "AISystem",
+    "Impact",
+    "ImpactAssessment",
     "Base",
     "CatalogSnapshot",
     "EngagementInfo",

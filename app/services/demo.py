@@ -10,6 +10,7 @@ import random
 from pathlib import Path
 
 from app.services import requirements
+from app.services.demo_inventory import add_inventory
 from app.services.engagement_file import EngagementFile, create_engagement
 
 CLIENT = "Northwind Lending Ltd"
@@ -67,7 +68,7 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
         actor=actor,
     )
     rng = random.Random(42001)
-    fields: dict[str, dict[str, object]] = {f: {} for f in requirements.EDITABLE_FIELDS}
+    fields: dict[str, dict[str, object]] = {f: {} for f in requirements.FIELDS}
     for point in requirements.list_points(ef):
         done, started = _PROGRESS.get(point.clause, (0.15, 0.35))
         roll = rng.random()
@@ -89,4 +90,5 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
     for field, values in fields.items():
         if values:
             requirements.set_values(ef, field, values)
+    add_inventory(ef)
     return ef

@@ -12,6 +12,7 @@ from app.models import RequirementState
 from app.services import history
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError
+from app.services.fields import FieldSpec
 
 STATUSES = ("not_started", "in_progress", "implemented")
 STATUS_LABELS = {
@@ -19,10 +20,7 @@ STATUS_LABELS = {
     "in_progress": "In progress",
     "implemented": "Implemented",
 }
-EDITABLE_FIELDS = ("status", "owner", "due_date", "notes", "evidence")
 ENTITY = "requirement"
-_MAX_TEXT = 20_000
-_MAX_OWNER = 200
 
 
 @dataclass(frozen=True)
@@ -44,52 +42,21 @@ class PointRow:
         return getattr(self, field)
 
 
-def parse_date(field: str, value: object) -> dt.date | None:
-    """Accept a date or ISO text; refuse dates that cannot be, with what to type instead."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        parsed = value
-    else:
-        try:
-            parsed = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise FieldError(
-                field, f"'{value}' is not a date. Write it as YYYY-MM-DD, e.g. 2027-03-31."
-            ) from None
-    if not 1990 <= parsed.year <= 2100:
-        raise FieldError(
-            field, f"{parsed.isoformat()} is out of range: use a year from 1990 to 2100."
-        )
-    return parsed
+FIELDS = {
+    "status": FieldSpec("status", "Status", "choice", STATUS_LABELS),
+    "owner": FieldSpec("owner", "Owner", "text"),
+    "due_date": FieldSpec("due_date", "Due date", "date"),
+    "notes": FieldSpec("notes", "Notes", "long"),
+    "evidence": FieldSpec("evidence", "Evidence", "long"),
+}
 
 
 def coerce(field: str, value: object) -> object:
     """The stored form of a value typed by a user or read from a file, or FieldError."""
-    if field == "status":
-        text = str(value or "").strip()
-        by_label = {label.lower(): key for key, label in STATUS_LABELS.items()}
-        key = text if text in STATUSES else by_label.get(text.lower())
-        if key is None:
-            raise FieldError(
-                field, f"'{text}' is not a status. Use one of: {', '.join(STATUS_LABELS.values())}."
-            )
-        return key
-    if field == "due_date":
-        return parse_date(field, value)
-    if field == "owner":
-        text = str(value or "").strip()
-        if len(text) > _MAX_OWNER:
-            raise FieldError(field, f"An owner name is at most {_MAX_OWNER} characters.")
-        return text
-    if field in ("notes", "evidence"):
-        text = str(value or "")
-        if len(text) > _MAX_TEXT:
-            raise FieldError(field, f"Keep {field} under {_MAX_TEXT:,} characters.")
-        return text
-    raise FieldError(field, f"'{field}' cannot be edited on a checklist point.")
+    spec = FIELDS.get(field)
+    if spec is None:
+        raise FieldError(field, f"'{field}' cannot be edited on a checklist point.")
+    return spec.coerce(value)
 
 
 def _row(ef: EngagementFile, state: RequirementState) -> PointRow:

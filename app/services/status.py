@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from app.services import requirements
+from app.services import impact, inventory, inventory_rules, requirements
 from app.services.engagement_file import EngagementFile
 
 # An implemented point counts fully, one in progress half: work started is not work done.
@@ -39,6 +39,28 @@ def summary(ef: EngagementFile) -> dict[str, Any]:
         },
         "readiness_percent": readiness([p.status for p in points]),
         "readiness_by_clause": {c: readiness(s) for c, s in by_clause.items()},
+        **_inventory_sections(ef),
+    }
+
+
+def _inventory_sections(ef: EngagementFile) -> dict[str, Any]:
+    systems = inventory.list_systems(ef)
+    assessments = impact.list_assessments(ef)
+    findings = inventory_rules.evaluate(systems, assessments)
+    return {
+        "inventory": {
+            "total": len(systems),
+            "third_party": sum(1 for s in systems if s.third_party),
+            "in_scope": sum(1 for s in systems if s.in_scope),
+            "out_of_scope_without_reason": findings.count("out_of_scope_without_reason"),
+            "third_party_out_of_scope": findings.count("third_party_out_of_scope"),
+        },
+        "impact_assessments": {
+            "total": len(assessments),
+            "systems_without": findings.count("no_assessment"),
+            "after_deployment": findings.count("assessed_after_deployment"),
+            "stale_after_change": findings.count("stale_after_change"),
+        },
     }
 
 
@@ -54,6 +76,13 @@ def as_text(data: dict[str, Any]) -> str:
             f"{n} {requirements.STATUS_LABELS[s].lower()}" for s, n in req["by_status"].items()
         ),
         f"No owner:    {req['without_owner']} points",
+        f"AI systems:  {data['inventory']['total']} "
+        f"({data['inventory']['in_scope']} in scope, "
+        f"{data['inventory']['third_party']} third-party)",
+        f"Impact assessments: {data['impact_assessments']['total']}; "
+        f"{data['impact_assessments']['systems_without']} systems in scope without one, "
+        f"{data['impact_assessments']['after_deployment']} first done after deployment, "
+        f"{data['impact_assessments']['stale_after_change']} out of date after a change",
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]
     return "\n".join(lines)

@@ -30,5 +30,7 @@ def errors(monkeypatch):
     from app.views import dialogs
 
     seen: list[tuple[str, str]] = []
-    monkeypatch.setattr(dialogs, "error", lambda parent, title, message: seen.append((title, message)))
+    monkeypatch.setattr(
+        dialogs, "error", lambda parent, title, message: seen.append((title, message))
+    )
     return seen

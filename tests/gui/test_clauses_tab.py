@@ -55,7 +55,9 @@ def test_clauses_bulk_owner_is_one_undo_step(window, new_file):
     selection.clearSelection()
     for pid in ids:
         index = tab.proxy.mapFromSource(tab.model.index_for(pid))
-        selection.select(index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+        selection.select(
+            index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        )
     assert "3 points selected" in tab.heading.text()
     tab.owner_edit.setText("Grace Okafor")
     tab.owner_edit.editingFinished.emit()
@@ -89,7 +91,9 @@ def test_clauses_filter_by_status_and_search(window, demo_file):
     tab = _open(window, demo_file)
     implemented = [r for r in requirements.list_points(demo_file) if r.status == "implemented"]
     tab.status_filter.setCurrentIndex(tab.status_filter.findData("implemented"))
-    assert tab.count_label.text() == f"{len(implemented)} of {len(tab.model.point_ids())} points shown"
+    assert (
+        tab.count_label.text() == f"{len(implemented)} of {len(tab.model.point_ids())} points shown"
+    )
     tab.status_filter.setCurrentIndex(0)
     tab._apply_filter(text="inventory")
     shown = tab.count_label.text()

@@ -22,9 +22,9 @@ def test_requirements_list_follows_catalog_order(new_file):
         ("due_date", "2027-02-30", "not a date"),
         ("due_date", "31/12/2026", "YYYY-MM-DD"),
         ("due_date", "1890-01-01", "out of range"),
-        ("status", "done", "not a status"),
+        ("status", "done", "not one of"),
         ("owner", "x" * 201, "at most 200"),
-        ("notes", "x" * 20_001, "under 20,000"),
+        ("notes", "x" * 20_001, "at most 20,000"),
         ("title", "New title", "cannot be edited"),
     ],
 )

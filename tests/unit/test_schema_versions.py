@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app.services import migrations, requirements
+from app.services import inventory, migrations, requirements
 from app.services.engagement_file import open_engagement
 from app.services.errors import FileWriteError
 
@@ -31,19 +31,15 @@ def test_schema_released_file_opens_with_its_data(tmp_path, fixture):
         assert statuses == {"not_started", "in_progress", "implemented"}
 
 
-def test_schema_older_file_is_backed_up_then_migrated(tmp_path, monkeypatch):
+def test_schema_older_file_is_backed_up_then_migrated(tmp_path):
     path = tmp_path / "old.aims"
     shutil.copy(FIXTURES / "schema_v1.aims", path)
     original = path.read_bytes()
-
-    def add_column(conn):
-        conn.execute(text("ALTER TABLE engagement ADD COLUMN logo_note VARCHAR(20)"))
-
-    monkeypatch.setattr(migrations, "CURRENT_VERSION", 2)
-    monkeypatch.setitem(migrations.STEPS, 1, add_column)
-    with open_engagement(path) as ef, ef.reading() as session:
-        assert session.execute(text("SELECT version FROM schema_info")).scalar() == 2
-        session.execute(text("SELECT logo_note FROM engagement")).all()
+    with open_engagement(path) as ef:
+        with ef.reading() as session:
+            version = session.execute(text("SELECT version FROM schema_info")).scalar()
+        assert version == migrations.CURRENT_VERSION
+        assert inventory.list_systems(ef) == []
     backup = tmp_path / "old (before upgrade from v1).aims"
     assert backup.read_bytes() == original
 
@@ -60,3 +56,21 @@ def test_schema_failed_migration_leaves_backup_and_refuses(tmp_path, monkeypatch
     with pytest.raises(FileWriteError, match="could not be upgraded from format 1"):
         open_engagement(path)
     assert (tmp_path / "old (before upgrade from v1).aims").exists()
+
+
+def _shape(engine):
+    from sqlalchemy import inspect
+
+    found = inspect(engine)
+    return {
+        table: sorted((c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(table))
+        for table in found.get_table_names()
+    }
+
+
+def test_schema_migrated_file_matches_a_new_one(tmp_path, new_file):
+    path = tmp_path / "old.aims"
+    shutil.copy(FIXTURES / "schema_v1.aims", path)
+    with open_engagement(path) as ef:
+        assert _shape(ef.engine) == _shape(new_file.engine)
+        assert inventory.list_systems(ef) == []
