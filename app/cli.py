@@ -15,8 +15,7 @@ from typing import NoReturn
 
 from app import __version__
 from app.services.errors import AimsError
-
-TABS = ("clauses",)
+from app.views.tab_names import TAB_NAMES
 
 
 class UsageError(AimsError):
@@ -74,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("screenshot", help="render the window on a tab to a PNG")
     p.add_argument("file", type=Path)
-    p.add_argument("--tab", default="clauses", type=str.lower, choices=TABS)
+    p.add_argument("--tab", default="clauses", type=str.lower, choices=TAB_NAMES)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH")
     return parser

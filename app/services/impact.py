@@ -215,6 +215,20 @@ def list_assessments(ef: EngagementFile, system_id: str | None = None) -> list[A
     return sorted(rows, key=lambda r: (r.assessed_on, r.id))
 
 
+def dates_by_system(ef: EngagementFile, system_id: str | None = None) -> dict[str, list[dt.date]]:
+    """The dates of every live assessment (of all systems, or one): all the rules need."""
+    query = select(ImpactAssessment.system_id, ImpactAssessment.assessed_on).where(
+        ImpactAssessment.deleted.is_(False)
+    )
+    if system_id is not None:
+        query = query.where(ImpactAssessment.system_id == system_id)
+    dates: dict[str, list[dt.date]] = {}
+    with ef.reading() as session:
+        for system_id, assessed_on in session.execute(query):
+            dates.setdefault(system_id, []).append(assessed_on)
+    return dates
+
+
 def get_assessment(ef: EngagementFile, assessment_id: str) -> AssessmentRow:
     with ef.reading() as session:
         system_id = session.scalar(

@@ -5,10 +5,10 @@ system and `status` can count it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.services.impact import AssessmentRow
 from app.services.inventory import LIVE_STAGES, OUTSIDE_BUILT, SystemRow
 
 RULES = {
@@ -27,14 +27,19 @@ class Findings:
     def flags_for(self, system_id: str) -> list[str]:
         return [rule for rule, ids in self.by_rule.items() if system_id in ids]
 
+    def by_system(self) -> dict[str, list[str]]:
+        flags: dict[str, list[str]] = {}
+        for rule, ids in self.by_rule.items():
+            for system_id in ids:
+                flags.setdefault(system_id, []).append(rule)
+        return flags
+
     def count(self, rule: str) -> int:
         return len(self.by_rule[rule])
 
 
-def evaluate(systems: Sequence[SystemRow], assessments: Sequence[AssessmentRow]) -> Findings:
-    dates: dict[str, list[AssessmentRow]] = {}
-    for a in assessments:
-        dates.setdefault(a.system_id, []).append(a)
+def evaluate(systems: Sequence[SystemRow], dates: Mapping[str, Sequence[dt.date]]) -> Findings:
+    """`dates`: the dates of each system's live impact assessments (impact.dates_by_system)."""
     found: dict[str, list[str]] = {rule: [] for rule in RULES}
     for s in systems:
         own = dates.get(s.id, [])
@@ -47,8 +52,7 @@ def evaluate(systems: Sequence[SystemRow], assessments: Sequence[AssessmentRow])
         if not own:
             found["no_assessment"].append(s.id)
             continue
-        first = min(a.assessed_on for a in own)
-        latest = max(a.assessed_on for a in own)
+        first, latest = min(own), max(own)
         if s.stage in LIVE_STAGES and s.deployment_date and first > s.deployment_date:
             found["assessed_after_deployment"].append(s.id)
         if s.changed_at and s.changed_at > latest:

@@ -45,8 +45,8 @@ def summary(ef: EngagementFile) -> dict[str, Any]:
 
 def _inventory_sections(ef: EngagementFile) -> dict[str, Any]:
     systems = inventory.list_systems(ef)
-    assessments = impact.list_assessments(ef)
-    findings = inventory_rules.evaluate(systems, assessments)
+    dates = impact.dates_by_system(ef)
+    findings = inventory_rules.evaluate(systems, dates)
     return {
         "inventory": {
             "total": len(systems),
@@ -56,7 +56,7 @@ def _inventory_sections(ef: EngagementFile) -> dict[str, Any]:
             "third_party_out_of_scope": findings.count("third_party_out_of_scope"),
         },
         "impact_assessments": {
-            "total": len(assessments),
+            "total": sum(len(dates.get(s.id, ())) for s in systems),
             "systems_without": findings.count("no_assessment"),
             "after_deployment": findings.count("assessed_after_deployment"),
             "stale_after_change": findings.count("stale_after_change"),

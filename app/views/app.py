@@ -49,6 +49,7 @@ def _smoke(app: QApplication, path: Path | None) -> int:
         window = MainWindow()
         window.show()
         window.set_engagement(ef, remember=False)
+        window.wait_until_loaded()
         QTimer.singleShot(0, lambda: app.exit(0))  # quit() would close the window first
         app.exec()
         ok = window.clauses_tab.model.rowCount() > 0 and not window.grab().isNull()
@@ -66,6 +67,7 @@ def screenshot(path: Path, tab: str, output: Path, size: tuple[int, int]) -> Non
     window.banner.hide()  # read-only only because a screenshot never writes
     window.select_tab(tab)
     window.show()
+    window.wait_until_loaded()
     QTimer.singleShot(0, lambda: app.exit(0))  # quit() would close the window first
     app.exec()
     image = window.grab()

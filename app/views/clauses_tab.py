@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,7 +36,9 @@ from app.views.clauses_model import (
     ClausesFilter,
     ClausesModel,
 )
-from app.views.undo import SetFieldCommand
+from app.views.text import esc, short
+from app.views.undo import AppliedCommand
+from app.views.widgets import compact
 
 _FIELD_LABELS = {
     "status": "status",
@@ -109,6 +111,8 @@ class ClausesTab(QWidget):
         self.clause_filter.currentIndexChanged.connect(
             lambda _i: self._apply_filter(clause=self.clause_filter.currentData())
         )
+        for combo in (self.status_filter, self.owner_filter, self.clause_filter):
+            compact(combo)
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
         filters.addWidget(self.status_filter, 1)
@@ -146,9 +150,6 @@ class ClausesTab(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
 
-        find = QAction("Find", self, shortcut=QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.focus_search)
-        self.addAction(find)
         self._update_count()
 
     def _build_panel(self) -> QWidget:
@@ -279,9 +280,9 @@ class ClausesTab(QWidget):
         self.notes_edit.setPlainText(row.notes)
         self.evidence_edit.setPlainText(row.evidence)
         self.heading.setText(
-            f"<h3>{_esc(row.id)}: {_esc(row.title)}</h3>"
-            f"<span style='color:#555'>{_esc(row.ref)} "
-            f"{_esc(self.catalog.ref_title(row.ref))}</span>"
+            f"<h3>{esc(row.id)}: {esc(row.title)}</h3>"
+            f"<span style='color:#555'>{esc(row.ref)} "
+            f"{esc(self.catalog.ref_title(row.ref))}</span>"
         )
         self.guidance.setText(self._guidance_html(row.id, row.ref))
         self.history_view.setText(self._history_html(row.id))
@@ -291,21 +292,21 @@ class ClausesTab(QWidget):
         if point is None:
             return "<i>This point was dropped by a catalog upgrade; the client's work is kept.</i>"
         parts = [
-            f"<p><b>What it takes</b><br>{_esc(point.requirement)}</p>",
-            f"<p><b>Ask the client</b><br>{_esc(point.question)}</p>",
-            f"<p><b>Typical evidence</b><br>{_esc(point.evidence)}</p>",
+            f"<p><b>What it takes</b><br>{esc(point.requirement)}</p>",
+            f"<p><b>Ask the client</b><br>{esc(point.question)}</p>",
+            f"<p><b>Typical evidence</b><br>{esc(point.evidence)}</p>",
         ]
         if point.documented_information:
             parts.append("<p><b>Documented information is mandatory here.</b></p>")
         if point.common_gap:
             parts.append(
                 "<p style='background:#fff4ce; padding:4px'><b>Common gap auditors probe</b><br>"
-                f"{_esc(point.common_gap)}</p>"
+                f"{esc(point.common_gap)}</p>"
             )
         clause = self.catalog.clause_by_id.get(ref)
         if self.ef.details.iso27001 and clause is not None:
             parts.append(
-                f"<p><b>Reuse from the ISO 27001 system</b><br>{_esc(clause.iso27001_reuse)}</p>"
+                f"<p><b>Reuse from the ISO 27001 system</b><br>{esc(clause.iso27001_reuse)}</p>"
             )
         return "".join(parts)
 
@@ -318,9 +319,9 @@ class ClausesTab(QWidget):
             old = _shown(c.field, c.old)
             new = _shown(c.field, c.new)
             lines.append(
-                f"{c.at:%Y-%m-%d %H:%M} · {_esc(c.actor)} · "
-                f"{_esc(_FIELD_LABELS.get(c.field, c.field))}: "
-                f"{_esc(old)} → {_esc(new)}"
+                f"{c.at:%Y-%m-%d %H:%M} · {esc(c.actor)} · "
+                f"{esc(_FIELD_LABELS.get(c.field, c.field))}: "
+                f"{esc(old)} → {esc(new)}"
             )
         return "<br>".join(lines)
 
@@ -356,7 +357,11 @@ class ClausesTab(QWidget):
             if len(targets) == 1
             else f"Set {label} of {len(targets)} points"
         )
-        self.undo_stack.push(SetFieldCommand(self._apply, field, old, targets, text))
+        self.undo_stack.push(
+            AppliedCommand(
+                text, lambda: self._apply(field, old), lambda: self._apply(field, targets)
+            )
+        )
         self._after_change(list(targets))
 
     def _apply(self, field: str, values: Mapping[str, object]) -> None:
@@ -435,12 +440,6 @@ def _count_points(model, parent: QModelIndex) -> int:
 
 
 def _shown(field: str, value: str | None) -> str:
-    if value is None or value == "":
-        return "(empty)"
-    if field == "status":
+    if field == "status" and value:
         return requirements.STATUS_LABELS.get(value, value)
-    return value if len(value) <= 60 else value[:57] + "…"
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return short(value)

@@ -33,3 +33,8 @@ def info(parent: QWidget | None, title: str, message: str) -> None:
 def confirm(parent: QWidget | None, title: str, message: str) -> bool:
     answer = QMessageBox.question(parent, title, message)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def run_dialog(dialog) -> int:
+    """Show a modal form; tests patch this to fill and accept it."""
+    return dialog.exec()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -16,10 +16,10 @@ from app.services.engagement_file import EngagementFile, create_engagement, open
 from app.services.errors import AimsError
 from app.views import dialogs
 from app.views.clauses_tab import ClausesTab
+from app.views.inventory_tab import InventoryTab
 from app.views.new_engagement_dialog import NewEngagementDialog
 from app.views.settings import UiSettings
-
-TAB_NAMES = ("clauses",)
+from app.views.tab_names import TAB_NAMES
 
 
 class MainWindow(QMainWindow):
@@ -172,6 +172,9 @@ class MainWindow(QMainWindow):
         self.clauses_tab = ClausesTab(ef, self.undo_stack)
         self.clauses_tab.changed.connect(self._refresh_status)
         self.tabs.addTab(self.clauses_tab, "Clauses")
+        self.inventory_tab = InventoryTab(ef, self.undo_stack)
+        self.inventory_tab.changed.connect(self._refresh_status)
+        self.tabs.addTab(self.inventory_tab, "Inventory")
         self.setWindowTitle(
             f"{ef.details.client} - AIMS Prep" + (" [read-only]" if ef.read_only else "")
         )
@@ -190,7 +193,20 @@ class MainWindow(QMainWindow):
         except AimsError as exc:
             self.state_label.setText(exc.message)
             return
-        self.readiness_label.setText(f"Readiness {data['readiness_percent']:g}%")
+        inv = data["impact_assessments"]
+        gaps = inv["systems_without"] + inv["after_deployment"] + inv["stale_after_change"]
+        gaps += data["inventory"]["out_of_scope_without_reason"]
+        self.readiness_label.setText(
+            f"Readiness {data['readiness_percent']:g}%  ·  "
+            f"{data['inventory']['total']} AI systems, {gaps} inventory gaps"
+        )
+
+    def wait_until_loaded(self) -> None:
+        """For screenshots and the smoke test: let tabs that load off the UI thread finish."""
+        if self.ef is not None and self.inventory_tab.is_loading():
+            loop = QEventLoop()
+            self.inventory_tab.loaded.connect(loop.quit)
+            loop.exec()
 
     def select_tab(self, name: str) -> None:
         if name not in TAB_NAMES:
@@ -286,7 +302,7 @@ class MainWindow(QMainWindow):
 
     def _find(self) -> None:
         if self.ef is not None:
-            self.clauses_tab.focus_search()
+            self.tabs.currentWidget().focus_search()
 
     def _about(self) -> None:
         dialogs.info(

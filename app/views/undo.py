@@ -1,36 +1,25 @@
-"""Undo steps for edits. The service call happens before the push (so a refused value never
-enters the stack); redo() skips that first run and replays on later redos."""
+"""Undo steps. Each edit is applied through a service before it is pushed (so a refused
+value never enters the stack); redo() skips that first run and replays on later redos."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-Apply = Callable[[str, Mapping[str, object]], object]
 
-
-class SetFieldCommand(QUndoCommand):
-    def __init__(
-        self,
-        apply: Apply,
-        field: str,
-        old: Mapping[str, object],
-        new: Mapping[str, object],
-        text: str,
-    ) -> None:
+class AppliedCommand(QUndoCommand):
+    def __init__(self, text: str, undo: Callable[[], None], redo: Callable[[], None]) -> None:
         super().__init__(text)
-        self._apply = apply
-        self._field = field
-        self._old = dict(old)
-        self._new = dict(new)
+        self._undo = undo
+        self._redo = redo
         self._done_once = True
 
     def redo(self) -> None:
         if self._done_once:
             self._done_once = False
             return
-        self._apply(self._field, self._new)
+        self._redo()
 
     def undo(self) -> None:
-        self._apply(self._field, self._old)
+        self._undo()

@@ -1,0 +1,514 @@
+"""The Inventory tab: every AI system of the client, its gaps, and its impact assessments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import impact, inventory, inventory_rules
+from app.services.engagement_file import EngagementFile
+from app.services.errors import AimsError, FieldError
+from app.views import dialogs, worker
+from app.views.assessment_dialog import AssessmentDialog
+from app.views.field_form import FieldForm
+from app.views.inventory_model import ROW_ROLE, SystemsModel
+from app.views.text import esc, short
+from app.views.undo import AppliedCommand
+from app.views.widgets import compact
+
+
+def load_inventory(ef: EngagementFile) -> tuple[list, dict[str, int], dict[str, list[str]]]:
+    """Everything the table shows; runs on a worker thread."""
+    systems = inventory.list_systems(ef)
+    dates = impact.dates_by_system(ef)
+    flags = inventory_rules.evaluate(systems, dates).by_system()
+    return systems, {k: len(v) for k, v in dates.items()}, flags
+
+
+class _AssessmentsModel(QAbstractTableModel):
+    HEADERS = ("ID", "Date", "Trigger", "Assessor", "Impacts", "Approved by")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[impact.AssessmentRow] = []
+
+    def set_rows(self, rows: list[impact.AssessmentRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        r = self.rows[index.row()]
+        return (
+            r.id,
+            r.assessed_on.isoformat(),
+            impact.TRIGGERS.get(r.trigger, r.trigger),
+            r.assessor,
+            str(len(r.impacts)),
+            r.approved_by + (f" ({r.approved_on.isoformat()})" if r.approved_on else ""),
+        )[index.column()]
+
+
+class InventoryTab(QWidget):
+    changed = Signal()
+    loaded = Signal()
+
+    def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
+        super().__init__(parent)
+        self.ef = ef
+        self.undo_stack = undo_stack
+        self.model = SystemsModel(self)
+        self._current: str | None = None
+        self._task: worker.Task | None = None
+        self._build()
+        self.reload()
+
+    # layout
+    def _build(self) -> None:
+        self.add_button = QPushButton("Add system")
+        self.add_button.setToolTip("Add an AI system (Insert)")
+        self.add_button.clicked.connect(self.add_system)
+        self.duplicate_button = QPushButton("Duplicate")
+        self.duplicate_button.setToolTip("Duplicate the selected system (Ctrl+D)")
+        self.duplicate_button.clicked.connect(self.duplicate_system)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete the selected system (Delete); Ctrl+Z brings it back")
+        self.delete_button.clicked.connect(self.delete_system)
+        for text, key, slot in (
+            ("Add system", QKeySequence(Qt.Key.Key_Insert), self.add_system),
+            ("Duplicate", QKeySequence("Ctrl+D"), self.duplicate_system),
+            ("Delete", QKeySequence(QKeySequence.StandardKey.Delete), self.delete_system),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(key)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+        self.search = QLineEdit(placeholderText="Search systems, owners, vendors (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=150)
+        self._search_timer.timeout.connect(lambda: self._filter(text=self.search.text()))
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.scope_filter = self._combo(
+            [("All systems", ""), ("In scope", "in"), ("Out of scope", "out")], "scope"
+        )
+        self.source_filter = self._combo(
+            [("All sources", "")] + [(v, k) for k, v in inventory.SOURCES.items()], "source"
+        )
+        self.stage_filter = self._combo(
+            [("All stages", "")] + [(v, k) for k, v in inventory.STAGES.items()], "stage"
+        )
+        self.flagged = QCheckBox("Only systems with gaps")
+        self.flagged.toggled.connect(lambda on: self._filter(flagged_only=on))
+        bar = QHBoxLayout()
+        for widget in (self.add_button, self.duplicate_button, self.delete_button):
+            bar.addWidget(widget)
+        bar.addWidget(self.search, 1)
+        filters = QHBoxLayout()
+        for widget in (self.scope_filter, self.source_filter, self.stage_filter, self.flagged):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in ((0, 80), (1, 220), (2, 250), (3, 110), (4, 170), (5, 150)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.count_label = QLabel("Loading AI systems…")
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(bar)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table)
+        left_layout.addWidget(self.count_label)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self._build_panel())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([820, 580])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+
+    def _combo(self, items: list[tuple[str, str]], name: str) -> QComboBox:
+        box = compact(QComboBox())
+        for label, key in items:
+            box.addItem(label, key)
+        box.currentIndexChanged.connect(lambda _i: self._filter(**{name: box.currentData()}))
+        return box
+
+    def _build_panel(self) -> QWidget:
+        self.heading = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.gaps = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
+        self.form = FieldForm([spec for name, spec in inventory.FIELDS.items() if name != "id"])
+        self.form.edited.connect(self._edit)
+        self.assessments = _AssessmentsModel(self)
+        self.assessment_table = QTableView()
+        self.assessment_table.setModel(self.assessments)
+        self.assessment_table.verticalHeader().hide()
+        self.assessment_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.assessment_table.setMaximumHeight(140)
+        self.assessment_table.horizontalHeader().setStretchLastSection(True)
+        self.assessment_table.verticalHeader().setDefaultSectionSize(22)
+        self.assessment_table.doubleClicked.connect(lambda _i: self.edit_assessment())
+        self.add_assessment_button = QPushButton("Add assessment…")
+        self.add_assessment_button.clicked.connect(self.add_assessment)
+        self.edit_assessment_button = QPushButton("Edit…")
+        self.edit_assessment_button.clicked.connect(self.edit_assessment)
+        self.delete_assessment_button = QPushButton("Delete")
+        self.delete_assessment_button.clicked.connect(self.delete_assessment)
+        buttons = QHBoxLayout()
+        for b in (
+            self.add_assessment_button,
+            self.edit_assessment_button,
+            self.delete_assessment_button,
+        ):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.panel = QWidget()
+        layout = QVBoxLayout(self.panel)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.gaps)
+        layout.addWidget(QLabel("<b>Impact assessments</b>"))
+        layout.addWidget(self.assessment_table)
+        layout.addLayout(buttons)
+        layout.addWidget(self.form)
+        layout.addWidget(QLabel("<b>History</b>"))
+        layout.addWidget(self.history_view)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.panel)
+        scroll.setMinimumWidth(320)
+        self._show_current()
+        return scroll
+
+    # loading
+    def reload(self) -> None:
+        """Load the table off the UI thread: thousands of systems must not freeze the window."""
+        ef = self.ef
+        self._task = worker.start(lambda: load_inventory(ef), self._loaded, self._load_failed)
+
+    def is_loading(self) -> bool:
+        return self._task is not None
+
+    def _loaded(self, result) -> None:
+        systems, counts, flags = result
+        self._task = None
+        self.model.set_rows(systems, counts, flags)
+        self._update_count()
+        if self._current is None and self.model.rowCount():
+            self.select(self.model.id_at(0))
+        self.loaded.emit()
+
+    def _load_failed(self, message: str) -> None:
+        self._task = None
+        self.count_label.setText(f"Could not load the inventory: {message}")
+        self.loaded.emit()
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total()
+        flagged = sum(1 for i in range(shown) if self.model.flags_of(self.model.id_at(i)))
+        text = f"{total} AI systems" if shown == total else f"{shown} of {total} AI systems shown"
+        self.count_label.setText(f"{text}; {flagged} with gaps")
+
+    def _filter(self, **values) -> None:
+        current = self._current
+        self.model.set_filter(**values)
+        self._update_count()
+        if current is not None and self.model.position(current) >= 0:
+            self.select(current)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # selection and panel
+    def select(self, system_id: str) -> None:
+        at = self.model.position(system_id)
+        if at < 0:
+            return
+        index = self.model.index(at, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        self._show_current()
+
+    def _show_current(self) -> None:
+        index = self.table.currentIndex() if hasattr(self, "table") else QModelIndex()
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        self._current = row.id if row else None
+        writable = row is not None and not self.ef.read_only
+        for widget in (
+            self.form,
+            self.add_assessment_button,
+            self.edit_assessment_button,
+            self.delete_assessment_button,
+        ):
+            widget.setEnabled(writable)
+        self.duplicate_button.setEnabled(writable)
+        self.delete_button.setEnabled(writable)
+        self.add_button.setEnabled(not self.ef.read_only)
+        if row is None:
+            self.heading.setText(
+                "<h3>No AI system selected</h3>Add the client's AI systems, "
+                "including those bought from vendors or built into other tools."
+            )
+            self.gaps.hide()
+            self.form.set_values({})
+            self.assessments.set_rows([])
+            self.history_view.setText("")
+            return
+        self.heading.setText(f"<h3>{esc(row.id)}: {esc(row.name)}</h3>")
+        flags = self.model.flags_of(row.id)
+        self.gaps.setVisible(bool(flags))
+        self.gaps.setText(
+            "<b>Gaps an auditor will find</b><br>"
+            + "<br>".join("• " + esc(inventory_rules.RULES[f]) for f in flags)
+        )
+        self.form.set_values({name: getattr(row, name) for name in inventory.EDITABLE})
+        self.assessments.set_rows(impact.list_assessments(self.ef, row.id))
+        self.history_view.setText(self._history_html(row.id))
+
+    def _history_html(self, system_id: str) -> str:
+        changes = inventory.history_of(self.ef, system_id)
+        labels = {name: spec.label for name, spec in inventory.FIELDS.items()}
+        lines = []
+        for c in changes[:50]:
+            label = labels.get(c.field, c.field)
+            lines.append(
+                f"{c.at:%Y-%m-%d %H:%M} · {esc(c.actor)} · {esc(label)}: "
+                f"{esc(short(c.old))} → {esc(short(c.new))}"
+            )
+        return "<br>".join(lines) or "<i>No changes yet.</i>"
+
+    # editing (every change: service first, then an undo step that replays it)
+    def _run(self, action: Callable[[], object]) -> tuple[bool, object]:
+        """(saved, result); a refusal is shown at the field or in a message."""
+        try:
+            return True, action()
+        except FieldError as exc:
+            self.form.show_error(exc.field, exc.message)
+        except AimsError as exc:
+            dialogs.error(self, "Change not saved", exc.message)
+        return False, None
+
+    def _refresh(self, system_id: str, select: bool = False) -> None:
+        try:
+            row = inventory.get_system(self.ef, system_id)
+        except FieldError:
+            row = None
+        if row is not None and row.deleted:
+            row = None
+        dates = impact.dates_by_system(self.ef, system_id)
+        flags = inventory_rules.evaluate([row], dates).flags_for(system_id) if row else []
+        self.model.update_row(row, system_id, len(dates.get(system_id, [])), flags)
+        self._update_count()
+        if select and row is not None:
+            self.select(system_id)
+        elif system_id == self._current:
+            self._show_current()
+        self.changed.emit()
+
+    def _replay(
+        self, system_id: str, action: Callable[[], object], select: bool = False
+    ) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                action()
+            except AimsError as exc:
+                dialogs.error(self, "Could not undo or redo", exc.message)
+                return
+            self._refresh(system_id, select)
+
+        return run
+
+    def _edit(self, field: str, value: object) -> None:
+        system_id = self._current
+        if system_id is None:
+            return
+        saved, old = self._run(lambda: inventory.update_system(self.ef, system_id, {field: value}))
+        if not saved or not old:
+            return
+        new = {field: value}
+        label = inventory.FIELDS[field].label.lower()
+        self.undo_stack.push(
+            AppliedCommand(
+                f"Change {label} of {system_id}",
+                self._replay(system_id, lambda: inventory.update_system(self.ef, system_id, old)),
+                self._replay(system_id, lambda: inventory.update_system(self.ef, system_id, new)),
+            )
+        )
+        self._refresh(system_id)
+
+    def _push_existence(self, text: str, system_id: str, exists_after: bool) -> None:
+        def existence(deleted: bool) -> Callable[[], None]:
+            return self._replay(
+                system_id, lambda: inventory.set_deleted(self.ef, system_id, deleted), True
+            )
+
+        self.undo_stack.push(
+            AppliedCommand(text, existence(exists_after), existence(not exists_after))
+        )
+
+    def add_system(self) -> None:
+        if self.ef.read_only:
+            return
+        saved, new_id = self._run(
+            lambda: inventory.create_system(self.ef, {"name": "New AI system"})
+        )
+        if saved:
+            self._push_existence(f"Add {new_id}", str(new_id), True)
+            self._refresh(str(new_id), select=True)
+            self.form.editors["name"].setFocus()
+
+    def duplicate_system(self) -> None:
+        if self._current is None or self.ef.read_only:
+            return
+        source = self._current
+        saved, new_id = self._run(lambda: inventory.duplicate_system(self.ef, source))
+        if saved:
+            self._push_existence(f"Duplicate {source} as {new_id}", str(new_id), True)
+            self._refresh(str(new_id), select=True)
+
+    def delete_system(self) -> None:
+        system_id = self._current
+        if system_id is None or self.ef.read_only:
+            return
+        if not self._run(lambda: inventory.set_deleted(self.ef, system_id, True))[0]:
+            return
+        self._push_existence(f"Delete {system_id}", system_id, False)
+        self._refresh(system_id)
+
+    # assessments
+    def _selected_assessment(self) -> impact.AssessmentRow | None:
+        index = self.assessment_table.currentIndex()
+        if not index.isValid() and self.assessments.rows:
+            return self.assessments.rows[-1]
+        return self.assessments.rows[index.row()] if index.isValid() else None
+
+    def add_assessment(self) -> None:
+        system_id = self._current
+        if system_id is None:
+            return
+        created: list[str] = []
+
+        def save(values, impacts) -> None:
+            created.append(impact.create_assessment(self.ef, system_id, values, impacts))
+
+        if self._open_dialog(f"New impact assessment of {system_id}", None, save) and created:
+            aid = created[0]
+            self.undo_stack.push(
+                AppliedCommand(
+                    f"Add impact assessment {aid}",
+                    self._replay(system_id, lambda: impact.set_deleted(self.ef, aid, True)),
+                    self._replay(system_id, lambda: impact.set_deleted(self.ef, aid, False)),
+                )
+            )
+            self._refresh(system_id)
+
+    def edit_assessment(self) -> None:
+        system_id, row = self._current, self._selected_assessment()
+        if system_id is None or row is None or self.ef.read_only:
+            return
+        saved: list[tuple] = []
+
+        def save(values, impacts) -> None:
+            before = impact.update_assessment(self.ef, row.id, values, impacts)
+            saved.append((before, dict(values), [dict(i) for i in impacts]))
+
+        if self._open_dialog(f"Impact assessment {row.id}", row, save) and saved:
+            before, values, impacts = saved[0]
+            old_impacts = [dict(i.__dict__) for i in before.impacts]
+            self.undo_stack.push(
+                AppliedCommand(
+                    f"Edit impact assessment {row.id}",
+                    self._replay(
+                        system_id,
+                        lambda: impact.update_assessment(
+                            self.ef, row.id, before.values(), old_impacts
+                        ),
+                    ),
+                    self._replay(
+                        system_id,
+                        lambda: impact.update_assessment(self.ef, row.id, values, impacts),
+                    ),
+                )
+            )
+            self._refresh(system_id)
+
+    def delete_assessment(self) -> None:
+        system_id, row = self._current, self._selected_assessment()
+        if system_id is None or row is None or self.ef.read_only:
+            return
+        if not self._run(lambda: impact.set_deleted(self.ef, row.id, True))[0]:
+            return
+        self.undo_stack.push(
+            AppliedCommand(
+                f"Delete impact assessment {row.id}",
+                self._replay(system_id, lambda: impact.set_deleted(self.ef, row.id, False)),
+                self._replay(system_id, lambda: impact.set_deleted(self.ef, row.id, True)),
+            )
+        )
+        self._refresh(system_id)
+
+    def _open_dialog(self, title: str, row, save) -> bool:
+        return bool(dialogs.run_dialog(AssessmentDialog(title, row, save, self)))

@@ -1,0 +1,96 @@
+"""Runs slow service calls off the UI thread.
+
+A task is a plain callable, or a generator that yields progress tuples (done, total, message)
+and returns its result; Cancel stops a generator at its next yield. Results and errors come
+back as signals on the UI thread. Nothing is swallowed: an unexpected error is re-raised
+there so it reaches the excepthook like any other bug."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.services.errors import AimsError
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(str)
+    crashed = Signal(object)
+    cancelled = Signal()
+
+
+class Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = _Signals()
+        self._cancel = False
+        self.setAutoDelete(False)  # the owner keeps it until its signals have fired
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def run(self) -> None:
+        try:
+            self._run()
+        except RuntimeError as exc:
+            # The window that asked went away (closed, or the app is quitting) while the task
+            # ran: there is nobody left to report to.
+            if "deleted" not in str(exc):
+                raise
+
+    def _run(self) -> None:
+        try:
+            result = self.fn()
+            if inspect.isgenerator(result):
+                result = self._drive(result)
+                if result is _CANCELLED:
+                    self.signals.cancelled.emit()
+                    return
+        except AimsError as exc:
+            self.signals.failed.emit(exc.message)
+            return
+        except Exception as exc:  # a bug: hand it to the UI thread, which raises it
+            self.signals.crashed.emit(exc)
+            return
+        self.signals.finished.emit(result)
+
+    def _drive(self, gen: Any) -> Any:
+        try:
+            while True:
+                done, total, message = next(gen)
+                if self._cancel:
+                    gen.close()
+                    return _CANCELLED
+                self.signals.progress.emit(done, total, message)
+        except StopIteration as stop:
+            return stop.value
+
+
+_CANCELLED = object()
+
+
+def _raise(exc: BaseException) -> None:
+    raise exc
+
+
+def start(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[str], None],
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> Task:
+    """Run `fn` on the global pool; the callbacks run on the UI thread."""
+    task = Task(fn)
+    task.signals.finished.connect(on_done)
+    task.signals.failed.connect(on_error)
+    task.signals.crashed.connect(_raise)
+    if on_progress is not None:
+        task.signals.progress.connect(on_progress)
+    QThreadPool.globalInstance().start(task)
+    return task
