@@ -104,7 +104,7 @@ def test_inventory_history_of_a_system(new_file):
 
 
 def _findings(ef):
-    return inventory_rules.evaluate(inventory.list_systems(ef), impact.list_assessments(ef))
+    return inventory_rules.evaluate(inventory.list_systems(ef), impact.dates_by_system(ef))
 
 
 def test_rule_in_scope_without_assessment_fires_and_clears(new_file):
