@@ -91,8 +91,14 @@ def median_seconds(runs: Sequence[Run]) -> float:
 
 def bench_env(home: Path) -> dict[str, str]:
     """Offscreen Qt, and settings and data folders in a temp dir so a run neither reads nor
-    changes the user's own recent files or window geometry."""
+    changes the user's own recent files or window geometry.
+
+    Bytecode is always cached (in the temp dir, not the checkout): an installed app or a
+    bundle has .pyc files, and with PYTHONDONTWRITEBYTECODE set every run would recompile
+    the app's modules and time the compiler. The warm-up run fills the cache."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["XDG_CONFIG_HOME"] = str(home / "config")
     env["XDG_DATA_HOME"] = str(home / "data")

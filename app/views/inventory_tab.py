@@ -244,6 +244,12 @@ class InventoryTab(QWidget):
         ef = self.ef
         self._task = worker.start(lambda: load_inventory(ef), self._loaded, self._load_failed)
 
+    def shutdown(self) -> None:
+        """Before the engagement closes: let a running load finish with the file."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task.wait()
+
     def is_loading(self) -> bool:
         return self._task is not None
 

@@ -146,14 +146,19 @@ class MainWindow(QMainWindow):
     def close_engagement(self) -> None:
         if self.ef is None:
             return
+        self._drop_tabs()
+        self.ef.close()
+        self.ef = None
+        self._show_engagement()
+
+    def _drop_tabs(self) -> None:
+        """Tabs and undo steps belong to one engagement (and one catalog)."""
         self.undo_stack.clear()
+        self.inventory_tab.shutdown()
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
             widget.deleteLater()
-        self.ef.close()
-        self.ef = None
-        self._show_engagement()
 
     def _show_engagement(self) -> None:
         ef = self.ef
@@ -292,12 +297,7 @@ class MainWindow(QMainWindow):
         except AimsError as exc:
             dialogs.error(self, "Cannot upgrade the catalog", exc.message)
             return
-        ef, self.ef = self.ef, None  # rebuild the tabs over the new catalog
-        self.undo_stack.clear()
-        while self.tabs.count():
-            self.tabs.widget(0).deleteLater()
-            self.tabs.removeTab(0)
-        self.ef = ef
+        self._drop_tabs()  # rebuild the tabs over the new catalog
         self._show_engagement()
 
     def _find(self) -> None:

@@ -8,6 +8,7 @@ there so it reaches the excepthook like any other bug."""
 from __future__ import annotations
 
 import inspect
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ class _Signals(QObject):
     failed = Signal(str)
     crashed = Signal(object)
     cancelled = Signal()
+    released = Signal()
 
 
 class Task(QRunnable):
@@ -30,10 +32,15 @@ class Task(QRunnable):
         self.fn = fn
         self.signals = _Signals()
         self._cancel = False
-        self.setAutoDelete(False)  # the owner keeps it until its signals have fired
+        self.ended = threading.Event()
+        self.setAutoDelete(False)  # Python owns it: _RUNNING keeps it alive while it runs
 
     def cancel(self) -> None:
         self._cancel = True
+
+    def wait(self, seconds: float = 30.0) -> bool:
+        """Block until the task has ended (used before closing the file it reads)."""
+        return self.ended.wait(seconds)
 
     def run(self) -> None:
         try:
@@ -43,6 +50,12 @@ class Task(QRunnable):
             # ran: there is nobody left to report to.
             if "deleted" not in str(exc):
                 raise
+        finally:
+            self.ended.set()
+            try:
+                self.signals.released.emit()
+            except RuntimeError:
+                pass
 
     def _run(self) -> None:
         try:
@@ -73,6 +86,9 @@ class Task(QRunnable):
 
 
 _CANCELLED = object()
+# A QRunnable collected by Python while a pool thread runs it crashes the process; every task
+# stays referenced here until it has finished (dropped on the UI thread).
+_RUNNING: set[Task] = set()
 
 
 def _raise(exc: BaseException) -> None:
@@ -87,6 +103,8 @@ def start(
 ) -> Task:
     """Run `fn` on the global pool; the callbacks run on the UI thread."""
     task = Task(fn)
+    _RUNNING.add(task)
+    task.signals.released.connect(lambda: _RUNNING.discard(task))
     task.signals.finished.connect(on_done)
     task.signals.failed.connect(on_error)
     task.signals.crashed.connect(_raise)
