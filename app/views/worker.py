@@ -7,6 +7,7 @@ there so it reaches the excepthook like any other bug."""
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import threading
 from collections.abc import Callable
@@ -52,10 +53,8 @@ class Task(QRunnable):
                 raise
         finally:
             self.ended.set()
-            try:
+            with contextlib.suppress(RuntimeError):  # the app is quitting
                 self.signals.released.emit()
-            except RuntimeError:
-                pass
 
     def _run(self) -> None:
         try:
