@@ -1,8 +1,15 @@
 """AIMS Prep: ISO/IEC 42001 certification preparation for consultants."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("aims-prep")
-except PackageNotFoundError:  # running from a PyInstaller bundle or a bare checkout
-    __version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    # Looked up on first use only: reading package metadata costs tens of ms at start-up.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("aims-prep")
+        except PackageNotFoundError:  # a bare checkout that was never installed
+            return "0.0.0+unknown"
+    raise AttributeError(name)

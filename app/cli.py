@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from app import __version__
+import app
 from app.services.errors import AimsError
 from app.views.tab_names import TAB_NAMES
 
@@ -39,7 +39,7 @@ def _size(text: str) -> tuple[int, int]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="aims-prep", description="ISO/IEC 42001 readiness, one file per client.")
-    parser.add_argument("--version", action="version", version=f"aims-prep {__version__}")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("new", help="create an engagement file")
@@ -137,9 +137,17 @@ def _upgrade_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_services_before_qt() -> None:
+    """Once PySide6 is imported, its import hook makes every later import slower; the
+    services (and SQLAlchemy under them) load faster first."""
+    import app.services.demo
+    import app.services.status  # noqa: F401
+
+
 def _gui(args: argparse.Namespace) -> int:
     if args.smoke:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _import_services_before_qt()
     from app.views.app import run
 
     return run(args.file, smoke=args.smoke)
@@ -147,6 +155,7 @@ def _gui(args: argparse.Namespace) -> int:
 
 def _screenshot(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _import_services_before_qt()
     from app.views.app import screenshot
 
     screenshot(args.file, args.tab, args.output, args.size)
@@ -168,6 +177,9 @@ _COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
+        if args.version:  # looked up only when asked: reading package metadata is slow
+            print(f"aims-prep {app.__version__}")
+            return 0
         if args.command is None:
             args = _parser().parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
         return _COMMANDS[args.command](args)

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, create_engine, event, insert, inspect, select, up
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app import __version__
+import app
 from app.models import Base, CatalogSnapshot, EngagementInfo, RequirementState, SchemaInfo
 from app.services import catalog as catalog_service
 from app.services import history, migrations
@@ -265,7 +265,7 @@ def _migrate(engine: Engine, path: Path, version: int) -> None:
             with engine.begin() as conn:
                 step(conn)
                 conn.execute(
-                    update(SchemaInfo).values(version=from_version + 1, written_by=__version__)
+                    update(SchemaInfo).values(version=from_version + 1, written_by=app.__version__)
                 )
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise FileWriteError(
@@ -389,7 +389,7 @@ def create_engagement(
             now = history.now()
             with Session(engine) as session, session.begin():
                 session.add(
-                    SchemaInfo(id=1, version=migrations.CURRENT_VERSION, written_by=__version__)
+                    SchemaInfo(id=1, version=migrations.CURRENT_VERSION, written_by=app.__version__)
                 )
                 session.add(
                     EngagementInfo(

@@ -251,6 +251,6 @@ def set_deleted(ef: EngagementFile, system_id: str, deleted: bool) -> None:
             history.record(session, ef.actor, ENTITY, system_id, "deleted", not deleted, deleted)
 
 
-def history_of(ef: EngagementFile, system_id: str) -> list[history.Change]:
+def history_of(ef: EngagementFile, system_id: str, limit: int = 500) -> list[history.Change]:
     with ef.reading() as session:
-        return history.for_entity(session, ENTITY, system_id)
+        return history.for_entity(session, ENTITY, system_id, limit)

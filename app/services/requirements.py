@@ -114,6 +114,6 @@ def set_values(ef: EngagementFile, field: str, values: Mapping[str, object]) -> 
     return old
 
 
-def history_of(ef: EngagementFile, point_id: str) -> list[history.Change]:
+def history_of(ef: EngagementFile, point_id: str, limit: int = 500) -> list[history.Change]:
     with ef.reading() as session:
-        return history.for_entity(session, ENTITY, point_id)
+        return history.for_entity(session, ENTITY, point_id, limit)

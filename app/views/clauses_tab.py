@@ -79,8 +79,9 @@ class ClausesTab(QWidget):
         self._refresh_owner_choices()
         self.tree.expandAll()
         if self.model.point_ids():  # the side panel is useful from the first moment
-            self.select_point(self.model.point_ids()[0])
-        self._show_selection()
+            self.select_point(self.model.point_ids()[0])  # fills the panel
+        else:
+            self._show_selection()
 
     # layout
     def _build(self) -> None:
@@ -311,11 +312,11 @@ class ClausesTab(QWidget):
         return "".join(parts)
 
     def _history_html(self, point_id: str) -> str:
-        changes = requirements.history_of(self.ef, point_id)
+        changes = requirements.history_of(self.ef, point_id, limit=50)
         if not changes:
             return "<i>No changes yet.</i>"
         lines = []
-        for c in changes[:50]:
+        for c in changes:
             old = _shown(c.field, c.old)
             new = _shown(c.field, c.new)
             lines.append(

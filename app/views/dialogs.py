@@ -37,4 +37,4 @@ def confirm(parent: QWidget | None, title: str, message: str) -> bool:
 
 def run_dialog(dialog) -> int:
     """Show a modal form; tests patch this to fill and accept it."""
-    return dialog.exec()
+    return int(dialog.exec())

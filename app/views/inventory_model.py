@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -25,7 +26,7 @@ def _flags_text(flags: list[str]) -> str:
 
 # (header, value for display, value for sorting)
 Column = tuple[
-    str, Callable[[SystemRow, int, list[str]], str], Callable[[SystemRow, int, list[str]], object]
+    str, Callable[[SystemRow, int, list[str]], str], Callable[[SystemRow, int, list[str]], Any]
 ]
 
 
@@ -38,7 +39,7 @@ def _text(field: str) -> Callable[[SystemRow, int, list[str]], str]:
     return lambda r, _n, _f: str(getattr(r, field))
 
 
-def _sort_text(field: str) -> Callable[[SystemRow, int, list[str]], object]:
+def _sort_text(field: str) -> Callable[[SystemRow, int, list[str]], Any]:
     return lambda r, _n, _f: str(getattr(r, field)).lower()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -41,7 +42,9 @@ from app.views.undo import AppliedCommand
 from app.views.widgets import compact
 
 
-def load_inventory(ef: EngagementFile) -> tuple[list, dict[str, int], dict[str, list[str]]]:
+def load_inventory(
+    ef: EngagementFile,
+) -> tuple[list[inventory.SystemRow], dict[str, int], dict[str, list[str]]]:
     """Everything the table shows; runs on a worker thread."""
     systems = inventory.list_systems(ef)
     dates = impact.dates_by_system(ef)
@@ -138,8 +141,8 @@ class InventoryTab(QWidget):
         self.flagged = QCheckBox("Only systems with gaps")
         self.flagged.toggled.connect(lambda on: self._filter(flagged_only=on))
         bar = QHBoxLayout()
-        for widget in (self.add_button, self.duplicate_button, self.delete_button):
-            bar.addWidget(widget)
+        for button in (self.add_button, self.duplicate_button, self.delete_button):
+            bar.addWidget(button)
         bar.addWidget(self.search, 1)
         filters = QHBoxLayout()
         for widget in (self.scope_filter, self.source_filter, self.stage_filter, self.flagged):
@@ -335,10 +338,10 @@ class InventoryTab(QWidget):
         self.history_view.setText(self._history_html(row.id))
 
     def _history_html(self, system_id: str) -> str:
-        changes = inventory.history_of(self.ef, system_id)
+        changes = inventory.history_of(self.ef, system_id, limit=50)
         labels = {name: spec.label for name, spec in inventory.FIELDS.items()}
         lines = []
-        for c in changes[:50]:
+        for c in changes:
             label = labels.get(c.field, c.field)
             lines.append(
                 f"{c.at:%Y-%m-%d %H:%M} · {esc(c.actor)} · {esc(label)}: "
@@ -391,9 +394,12 @@ class InventoryTab(QWidget):
         system_id = self._current
         if system_id is None:
             return
-        saved, old = self._run(lambda: inventory.update_system(self.ef, system_id, {field: value}))
-        if not saved or not old:
+        saved, result = self._run(
+            lambda: inventory.update_system(self.ef, system_id, {field: value})
+        )
+        if not saved or not result:
             return
+        old = cast(dict[str, object], result)
         new = {field: value}
         label = inventory.FIELDS[field].label.lower()
         self.undo_stack.push(
@@ -475,7 +481,7 @@ class InventoryTab(QWidget):
         system_id, row = self._current, self._selected_assessment()
         if system_id is None or row is None or self.ef.read_only:
             return
-        saved: list[tuple] = []
+        saved: list[tuple[Any, ...]] = []
 
         def save(values, impacts) -> None:
             before = impact.update_assessment(self.ef, row.id, values, impacts)

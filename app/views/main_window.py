@@ -8,7 +8,8 @@ from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from app import __version__, paths
+import app
+from app import paths
 from app.services import catalog as catalog_service
 from app.services import catalog_upgrade, status
 from app.services.demo import create_demo
@@ -308,7 +309,8 @@ class MainWindow(QMainWindow):
         dialogs.info(
             self,
             "About AIMS Prep",
-            f"AIMS Prep {__version__}\nPreparing organizations for ISO/IEC 42001 certification.\n"
+            f"AIMS Prep {app.__version__}\n"
+            "Preparing organizations for ISO/IEC 42001 certification.\n"
             "Works offline; one file per client engagement.",
         )
 
