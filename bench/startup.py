@@ -37,7 +37,7 @@ def run() -> list[Figure]:
         env = bench_env(home)
 
         def project() -> Run:
-            result = run_process([sys.executable, "-m", "app", "gui", "--smoke", str(large)], env)
+            result = run_process([sys.executable, "app", "gui", "--smoke", str(large)], env)
             if "smoke test passed" not in result.output:
                 raise RuntimeError(f"the smoke run did not pass:\n{result.output}")
             return result

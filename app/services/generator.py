@@ -1,4 +1,5 @@
-"""Large generated engagements for benchmarks and scale tests.
+"""Large generated engagements for benchmarks and scale tests: thousands of rows in every
+area the engagement has.
 
 Bulk rows go in through Core inserts: ORM add_all is an order of magnitude slower."""
 
@@ -10,14 +11,27 @@ from pathlib import Path
 
 from sqlalchemy import insert, update
 
-from app.models import HistoryEntry, RequirementState
+from app.models import AISystem, HistoryEntry, Impact, ImpactAssessment, RequirementState
+from app.services import impact, inventory
 from app.services.engagement_file import EngagementFile, create_engagement
 
 _BATCH = 5_000
+_KINDS = ("scoring", "chat", "vision", "ranking")
 
 
-def create_large(path: Path | str, history_rows: int = 100_000, seed: int = 7) -> EngagementFile:
-    """An engagement with every checklist point filled in and a long history."""
+def _batches(rows: list[dict[str, object]]) -> list[list[dict[str, object]]]:
+    return [rows[i : i + _BATCH] for i in range(0, len(rows), _BATCH)]
+
+
+def create_large(
+    path: Path | str,
+    history_rows: int = 100_000,
+    systems: int = 5_000,
+    assessments: int = 10_000,
+    seed: int = 7,
+) -> EngagementFile:
+    """An engagement with every checklist point filled in, a long history, and a large
+    inventory with impact assessments (two impacts each)."""
     ef = create_engagement(path, client="Large Generated Client plc", size="large")
     rng = random.Random(seed)
     statuses = ("not_started", "in_progress", "implemented")
@@ -37,18 +51,95 @@ def create_large(path: Path | str, history_rows: int = 100_000, seed: int = 7) -
                     evidence=f"EV-{rng.randint(1000, 9999)}",
                 )
             )
-        for start in range(0, history_rows, _BATCH):
-            batch = [
-                {
-                    "at": base + dt.timedelta(minutes=i),
-                    "actor": f"user{i % 7}",
-                    "entity": "requirement",
-                    "entity_id": ids[i % len(ids)],
-                    "field": "notes",
-                    "old": f"old value {i}",
-                    "new": f"new value {i}",
-                }
-                for i in range(start, min(start + _BATCH, history_rows))
-            ]
+        history = [
+            {
+                "at": base + dt.timedelta(minutes=i),
+                "actor": f"user{i % 7}",
+                "entity": "requirement",
+                "entity_id": ids[i % len(ids)],
+                "field": "notes",
+                "old": f"old value {i}",
+                "new": f"new value {i}",
+            }
+            for i in range(history_rows)
+        ]
+        for batch in _batches(history):
             session.execute(insert(HistoryEntry), batch)
+        system_rows = [_system(i, rng, base) for i in range(systems)]
+        for batch in _batches(system_rows):
+            session.execute(insert(AISystem), batch)
+        assessment_rows = [
+            _assessment(i, rng, systems) for i in range(assessments if systems else 0)
+        ]
+        for batch in _batches(assessment_rows):
+            session.execute(insert(ImpactAssessment), batch)
+        impact_rows = [
+            {
+                "assessment_id": a["id"],
+                "position": n,
+                "scope": ("individuals", "society")[n],
+                "description": f"Generated impact {n + 1} of {a['id']}",
+                "severity": rng.randint(1, 5),
+                "likelihood": rng.randint(1, 5),
+            }
+            for a in assessment_rows
+            for n in range(2)
+        ]
+        for batch in _batches(impact_rows):
+            session.execute(insert(Impact), batch)
     return ef
+
+
+def _system(i: int, rng: random.Random, base: dt.datetime) -> dict[str, object]:
+    stage = rng.choice(list(inventory.STAGES))
+    source = rng.choice(list(inventory.SOURCES))
+    in_scope = rng.random() > 0.1
+    return {
+        "id": f"AIS-{i + 1:05d}",
+        "name": f"Generated AI system {i + 1} ({rng.choice(_KINDS)})",
+        "description": "A generated system for scale tests. " * 3,
+        "business_owner": f"Owner {rng.randint(1, 60)}",
+        "role": rng.choice(list(inventory.ROLES)),
+        "source": source,
+        "vendor": f"Vendor {rng.randint(1, 200)}" if source != "in_house" else "",
+        "intended_use": "Generated intended use. " * 4,
+        "foreseeable_misuse": "Generated misuse.",
+        "affected_parties": "Customers",
+        "consequential": rng.random() < 0.3,
+        "ai_act_tier": rng.choice(list(inventory.TIERS)),
+        "ai_act_note": "",
+        "stage": stage,
+        "deployment_date": dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 2000))
+        if stage in inventory.LIVE_STAGES
+        else None,
+        "training_data": "Generated training data description.",
+        "inference_data": "Generated inference data.",
+        "data_provenance": "Generated.",
+        "data_quality": "",
+        "bias_checks": "",
+        "human_oversight": "Reviewer checks a sample.",
+        "in_scope": in_scope,
+        "out_of_scope_reason": "" if in_scope or rng.random() < 0.5 else "Not used for decisions.",
+        "changed_at": dt.date(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 900))
+        if rng.random() < 0.2
+        else None,
+        "deleted": False,
+        "created_at": base,
+    }
+
+
+def _assessment(i: int, rng: random.Random, systems: int) -> dict[str, object]:
+    assessed = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randint(0, 1800))
+    approved = rng.random() < 0.7
+    return {
+        "id": f"IA-{i + 1:05d}",
+        "system_id": f"AIS-{rng.randint(1, systems):05d}",
+        "assessed_on": assessed,
+        "assessor": f"Assessor {rng.randint(1, 20)}",
+        "trigger": rng.choice(list(impact.TRIGGERS)),
+        "treatment": "Generated treatment.",
+        "result": "Acceptable with treatment.",
+        "approved_by": "Risk Committee" if approved else "",
+        "approved_on": assessed + dt.timedelta(days=10) if approved else None,
+        "deleted": False,
+    }

@@ -5,7 +5,9 @@ into Python would block the window for seconds."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -68,11 +70,35 @@ COLUMNS: list[Column] = [
 COL_GAPS = 2
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
 def _natural(text: str) -> tuple[object, ...]:
     """AIS-9 before AIS-10."""
-    import re
+    return tuple(int(p) if p.isdigit() else p.lower() for p in _DIGITS.split(text))
 
-    return tuple(int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text))
+
+@dataclass
+class Prepared:
+    """What the model holds, built on a worker thread so the UI thread only swaps it in."""
+
+    rows: dict[str, SystemRow]
+    counts: dict[str, int]
+    flags: dict[str, list[str]]
+    haystack: dict[str, str]
+    order: list[str]  # all IDs, sorted by ID
+    sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+
+
+def prepare(rows: list[SystemRow], counts: dict[str, int], flags: dict[str, list[str]]) -> Prepared:
+    ordered = sorted(rows, key=lambda r: _natural(r.id))
+    return Prepared(
+        rows={r.id: r for r in ordered},
+        counts=counts,
+        flags=flags,
+        haystack={r.id: _haystack(r) for r in ordered},
+        order=[r.id for r in ordered],
+    )
 
 
 class SystemsModel(QAbstractTableModel):
@@ -91,16 +117,13 @@ class SystemsModel(QAbstractTableModel):
         self.flagged_only = False
 
     # data in
-    def set_rows(
-        self, rows: list[SystemRow], counts: dict[str, int], flags: dict[str, list[str]]
-    ) -> None:
+    def set_prepared(self, data: Prepared) -> None:
         self.beginResetModel()
-        self._rows = {r.id: r for r in rows}
-        self._counts = counts
-        self._flags = flags
-        self._haystack = {r.id: _haystack(r) for r in rows}
-        self._visible = self._filtered()
-        self._sort_visible()
+        self._rows, self._counts, self._flags = data.rows, data.counts, data.flags
+        self._haystack = data.haystack
+        self._visible = self._filtered()  # keeps the ID order prepared off the UI thread
+        if self._sort != data.sort:
+            self._sort_visible()
         self.endResetModel()
 
     def update_row(

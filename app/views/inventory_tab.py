@@ -36,20 +36,18 @@ from app.services.errors import AimsError, FieldError
 from app.views import dialogs, worker
 from app.views.assessment_dialog import AssessmentDialog
 from app.views.field_form import FieldForm
-from app.views.inventory_model import ROW_ROLE, SystemsModel
+from app.views.inventory_model import ROW_ROLE, Prepared, SystemsModel, prepare
 from app.views.text import esc, short
 from app.views.undo import AppliedCommand
 from app.views.widgets import compact
 
 
-def load_inventory(
-    ef: EngagementFile,
-) -> tuple[list[inventory.SystemRow], dict[str, int], dict[str, list[str]]]:
-    """Everything the table shows; runs on a worker thread."""
+def load_inventory(ef: EngagementFile) -> Prepared:
+    """Everything the table shows, ready to swap in; runs on a worker thread."""
     systems = inventory.list_systems(ef)
     dates = impact.dates_by_system(ef)
     flags = inventory_rules.evaluate(systems, dates).by_system()
-    return systems, {k: len(v) for k, v in dates.items()}, flags
+    return prepare(systems, {k: len(v) for k, v in dates.items()}, flags)
 
 
 class _AssessmentsModel(QAbstractTableModel):
@@ -100,8 +98,16 @@ class InventoryTab(QWidget):
         self.model = SystemsModel(self)
         self._current: str | None = None
         self._task: worker.Task | None = None
+        self._started = False
         self._build()
-        self.reload()
+
+    def showEvent(self, event) -> None:
+        # Loaded when first shown: an engagement opens on the Clauses tab without waiting
+        # for thousands of systems it may never look at.
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            self.reload()
 
     # layout
     def _build(self) -> None:
@@ -248,7 +254,9 @@ class InventoryTab(QWidget):
         self._task = worker.start(lambda: load_inventory(ef), self._loaded, self._load_failed)
 
     def shutdown(self) -> None:
-        """Before the engagement closes: let a running load finish with the file."""
+        """Before the engagement closes: let a running load finish with the file, and start
+        no other (removing the tabs may show this one on its way out)."""
+        self._started = True
         if self._task is not None:
             self._task.cancel()
             self._task.wait()
@@ -256,10 +264,9 @@ class InventoryTab(QWidget):
     def is_loading(self) -> bool:
         return self._task is not None
 
-    def _loaded(self, result) -> None:
-        systems, counts, flags = result
+    def _loaded(self, result: Prepared) -> None:
         self._task = None
-        self.model.set_rows(systems, counts, flags)
+        self.model.set_prepared(result)
         self._update_count()
         if self._current is None and self.model.rowCount():
             self.select(self.model.id_at(0))
@@ -298,8 +305,7 @@ class InventoryTab(QWidget):
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
         )
-        self.table.scrollTo(index)
-        self._show_current()
+        self.table.scrollTo(index)  # the selection change has filled the panel
 
     def _show_current(self) -> None:
         index = self.table.currentIndex() if hasattr(self, "table") else QModelIndex()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -15,7 +16,7 @@ from app.services import catalog_upgrade, status
 from app.services.demo import create_demo
 from app.services.engagement_file import EngagementFile, create_engagement, open_engagement
 from app.services.errors import AimsError
-from app.views import dialogs
+from app.views import dialogs, worker
 from app.views.clauses_tab import ClausesTab
 from app.views.inventory_tab import InventoryTab
 from app.views.new_engagement_dialog import NewEngagementDialog
@@ -28,6 +29,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or UiSettings()
         self.ef: EngagementFile | None = None
+        self._status_task: worker.Task | None = None
+        self._status_stale = False
         self.undo_stack = QUndoStack(self)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -156,6 +159,9 @@ class MainWindow(QMainWindow):
         """Tabs and undo steps belong to one engagement (and one catalog)."""
         self.undo_stack.clear()
         self.inventory_tab.shutdown()
+        if self._status_task is not None:
+            self._status_task.wait()
+            self._status_task = None
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
@@ -192,12 +198,27 @@ class MainWindow(QMainWindow):
         self._refresh_status()
 
     def _refresh_status(self) -> None:
+        """Recount off the UI thread (a large inventory takes a while); one count at a time,
+        and one more if edits came in meanwhile."""
         if self.ef is None:
             return
-        try:
-            data = status.summary(self.ef)
-        except AimsError as exc:
-            self.state_label.setText(exc.message)
+        if self._status_task is not None:
+            self._status_stale = True
+            return
+        ef = self.ef
+        self._status_stale = False
+        self._status_task = worker.start(
+            lambda: status.summary(ef), self._show_status, self._status_failed
+        )
+
+    def _status_failed(self, message: str) -> None:
+        self._status_task = None
+        self.state_label.setText(message)
+
+    def _show_status(self, data: dict[str, Any]) -> None:
+        self._status_task = None
+        if self._status_stale:
+            self._refresh_status()
             return
         inv = data["impact_assessments"]
         gaps = inv["systems_without"] + inv["after_deployment"] + inv["stale_after_change"]
@@ -213,6 +234,9 @@ class MainWindow(QMainWindow):
             loop = QEventLoop()
             self.inventory_tab.loaded.connect(loop.quit)
             loop.exec()
+        while self._status_task is not None:
+            self._status_task.wait()
+            QCoreApplication.sendPostedEvents()  # deliver its result now
 
     def select_tab(self, name: str) -> None:
         if name not in TAB_NAMES:

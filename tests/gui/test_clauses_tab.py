@@ -31,7 +31,7 @@ def test_clauses_model_and_filter_pass_the_model_tester(qtmodeltester, demo_file
     qtmodeltester.check(proxy)
 
 
-def test_clauses_status_edit_undo_redo_and_reopen(window, new_file):
+def test_clauses_status_edit_undo_redo_and_reopen(qtbot, window, new_file):
     tab = _open(window, new_file)
     tab.select_point("P-4.1-01")
     tab.status_edit.setCurrentIndex(tab.status_edit.findData("implemented"))
@@ -41,7 +41,7 @@ def test_clauses_status_edit_undo_redo_and_reopen(window, new_file):
     assert _cell(tab, "P-4.1-01", COL_STATUS) == "Not started"
     window.undo_stack.redo()
     assert _cell(tab, "P-4.1-01", COL_STATUS) == "Implemented"
-    assert "Readiness" in window.readiness_label.text()
+    qtbot.waitUntil(lambda: "Readiness" in window.readiness_label.text())
     path = new_file.path
     window.close_engagement()
     with open_engagement(path) as ef:

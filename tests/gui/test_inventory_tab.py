@@ -17,10 +17,8 @@ from app.views.inventory_model import COL_GAPS
 def tab(qtbot, window, demo_file):
     window.set_engagement(demo_file)
     inv = window.inventory_tab
-    if inv.is_loading():
-        with qtbot.waitSignal(inv.loaded, timeout=10_000):
-            pass
-    window.select_tab("inventory")
+    with qtbot.waitSignal(inv.loaded, timeout=10_000):
+        window.select_tab("inventory")  # the tab loads when first shown
     return inv
 
 
