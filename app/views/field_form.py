@@ -9,13 +9,17 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
+from app.services.errors import FieldError
 from app.services.fields import FieldSpec
 
 _ERROR_STYLE = "border: 2px solid #b3261e;"
@@ -123,3 +127,32 @@ class FieldForm(QWidget):
         for editor in self.editors.values():
             editor.setStyleSheet("")
         self.error.hide()
+
+
+class FormDialog(QDialog):
+    """A small modal form: `save(values)` runs on OK; a FieldError keeps it open at the field."""
+
+    def __init__(
+        self, title: str, specs: list[FieldSpec], values: dict[str, object], save, parent=None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._save = save
+        self.form = FieldForm(specs)
+        self.form.set_values(values)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+
+    def try_accept(self) -> None:
+        try:
+            self._save(self.form.values())
+        except FieldError as exc:
+            self.form.show_error(exc.field, exc.message)
+            return
+        self.accept()

@@ -35,7 +35,7 @@ from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError, FieldError
 from app.views import dialogs, worker
 from app.views.assessment_dialog import AssessmentDialog
-from app.views.field_form import FieldForm
+from app.views.field_form import FieldForm, FormDialog
 from app.views.inventory_model import ROW_ROLE, Prepared, SystemsModel, prepare
 from app.views.text import esc, short
 from app.views.undo import AppliedCommand
@@ -430,13 +430,20 @@ class InventoryTab(QWidget):
     def add_system(self) -> None:
         if self.ef.read_only:
             return
-        saved, new_id = self._run(
-            lambda: inventory.create_system(self.ef, {"name": "New AI system"})
+        created: list[str] = []
+        specs = [inventory.FIELDS[name] for name in ("id", "name", "source", "business_owner")]
+        values = {"id": inventory.next_id(self.ef), "name": "", "source": "in_house"}
+        dialog = FormDialog(
+            "Add an AI system",
+            specs,
+            values,
+            lambda v: created.append(inventory.create_system(self.ef, v)),
+            self,
         )
-        if saved:
-            self._push_existence(f"Add {new_id}", str(new_id), True)
-            self._refresh(str(new_id), select=True)
-            self.form.editors["name"].setFocus()
+        if dialogs.run_dialog(dialog) and created:
+            new_id = created[0]
+            self._push_existence(f"Add {new_id}", new_id, True)
+            self._refresh(new_id, select=True)
 
     def duplicate_system(self) -> None:
         if self._current is None or self.ef.read_only:

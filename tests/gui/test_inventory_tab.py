@@ -71,10 +71,41 @@ def test_inventory_future_deployment_is_refused_at_the_field(tab):
     assert inventory.get_system(tab.ef, credit).deployment_date == dt.date(2024, 5, 13)
 
 
-def test_inventory_add_delete_and_undo(tab, window):
+def _fill_add_dialog(monkeypatch, values, seen=None):
+    def fill(dialog):
+        dialog.form.set_values({**dialog.form.values(), **values})
+        dialog.try_accept()
+        if seen is not None:
+            seen["error"] = dialog.form.error.text()
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", fill)
+
+
+def test_inventory_add_refuses_a_duplicate_id_at_the_field(tab, monkeypatch):
+    seen = {}
+    _fill_add_dialog(monkeypatch, {"id": "AIS-003", "name": "Second chatbot"}, seen)
+    tab.add_system()
+    assert "AIS-003 is already used" in seen["error"]
+    assert tab.model.total() == 10
+
+
+def test_inventory_form_shows_every_field_of_the_system(tab):
+    credit = inventory.get_system(tab.ef, _id_by_name(tab, "Credit decisioning model"))
+    tab.select(credit.id)
+    shown = tab.form.values()
+    for name in inventory.EDITABLE:
+        expected = getattr(credit, name)
+        expected = expected.isoformat() if isinstance(expected, dt.date) else expected
+        assert shown[name] == expected, name
+
+
+def test_inventory_add_delete_and_undo(tab, window, monkeypatch):
+    _fill_add_dialog(monkeypatch, {"name": "Voice biometrics", "source": "vendor"})
     tab.add_system()
     new_id = tab._current
-    assert tab.model.row(new_id).name == "New AI system"
+    assert new_id == "AIS-011"
+    assert tab.model.row(new_id).name == "Voice biometrics"
     assert tab.model.total() == 11
     tab.delete_system()
     assert tab.model.total() == 10

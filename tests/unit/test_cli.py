@@ -77,11 +77,12 @@ def test_cli_copy_and_upgrade_preview(tmp_path, capsys):
     assert "nothing changes" in capsys.readouterr().out
 
 
-def test_cli_screenshot_writes_png_of_the_size(tmp_path):
+@pytest.mark.parametrize("tab", ["Clauses", "inventory"])
+def test_cli_screenshot_writes_png_of_the_size(tmp_path, tab):
     path = tmp_path / "d.aims"
     main(["demo", str(path)])
     out = tmp_path / "shot.png"
-    result = run("screenshot", str(path), "--tab", "Clauses", "-o", str(out), "--size", "1000x700")
+    result = run("screenshot", str(path), "--tab", tab, "-o", str(out), "--size", "1000x700")
     assert result.returncode == 0, result.stderr
     header = out.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
