@@ -4,14 +4,13 @@ on individuals and on society, what was decided, and who approved it."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
 from app.models import AISystem, Impact, ImpactAssessment
-from app.services import history
+from app.services import history, ids
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError
 from app.services.fields import FieldSpec
@@ -106,9 +105,7 @@ def _check_impacts(impacts: Sequence[Mapping[str, object]]) -> list[dict[str, ob
 
 def next_id(ef: EngagementFile) -> str:
     with ef.reading() as session:
-        ids = session.scalars(select(ImpactAssessment.id)).all()
-    numbers = [int(m.group(1)) for i in ids if (m := re.fullmatch(r"IA-(\d+)", i))]
-    return f"IA-{max(numbers, default=0) + 1:04d}"
+        return ids.next_id(session.scalars(select(ImpactAssessment.id)), "IA", 4)
 
 
 def _write_impacts(session: object, assessment_id: str, impacts: list[dict[str, object]]) -> None:

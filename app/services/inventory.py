@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.models import AISystem
-from app.services import history
+from app.services import history, ids
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError
 from app.services.fields import FieldSpec
@@ -164,9 +164,7 @@ def _defaults() -> dict[str, object]:
 def next_id(ef: EngagementFile) -> str:
     """AIS-001, AIS-002...: never reuses an ID, not even one of a deleted system."""
     with ef.reading() as session:
-        ids = session.scalars(select(AISystem.id)).all()
-    numbers = [int(m.group(1)) for i in ids if (m := re.fullmatch(r"AIS-(\d+)", i))]
-    return f"AIS-{max(numbers, default=0) + 1:03d}"
+        return ids.next_id(session.scalars(select(AISystem.id)), "AIS", 3)
 
 
 def coerce(field: str, value: object) -> object:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QScrollArea,
-    QSplitter,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -38,7 +37,7 @@ from app.views.clauses_model import (
 )
 from app.views.text import esc, short
 from app.views.undo import AppliedCommand
-from app.views.widgets import compact
+from app.views.widgets import compact, list_and_panel
 
 _FIELD_LABELS = {
     "status": "status",
@@ -134,22 +133,8 @@ class ClausesTab(QWidget):
         for column, width in ((COL_ID, 150), (1, 330), (COL_STATUS, 110), (COL_OWNER, 200)):
             header.resizeSection(column, width)
         self.tree.selectionModel().selectionChanged.connect(lambda *_: self._show_selection())
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(filters)
-        left_layout.addWidget(self.tree)
         self.count_label = QLabel()
-        left_layout.addWidget(self.count_label)
-
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self._build_panel())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(splitter)
+        list_and_panel(self, [filters, self.tree, self.count_label], self._build_panel())
 
         self._update_count()
 

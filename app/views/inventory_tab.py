@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -39,7 +38,7 @@ from app.views.field_form import FieldForm, FormDialog
 from app.views.inventory_model import ROW_ROLE, Prepared, SystemsModel, prepare
 from app.views.text import esc, short
 from app.views.undo import AppliedCommand
-from app.views.widgets import compact
+from app.views.widgets import compact, list_and_panel
 
 
 def load_inventory(ef: EngagementFile) -> Prepared:
@@ -172,23 +171,9 @@ class InventoryTab(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
         self.count_label = QLabel("Loading AI systems…")
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(bar)
-        left_layout.addLayout(filters)
-        left_layout.addWidget(self.table)
-        left_layout.addWidget(self.count_label)
-
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self._build_panel())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([820, 580])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(splitter)
+        list_and_panel(
+            self, [bar, filters, self.table, self.count_label], self._build_panel(), [820, 580]
+        )
 
     def _combo(self, items: list[tuple[str, str]], name: str) -> QComboBox:
         box = compact(QComboBox())
@@ -432,7 +417,11 @@ class InventoryTab(QWidget):
             return
         created: list[str] = []
         specs = [inventory.FIELDS[name] for name in ("id", "name", "source", "business_owner")]
-        values = {"id": inventory.next_id(self.ef), "name": "", "source": "in_house"}
+        values: dict[str, object] = {
+            "id": inventory.next_id(self.ef),
+            "name": "",
+            "source": "in_house",
+        }
         dialog = FormDialog(
             "Add an AI system",
             specs,

@@ -1,0 +1,14 @@
+"""Stable IDs of the engagement's own items: PREFIX-NNN, never reusing a number."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+
+def next_id(existing: Iterable[str], prefix: str, width: int) -> str:
+    """The number after the highest one used, deleted items included (IDs stay unique for
+    good: the history and the client's spreadsheets still name them)."""
+    pattern = re.compile(rf"{re.escape(prefix)}-(\d+)")
+    numbers = [int(m.group(1)) for i in existing if (m := pattern.fullmatch(i))]
+    return f"{prefix}-{max(numbers, default=0) + 1:0{width}d}"
