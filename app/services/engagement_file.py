@@ -38,10 +38,27 @@ from app.services.errors import (
     ReadOnlyError,
     SchemaTooNewError,
 )
+from app.services.fields import FieldSpec
 from app.services.file_lock import WriterLock
 
 SUFFIX = ".aims"
-SIZES = ("small", "mid", "large")
+SIZES = {
+    "small": "Small (1-50 staff, 1-3 AI systems)",
+    "mid": "Mid-size (50-500 staff)",
+    "large": "Large enterprise",
+}
+DETAIL_FIELDS: dict[str, FieldSpec] = {
+    f.name: f
+    for f in (
+        FieldSpec("client", "Client", "text", required=True),
+        FieldSpec("size", "Organization size", "choice", SIZES),
+        FieldSpec("iso27001", "Holds ISO/IEC 27001", "bool"),
+        FieldSpec("iso9001", "Holds ISO 9001", "bool"),
+        FieldSpec("consultant", "Consultant", "text"),
+        FieldSpec("scope_statement", "Scope statement", "long"),
+        FieldSpec("stage1_date", "Target Stage 1 date", "date"),
+    )
+}
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -116,24 +133,25 @@ class EngagementFile:
                 f"The change could not be saved to {self.path}: {exc.orig}"
             ) from exc
 
-    def update_details(self, **changes: Any) -> None:
-        """Change the engagement's own facts (client, scope, Stage 1 date...), with history."""
-        allowed = set(Details.__dataclass_fields__) - {"uid", "created_at"}
-        for name in changes:
-            if name not in allowed:
+    def update_details(self, **changes: Any) -> dict[str, object]:
+        """Change the engagement's own facts (client, scope, Stage 1 date...), with history;
+        every value is checked first, and the old values come back (for undo)."""
+        checked = {}
+        for name, value in changes.items():
+            spec = DETAIL_FIELDS.get(name)
+            if spec is None:
                 raise FieldError(name, f"'{name}' is not a field of the engagement")
-        if "client" in changes and not str(changes["client"]).strip():
-            raise FieldError("client", "The client name cannot be blank.")
-        if "size" in changes and changes["size"] not in SIZES:
-            raise FieldError("size", f"Size must be one of {', '.join(SIZES)}.")
+            checked[name] = spec.coerce(value)
+        old: dict[str, object] = {}
         with self.writing() as session:
             info = session.get_one(EngagementInfo, 1)
-            for name, value in changes.items():
-                old = getattr(info, name)
-                if old != value:
+            for name, value in checked.items():
+                if getattr(info, name) != value:
+                    old[name] = getattr(info, name)
                     setattr(info, name, value)
-                    history.record(session, self.actor, "engagement", "1", name, old, value)
+                    history.record(session, self.actor, "engagement", "1", name, old[name], value)
         self.details = _load_details(self.engine)
+        return old
 
     def save_copy(self, destination: Path) -> None:
         """A consistent copy of the open file, written to a temporary name then moved in place."""
@@ -370,10 +388,8 @@ def create_engagement(
     """Write a new engagement file and open it. Built under a temporary name, so a failure
     never leaves a half-made file behind."""
     path = Path(path)
-    if not client.strip():
-        raise FieldError("client", "The client name cannot be blank.")
-    if size not in SIZES:
-        raise FieldError("size", f"Size must be one of {', '.join(SIZES)}, not '{size}'.")
+    client = str(DETAIL_FIELDS["client"].coerce(client))
+    size = str(DETAIL_FIELDS["size"].coerce(size))
     if path.exists():
         raise FileWriteError(f"{path} already exists; choose another name or open it instead.")
     if not path.parent.is_dir():

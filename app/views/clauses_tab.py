@@ -213,6 +213,9 @@ class ClausesTab(QWidget):
             self.tree.setCurrentIndex(index)
             self.tree.scrollTo(index)
 
+    def refresh_panel(self) -> None:
+        self._show_selection()
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()

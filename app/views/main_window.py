@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +15,21 @@ from app import paths
 from app.services import catalog as catalog_service
 from app.services import catalog_upgrade, status
 from app.services.demo import create_demo
-from app.services.engagement_file import EngagementFile, create_engagement, open_engagement
+from app.services.engagement_file import (
+    DETAIL_FIELDS,
+    EngagementFile,
+    create_engagement,
+    open_engagement,
+)
 from app.services.errors import AimsError
 from app.views import dialogs, worker
 from app.views.clauses_tab import ClausesTab
+from app.views.field_form import FormDialog
 from app.views.inventory_tab import InventoryTab
 from app.views.new_engagement_dialog import NewEngagementDialog
 from app.views.settings import UiSettings
 from app.views.tab_names import TAB_NAMES
+from app.views.undo import AppliedCommand
 
 
 class MainWindow(QMainWindow):
@@ -88,6 +96,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.copy_action = self._action(
             file_menu, "Save a &Copy As…", self.save_copy, QKeySequence("Ctrl+Shift+S")
+        )
+        self.details_action = self._action(
+            file_menu, "Engagement &Details…", self.edit_details, QKeySequence("Ctrl+E")
         )
         self.upgrade_action = self._action(file_menu, "&Upgrade Catalog…", self.upgrade_catalog)
         file_menu.addSeparator()
@@ -174,6 +185,7 @@ class MainWindow(QMainWindow):
         self.empty.setVisible(not has)
         for action in (self.copy_action, self.upgrade_action, self.close_action):
             action.setEnabled(has)
+        self.details_action.setEnabled(has and not ef.read_only)
         if ef is None:
             self.setWindowTitle("AIMS Prep")
             self.banner.hide()
@@ -324,6 +336,43 @@ class MainWindow(QMainWindow):
             return
         self._drop_tabs()  # rebuild the tabs over the new catalog
         self._show_engagement()
+
+    def edit_details(self) -> None:
+        """Client, size, certifications held, consultant, scope and Stage 1 date."""
+        ef = self.ef
+        if ef is None or ef.read_only:
+            return
+        current = {name: getattr(ef.details, name) for name in DETAIL_FIELDS}
+        changed: list[dict[str, object]] = []
+
+        def save(values: dict[str, object]) -> None:
+            changed.append(ef.update_details(**values))
+            changed.append(values)
+
+        dialog = FormDialog("Engagement details", list(DETAIL_FIELDS.values()), current, save, self)
+        if not dialogs.run_dialog(dialog) or not changed or not changed[0]:
+            return
+        old, new = changed
+
+        def apply(values: dict[str, object]) -> Callable[[], None]:
+            def run() -> None:
+                try:
+                    ef.update_details(**values)
+                except AimsError as exc:
+                    dialogs.error(self, "Could not undo or redo", exc.message)
+                self._details_changed()
+
+            return run
+
+        self.undo_stack.push(AppliedCommand("Change engagement details", apply(old), apply(new)))
+        self._details_changed()
+
+    def _details_changed(self) -> None:
+        if self.ef is None:
+            return
+        self.setWindowTitle(f"{self.ef.details.client} - AIMS Prep")
+        self.clauses_tab.refresh_panel()  # the ISO 27001 reuse hints follow the details
+        self._refresh_status()
 
     def _find(self) -> None:
         if self.ef is not None:

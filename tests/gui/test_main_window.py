@@ -47,3 +47,53 @@ def test_window_save_copy(window, new_file, tmp_path, monkeypatch):
     window.set_engagement(new_file)
     window.save_copy()
     assert target.exists()
+
+
+def test_window_engagement_details_edit_and_undo(window, new_file, monkeypatch):
+    from app.views import dialogs
+
+    def fill(dialog):
+        dialog.form.set_values({**dialog.form.values(), "client": "Acme AI GmbH", "iso27001": True})
+        dialog.try_accept()
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", fill)
+    window.set_engagement(new_file)
+    window.edit_details()
+    assert new_file.details.client == "Acme AI GmbH" and new_file.details.iso27001
+    assert window.windowTitle().startswith("Acme AI GmbH")
+    assert "Reuse from the ISO 27001 system" in window.clauses_tab.guidance.text()
+    window.undo_stack.undo()
+    assert new_file.details.client == "Acme Analytics GmbH" and not new_file.details.iso27001
+
+
+def test_window_engagement_details_refuse_a_bad_date_at_the_field(window, new_file, monkeypatch):
+    from app.views import dialogs
+
+    seen = {}
+
+    def fill(dialog):
+        dialog.form.set_values({**dialog.form.values(), "stage1_date": "2027-02-31"})
+        dialog.try_accept()
+        seen["error"] = dialog.form.error.text()
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", fill)
+    window.set_engagement(new_file)
+    window.edit_details()
+    assert "not a date" in seen["error"]
+    assert new_file.details.stage1_date is None
+
+
+def test_window_new_engagement_flow(window, tmp_path, monkeypatch):
+    from app.views import dialogs
+    from app.views import main_window as mw
+
+    monkeypatch.setattr(mw.NewEngagementDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(
+        mw.NewEngagementDialog, "values", lambda self: {"client": "Nordlicht AB", "size": "small"}
+    )
+    monkeypatch.setattr(dialogs, "choose_save_path", lambda *a: tmp_path / "nordlicht.aims")
+    window.new_engagement()
+    assert window.ef is not None and window.ef.details.client == "Nordlicht AB"
+    assert (tmp_path / "nordlicht.aims").exists()

@@ -43,7 +43,7 @@ def test_cli_demo_status_text(tmp_path, capsys):
     [
         (["status", "{tmp}/missing.aims"], "does not exist"),
         (["status", "{tmp}"], "folder"),
-        (["new", "{tmp}/x.aims", "--client", ""], "client name"),
+        (["new", "{tmp}/x.aims", "--client", ""], "Client cannot be blank"),
         (["new", "{tmp}/x.aims", "--client", "A", "--size", "huge"], "invalid choice"),
         (["new", "{tmp}/x.aims", "--client", "A", "--stage1", "2027-13-01"], "not a date"),
         (["new", "{tmp}/nofolder/x.aims", "--client", "A"], "does not exist"),

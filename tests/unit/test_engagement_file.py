@@ -42,7 +42,7 @@ def test_engagement_create_keeps_details_and_catalog(tmp_path):
 
 
 def test_engagement_create_refuses_blank_client_and_existing_file(tmp_path):
-    with pytest.raises(FieldError, match="client name"):
+    with pytest.raises(FieldError, match="Client cannot be blank"):
         create_engagement(tmp_path / "a.aims", client="  ")
     (tmp_path / "b.aims").write_text("keep me")
     with pytest.raises(FileWriteError, match="already exists"):
@@ -142,7 +142,7 @@ def test_engagement_update_details_records_history(new_file):
         "Acme Analytics GmbH",
         "Acme Analytics SE",
     )
-    with pytest.raises(FieldError, match="Size must be"):
+    with pytest.raises(FieldError, match="Organization size: .huge. is not one of"):
         new_file.update_details(size="huge")
 
 
