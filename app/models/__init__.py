@@ -5,6 +5,7 @@ from app.models.engagement import CatalogSnapshot, EngagementInfo, SchemaInfo
 from app.models.history import HistoryEntry
 from app.models.inventory import AISystem, Impact, ImpactAssessment
 from app.models.requirement import RequirementState
+from app.models.risk import Risk, RiskAction, RiskCategory, RiskControl, RiskCriteria, RiskSystem
 
 __all__ = [
     "AISystem",
@@ -15,5 +16,11 @@ __all__ = [
     "EngagementInfo",
     "HistoryEntry",
     "RequirementState",
+    "Risk",
+    "RiskAction",
+    "RiskCategory",
+    "RiskControl",
+    "RiskCriteria",
+    "RiskSystem",
     "SchemaInfo",
 ]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.services import requirements
 from app.services.demo_inventory import add_inventory
+from app.services.demo_risks import add_risks
 from app.services.engagement_file import EngagementFile, create_engagement
 
 CLIENT = "Northwind Lending Ltd"
@@ -91,4 +92,5 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
         if values:
             requirements.set_values(ef, field, values)
     add_inventory(ef)
+    add_risks(ef)
     return ef

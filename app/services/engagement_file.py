@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 import app
 from app.models import Base, CatalogSnapshot, EngagementInfo, RequirementState, SchemaInfo
 from app.services import catalog as catalog_service
-from app.services import history, migrations
+from app.services import history, migrations, risk_criteria, risk_seed
 from app.services.catalog import Catalog
 from app.services.errors import (
     AimsError,
@@ -441,6 +441,7 @@ def create_engagement(
                 history.record(
                     session, actor, "engagement", "1", "created", None, client.strip(), now
                 )
+                risk_seed.seed(session.connection(), risk_criteria.DEFAULT.to_json())
         finally:
             engine.dispose()
         os.replace(temp, path)

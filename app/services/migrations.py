@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
 )
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 Step = Callable[[Connection], None]
 
@@ -98,8 +98,86 @@ def _v1_to_v2(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    """Version 3 adds the AI risk register: criteria, categories, risks and their links."""
+    from app.services import risk_criteria, risk_seed
+
+    meta = MetaData()
+    existing = Table("ai_system", meta, Column("id", String(40), primary_key=True))
+    Table(
+        "risk_criteria",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("version", Integer, nullable=False),
+        Column("content", Text, nullable=False),
+    )
+    Table(
+        "risk_category",
+        meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("name", String(200), nullable=False, unique=True),
+        Column("taxonomy", String(60), nullable=False),
+        Column("attribution", String(200), nullable=False),
+        Column("ai_specific", Boolean, nullable=False),
+        Column("merged_into", Integer, ForeignKey("risk_category.id")),
+    )
+    risk_text = ["description", "affected_parties", "existing_controls", "residual_comment",
+                 "acceptance_comment"]  # fmt: skip
+    Table(
+        "risk",
+        meta,
+        Column("id", String(40), primary_key=True),
+        Column("kind", String(20), nullable=False),
+        Column("title", String(300), nullable=False),
+        Column("category_id", Integer, ForeignKey("risk_category.id"), index=True),
+        Column("source", String(200), nullable=False),
+        Column("owner", String(200), nullable=False),
+        Column("inherent_likelihood", Integer, nullable=False),
+        Column("inherent_impact", Integer, nullable=False),
+        Column("inherent_score", Integer, nullable=False),
+        Column("inherent_level", String(40), nullable=False),
+        Column("treatment", String(20), nullable=False),
+        Column("residual_likelihood", Integer),
+        Column("residual_impact", Integer),
+        Column("residual_score", Integer),
+        Column("residual_level", String(40), nullable=False),
+        Column("accepted_by", String(200), nullable=False),
+        Column("accepted_on", Date),
+        Column("review_date", Date),
+        Column("status", String(20), nullable=False),
+        Column("deleted", Boolean, nullable=False),
+        *(Column(name, Text, nullable=False) for name in risk_text),
+    )
+    Table(
+        "risk_system",
+        meta,
+        Column("risk_id", String(40), ForeignKey("risk.id"), primary_key=True),
+        Column("system_id", String(40), ForeignKey("ai_system.id"), primary_key=True),
+    )
+    Table(
+        "risk_control",
+        meta,
+        Column("risk_id", String(40), ForeignKey("risk.id"), primary_key=True),
+        Column("control_id", String(20), primary_key=True),
+        Column("reason", Text, nullable=False),
+    )
+    Table(
+        "risk_action",
+        meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("risk_id", String(40), ForeignKey("risk.id"), nullable=False, index=True),
+        Column("position", Integer, nullable=False),
+        Column("action", Text, nullable=False),
+        Column("owner", String(200), nullable=False),
+        Column("due_date", Date),
+        Column("done", Boolean, nullable=False),
+    )
+    meta.create_all(conn, tables=[t for t in meta.sorted_tables if t is not existing])
+    risk_seed.seed(conn, risk_criteria.DEFAULT.to_json())
+
+
 # from-version -> step to from-version + 1
-STEPS: dict[int, Step] = {1: _v1_to_v2}
+STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def steps_from(version: int) -> list[tuple[int, Step]]:

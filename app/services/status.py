@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from app.services import impact, inventory, inventory_rules, requirements
+from app.services import impact, inventory, inventory_rules, requirements, risk_rules, risks
 from app.services.engagement_file import EngagementFile
 
 # An implemented point counts fully, one in progress half: work started is not work done.
@@ -40,6 +40,9 @@ def summary(ef: EngagementFile) -> dict[str, Any]:
         "readiness_percent": readiness([p.status for p in points]),
         "readiness_by_clause": {c: readiness(s) for c, s in by_clause.items()},
         **_inventory_sections(ef),
+        "risks": risk_rules.summary(
+            risks.list_risks(ef), risks.get_criteria(ef), risks.list_categories(ef)
+        ),
     }
 
 
@@ -83,6 +86,11 @@ def as_text(data: dict[str, Any]) -> str:
         f"{data['impact_assessments']['systems_without']} systems in scope without one, "
         f"{data['impact_assessments']['after_deployment']} first done after deployment, "
         f"{data['impact_assessments']['stale_after_change']} out of date after a change",
+        f"AI risks:    {data['risks']['total']}; {data['risks']['above_threshold']} above the "
+        f"threshold, {data['risks']['untreated']} untreated, "
+        f"{data['risks']['residual_unaccepted']} with residual risk not accepted, "
+        f"{data['risks']['without_owner']} without owner"
+        + ("; only cyber categories" if data["risks"]["cyber_only"] else ""),
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]
     return "\n".join(lines)
