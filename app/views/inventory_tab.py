@@ -35,7 +35,8 @@ from app.services.errors import AimsError, FieldError
 from app.views import dialogs, worker
 from app.views.assessment_dialog import AssessmentDialog
 from app.views.field_form import FieldForm, FormDialog
-from app.views.inventory_model import ROW_ROLE, Prepared, SystemsModel, prepare
+from app.views.inventory_model import SystemInfo, SystemsModel, haystack
+from app.views.row_table import ROW_ROLE, Prepared, prepare
 from app.views.text import esc, short
 from app.views.undo import AppliedCommand
 from app.views.widgets import compact, list_and_panel
@@ -46,7 +47,8 @@ def load_inventory(ef: EngagementFile) -> Prepared:
     systems = inventory.list_systems(ef)
     dates = impact.dates_by_system(ef)
     flags = inventory_rules.evaluate(systems, dates).by_system()
-    return prepare(systems, {k: len(v) for k, v in dates.items()}, flags)
+    info = {s.id: SystemInfo(len(dates.get(s.id, ())), flags.get(s.id, [])) for s in systems}
+    return prepare(systems, info, haystack)
 
 
 class _AssessmentsModel(QAbstractTableModel):
@@ -360,7 +362,7 @@ class InventoryTab(QWidget):
             row = None
         dates = impact.dates_by_system(self.ef, system_id)
         flags = inventory_rules.evaluate([row], dates).flags_for(system_id) if row else []
-        self.model.update_row(row, system_id, len(dates.get(system_id, [])), flags)
+        self.model.update_row(system_id, row, SystemInfo(len(dates.get(system_id, [])), flags))
         self._update_count()
         if select and row is not None:
             self.select(system_id)

@@ -27,7 +27,7 @@ def _gaps(tab, system_id):
 
 
 def _id_by_name(tab, name):
-    return next(s.id for s in tab.model._rows.values() if s.name == name)
+    return next(s.id for s in tab.model.all_rows() if s.name == name)
 
 
 def test_inventory_models_pass_the_model_tester(qtmodeltester, tab):

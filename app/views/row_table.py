@@ -1,0 +1,195 @@
+"""A table model over plain row objects that sorts and filters itself (over Python lists)
+instead of going through QSortFilterProxyModel: with thousands of rows, the proxy's
+per-comparison calls into Python would block the window for seconds.
+
+Each row has an ID and an `info` value beside it (counts, gap flags) that columns may show."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+_WARN = QBrush(QColor("#b3261e"))
+Cell = Callable[[Any, Any], Any]  # (row, info) -> value
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    display: Cell
+    sort: Cell
+    warn: bool = False  # shown in red (gaps)
+
+
+def text(field: str) -> Column:
+    return Column(
+        field, lambda r, _i: str(getattr(r, field)), lambda r, _i: str(getattr(r, field)).lower()
+    )
+
+
+def titled(header: str, column: Column) -> Column:
+    return Column(header, column.display, column.sort, column.warn)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural(value: str) -> tuple[object, ...]:
+    """AIS-9 before AIS-10."""
+    return tuple(int(p) if p.isdigit() else p.lower() for p in _DIGITS.split(value))
+
+
+@dataclass
+class Prepared:
+    """What the model holds, built on a worker thread so the UI thread only swaps it in."""
+
+    rows: dict[str, Any]
+    info: dict[str, Any]
+    haystack: dict[str, str]
+    order: list[str]  # all IDs, in natural ID order
+
+
+def prepare(rows: list[Any], info: dict[str, Any], haystack: Callable[[Any], str]) -> Prepared:
+    ordered = sorted(rows, key=lambda r: natural(r.id))
+    return Prepared(
+        rows={r.id: r for r in ordered},
+        info=info,
+        haystack={r.id: haystack(r) for r in ordered},
+        order=[r.id for r in ordered],
+    )
+
+
+class RowTableModel(QAbstractTableModel):
+    """Subclasses give the columns, a default `info`, and `accepts` for their own filters."""
+
+    columns: list[Column] = []
+    empty_info: Any = None
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: dict[str, Any] = {}
+        self._info: dict[str, Any] = {}
+        self._haystack: dict[str, str] = {}
+        self._visible: list[str] = []
+        self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+        self.text = ""
+
+    def accepts(self, row: Any, info: Any) -> bool:
+        return True
+
+    def haystack(self, row: Any) -> str:
+        raise NotImplementedError
+
+    # data in
+    def set_prepared(self, data: Prepared) -> None:
+        self.beginResetModel()
+        self._rows, self._info, self._haystack = data.rows, data.info, data.haystack
+        self._visible = self._filtered()  # keeps the ID order prepared off the UI thread
+        if self._sort != (0, Qt.SortOrder.AscendingOrder):
+            self._sort_visible()
+        self.endResetModel()
+
+    def update_row(self, row_id: str, row: Any | None, info: Any = None) -> None:
+        """One row changed, appeared (add, undo of delete) or went away (row None)."""
+        if row is None:
+            self._rows.pop(row_id, None)
+        else:
+            self._rows[row_id] = row
+            self._info[row_id] = info
+            self._haystack[row_id] = self.haystack(row)
+        if row_id in self._visible and self._accepts(row_id):
+            at = self._visible.index(row_id)
+            self.dataChanged.emit(self.index(at, 0), self.index(at, len(self.columns) - 1))
+        else:
+            self.refilter()
+
+    def row(self, row_id: str) -> Any | None:
+        return self._rows.get(row_id)
+
+    def info_of(self, row_id: str) -> Any:
+        return self._info.get(row_id, self.empty_info)
+
+    def all_rows(self) -> list[Any]:
+        return list(self._rows.values())
+
+    def total(self) -> int:
+        return len(self._rows)
+
+    def position(self, row_id: str) -> int:
+        return self._visible.index(row_id) if row_id in self._visible else -1
+
+    def id_at(self, row: int) -> str:
+        return self._visible[row]
+
+    def visible_ids(self) -> list[str]:
+        return list(self._visible)
+
+    # filter and sort
+    def set_filter(self, **values) -> None:
+        for name, value in values.items():
+            setattr(self, name, value.strip().lower() if name == "text" else value)
+        self.refilter()
+
+    def refilter(self) -> None:
+        self.beginResetModel()
+        self._visible = self._filtered()
+        self._sort_visible()
+        self.endResetModel()
+
+    def _accepts(self, row_id: str) -> bool:
+        row = self._rows.get(row_id)
+        if row is None or not self.accepts(row, self.info_of(row_id)):
+            return False
+        return not self.text or self.text in self._haystack[row_id]
+
+    def _filtered(self) -> list[str]:
+        return [i for i in self._rows if self._accepts(i)]
+
+    def _sort_visible(self) -> None:
+        column, order = self._sort
+        key = self.columns[column].sort
+        self._visible.sort(
+            key=lambda i: key(self._rows[i], self.info_of(i)),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._sort_visible()
+        self.layoutChanged.emit()
+
+    # Qt model interface
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].header
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._visible):
+            return None
+        row_id = self._visible[index.row()]
+        row = self._rows[row_id]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(row, self.info_of(row_id))
+        if role == ROW_ROLE:
+            return row
+        if column.warn and role == Qt.ItemDataRole.ForegroundRole:
+            return _WARN
+        if column.warn and role == Qt.ItemDataRole.ToolTipRole:
+            return column.display(row, self.info_of(row_id)) or None
+        return None
