@@ -4,94 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QStyledItemDelegate,
-    QTableView,
     QVBoxLayout,
 )
 
 from app.services import impact
 from app.services.errors import FieldError
+from app.views.edit_table import EditTableModel, Field, edit_table
 from app.views.field_form import FieldForm
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-_KEYS = ("scope", "description", "severity", "likelihood")
-
-
-class ImpactsModel(QAbstractTableModel):
-    """The impacts being edited, as plain dicts; checked by the service when saved."""
-
-    def __init__(self, impacts: list[dict[str, object]], parent=None) -> None:
-        super().__init__(parent)
-        self.impacts = impacts
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.impacts)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(_KEYS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return impact.IMPACT_FIELDS[_KEYS[section]].label + (" (1-5)" if section >= 2 else "")
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        key = _KEYS[index.column()]
-        value = self.impacts[index.row()][key]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return impact.IMPACT_FIELDS[key].label_of(value)
-        if role == Qt.ItemDataRole.EditRole:
-            return value
-        return None
-
-    def setData(self, index: AnyIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
-            return False
-        self.impacts[index.row()][_KEYS[index.column()]] = value
-        self.dataChanged.emit(index, index)
-        return True
-
-    def add(self) -> None:
-        self.beginInsertRows(QModelIndex(), len(self.impacts), len(self.impacts))
-        self.impacts.append(
-            {"scope": "individuals", "description": "", "severity": 3, "likelihood": 3}
-        )
-        self.endInsertRows()
-
-    def remove(self, row: int) -> None:
-        if 0 <= row < len(self.impacts):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self.impacts[row]
-            self.endRemoveRows()
-
-
-class _ScopeDelegate(QStyledItemDelegate):
-    def createEditor(self, parent, option, index):
-        box = QComboBox(parent)
-        for key, label in impact.SCOPES.items():
-            box.addItem(label, key)
-        return box
-
-    def setEditorData(self, editor, index) -> None:
-        editor.setCurrentIndex(editor.findData(index.data(Qt.ItemDataRole.EditRole)))
-
-    def setModelData(self, editor, model, index) -> None:
-        model.setData(index, editor.currentData())
+IMPACT_FIELDS = [
+    Field("scope", "Impact on", choices=impact.SCOPES),
+    Field("description", "Impact"),
+    Field("severity", "Severity (1-5)"),
+    Field("likelihood", "Likelihood (1-5)"),
+]
+BLANK_IMPACT = {"scope": "individuals", "description": "", "severity": 3, "likelihood": 3}
 
 
 class AssessmentDialog(QDialog):
@@ -106,13 +39,8 @@ class AssessmentDialog(QDialog):
         values = row.values() if row else {"assessed_on": dt.date.today(), "trigger": "initial"}
         self.form.set_values(values)
         impacts = [dict(i.__dict__) for i in row.impacts] if row else []
-        self.impacts = ImpactsModel(impacts, self)
-        self.table = QTableView()
-        self.table.setModel(self.impacts)
-        self.table.setItemDelegateForColumn(0, _ScopeDelegate(self.table))
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setColumnWidth(0, 150)
-        self.table.setColumnWidth(1, 280)
+        self.impacts = EditTableModel(IMPACT_FIELDS, impacts, BLANK_IMPACT, self)
+        self.table = edit_table(self.impacts, [150, 280, 100])
         add = QPushButton("Add impact")
         add.clicked.connect(self.impacts.add)
         remove = QPushButton("Remove impact")
@@ -138,7 +66,7 @@ class AssessmentDialog(QDialog):
 
     def try_accept(self) -> None:
         try:
-            self._save(self.form.values(), self.impacts.impacts)
+            self._save(self.form.values(), self.impacts.rows)
         except FieldError as exc:
             if exc.field in self.form.editors:
                 self.form.show_error(exc.field, exc.message)

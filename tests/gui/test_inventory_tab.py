@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 
 from app.services import impact, inventory
 from app.views import dialogs
-from app.views.assessment_dialog import ImpactsModel
+from app.views.assessment_dialog import BLANK_IMPACT, IMPACT_FIELDS
+from app.views.edit_table import EditTableModel
 from app.views.inventory_model import COL_GAPS
 
 
@@ -33,9 +34,7 @@ def _id_by_name(tab, name):
 def test_inventory_models_pass_the_model_tester(qtmodeltester, tab):
     qtmodeltester.check(tab.model)
     qtmodeltester.check(tab.assessments)
-    qtmodeltester.check(
-        ImpactsModel([{"scope": "society", "description": "x", "severity": 2, "likelihood": 3}])
-    )
+    qtmodeltester.check(EditTableModel(IMPACT_FIELDS, [dict(BLANK_IMPACT)], BLANK_IMPACT))
 
 
 def test_inventory_shows_every_system_and_its_gaps(tab):

@@ -1,0 +1,108 @@
+"""The risk matrix drawn as a heat map: likelihood up, impact across, each cell coloured by
+its level band and showing how many risks sit there. Clicking a cell asks to filter on it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.services.risk_criteria import Criteria
+
+_BAND_COLOURS = ("#b7e1a1", "#ffe08a", "#ffb36b", "#f0766b", "#c94c4c", "#9b2c2c")
+
+
+class HeatMap(QWidget):
+    cellClicked = Signal(int, int)  # likelihood, impact (1-based)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.criteria: Criteria | None = None
+        self.counts: dict[tuple[int, int], int] = {}
+        self.selected: tuple[int, int] | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setMinimumHeight(170)
+        self.setMouseTracking(True)
+
+    def set_data(self, criteria: Criteria, counts: dict[tuple[int, int], int]) -> None:
+        self.criteria = criteria
+        self.counts = counts
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 190)
+
+    def _grid(self) -> tuple[float, float, float, float]:
+        """left, top, cell width, cell height."""
+        assert self.criteria is not None
+        left, top, bottom = 28.0, 4.0, 20.0
+        columns, rows = len(self.criteria.impact), len(self.criteria.likelihood)
+        return (
+            left,
+            top,
+            (self.width() - left - 4) / columns,
+            (self.height() - top - bottom) / rows,
+        )
+
+    def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
+        if self.criteria is None:
+            return None
+        left, top, width, height = self._grid()
+        impact = int((x - left) // width) + 1
+        likelihood = len(self.criteria.likelihood) - int((y - top) // height)
+        if 1 <= impact <= len(self.criteria.impact) and 1 <= likelihood <= len(
+            self.criteria.likelihood
+        ):
+            return likelihood, impact
+        return None
+
+    def mousePressEvent(self, event) -> None:
+        cell = self.cell_at(event.position().x(), event.position().y())
+        if cell is not None:
+            self.cellClicked.emit(*cell)
+
+    def paintEvent(self, event) -> None:
+        if self.criteria is None:
+            return
+        c = self.criteria
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        left, top, width, height = self._grid()
+        bands = [b.name for b in c.bands]
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for likelihood in range(1, len(c.likelihood) + 1):
+            for impact in range(1, len(c.impact) + 1):
+                rect = QRectF(
+                    left + (impact - 1) * width,
+                    top + (len(c.likelihood) - likelihood) * height,
+                    width,
+                    height,
+                )
+                band = bands.index(c.level(c.score(likelihood, impact)))
+                painter.fillRect(rect, QColor(_BAND_COLOURS[min(band, len(_BAND_COLOURS) - 1)]))
+                selected = self.selected == (likelihood, impact)
+                painter.setPen(
+                    QPen(QColor("#222" if selected else "#ffffff"), 3 if selected else 1)
+                )
+                painter.drawRect(rect)
+                count = self.counts.get((likelihood, impact), 0)
+                if count:
+                    painter.setFont(bold)
+                    painter.setPen(QColor("#1b1b1b"))
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
+        painter.setFont(self.font())
+        painter.setPen(QColor("#444"))
+        for likelihood in range(1, len(c.likelihood) + 1):
+            y = top + (len(c.likelihood) - likelihood) * height
+            painter.drawText(
+                QRectF(0, y, left - 4, height),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                str(likelihood),
+            )
+        for impact in range(1, len(c.impact) + 1):
+            x = left + (impact - 1) * width
+            painter.drawText(
+                QRectF(x, self.height() - 18, width, 16), Qt.AlignmentFlag.AlignCenter, str(impact)
+            )
+        painter.end()
