@@ -517,3 +517,14 @@ def get_risk(ef: EngagementFile, risk_id: str) -> RiskRow:
 def history_of(ef: EngagementFile, risk_id: str, limit: int = 500) -> list[history.Change]:
     with ef.reading() as session:
         return history.for_entity(session, ENTITY, risk_id, limit)
+
+
+def unmerge_category(ef: EngagementFile, source_id: int, risk_ids: Sequence[str]) -> None:
+    """Undo of a merge: the category comes back with the risks it had."""
+    with ef.writing() as session:
+        source = session.get_one(RiskCategory, source_id)
+        source.merged_into = None
+        session.execute(update(Risk).where(Risk.id.in_(risk_ids)).values(category_id=source_id))
+        history.record(
+            session, ef.actor, "risk_category", str(source_id), "merged into", "undone", None
+        )

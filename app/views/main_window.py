@@ -27,6 +27,7 @@ from app.views.clauses_tab import ClausesTab
 from app.views.field_form import FormDialog
 from app.views.inventory_tab import InventoryTab
 from app.views.new_engagement_dialog import NewEngagementDialog
+from app.views.risks_tab import RisksTab
 from app.views.settings import UiSettings
 from app.views.tab_names import TAB_NAMES
 from app.views.undo import AppliedCommand
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
         """Tabs and undo steps belong to one engagement (and one catalog)."""
         self.undo_stack.clear()
         self.inventory_tab.shutdown()
+        self.risks_tab.shutdown()
         if self._status_task is not None:
             self._status_task.wait()
             self._status_task = None
@@ -199,6 +201,9 @@ class MainWindow(QMainWindow):
         self.inventory_tab = InventoryTab(ef, self.undo_stack)
         self.inventory_tab.changed.connect(self._refresh_status)
         self.tabs.addTab(self.inventory_tab, "Inventory")
+        self.risks_tab = RisksTab(ef, self.undo_stack)
+        self.risks_tab.changed.connect(self._refresh_status)
+        self.tabs.addTab(self.risks_tab, "Risks")
         self.setWindowTitle(
             f"{ef.details.client} - AIMS Prep" + (" [read-only]" if ef.read_only else "")
         )
@@ -237,15 +242,17 @@ class MainWindow(QMainWindow):
         gaps += data["inventory"]["out_of_scope_without_reason"]
         self.readiness_label.setText(
             f"Readiness {data['readiness_percent']:g}%  ·  "
-            f"{data['inventory']['total']} AI systems, {gaps} inventory gaps"
+            f"{data['inventory']['total']} AI systems, {gaps} inventory gaps  ·  "
+            f"{data['risks']['total']} risks, {data['risks']['untreated']} untreated"
         )
 
     def wait_until_loaded(self) -> None:
         """For screenshots and the smoke test: let tabs that load off the UI thread finish."""
-        if self.ef is not None and self.inventory_tab.is_loading():
-            loop = QEventLoop()
-            self.inventory_tab.loaded.connect(loop.quit)
-            loop.exec()
+        for tab in (self.inventory_tab, self.risks_tab) if self.ef is not None else ():
+            if tab.is_loading():
+                loop = QEventLoop()
+                tab.loaded.connect(loop.quit)
+                loop.exec()
         while self._status_task is not None:
             self._status_task.wait()
             QCoreApplication.sendPostedEvents()  # deliver its result now

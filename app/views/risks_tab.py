@@ -1,0 +1,627 @@
+"""The Risks tab: the AI risk register with its heat map, gaps, treatment and acceptance, the
+treatment plan, and the criteria that score it all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import inventory, risk_rules, risks
+from app.services.engagement_file import EngagementFile
+from app.services.errors import AimsError, FieldError
+from app.services.risk_criteria import Criteria
+from app.services.risks import RiskRow
+from app.views import dialogs, worker
+from app.views.field_form import FieldForm
+from app.views.heat_map import HeatMap
+from app.views.risk_dialogs import CategoriesDialog, CriteriaDialog, TreatmentDialog
+from app.views.risks_model import RisksModel, haystack
+from app.views.row_table import ROW_ROLE, Prepared, prepare
+from app.views.text import esc, short
+from app.views.undo import AppliedCommand
+from app.views.widgets import compact, list_and_panel
+
+
+def load_risks(ef: EngagementFile) -> tuple[Prepared, Criteria, list[risks.Category]]:
+    """Everything the tab shows, ready to swap in; runs on a worker thread."""
+    rows = risks.list_risks(ef)
+    criteria = risks.get_criteria(ef)
+    categories = risks.list_categories(ef)
+    flags = risk_rules.evaluate(rows, criteria, categories).by_risk()
+    return prepare(rows, {r.id: flags.get(r.id, []) for r in rows}, haystack), criteria, categories
+
+
+class _PlanModel(QAbstractTableModel):
+    HEADERS = ("Owner", "Due", "Action", "Risk", "Done")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.items: list[risk_rules.PlanItem] = []
+
+    def set_items(self, items: list[risk_rules.PlanItem]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        item = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            due = item.due_date.isoformat() if item.due_date else ""
+            done = "Yes" if item.done else ("OVERDUE" if item.overdue else "No")
+            return (item.owner, due, item.action, f"{item.risk_id} {item.risk_title}", done)[
+                index.column()
+            ]
+        if role == Qt.ItemDataRole.ForegroundRole and item.overdue:
+            return QBrush(QColor("#b3261e"))
+        return None
+
+
+class RisksTab(QWidget):
+    changed = Signal()
+    loaded = Signal()
+
+    def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
+        super().__init__(parent)
+        self.ef = ef
+        self.undo_stack = undo_stack
+        self.model = RisksModel(self)
+        self.criteria = risks.get_criteria(ef)
+        self.categories: list[risks.Category] = []
+        self._current: str | None = None
+        self._task: worker.Task | None = None
+        self._started = False
+        self._build()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)  # loaded when first shown, like the inventory
+        if not self._started:
+            self._started = True
+            self.reload()
+
+    # layout
+    def _build(self) -> None:
+        bar = QHBoxLayout()
+        self.add_button = QPushButton("Add risk")
+        self.add_button.clicked.connect(lambda: self.add_risk("risk"))
+        self.add_opportunity_button = QPushButton("Add opportunity")
+        self.add_opportunity_button.clicked.connect(lambda: self.add_risk("opportunity"))
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(self.delete_risk)
+        self.criteria_button = QPushButton("Criteria…")
+        self.criteria_button.clicked.connect(self.edit_criteria)
+        self.categories_button = QPushButton("Categories…")
+        self.categories_button.clicked.connect(self.edit_categories)
+        for key, slot in (
+            (Qt.Key.Key_Insert, lambda: self.add_risk("risk")),
+            (QKeySequence.StandardKey.Delete, self.delete_risk),
+        ):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+        self.search = QLineEdit(placeholderText="Search risks, owners, systems, controls (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=150)
+        self._search_timer.timeout.connect(lambda: self._filter(text=self.search.text()))
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        for widget in (
+            self.add_button,
+            self.add_opportunity_button,
+            self.delete_button,
+            self.criteria_button,
+            self.categories_button,
+        ):
+            bar.addWidget(widget)
+        bar.addWidget(self.search, 1)
+
+        filters = QHBoxLayout()
+        self.kind_filter = self._combo(
+            [("Risks and opportunities", "")] + [(v, k) for k, v in risks.KINDS.items()], "kind"
+        )
+        self.level_filter = self._combo(
+            [("All levels", "")] + [(b.name, b.name) for b in self.criteria.bands], "level"
+        )
+        self.category_filter = self._combo([("All categories", "")], "category")
+        self.flagged = QCheckBox("Only risks with gaps")
+        self.flagged.toggled.connect(lambda on: self._filter(flagged_only=on))
+        self.cell_label = QLabel()
+        self.clear_cell = QPushButton("Show all cells")
+        self.clear_cell.clicked.connect(lambda: self.filter_cell(None))
+        for item in (
+            self.kind_filter,
+            self.level_filter,
+            self.category_filter,
+            self.flagged,
+            self.cell_label,
+            self.clear_cell,
+        ):
+            filters.addWidget(item)
+        filters.addStretch(1)
+        self.cell_label.hide()
+        self.clear_cell.hide()
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        for column, width in ((0, 60), (1, 300), (2, 220), (3, 110), (4, 110), (5, 200)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+
+        self.plan = _PlanModel(self)
+        plan_view = QTableView()
+        plan_view.setModel(self.plan)
+        plan_view.verticalHeader().hide()
+        plan_view.horizontalHeader().setStretchLastSection(True)
+        for column, width in ((0, 220), (1, 100), (2, 320), (3, 300)):
+            plan_view.setColumnWidth(column, width)
+        self.views = QTabWidget()
+        self.views.addTab(self.table, "Register")
+        self.views.addTab(plan_view, "Treatment plan")
+        self.count_label = QLabel("Loading the risk register…")
+        list_and_panel(
+            self, [bar, filters, self.views, self.count_label], self._build_panel(), [860, 560]
+        )
+
+    def _combo(self, items: list[tuple[str, str]], name: str) -> QComboBox:
+        box = compact(QComboBox())
+        for label, key in items:
+            box.addItem(label, key)
+        box.currentIndexChanged.connect(lambda _i: self._filter(**{name: box.currentData()}))
+        return box
+
+    def _build_panel(self) -> QWidget:
+        self.heat_map = HeatMap()
+        self.heat_map.cellClicked.connect(lambda lik, imp: self.filter_cell((lik, imp)))
+        self.inherent_radio = QRadioButton("Inherent")
+        self.residual_radio = QRadioButton("Residual")
+        self.inherent_radio.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.inherent_radio)
+        group.addButton(self.residual_radio)
+        self.residual_radio.toggled.connect(lambda _on: self._redraw_heat_map())
+        self.cyber_only = QLabel(
+            "<b>Only classic IT risk categories in this register.</b> Auditors expect AI harms "
+            "too: bias, transparency, human oversight, safety, privacy, societal effects."
+        )
+        self.cyber_only.setWordWrap(True)
+        self.cyber_only.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
+        self.cyber_only.hide()
+        self.heading = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.gaps = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
+        self.form = FieldForm(list(risks.FIELDS.values()))
+        self.form.edited.connect(self._edit)
+        self.category_completer = QCompleter([], self)
+        self.category_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.form.editors["category"].setCompleter(self.category_completer)
+        self.treatment_summary = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.treatment_button = QPushButton("Systems, controls and actions…")
+        self.treatment_button.clicked.connect(self.edit_treatment)
+        self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        toggle = QHBoxLayout()
+        toggle.addWidget(QLabel("<b>Heat map</b>: likelihood ↑ × impact →; click a cell to filter"))
+        toggle.addStretch(1)
+        toggle.addWidget(self.inherent_radio)
+        toggle.addWidget(self.residual_radio)
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.addLayout(toggle)
+        layout.addWidget(self.heat_map)
+        layout.addWidget(self.cyber_only)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.gaps)
+        layout.addWidget(self.treatment_summary)
+        layout.addWidget(self.treatment_button)
+        layout.addWidget(self.form)
+        layout.addWidget(QLabel("<b>History</b>"))
+        layout.addWidget(self.history_view)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(panel)
+        scroll.setMinimumWidth(340)
+        return scroll
+
+    # loading
+    def reload(self) -> None:
+        ef = self.ef
+        self._task = worker.start(lambda: load_risks(ef), self._loaded, self._load_failed)
+
+    def shutdown(self) -> None:
+        self._started = True
+        if self._task is not None:
+            self._task.cancel()
+            self._task.wait()
+
+    def is_loading(self) -> bool:
+        return self._task is not None
+
+    def _loaded(self, result: tuple[Prepared, Criteria, list[risks.Category]]) -> None:
+        prepared, self.criteria, self.categories = result
+        self._task = None
+        self.model.set_prepared(prepared)
+        self._after_data_change()
+        self.category_completer.model().setStringList([c.name for c in self.categories])
+        current = self.category_filter.currentData()
+        self.category_filter.blockSignals(True)
+        self.category_filter.clear()
+        self.category_filter.addItem("All categories", "")
+        for c in self.categories:
+            self.category_filter.addItem(c.name, c.name)
+        self.category_filter.setCurrentIndex(max(self.category_filter.findData(current), 0))
+        self.category_filter.blockSignals(False)
+        if self._current is None and self.model.rowCount():
+            self.select(self.model.id_at(0))
+        self.loaded.emit()
+
+    def _load_failed(self, message: str) -> None:
+        self._task = None
+        self.count_label.setText(f"Could not load the risk register: {message}")
+        self.loaded.emit()
+
+    def _after_data_change(self) -> None:
+        rows = self.model.all_rows()
+        self._redraw_heat_map()
+        self.plan.set_items(risk_rules.treatment_plan(rows))
+        findings = risk_rules.evaluate(rows, self.criteria, self.categories)
+        self.cyber_only.setVisible(findings.cyber_only)
+        shown, total = self.model.rowCount(), self.model.total()
+        flagged = sum(1 for i in self.model.visible_ids() if self.model.info_of(i))
+        text = f"{total} entries" if shown == total else f"{shown} of {total} entries shown"
+        self.count_label.setText(f"{text}; {flagged} with gaps")
+
+    def _redraw_heat_map(self) -> None:
+        cells = risk_rules.heat_map(self.model.all_rows(), residual=self.residual_radio.isChecked())
+        self.heat_map.set_data(self.criteria, {cell: len(ids) for cell, ids in cells.items()})
+        if (
+            self.model.cell is not None
+            and self.model.cell_residual != self.residual_radio.isChecked()
+        ):
+            self.filter_cell(self.model.cell)
+
+    def filter_cell(self, cell: tuple[int, int] | None) -> None:
+        self.heat_map.selected = cell
+        self.heat_map.update()
+        self.cell_label.setVisible(cell is not None)
+        self.clear_cell.setVisible(cell is not None)
+        if cell is not None:
+            which = "residual" if self.residual_radio.isChecked() else "inherent"
+            self.cell_label.setText(f"Cell: likelihood {cell[0]}, impact {cell[1]} ({which})")
+        self._filter(cell=cell, cell_residual=self.residual_radio.isChecked())
+
+    def _filter(self, **values) -> None:
+        current = self._current
+        self.model.set_filter(**values)
+        self._after_data_change()
+        if current is not None and self.model.position(current) >= 0:
+            self.select(current)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # selection and panel
+    def select(self, risk_id: str) -> None:
+        at = self.model.position(risk_id)
+        if at < 0:
+            return
+        index = self.model.index(at, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def _show_current(self) -> None:
+        index = self.table.currentIndex()
+        row: RiskRow | None = index.data(ROW_ROLE) if index.isValid() else None
+        self._current = row.id if row else None
+        writable = row is not None and not self.ef.read_only
+        for widget in (self.form, self.treatment_button, self.delete_button):
+            widget.setEnabled(writable)
+        for widget in (
+            self.add_button,
+            self.add_opportunity_button,
+            self.criteria_button,
+            self.categories_button,
+        ):
+            widget.setEnabled(not self.ef.read_only)
+        if row is None:
+            self.heading.setText("<h3>No risk selected</h3>")
+            self.gaps.hide()
+            self.form.set_values({})
+            self.treatment_summary.setText("")
+            self.history_view.setText("")
+            return
+        self.heading.setText(f"<h3>{esc(row.id)}: {esc(row.title)}</h3>")
+        flags = self.model.info_of(row.id)
+        self.gaps.setVisible(bool(flags))
+        self.gaps.setText(
+            "<b>Gaps an auditor will find</b><br>"
+            + "<br>".join("• " + esc(risk_rules.RULES[f]) for f in flags)
+        )
+        self.form.set_values(row.values())
+        controls = "".join(
+            f"<br>• {esc(c.control_id)} {esc(self.ef.catalog.ref_title(c.control_id))}: "
+            f"{esc(c.reason)}"
+            for c in row.controls
+        )
+        actions = "".join(
+            f"<br>• {esc(a.action)} ({esc(a.owner)}, "
+            f"{a.due_date.isoformat() if a.due_date else 'no date'}"
+            f"{', done' if a.done else ''})"
+            for a in row.actions
+        )
+        self.treatment_summary.setText(
+            f"<b>AI systems:</b> {esc(', '.join(row.systems)) or 'none'}"
+            f"<br><b>Controls:</b>{controls or ' none'}<br><b>Actions:</b>{actions or ' none'}"
+        )
+        self.history_view.setText(self._history_html(row.id))
+
+    def _history_html(self, risk_id: str) -> str:
+        labels = {name: spec.label for name, spec in risks.FIELDS.items()}
+        return (
+            "<br>".join(
+                f"{c.at:%Y-%m-%d %H:%M} · {esc(c.actor)} · {esc(labels.get(c.field, c.field))}: "
+                f"{esc(short(c.old))} → {esc(short(c.new))}"
+                for c in risks.history_of(self.ef, risk_id, limit=50)
+            )
+            or "<i>No changes yet.</i>"
+        )
+
+    # editing: service first, then an undo step that replays it
+    def _refresh(self, risk_id: str, select: bool = False) -> None:
+        try:
+            row: RiskRow | None = risks.get_risk(self.ef, risk_id)
+        except FieldError:
+            row = None
+        self.categories = risks.list_categories(self.ef)
+        flags = (
+            risk_rules.evaluate([row], self.criteria, self.categories).flags_for(risk_id)
+            if row
+            else []
+        )
+        self.model.update_row(risk_id, row, flags)
+        self._after_data_change()
+        if select and row is not None:
+            self.select(risk_id)
+        elif risk_id == self._current:
+            self._show_current()
+        self.changed.emit()
+
+    def _replay(
+        self, risk_id: str, action: Callable[[], object], select: bool = False
+    ) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                action()
+            except AimsError as exc:
+                dialogs.error(self, "Could not undo or redo", exc.message)
+                return
+            self._refresh(risk_id, select)
+
+        return run
+
+    def _save(
+        self, row: RiskRow, values: dict[str, Any], systems, controls, actions, text: str
+    ) -> bool:
+        try:
+            _, before = risks.save_risk(self.ef, row.id, values, systems, controls, actions)
+        except FieldError as exc:
+            self.form.show_error(exc.field, exc.message)
+            return False
+        except AimsError as exc:
+            dialogs.error(self, "Change not saved", exc.message)
+            return False
+        assert before is not None
+        self.undo_stack.push(
+            AppliedCommand(
+                text,
+                self._replay(row.id, lambda: risks.restore(self.ef, before)),
+                self._replay(
+                    row.id,
+                    lambda: risks.save_risk(self.ef, row.id, values, systems, controls, actions),
+                ),
+            )
+        )
+        self._refresh(row.id)
+        return True
+
+    def _edit(self, field: str, value: object) -> None:
+        row = self.model.row(self._current) if self._current else None
+        if row is None:
+            return
+        values = {**row.values(), field: value}
+        if str(values[field]) == str(getattr(row, field)):
+            return
+        label = risks.FIELDS[field].label.lower()
+        self._save(
+            row, values, row.systems, row.controls, row.actions, f"Change {label} of {row.id}"
+        )
+
+    def edit_treatment(self) -> None:
+        row = self.model.row(self._current) if self._current else None
+        if row is None or self.ef.read_only:
+            return
+        systems = [(s.id, s.name) for s in inventory.list_systems(self.ef)]
+
+        def save(chosen, controls, actions) -> None:
+            if not self._save(
+                row, row.values(), chosen, controls, actions, f"Change treatment of {row.id}"
+            ):
+                raise FieldError("treatment", self.form.error.text() or "Not saved")
+
+        dialogs.run_dialog(TreatmentDialog(row, systems, self.ef.catalog, save, self))
+
+    def add_risk(self, kind: str) -> None:
+        if self.ef.read_only:
+            return
+        values = {
+            "kind": kind,
+            "title": f"New {risks.KINDS[kind].lower()}",
+            "inherent_likelihood": 1,
+            "inherent_impact": 1,
+            "owner": "",
+        }
+        try:
+            new_id, _ = risks.save_risk(self.ef, None, values)
+        except AimsError as exc:
+            dialogs.error(self, "Not added", exc.message)
+            return
+        self._push_existence(f"Add {new_id}", new_id, True)
+        self._refresh(new_id, select=True)
+        self.form.editors["title"].setFocus()
+
+    def delete_risk(self) -> None:
+        risk_id = self._current
+        if risk_id is None or self.ef.read_only:
+            return
+        try:
+            risks.set_deleted(self.ef, risk_id, True)
+        except AimsError as exc:
+            dialogs.error(self, "Not deleted", exc.message)
+            return
+        self._push_existence(f"Delete {risk_id}", risk_id, False)
+        self._refresh(risk_id)
+
+    def _push_existence(self, text: str, risk_id: str, exists_after: bool) -> None:
+        def existence(deleted: bool) -> Callable[[], None]:
+            return self._replay(risk_id, lambda: risks.set_deleted(self.ef, risk_id, deleted), True)
+
+        self.undo_stack.push(
+            AppliedCommand(text, existence(exists_after), existence(not exists_after))
+        )
+
+    # criteria and categories
+    def edit_criteria(self) -> None:
+        if self.ef.read_only:
+            return
+        dialog = CriteriaDialog(self.criteria, self)
+        if not dialogs.run_dialog(dialog):
+            return
+        self.apply_criteria(dialog.criteria)
+
+    def apply_criteria(self, new: Criteria) -> None:
+        """Save criteria and re-score every risk off the UI thread, with progress and Cancel."""
+        old = self.criteria
+        progress = QProgressDialog("Re-scoring risks…", "Cancel", 0, 100, self)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        ef = self.ef
+
+        def done(_result) -> None:
+            progress.close()
+            self.undo_stack.push(
+                AppliedCommand(
+                    "Change risk criteria",
+                    lambda: self.apply_criteria_quietly(old),
+                    lambda: self.apply_criteria_quietly(new),
+                )
+            )
+            self.reload()
+            self.changed.emit()
+
+        def failed(message: str) -> None:
+            progress.close()
+            dialogs.error(self, "Criteria not changed", message)
+
+        def show(count: int, total: int, _message: str) -> None:
+            progress.setValue(int(100 * count / total) if total else 100)
+
+        task = worker.start(lambda: risks.change_criteria(ef, new), done, failed, show)
+        task.signals.cancelled.connect(progress.close)
+        progress.canceled.connect(task.cancel)
+        self._criteria_task = task
+
+    def apply_criteria_quietly(self, criteria: Criteria) -> None:
+        """Undo/redo of a criteria change: re-score in place (the register is reloaded)."""
+        try:
+            for _ in risks.change_criteria(self.ef, criteria):
+                pass
+        except AimsError as exc:
+            dialogs.error(self, "Could not undo or redo", exc.message)
+            return
+        self.reload()
+        self.changed.emit()
+
+    def edit_categories(self) -> None:
+        if self.ef.read_only:
+            return
+
+        def rename(category_id: int, name: str) -> None:
+            old = risks.rename_category(self.ef, category_id, name)
+            self.undo_stack.push(
+                AppliedCommand(
+                    f"Rename category {old}",
+                    lambda: self._quietly(lambda: risks.rename_category(self.ef, category_id, old)),
+                    lambda: self._quietly(
+                        lambda: risks.rename_category(self.ef, category_id, name)
+                    ),
+                )
+            )
+
+        def merge(source: int, target: int) -> None:
+            moved = risks.merge_category(self.ef, source, target)
+            self.undo_stack.push(
+                AppliedCommand(
+                    "Merge categories",
+                    lambda: self._quietly(lambda: risks.unmerge_category(self.ef, source, moved)),
+                    lambda: self._quietly(lambda: risks.merge_category(self.ef, source, target)),
+                )
+            )
+
+        dialogs.run_dialog(CategoriesDialog(risks.list_categories(self.ef), rename, merge, self))
+        self.reload()
+
+    def _quietly(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except AimsError as exc:
+            dialogs.error(self, "Could not undo or redo", exc.message)
+        self.reload()
