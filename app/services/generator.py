@@ -9,10 +9,22 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
 
-from app.models import AISystem, HistoryEntry, Impact, ImpactAssessment, RequirementState
-from app.services import impact, inventory
+from app.models import (
+    AISystem,
+    HistoryEntry,
+    Impact,
+    ImpactAssessment,
+    RequirementState,
+    Risk,
+    RiskAction,
+    RiskCategory,
+    RiskControl,
+    RiskSystem,
+)
+from app.services import impact, inventory, risk_criteria
 from app.services.engagement_file import EngagementFile, create_engagement
 
 _BATCH = 5_000
@@ -28,6 +40,7 @@ def create_large(
     history_rows: int = 100_000,
     systems: int = 5_000,
     assessments: int = 10_000,
+    risk_count: int = 20_000,
     seed: int = 7,
 ) -> EngagementFile:
     """An engagement with every checklist point filled in, a long history, and a large
@@ -87,7 +100,80 @@ def create_large(
         ]
         for batch in _batches(impact_rows):
             session.execute(insert(Impact), batch)
+        _add_risks(session, rng, risk_count, systems)
     return ef
+
+
+def _add_risks(session: Session, rng: random.Random, count: int, systems: int) -> None:
+    criteria = risk_criteria.DEFAULT
+    categories = list(session.scalars(select(RiskCategory.id)))
+    owners = [f"Owner {n}" for n in range(1, 60)] + [""]
+    rows: list[dict[str, object]] = []
+    links: list[dict[str, object]] = []
+    controls: list[dict[str, object]] = []
+    actions: list[dict[str, object]] = []
+    control_ids = ["A.5.2", "A.6.2.4", "A.7.4", "A.8.2", "A.9.2", "A.10.3"]
+    for n in range(count):
+        rid = f"R-{n + 1:05d}"
+        lik, imp = rng.randint(1, 5), rng.randint(1, 5)
+        treated = rng.random() < 0.6
+        rl, ri = (max(1, lik - rng.randint(0, 2)), imp) if treated else (None, None)
+        score = criteria.score(lik, imp)
+        r_score = criteria.score(rl, ri) if rl and ri else None
+        accepted = treated and rng.random() < 0.5
+        rows.append(
+            {
+                "id": rid,
+                "kind": "risk" if rng.random() < 0.95 else "opportunity",
+                "title": f"Generated risk {n + 1}",
+                "description": "Cause, event and consequence. " * 3,
+                "category_id": rng.choice(categories),
+                "source": "",
+                "affected_parties": "Customers",
+                "owner": rng.choice(owners),
+                "inherent_likelihood": lik,
+                "inherent_impact": imp,
+                "inherent_score": score,
+                "inherent_level": criteria.level(score),
+                "existing_controls": "",
+                "treatment": rng.choice(["modify", "share", "retain"]) if treated else "",
+                "residual_likelihood": rl,
+                "residual_impact": ri,
+                "residual_score": r_score,
+                "residual_level": criteria.level(r_score) if r_score else "",
+                "residual_comment": "",
+                "accepted_by": "Risk Committee" if accepted else "",
+                "accepted_on": dt.date(2026, 6, 1) if accepted else None,
+                "acceptance_comment": "",
+                "review_date": None,
+                "status": "open",
+                "deleted": False,
+            }
+        )
+        if systems:
+            links.append({"risk_id": rid, "system_id": f"AIS-{rng.randint(1, systems):05d}"})
+        if treated:
+            controls.append(
+                {"risk_id": rid, "control_id": rng.choice(control_ids), "reason": "Generated"}
+            )
+            actions.append(
+                {
+                    "risk_id": rid,
+                    "position": 0,
+                    "action": "Generated action",
+                    "owner": rng.choice(owners),
+                    "done": rng.random() < 0.3,
+                    "due_date": dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 700)),
+                }
+            )
+    for model, data in (
+        (Risk, rows),
+        (RiskSystem, links),
+        (RiskControl, controls),
+        (RiskAction, actions),
+    ):
+        for batch in _batches(data):
+            session.execute(insert(model), batch)
 
 
 def _system(i: int, rng: random.Random, base: dt.datetime) -> dict[str, object]:

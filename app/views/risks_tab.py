@@ -287,14 +287,8 @@ class RisksTab(QWidget):
         self.model.set_prepared(prepared)
         self._after_data_change()
         self.category_completer.model().setStringList([c.name for c in self.categories])
-        current = self.category_filter.currentData()
-        self.category_filter.blockSignals(True)
-        self.category_filter.clear()
-        self.category_filter.addItem("All categories", "")
-        for c in self.categories:
-            self.category_filter.addItem(c.name, c.name)
-        self.category_filter.setCurrentIndex(max(self.category_filter.findData(current), 0))
-        self.category_filter.blockSignals(False)
+        _refill(self.category_filter, "All categories", [c.name for c in self.categories])
+        _refill(self.level_filter, "All levels", [b.name for b in self.criteria.bands])
         if self._current is None and self.model.rowCount():
             self.select(self.model.id_at(0))
         self.loaded.emit()
@@ -625,3 +619,15 @@ class RisksTab(QWidget):
         except AimsError as exc:
             dialogs.error(self, "Could not undo or redo", exc.message)
         self.reload()
+
+
+def _refill(combo: QComboBox, everything: str, choices: list[str]) -> None:
+    """New choices for a filter, keeping the one picked when it still exists."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(everything, "")
+    for choice in choices:
+        combo.addItem(choice, choice)
+    combo.setCurrentIndex(max(combo.findData(current), 0))
+    combo.blockSignals(False)
