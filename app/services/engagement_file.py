@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
 import app
 from app.models import Base, CatalogSnapshot, EngagementInfo, RequirementState, SchemaInfo
@@ -188,21 +189,33 @@ class EngagementFile:
         self.close()
 
 
-def _connect(path: Path, read_only: bool) -> Engine:
-    uri = f"file:{quote(str(path.resolve()))}" + ("?mode=ro" if read_only else "?mode=rw")
+def _connect(path: Path, mode: str) -> Engine:
+    """An engine on the file (mode "ro", "rw" or "rwc"), by URI so no character of the path
+    is read as URL syntax."""
+    uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
 
     def creator() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, timeout=5, check_same_thread=False)
 
-    engine = create_engine("sqlite://", creator=creator)
+    # A queue pool hands each thread its own connection for the length of a session; the
+    # default for a "sqlite://" URL (one connection per thread, five at most) closes another
+    # thread's connection once more threads have used it.
+    engine = create_engine("sqlite://", creator=creator, poolclass=QueuePool)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Transactions are begun explicitly (below), so that schema changes in a migration
+        # step roll back with the rest of the step; pysqlite would commit them on its own.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         # A rollback journal (not WAL) keeps the engagement one self-contained file.
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -343,7 +356,7 @@ def open_engagement(
         if not lock.acquire():
             reason = f"it is open for editing by {lock.holder}"
             lock = None
-    engine = _connect(path, read_only=bool(reason))
+    engine = _connect(path, "ro" if reason else "rw")
     try:
         version = _schema_version(engine, path)
         if version > migrations.CURRENT_VERSION:
@@ -399,7 +412,7 @@ def create_engagement(
     temp = path.with_name(f".{path.name}.partial")
     try:
         temp.unlink(missing_ok=True)
-        engine = create_engine(f"sqlite:///{temp}")
+        engine = _connect(temp, "rwc")
         try:
             Base.metadata.create_all(engine)
             now = history.now()

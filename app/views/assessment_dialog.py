@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import impact
-from app.services.errors import FieldError
+from app.services.errors import AimsError
 from app.views.edit_table import EditTableModel, Field, edit_table
 from app.views.field_form import FieldForm
 
@@ -67,9 +67,10 @@ class AssessmentDialog(QDialog):
     def try_accept(self) -> None:
         try:
             self._save(self.form.values(), self.impacts.rows)
-        except FieldError as exc:
-            if exc.field in self.form.editors:
-                self.form.show_error(exc.field, exc.message)
+        except AimsError as exc:  # a refused field, or the file itself (moved, read-only)
+            field = getattr(exc, "field", "")
+            if field in self.form.editors:
+                self.form.show_error(field, exc.message)
             else:
                 self.message.setText(exc.message)
             return

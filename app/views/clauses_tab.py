@@ -152,9 +152,21 @@ class ClausesTab(QWidget):
         self.owner_completer = QCompleter([], self)
         self.owner_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.owner_edit.setCompleter(self.owner_completer)
-        self.owner_edit.editingFinished.connect(lambda: self._edit("owner", self.owner_edit.text()))
+        # Only a typed change counts: leaving the box shown blank for a mixed selection must
+        # not clear every owner.
+        self.owner_edit.editingFinished.connect(
+            lambda: (
+                self._edit("owner", self.owner_edit.text())
+                if self.owner_edit.isModified()
+                else None
+            )
+        )
         self.due_edit = QLineEdit(placeholderText="YYYY-MM-DD")
-        self.due_edit.editingFinished.connect(lambda: self._edit("due_date", self.due_edit.text()))
+        self.due_edit.editingFinished.connect(
+            lambda: (
+                self._edit("due_date", self.due_edit.text()) if self.due_edit.isModified() else None
+            )
+        )
         self.notes_edit = _CommitTextEdit(placeholderText="What was discussed, what is missing")
         self.notes_edit.committed.connect(lambda text: self._edit("notes", text))
         self.evidence_edit = _CommitTextEdit(placeholderText="Document IDs, links, file names")

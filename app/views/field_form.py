@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.errors import FieldError
+from app.services.errors import AimsError
 from app.services.fields import FieldSpec
 
 _ERROR_STYLE = "border: 2px solid #b3261e;"
@@ -152,7 +152,7 @@ class FormDialog(QDialog):
     def try_accept(self) -> None:
         try:
             self._save(self.form.values())
-        except FieldError as exc:
-            self.form.show_error(exc.field, exc.message)
+        except AimsError as exc:  # a refused field, or the file itself (moved, read-only)
+            self.form.show_error(getattr(exc, "field", ""), exc.message)
             return
         self.accept()

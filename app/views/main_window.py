@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.ef: EngagementFile | None = None
         self._status_task: worker.Task | None = None
         self._status_stale = False
+        self._closing = False
         self.undo_stack = QUndoStack(self)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -141,6 +142,8 @@ class MainWindow(QMainWindow):
     # engagement lifetime
     def open_path(self, path: Path | str, *, read_only: bool = False) -> bool:
         path = Path(path)
+        if self.ef is not None and path.exists() and path.resolve() == self.ef.path.resolve():
+            return True  # already open here; a second copy would only find it locked
         try:
             ef = open_engagement(path, read_only=read_only)
         except AimsError as exc:
@@ -168,17 +171,23 @@ class MainWindow(QMainWindow):
         self._show_engagement()
 
     def _drop_tabs(self) -> None:
-        """Tabs and undo steps belong to one engagement (and one catalog)."""
-        self.undo_stack.clear()
-        self.inventory_tab.shutdown()
-        self.risks_tab.shutdown()
-        if self._status_task is not None:
-            self._status_task.wait()
-            self._status_task = None
-        while self.tabs.count():
-            widget = self.tabs.widget(0)
-            self.tabs.removeTab(0)
-            widget.deleteLater()
+        """Tabs and undo steps belong to one engagement (and one catalog). Removing a tab
+        may still commit an edit in progress (and ask for a recount), so the recount is
+        waited for last, with no new one allowed to start."""
+        self._closing = True
+        try:
+            self.undo_stack.clear()
+            self.inventory_tab.shutdown()
+            self.risks_tab.shutdown()
+            while self.tabs.count():
+                widget = self.tabs.widget(0)
+                self.tabs.removeTab(0)
+                widget.deleteLater()
+            if self._status_task is not None:
+                self._status_task.wait()
+                self._status_task = None
+        finally:
+            self._closing = False
 
     def _show_engagement(self) -> None:
         ef = self.ef
@@ -217,20 +226,25 @@ class MainWindow(QMainWindow):
     def _refresh_status(self) -> None:
         """Recount off the UI thread (a large inventory takes a while); one count at a time,
         and one more if edits came in meanwhile."""
-        if self.ef is None:
+        if self.ef is None or self._closing:
             return
         if self._status_task is not None:
             self._status_stale = True
             return
         ef = self.ef
         self._status_stale = False
-        self._status_task = worker.start(
-            lambda: status.summary(ef), self._show_status, self._status_failed
-        )
+        task: worker.Task | None = None
 
-    def _status_failed(self, message: str) -> None:
-        self._status_task = None
-        self.state_label.setText(message)
+        def done(data: dict[str, Any]) -> None:
+            if task is self._status_task:  # a count of a file since closed is dropped
+                self._show_status(data)
+
+        def failed(message: str) -> None:
+            if task is self._status_task:
+                self._status_task = None
+                self.state_label.setText(message)
+
+        task = self._status_task = worker.start(lambda: status.summary(ef), done, failed)
 
     def _show_status(self, data: dict[str, Any]) -> None:
         self._status_task = None

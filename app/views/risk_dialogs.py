@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.catalog import Catalog
-from app.services.errors import FieldError
+from app.services.errors import AimsError, FieldError
 from app.services.fields import parse_bool, parse_date
 from app.services.risk_criteria import Band, Criteria, Level, validate
 from app.services.risks import Action, Category, ControlChoice, RiskRow
@@ -124,7 +124,7 @@ class CriteriaDialog(QDialog):
         try:
             criteria = self.build()
             validate(criteria)
-        except FieldError as exc:
+        except AimsError as exc:
             self.message.setText(exc.message)
             return
         self.criteria = criteria
@@ -214,7 +214,7 @@ class TreatmentDialog(QDialog):
                 for a in self.action_rows.rows
             ]
             self._save(self.chosen_systems(), controls, actions)
-        except FieldError as exc:
+        except AimsError as exc:
             self.message.setText(exc.message)
             return
         self.accept()
@@ -260,7 +260,7 @@ class CategoriesDialog(QDialog):
     def _do_rename(self) -> None:
         try:
             self._rename(self.category.currentData(), self.new_name.text())
-        except FieldError as exc:
+        except AimsError as exc:
             self.message.setText(exc.message)
             return
         self.accept()
@@ -268,7 +268,7 @@ class CategoriesDialog(QDialog):
     def _do_merge(self) -> None:
         try:
             self._merge(self.category.currentData(), self.target.currentData())
-        except FieldError as exc:
+        except AimsError as exc:
             self.message.setText(exc.message)
             return
         self.accept()

@@ -60,6 +60,7 @@ def test_clauses_bulk_owner_is_one_undo_step(window, new_file):
         )
     assert "3 points selected" in tab.heading.text()
     tab.owner_edit.setText("Grace Okafor")
+    tab.owner_edit.setModified(True)  # as typing does
     tab.owner_edit.editingFinished.emit()
     assert [_cell(tab, i, COL_OWNER) for i in ids] == ["Grace Okafor"] * 3
     window.undo_stack.undo()
@@ -70,6 +71,7 @@ def test_clauses_bad_due_date_is_refused_at_the_field(window, new_file):
     tab = _open(window, new_file)
     tab.select_point("P-6.1.4-01")
     tab.due_edit.setText("2027-02-30")
+    tab.due_edit.setModified(True)
     tab.due_edit.editingFinished.emit()
     assert tab.field_error.isVisible() and "not a date" in tab.field_error.text()
     assert requirements.get_point(new_file, "P-6.1.4-01").due_date is None
@@ -105,3 +107,18 @@ def test_clauses_filter_by_owner_none(window, demo_file):
     without = [r for r in requirements.list_points(demo_file) if not r.owner]
     tab.owner_filter.setCurrentIndex(tab.owner_filter.findText("(no owner)"))
     assert tab.count_label.text().startswith(f"{len(without)} of")
+
+
+def test_clauses_leaving_a_blank_owner_box_keeps_mixed_owners(window, demo_file):
+    tab = _open(window, demo_file)
+    rows = [r for r in requirements.list_points(demo_file) if r.owner][:3]
+    owners = [r.owner for r in rows]
+    selection = tab.tree.selectionModel()
+    selection.clearSelection()
+    for row in rows:
+        index = tab.proxy.mapFromSource(tab.model.index_for(row.id))
+        selection.select(
+            index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        )
+    tab.owner_edit.editingFinished.emit()  # focus left the box without typing
+    assert [requirements.get_point(demo_file, r.id).owner for r in rows] == owners

@@ -74,3 +74,23 @@ def test_schema_migrated_file_matches_a_new_one(tmp_path, new_file):
     with open_engagement(path) as ef:
         assert _shape(ef.engine) == _shape(new_file.engine)
         assert inventory.list_systems(ef) == []
+
+
+def test_schema_failed_step_rolls_back_its_schema_changes(tmp_path, monkeypatch):
+    path = tmp_path / "old.aims"
+    shutil.copy(FIXTURES / "schema_v2.aims", path)
+
+    def half_done(conn):
+        conn.execute(text("CREATE TABLE half_done (x INTEGER)"))
+        conn.execute(text("INSERT INTO no_such_table VALUES (1)"))
+
+    monkeypatch.setitem(migrations.STEPS, 2, half_done)
+    with pytest.raises(FileWriteError, match="could not be upgraded from format 2"):
+        open_engagement(path)
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
+    version = con.execute("select version from schema_info").fetchone()[0]
+    con.close()
+    assert "half_done" not in tables and version == 2
