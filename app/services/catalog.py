@@ -6,13 +6,15 @@ engagement file, and that copy is parsed strictly (a damaged copy raises Catalog
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from app import paths
 from app.services.errors import CatalogError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -115,19 +117,37 @@ class Catalog:
         return ref.split(".")[0]
 
 
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "bool": (bool,),
+    "str | None": (str, type(None)),
+}
+
+
+def _build(cls: type[T], data: Any) -> T:
+    """A catalog record, with every field of the type it should have (a stored catalog comes
+    from a file that may be damaged or hostile)."""
+    if not isinstance(data, dict):
+        raise TypeError(f"{cls.__name__} is not an object")
+    for f in fields(cls):  # type: ignore[arg-type]
+        if not isinstance(data.get(f.name), _TYPES[str(f.type)]):
+            raise TypeError(f"{cls.__name__}.{f.name} has the wrong type")
+    return cls(**data)
+
+
 def _parse(text: str) -> Catalog:
     data = json.loads(text)
     return Catalog(
         version=str(data["catalog_version"]),
         standard=str(data["standard"]),
-        clauses=tuple(Clause(**c) for c in data["clauses"]),
-        points=tuple(Point(**p) for p in data["requirements"]),
-        objectives=tuple(ControlObjective(**o) for o in data["control_objectives"]),
-        controls=tuple(Control(**c) for c in data["controls"]),
-        annex_c_objectives=tuple(NamedRef(**o) for o in data["annex_c"]["objectives"]),
-        annex_c_risk_sources=tuple(NamedRef(**o) for o in data["annex_c"]["risk_sources"]),
+        clauses=tuple(_build(Clause, c) for c in data["clauses"]),
+        points=tuple(_build(Point, p) for p in data["requirements"]),
+        objectives=tuple(_build(ControlObjective, o) for o in data["control_objectives"]),
+        controls=tuple(_build(Control, c) for c in data["controls"]),
+        annex_c_objectives=tuple(_build(NamedRef, o) for o in data["annex_c"]["objectives"]),
+        annex_c_risk_sources=tuple(_build(NamedRef, o) for o in data["annex_c"]["risk_sources"]),
         documented_information=tuple(
-            DocumentedInformation(**d) for d in data["documented_information"]
+            _build(DocumentedInformation, d) for d in data["documented_information"]
         ),
         raw=text,
     )

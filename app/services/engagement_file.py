@@ -115,6 +115,11 @@ class EngagementFile:
                 yield session
         except DBAPIError as exc:
             raise _damaged(self.path, exc) from exc
+        except (ValueError, TypeError) as exc:  # a stored value the columns cannot hold
+            raise DamagedFileError(
+                f"{self.path.name} holds a value this version cannot read ({exc}); the file is "
+                "damaged. Open a backup copy."
+            ) from exc
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
@@ -154,11 +159,21 @@ class EngagementFile:
         self.details = _load_details(self.engine)
         return old
 
-    def save_copy(self, destination: Path) -> None:
-        """A consistent copy of the open file, written to a temporary name then moved in place."""
+    def save_copy(self, destination: Path, overwrite: bool = False) -> None:
+        """A consistent copy of the open file, written to a temporary name then moved in place.
+        An existing file is replaced only when asked, and never one open for editing."""
         destination = Path(destination)
         if destination.resolve() == self.path.resolve():
             raise FileWriteError("Choose a different name: that is the file already open.")
+        if destination.exists():
+            if not overwrite:
+                raise FileWriteError(f"{destination} already exists; choose another name.")
+            lock = WriterLock(destination.resolve())
+            if not lock.acquire():
+                raise FileWriteError(
+                    f"{destination.name} is open for editing by {lock.holder}; choose another name."
+                )
+            lock.release()
         temp = destination.with_name(f".{destination.name}.partial")
         try:
             raw = self.engine.raw_connection()
@@ -270,11 +285,24 @@ def _schema_version(engine: Engine, path: Path) -> int:
                     f"{path.name} is a database, but not an AIMS Prep engagement file."
                 )
             version = conn.execute(select(SchemaInfo.version)).scalar()
+            # Every format has these: a file without them is damaged, and is refused before
+            # anything (an upgrade, a backup copy) is written for it.
+            missing = {"engagement", "catalog_snapshot", "requirement"} - set(
+                inspect(conn).get_table_names()
+            )
     except DBAPIError as exc:
         raise _damaged(path, exc) from exc
-    if version is None:
-        raise DamagedFileError(f"{path.name} has no schema version; the file is damaged.")
-    return int(version)
+    try:
+        number = int(version)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise DamagedFileError(
+            f"{path.name} has no valid format number; the file is damaged."
+        ) from None
+    if missing:
+        raise DamagedFileError(
+            f"{path.name} is missing parts of an engagement; the file is damaged."
+        )
+    return number
 
 
 def backup_path_for(path: Path, version: int) -> Path:
@@ -290,7 +318,13 @@ def backup_path_for(path: Path, version: int) -> Path:
 
 def _migrate(engine: Engine, path: Path, version: int) -> None:
     backup = backup_path_for(path, version)
-    shutil.copy2(path, backup)
+    try:
+        shutil.copy2(path, backup)
+    except OSError as exc:
+        raise FileWriteError(
+            f"{path.name} must be upgraded, but no backup copy could be written beside it "
+            f"({exc.strerror}); the file was not changed."
+        ) from exc
     try:
         for from_version, step in migrations.steps_from(version):
             with engine.begin() as conn:
@@ -300,7 +334,8 @@ def _migrate(engine: Engine, path: Path, version: int) -> None:
                 )
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise FileWriteError(
-            f"{path.name} could not be upgraded from format {version} ({exc}). "
+            f"{path.name} could not be upgraded from format {version} "
+            f"({getattr(exc, 'orig', None) or exc}). "
             f"A copy of it as it was is at {backup.name}."
         ) from exc
 
@@ -351,8 +386,11 @@ def open_engagement(
     # was marked so on purpose.
     if not reason and (not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR):
         reason = "the file is read-only on disk"
+    # SQLite writes a journal beside the file, and a backup copy goes there before an upgrade.
+    if not reason and not os.access(path.resolve().parent, os.W_OK):
+        reason = "its folder is read-only"
     if not reason:
-        lock = WriterLock(path)
+        lock = WriterLock(path.resolve())  # one lock however the file is reached (symlinks)
         if not lock.acquire():
             reason = f"it is open for editing by {lock.holder}"
             lock = None
@@ -461,5 +499,7 @@ def create_engagement(
     except (OSError, SQLAlchemyError) as exc:
         with suppress(OSError):
             temp.unlink()
-        raise FileWriteError(f"Could not create {path}: {exc}") from exc
+        raise FileWriteError(
+            f"Could not create {path}: {getattr(exc, 'orig', None) or exc}"
+        ) from exc
     return open_engagement(path, actor=actor)

@@ -20,6 +20,7 @@ def lock_path_for(path: Path) -> Path:
 
 
 def _try_lock(handle: IO[str]) -> bool:
+    handle.seek(0)  # Windows locks bytes from the current position: always lock byte 0
     if sys.platform == "win32":
         import msvcrt
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.models import RequirementState
 from app.services import history
 from app.services.engagement_file import EngagementFile
-from app.services.errors import FieldError
+from app.services.errors import DamagedFileError, FieldError
 from app.services.fields import FieldSpec
 
 STATUSES = ("not_started", "in_progress", "implemented")
@@ -60,6 +60,11 @@ def coerce(field: str, value: object) -> object:
 
 
 def _row(ef: EngagementFile, state: RequirementState) -> PointRow:
+    if state.status not in STATUS_LABELS:
+        raise DamagedFileError(
+            f"Checklist point {state.id} has the unknown status '{state.status}'; the file is "
+            "damaged. Open a backup copy."
+        )
     point = ef.catalog.point_by_id.get(state.id)
     ref = point.ref if point else ""
     return PointRow(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,6 @@ from app.views import dialogs, worker
 from app.views.clauses_tab import ClausesTab
 from app.views.field_form import FormDialog
 from app.views.inventory_tab import InventoryTab
-from app.views.new_engagement_dialog import NewEngagementDialog
 from app.views.risks_tab import RisksTab
 from app.views.settings import UiSettings
 from app.views.tab_names import TAB_NAMES
@@ -279,10 +279,17 @@ class MainWindow(QMainWindow):
 
     # actions
     def new_engagement(self) -> None:
-        form = NewEngagementDialog(self)
-        if not form.exec():
+        """The engagement's facts first (checked at each field), then where to save it."""
+        checked: dict[str, object] = {}
+
+        def check(values: dict[str, object]) -> None:
+            checked.update({name: DETAIL_FIELDS[name].coerce(v) for name, v in values.items()})
+
+        defaults = {"size": "mid", "stage1_date": dt.date.today() + dt.timedelta(days=180)}
+        form = FormDialog("New engagement", list(DETAIL_FIELDS.values()), defaults, check, self)
+        if not dialogs.run_dialog(form):
             return
-        values = form.values()
+        values = checked
         path = dialogs.choose_save_path(
             self, "Save the new engagement as", f"{values['client']}.aims"
         )
@@ -326,7 +333,7 @@ class MainWindow(QMainWindow):
         if path is None:
             return
         try:
-            self.ef.save_copy(path)
+            self.ef.save_copy(path, overwrite=True)  # the file dialog asked already
         except AimsError as exc:
             dialogs.error(self, "Copy not written", exc.message)
             return

@@ -87,13 +87,21 @@ def test_window_engagement_details_refuse_a_bad_date_at_the_field(window, new_fi
 
 def test_window_new_engagement_flow(window, tmp_path, monkeypatch):
     from app.views import dialogs
-    from app.views import main_window as mw
 
-    monkeypatch.setattr(mw.NewEngagementDialog, "exec", lambda self: 1)
-    monkeypatch.setattr(
-        mw.NewEngagementDialog, "values", lambda self: {"client": "Nordlicht AB", "size": "small"}
-    )
+    seen = {}
+
+    def fill(dialog):
+        dialog.form.set_values({**dialog.form.values(), "client": "x" * 201})
+        dialog.try_accept()  # refused at the field, before any file is chosen
+        seen["error"] = dialog.form.error.text()
+        dialog.form.set_values({**dialog.form.values(), "client": "Nordlicht AB", "size": "small"})
+        dialog.try_accept()
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", fill)
     monkeypatch.setattr(dialogs, "choose_save_path", lambda *a: tmp_path / "nordlicht.aims")
     window.new_engagement()
+    assert "at most 200" in seen["error"]
     assert window.ef is not None and window.ef.details.client == "Nordlicht AB"
+    assert window.ef.details.size == "small"
     assert (tmp_path / "nordlicht.aims").exists()

@@ -15,6 +15,7 @@ import pytest
 from app.services import history, requirements
 from app.services.engagement_file import create_engagement, open_engagement
 from app.services.errors import (
+    CatalogError,
     DamagedFileError,
     FieldError,
     FileMissingError,
@@ -191,9 +192,42 @@ def _catalog_snapshot_damaged(p):
     con.close()
 
 
+def _sql(statement):
+    def make(p):
+        create_engagement(p, client="S").close()
+        con = sqlite3.connect(p)
+        con.execute(statement)
+        con.commit()
+        con.close()
+
+    return make
+
+
+_REF_AS_NUMBER = (
+    """update catalog_snapshot set content = replace(content, '"ref": "4.1"', '"ref": 5')"""
+)
+
+
+def _only_schema_info(p):
+    con = sqlite3.connect(p)
+    con.execute(
+        "create table schema_info (id integer primary key, version integer, written_by text)"
+    )
+    con.execute("insert into schema_info values (1, 2, 'x')")
+    con.commit()
+    con.close()
+
+
 @pytest.mark.parametrize(
     ("make", "error", "words"),
     [
+        (_sql("update schema_info set version = 'abc'"), DamagedFileError, "format number"),
+        (_only_schema_info, DamagedFileError, "missing parts"),
+        (
+            _sql(_REF_AS_NUMBER),
+            CatalogError,
+            "damaged",
+        ),
         (_text_file, NotAnEngagementError, "not an AIMS Prep engagement file"),
         (_empty_file, NotAnEngagementError, "not an AIMS Prep engagement file"),
         (_other_database, NotAnEngagementError, "not an AIMS Prep engagement"),
@@ -210,6 +244,7 @@ def test_engagement_bad_file_is_refused_untouched(tmp_path, make, error, words):
     with pytest.raises(error, match=words):
         open_engagement(path)
     assert _digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["bad.aims"]
     # a refused file leaves no lock held: a retry gets the same message, not "read-only"
     with pytest.raises(error, match=words):
         open_engagement(path)
@@ -239,3 +274,54 @@ def test_engagement_read_only_on_disk_opens_for_viewing(tmp_path):
     finally:
         path.chmod(stat.S_IRUSR | stat.S_IWUSR)
     assert _digest(path) == before
+
+
+@pytest.mark.parametrize(
+    ("statement", "words"),
+    [
+        ("update requirement set due_date = '31/12/2026'", "cannot read"),
+        ("update requirement set status = 'n/a'", "unknown status 'n/a'"),
+    ],
+)
+def test_engagement_damaged_values_are_a_clear_error(tmp_path, statement, words):
+    path = tmp_path / "v.aims"
+    _sql(statement)(path)
+    with open_engagement(path) as ef, pytest.raises(DamagedFileError, match=words):
+        requirements.list_points(ef)
+
+
+def test_engagement_symlink_shares_the_lock(new_file, tmp_path):
+    link = tmp_path / "link.aims"
+    link.symlink_to(new_file.path)
+    with open_engagement(link) as other:
+        assert other.read_only
+
+
+def test_engagement_read_only_folder_opens_for_viewing(tmp_path, monkeypatch):
+    path = tmp_path / "f.aims"
+    create_engagement(path, client="F").close()
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if str(p) == str(tmp_path) else real_access(p, mode)
+    )
+    with open_engagement(path) as ef:
+        assert ef.read_only and "folder is read-only" in ef.read_only_reason
+
+
+def test_engagement_copy_never_overwrites_silently(new_file, tmp_path):
+    target = tmp_path / "taken.aims"
+    target.write_text("keep")
+    with pytest.raises(FileWriteError, match="already exists"):
+        new_file.save_copy(target)
+    assert target.read_text() == "keep"
+    other = create_engagement(tmp_path / "open.aims", client="O")
+    with pytest.raises(FileWriteError, match="open for editing"):
+        new_file.save_copy(other.path, overwrite=True)
+    other.close()
+
+
+def test_engagement_path_with_url_characters(tmp_path):
+    path = tmp_path / "Müller & Co 100% ?.aims"
+    with create_engagement(path, client="Müller & Co") as ef:
+        assert ef.path.exists() and ef.details.client == "Müller & Co"
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [path.name]
