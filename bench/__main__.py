@@ -10,7 +10,7 @@ import sys
 from bench.common import Figure
 
 # A new benchmark is a module here with `run() -> list[Figure]`.
-MODULES = ("startup", "inventory")
+MODULES = ("startup", "inventory", "rescore")
 
 
 def _cells(f: Figure) -> tuple[str, ...]:

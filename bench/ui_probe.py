@@ -47,7 +47,29 @@ class Heartbeat:
         return self.worst
 
 
-def main(path: str) -> None:
+def _measure_tab(beat: Heartbeat, window, name: str, sort_column: int, text: str) -> dict:
+    """Open a tab (it loads when first shown), sort one column, filter by text."""
+    tab = getattr(window, f"{name}_tab")
+    results = {}
+    results[f"open the {name.title()} tab"] = beat.measure(
+        lambda: window.select_tab(name), lambda: tab._started and not tab.is_loading()
+    )
+    rows = tab.model.rowCount()
+    done = {"sorted": False}
+
+    def sort() -> None:
+        tab.table.sortByColumn(sort_column, Qt.SortOrder.DescendingOrder)
+        done["sorted"] = True
+
+    results["sort a column"] = beat.measure(sort, lambda: done["sorted"])
+    results["filter by text"] = beat.measure(
+        lambda: tab.search.setText(text),
+        lambda: not tab._search_timer.isActive() and tab.model.rowCount() < rows,
+    )
+    return {"rows": rows, "blocked_s": results, "tab": tab}
+
+
+def main(path: str, tab_name: str) -> None:
     app = make_app()  # the app's own settings (GIL slice, style)
     window = MainWindow()
     window.resize(1400, 900)
@@ -56,38 +78,26 @@ def main(path: str) -> None:
     ef = open_engagement(Path(path), read_only=True)
     window.set_engagement(ef, remember=False)  # opens on the Clauses tab
     window.wait_until_loaded()
-    results = {}
-    results["open the Inventory tab"] = beat.measure(
-        lambda: window.select_tab("inventory"),
-        lambda: window.inventory_tab._started and not window.inventory_tab.is_loading(),
-    )
-    tab = window.inventory_tab
-    rows = tab.model.rowCount()
-    done = {"sorted": False}
+    if tab_name == "inventory":
+        report = _measure_tab(beat, window, "inventory", 1, "ranking")
+    else:
+        report = _measure_tab(beat, window, "risks", 3, "generated risk 1")
+        tab = report["tab"]
+        tab.search.setText("")
+        tab._filter(text="")
+        done = {"drawn": False}
 
-    def sort() -> None:
-        tab.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-        done["sorted"] = True
+        def redraw() -> None:
+            tab.residual_radio.setChecked(True)  # recounts every risk and repaints
+            tab.heat_map.repaint()
+            done["drawn"] = True
 
-    results["sort by name"] = beat.measure(sort, lambda: done["sorted"])
-
-    def search() -> None:
-        tab.search.setText("ranking")
-
-    results["filter by text"] = beat.measure(
-        search, lambda: not tab._search_timer.isActive() and tab.model.rowCount() < rows
-    )
-    print(
-        json.dumps(
-            {
-                "blocked_s": results,
-                "rows": rows,
-            }
-        )
-    )
+        report["blocked_s"]["redraw the heat map"] = beat.measure(redraw, lambda: done["drawn"])
+    del report["tab"]
+    print(json.dumps(report))
     window.close()
     app.processEvents()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2])

@@ -69,6 +69,7 @@ FIELDS: dict[str, FieldSpec] = {
 }
 EDITABLE = tuple(FIELDS)
 _LINK_FIELDS = ("category", "systems", "controls", "actions")
+_CHUNK = 1_000
 _OPTIONAL_INTS = ("residual_likelihood", "residual_impact")
 
 
@@ -459,11 +460,14 @@ def set_deleted(ef: EngagementFile, risk_id: str, deleted: bool) -> None:
 def list_risks(ef: EngagementFile, risk_id: str | None = None) -> list[RiskRow]:
     """Live risks with their links, by ID."""
     fields = [f.name for f in dataclasses.fields(RiskRow) if f.name not in _LINK_FIELDS]
+    # Plain columns, fetched in chunks: a window waiting on this (on another thread) gets a
+    # turn between chunks instead of after one long fetch.
     query = (
-        select(Risk, RiskCategory.name)
+        select(*(getattr(Risk, name) for name in fields), RiskCategory.name)
         .outerjoin(RiskCategory, Risk.category_id == RiskCategory.id)
         .where(Risk.deleted.is_(False))
         .order_by(Risk.id)
+        .execution_options(yield_per=_CHUNK)
     )
     if risk_id is not None:
         query = query.where(Risk.id == risk_id)
@@ -471,35 +475,42 @@ def list_risks(ef: EngagementFile, risk_id: str | None = None) -> list[RiskRow]:
         systems: dict[str, list[str]] = {}
         controls: dict[str, list[ControlChoice]] = {}
         actions: dict[str, list[Action]] = {}
-        for rs in session.scalars(_links(RiskSystem, risk_id)):
-            systems.setdefault(rs.risk_id, []).append(rs.system_id)
-        for rc in session.scalars(_links(RiskControl, risk_id)):
-            controls.setdefault(rc.risk_id, []).append(ControlChoice(rc.control_id, rc.reason))
-        for ra in session.scalars(_links(RiskAction, risk_id).order_by(RiskAction.position)):
-            actions.setdefault(ra.risk_id, []).append(
-                Action(ra.action, ra.owner, ra.due_date, ra.done)
+        for rid, system_id in session.execute(_links(RiskSystem, risk_id, "system_id")):
+            systems.setdefault(rid, []).append(system_id)
+        for rid, control_id, reason in session.execute(
+            _links(RiskControl, risk_id, "control_id", "reason")
+        ):
+            controls.setdefault(rid, []).append(ControlChoice(control_id, reason))
+        for rid, *action in session.execute(
+            _links(RiskAction, risk_id, "action", "owner", "due_date", "done").order_by(
+                RiskAction.position
             )
+        ):
+            actions.setdefault(rid, []).append(Action(*action))
         rows = []
-        for risk, category in session.execute(query):
-            values = {name: getattr(risk, name) for name in fields if name != "category"}
+        for *values, category in session.execute(query):
+            row = dict(zip(fields, values, strict=True))
+            rid = row["id"]
             rows.append(
                 RiskRow(
-                    **values,
+                    **row,
                     category=category or "",
-                    systems=tuple(systems.get(risk.id, ())),
+                    systems=tuple(systems.get(rid, ())),
                     controls=tuple(
-                        sorted(controls.get(risk.id, ()), key=lambda c: _control_key(c.control_id))
+                        sorted(controls.get(rid, ()), key=lambda c: _control_key(c.control_id))
                     ),
-                    actions=tuple(actions.get(risk.id, ())),
+                    actions=tuple(actions.get(rid, ())),
                 )
             )
     return rows
 
 
 def _links(
-    model: type[RiskSystem] | type[RiskControl] | type[RiskAction], risk_id: str | None
+    model: type[RiskSystem] | type[RiskControl] | type[RiskAction], risk_id: str | None, *names: str
 ) -> Any:
-    query = select(model)
+    """(risk_id, *names) rows of a link table, of one risk or all, in chunks."""
+    query = select(model.risk_id, *(getattr(model, n) for n in names))
+    query = query.execution_options(yield_per=_CHUNK)
     return query.where(model.risk_id == risk_id) if risk_id else query
 
 

@@ -76,6 +76,9 @@ class SystemsModel(RowTableModel):
     def haystack(self, row: Any) -> str:
         return haystack(row)
 
+    def filtering(self) -> bool:
+        return bool(self.scope or self.source or self.stage or self.flagged_only)
+
     def accepts(self, row: SystemRow, info: SystemInfo) -> bool:
         if self.scope and row.in_scope != (self.scope == "in"):
             return False

@@ -64,6 +64,9 @@ class RisksModel(RowTableModel):
     def haystack(self, row: Any) -> str:
         return haystack(row)
 
+    def filtering(self) -> bool:
+        return bool(self.kind or self.level or self.category or self.flagged_only or self.cell)
+
     def accepts(self, row: RiskRow, info: list[str]) -> bool:
         if self.kind and row.kind != self.kind:
             return False

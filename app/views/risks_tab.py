@@ -4,6 +4,7 @@ treatment plan, and the criteria that score it all."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -44,13 +45,39 @@ from app.views.undo import AppliedCommand
 from app.views.widgets import compact, list_and_panel
 
 
-def load_risks(ef: EngagementFile) -> tuple[Prepared, Criteria, list[risks.Category]]:
+@dataclass
+class Overview:
+    """What the tab shows beside the table: both heat maps, the plan, the cyber-only gap."""
+
+    heat: dict[tuple[int, int], int]
+    heat_residual: dict[tuple[int, int], int]
+    plan: list[risk_rules.PlanItem]
+    cyber_only: bool
+    flagged: int  # risks with gaps
+
+
+def overview(rows: list[RiskRow], criteria: Criteria, categories: list[risks.Category]) -> Overview:
+    def counts(residual: bool) -> dict[tuple[int, int], int]:
+        return {cell: len(ids) for cell, ids in risk_rules.heat_map(rows, residual).items()}
+
+    findings = risk_rules.evaluate(rows, criteria, categories)
+    return Overview(
+        counts(False),
+        counts(True),
+        risk_rules.treatment_plan(rows),
+        findings.cyber_only,
+        len(findings.by_risk()),
+    )
+
+
+def load_risks(ef: EngagementFile) -> tuple[Prepared, Criteria, list[risks.Category], Overview]:
     """Everything the tab shows, ready to swap in; runs on a worker thread."""
     rows = risks.list_risks(ef)
     criteria = risks.get_criteria(ef)
     categories = risks.list_categories(ef)
     flags = risk_rules.evaluate(rows, criteria, categories).by_risk()
-    return prepare(rows, {r.id: flags.get(r.id, []) for r in rows}, haystack), criteria, categories
+    prepared = prepare(rows, {r.id: flags.get(r.id, []) for r in rows}, haystack)
+    return prepared, criteria, categories, overview(rows, criteria, categories)
 
 
 class _PlanModel(QAbstractTableModel):
@@ -102,6 +129,7 @@ class RisksTab(QWidget):
         self.model = RisksModel(self)
         self.criteria = risks.get_criteria(ef)
         self.categories: list[risks.Category] = []
+        self.overview = Overview({}, {}, [], False, 0)
         self._current: str | None = None
         self._task: worker.Task | None = None
         self._started = False
@@ -281,11 +309,11 @@ class RisksTab(QWidget):
     def is_loading(self) -> bool:
         return self._task is not None
 
-    def _loaded(self, result: tuple[Prepared, Criteria, list[risks.Category]]) -> None:
-        prepared, self.criteria, self.categories = result
+    def _loaded(self, result: tuple[Prepared, Criteria, list[risks.Category], Overview]) -> None:
+        prepared, self.criteria, self.categories, self.overview = result
         self._task = None
         self.model.set_prepared(prepared)
-        self._after_data_change()
+        self._show_overview()
         self.category_completer.model().setStringList([c.name for c in self.categories])
         _refill(self.category_filter, "All categories", [c.name for c in self.categories])
         _refill(self.level_filter, "All levels", [b.name for b in self.criteria.bands])
@@ -298,20 +326,23 @@ class RisksTab(QWidget):
         self.count_label.setText(f"Could not load the risk register: {message}")
         self.loaded.emit()
 
-    def _after_data_change(self) -> None:
-        rows = self.model.all_rows()
+    def _show_overview(self) -> None:
         self._redraw_heat_map()
-        self.plan.set_items(risk_rules.treatment_plan(rows))
-        findings = risk_rules.evaluate(rows, self.criteria, self.categories)
-        self.cyber_only.setVisible(findings.cyber_only)
+        self.plan.set_items(self.overview.plan)
+        self.cyber_only.setVisible(self.overview.cyber_only)
+        self._update_count()
+
+    def _update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()
-        flagged = sum(1 for i in self.model.visible_ids() if self.model.info_of(i))
+        flagged = self.model.flagged_shown(self.overview.flagged)
         text = f"{total} entries" if shown == total else f"{shown} of {total} entries shown"
         self.count_label.setText(f"{text}; {flagged} with gaps")
 
     def _redraw_heat_map(self) -> None:
-        cells = risk_rules.heat_map(self.model.all_rows(), residual=self.residual_radio.isChecked())
-        self.heat_map.set_data(self.criteria, {cell: len(ids) for cell, ids in cells.items()})
+        residual = self.residual_radio.isChecked()
+        self.heat_map.set_data(
+            self.criteria, self.overview.heat_residual if residual else self.overview.heat
+        )
         if (
             self.model.cell is not None
             and self.model.cell_residual != self.residual_radio.isChecked()
@@ -331,7 +362,7 @@ class RisksTab(QWidget):
     def _filter(self, **values) -> None:
         current = self._current
         self.model.set_filter(**values)
-        self._after_data_change()
+        self._update_count()
         if current is not None and self.model.position(current) >= 0:
             self.select(current)
 
@@ -422,7 +453,8 @@ class RisksTab(QWidget):
             else []
         )
         self.model.update_row(risk_id, row, flags)
-        self._after_data_change()
+        self.overview = overview(self.model.all_rows(), self.criteria, self.categories)
+        self._show_overview()
         if select and row is not None:
             self.select(risk_id)
         elif risk_id == self._current:

@@ -50,19 +50,20 @@ def natural(value: str) -> tuple[object, ...]:
 class Prepared:
     """What the model holds, built on a worker thread so the UI thread only swaps it in."""
 
-    rows: dict[str, Any]
+    rows: dict[str, Any]  # in natural ID order
     info: dict[str, Any]
     haystack: dict[str, str]
-    order: list[str]  # all IDs, in natural ID order
+    id_keys: dict[str, tuple[object, ...]]  # natural sort keys of the IDs, computed once
 
 
 def prepare(rows: list[Any], info: dict[str, Any], haystack: Callable[[Any], str]) -> Prepared:
-    ordered = sorted(rows, key=lambda r: natural(r.id))
+    keys = {r.id: natural(r.id) for r in rows}
+    ordered = sorted(rows, key=lambda r: keys[r.id])
     return Prepared(
         rows={r.id: r for r in ordered},
         info=info,
         haystack={r.id: haystack(r) for r in ordered},
-        order=[r.id for r in ordered],
+        id_keys=keys,
     )
 
 
@@ -77,12 +78,17 @@ class RowTableModel(QAbstractTableModel):
         self._rows: dict[str, Any] = {}
         self._info: dict[str, Any] = {}
         self._haystack: dict[str, str] = {}
+        self._id_keys: dict[str, tuple[object, ...]] = {}
         self._visible: list[str] = []
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
         self.text = ""
 
     def accepts(self, row: Any, info: Any) -> bool:
         return True
+
+    def filtering(self) -> bool:
+        """Whether any filter of the subclass is set (none: every row shows, no checks)."""
+        return False
 
     def haystack(self, row: Any) -> str:
         raise NotImplementedError
@@ -91,6 +97,7 @@ class RowTableModel(QAbstractTableModel):
     def set_prepared(self, data: Prepared) -> None:
         self.beginResetModel()
         self._rows, self._info, self._haystack = data.rows, data.info, data.haystack
+        self._id_keys = data.id_keys
         self._visible = self._filtered()  # keeps the ID order prepared off the UI thread
         if self._sort != (0, Qt.SortOrder.AscendingOrder):
             self._sort_visible()
@@ -104,6 +111,7 @@ class RowTableModel(QAbstractTableModel):
             self._rows[row_id] = row
             self._info[row_id] = info
             self._haystack[row_id] = self.haystack(row)
+            self._id_keys[row_id] = natural(row_id)
         if row_id in self._visible and self._accepts(row_id):
             at = self._visible.index(row_id)
             self.dataChanged.emit(self.index(at, 0), self.index(at, len(self.columns) - 1))
@@ -131,6 +139,14 @@ class RowTableModel(QAbstractTableModel):
     def visible_ids(self) -> list[str]:
         return list(self._visible)
 
+    def flagged_shown(self, flagged_total: int) -> int:
+        """How many shown rows have gaps; `flagged_total` (counted off the UI thread) when
+        every row shows."""
+        if len(self._visible) == len(self._rows):
+            return flagged_total
+        info = self._info
+        return sum(1 for i in self._visible if info.get(i))
+
     # filter and sort
     def set_filter(self, **values) -> None:
         for name, value in values.items():
@@ -145,25 +161,39 @@ class RowTableModel(QAbstractTableModel):
 
     def _accepts(self, row_id: str) -> bool:
         row = self._rows.get(row_id)
-        if row is None or not self.accepts(row, self.info_of(row_id)):
+        if row is None or (self.text and self.text not in self._haystack[row_id]):
             return False
-        return not self.text or self.text in self._haystack[row_id]
+        return self.accepts(row, self.info_of(row_id))
 
     def _filtered(self) -> list[str]:
+        if not self.text and not self.filtering():
+            return list(self._rows)
+        if not self.filtering():  # text only: the cheap check alone
+            text, haystack = self.text, self._haystack
+            return [i for i in self._rows if text in haystack[i]]
         return [i for i in self._rows if self._accepts(i)]
 
     def _sort_visible(self) -> None:
         column, order = self._sort
-        key = self.columns[column].sort
-        self._visible.sort(
-            key=lambda i: key(self._rows[i], self.info_of(i)),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
+        reverse = order == Qt.SortOrder.DescendingOrder
+        if column == 0:  # the ID: keys computed once, not on every sort
+            self._visible.sort(key=self._id_keys.__getitem__, reverse=reverse)
+            return
+        key, rows, info, empty = self.columns[column].sort, self._rows, self._info, self.empty_info
+        self._visible.sort(key=lambda i: key(rows[i], info.get(i, empty)), reverse=reverse)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if (column, order) == self._sort:
+            return  # QTableView.sortByColumn asks twice (itself, and via the header)
         self.layoutAboutToBeChanged.emit()
+        # The selection and current row follow their rows to the new places.
+        kept = [(p, self._visible[p.row()]) for p in self.persistentIndexList() if p.isValid()]
         self._sort = (column, order)
         self._sort_visible()
+        if kept:
+            place = {row_id: n for n, row_id in enumerate(self._visible)}
+            for index, row_id in kept:
+                self.changePersistentIndex(index, self.index(place[row_id], index.column()))
         self.layoutChanged.emit()
 
     # Qt model interface

@@ -2,13 +2,14 @@
 
 A task is a plain callable, or a generator that yields progress tuples (done, total, message)
 and returns its result; Cancel stops a generator at its next yield. Results and errors come
-back as signals on the UI thread. Nothing is swallowed: an unexpected error is re-raised
-there so it reaches the excepthook like any other bug."""
+back as signals on the UI thread. Nothing is swallowed: an unexpected error reaches the
+excepthook like any other bug, and the caller's error callback."""
 
 from __future__ import annotations
 
 import contextlib
 import inspect
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -90,8 +91,11 @@ _CANCELLED = object()
 _RUNNING: set[Task] = set()
 
 
-def _raise(exc: BaseException) -> None:
-    raise exc
+def _report(exc: BaseException, on_error: Callable[[str], None]) -> None:
+    """A bug in a task: the traceback goes where every uncaught error goes, and the window
+    hears of it like of any failure (raising inside a Qt slot can take the process down)."""
+    sys.excepthook(type(exc), exc, exc.__traceback__)
+    on_error(f"Unexpected error: {exc}. Please report it; your data was not changed by it.")
 
 
 def start(
@@ -106,7 +110,7 @@ def start(
     task.signals.released.connect(lambda: _RUNNING.discard(task))
     task.signals.finished.connect(on_done)
     task.signals.failed.connect(on_error)
-    task.signals.crashed.connect(_raise)
+    task.signals.crashed.connect(lambda exc: _report(exc, on_error))
     if on_progress is not None:
         task.signals.progress.connect(on_progress)
     QThreadPool.globalInstance().start(task)
