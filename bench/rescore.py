@@ -82,11 +82,10 @@ def run() -> list[Figure]:
             project_times, floor_times = [], []
             for n in range(RUNS + 1):  # the first round warms up
                 criteria = variants[n % 2]
-                p, f = (
-                    (project(ef, criteria), floor(ef, criteria))
-                    if n % 2
-                    else (floor(ef, criteria), project(ef, criteria))[::-1]
-                )
+                if n % 2:  # alternate which goes first, so drift hits both alike
+                    p, f = project(ef, criteria), floor(ef, criteria)
+                else:
+                    f, p = floor(ef, criteria), project(ef, criteria)
                 if n:
                     project_times.append(p)
                     floor_times.append(f)
