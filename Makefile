@@ -38,3 +38,4 @@ screenshot: $(STAMP)
 	$(BIN)/aims-prep demo build/readme-demo.aims
 	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab clauses -o docs/clauses-tab.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab inventory -o docs/inventory-tab.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab risks -o docs/risks-tab.png
