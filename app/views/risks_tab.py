@@ -404,7 +404,9 @@ class RisksTab(QWidget):
             self.treatment_summary.setText("")
             self.history_view.setText("")
             return
-        self.heading.setText(f"<h3>{esc(row.id)}: {esc(row.title)}</h3>")
+        source = next((c.attribution for c in self.categories if c.name == row.category), "")
+        credit = f"<br><small>Category from {esc(source)}</small>" if source else ""
+        self.heading.setText(f"<h3>{esc(row.id)}: {esc(row.title)}</h3>{esc(row.category)}{credit}")
         flags = self.model.info_of(row.id)
         self.gaps.setVisible(bool(flags))
         self.gaps.setText(

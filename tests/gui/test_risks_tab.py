@@ -125,3 +125,8 @@ def test_risks_treatment_plan_marks_overdue(tab):
     row = tab.plan.items.index(overdue[0])
     assert tab.plan.index(row, 4).data() == "OVERDUE"
     assert tab.plan.items == risk_rules.treatment_plan(tab.model.all_rows())
+
+
+def test_risks_category_credit_is_shown(tab):
+    tab.select(_by_title(tab, "CV screening"))  # a MIT AI Risk Repository domain
+    assert "MIT AI Risk Repository v3, CC BY 4.0" in tab.heading.text()
