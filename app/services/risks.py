@@ -457,8 +457,9 @@ def set_deleted(ef: EngagementFile, risk_id: str, deleted: bool) -> None:
             history.record(session, ef.actor, ENTITY, risk_id, "deleted", not deleted, deleted)
 
 
-def list_risks(ef: EngagementFile, risk_id: str | None = None) -> list[RiskRow]:
-    """Live risks with their links, by ID."""
+def list_risks(ef: EngagementFile, risk_id: str | None = None, links: bool = True) -> list[RiskRow]:
+    """Live risks by ID, with their systems, controls and actions unless `links` is False
+    (counting gaps needs none of them)."""
     fields = [f.name for f in dataclasses.fields(RiskRow) if f.name not in _LINK_FIELDS]
     # Plain columns, fetched in chunks: a window waiting on this (on another thread) gets a
     # turn between chunks instead of after one long fetch.
@@ -475,16 +476,17 @@ def list_risks(ef: EngagementFile, risk_id: str | None = None) -> list[RiskRow]:
         systems: dict[str, list[str]] = {}
         controls: dict[str, list[ControlChoice]] = {}
         actions: dict[str, list[Action]] = {}
-        for rid, system_id in session.execute(_links(RiskSystem, risk_id, "system_id")):
+        for rid, system_id in (
+            session.execute(_links(RiskSystem, risk_id, "system_id")) if links else ()
+        ):
             systems.setdefault(rid, []).append(system_id)
-        for rid, control_id, reason in session.execute(
-            _links(RiskControl, risk_id, "control_id", "reason")
+        for rid, control_id, reason in (
+            session.execute(_links(RiskControl, risk_id, "control_id", "reason")) if links else ()
         ):
             controls.setdefault(rid, []).append(ControlChoice(control_id, reason))
-        for rid, *action in session.execute(
-            _links(RiskAction, risk_id, "action", "owner", "due_date", "done").order_by(
-                RiskAction.position
-            )
+        action_rows = _links(RiskAction, risk_id, "action", "owner", "due_date", "done")
+        for rid, *action in (
+            session.execute(action_rows.order_by(RiskAction.position)) if links else ()
         ):
             actions.setdefault(rid, []).append(Action(*action))
         rows = []

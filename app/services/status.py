@@ -41,7 +41,7 @@ def summary(ef: EngagementFile) -> dict[str, Any]:
         "readiness_by_clause": {c: readiness(s) for c, s in by_clause.items()},
         **_inventory_sections(ef),
         "risks": risk_rules.summary(
-            risks.list_risks(ef), risks.get_criteria(ef), risks.list_categories(ef)
+            risks.list_risks(ef, links=False), risks.get_criteria(ef), risks.list_categories(ef)
         ),
     }
 

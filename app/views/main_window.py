@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -221,7 +221,8 @@ class MainWindow(QMainWindow):
         self.file_label.setText(str(ef.path))
         self.state_label.setText("Read-only" if ef.read_only else "All changes saved")
         self.upgrade_action.setEnabled(not ef.read_only)
-        self._refresh_status()
+        # Counted once the window has painted: the count competes for the interpreter.
+        QTimer.singleShot(0, self._refresh_status)
 
     def _refresh_status(self) -> None:
         """Recount off the UI thread (a large inventory takes a while); one count at a time,
@@ -261,7 +262,9 @@ class MainWindow(QMainWindow):
         )
 
     def wait_until_loaded(self) -> None:
-        """For screenshots and the smoke test: let tabs that load off the UI thread finish."""
+        """For screenshots and tests: let what loads off the UI thread finish."""
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents()  # starts the status count queued after painting
         for tab in (self.inventory_tab, self.risks_tab) if self.ef is not None else ():
             if tab.is_loading():
                 loop = QEventLoop()
