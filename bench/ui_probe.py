@@ -84,7 +84,7 @@ def main(path: str, tab_name: str) -> None:
         report = _measure_tab(beat, window, "risks", 3, "generated risk 1")
         tab = report["tab"]
         tab.search.setText("")
-        tab._filter(text="")
+        tab.filter(text="")
         done = {"drawn": False}
 
         def redraw() -> None:

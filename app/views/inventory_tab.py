@@ -6,22 +6,14 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QItemSelectionModel,
-    QModelIndex,
     Qt,
-    QTimer,
-    Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -32,14 +24,15 @@ from PySide6.QtWidgets import (
 from app.services import impact, inventory, inventory_rules
 from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError, FieldError
-from app.views import dialogs, worker
+from app.views import dialogs
 from app.views.assessment_dialog import AssessmentDialog
 from app.views.field_form import FieldForm, FormDialog
 from app.views.inventory_model import SystemInfo, SystemsModel, haystack
-from app.views.row_table import ROW_ROLE, Prepared, prepare
+from app.views.register_tab import ListModel, RegisterTab
+from app.views.row_table import Prepared, prepare
 from app.views.text import esc, short
 from app.views.undo import AppliedCommand
-from app.views.widgets import compact, list_and_panel
+from app.views.widgets import list_and_panel
 
 
 def load_inventory(ef: EngagementFile) -> Prepared:
@@ -51,64 +44,23 @@ def load_inventory(ef: EngagementFile) -> Prepared:
     return prepare(systems, info, haystack)
 
 
-class _AssessmentsModel(QAbstractTableModel):
-    HEADERS = ("ID", "Date", "Trigger", "Assessor", "Impacts", "Approved by")
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[impact.AssessmentRow] = []
-
-    def set_rows(self, rows: list[impact.AssessmentRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        r = self.rows[index.row()]
-        return (
-            r.id,
-            r.assessed_on.isoformat(),
-            impact.TRIGGERS.get(r.trigger, r.trigger),
-            r.assessor,
-            str(len(r.impacts)),
-            r.approved_by + (f" ({r.approved_on.isoformat()})" if r.approved_on else ""),
-        )[index.column()]
+def _assessment_cells(r: impact.AssessmentRow) -> tuple[str, ...]:
+    approved = r.approved_by + (f" ({r.approved_on.isoformat()})" if r.approved_on else "")
+    return (
+        r.id,
+        r.assessed_on.isoformat(),
+        impact.TRIGGERS.get(r.trigger, r.trigger),
+        r.assessor,
+        str(len(r.impacts)),
+        approved,
+    )
 
 
-class InventoryTab(QWidget):
-    changed = Signal()
-    loaded = Signal()
-
+class InventoryTab(RegisterTab):
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
-        super().__init__(parent)
-        self.ef = ef
-        self.undo_stack = undo_stack
-        self.model = SystemsModel(self)
-        self._current: str | None = None
-        self._task: worker.Task | None = None
-        self._started = False
+        super().__init__(ef, undo_stack, SystemsModel(), parent)
+        self.model.setParent(self)
         self._build()
-
-    def showEvent(self, event) -> None:
-        # Loaded when first shown: an engagement opens on the Clauses tab without waiting
-        # for thousands of systems it may never look at.
-        super().showEvent(event)
-        if not self._started:
-            self._started = True
-            self.reload()
 
     # layout
     def _build(self) -> None:
@@ -121,32 +73,25 @@ class InventoryTab(QWidget):
         self.delete_button = QPushButton("Delete")
         self.delete_button.setToolTip("Delete the selected system (Delete); Ctrl+Z brings it back")
         self.delete_button.clicked.connect(self.delete_system)
-        for text, key, slot in (
-            ("Add system", QKeySequence(Qt.Key.Key_Insert), self.add_system),
-            ("Duplicate", QKeySequence("Ctrl+D"), self.duplicate_system),
-            ("Delete", QKeySequence(QKeySequence.StandardKey.Delete), self.delete_system),
-        ):
-            action = QAction(text, self)
-            action.setShortcut(key)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
-        self.search = QLineEdit(placeholderText="Search systems, owners, vendors (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self, singleShot=True, interval=150)
-        self._search_timer.timeout.connect(lambda: self._filter(text=self.search.text()))
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        self.scope_filter = self._combo(
+        self.add_shortcuts(
+            [
+                (QKeySequence(Qt.Key.Key_Insert), self.add_system),
+                (QKeySequence("Ctrl+D"), self.duplicate_system),
+                (QKeySequence(QKeySequence.StandardKey.Delete), self.delete_system),
+            ]
+        )
+        self.make_search("Search systems, owners, vendors (Ctrl+F)")
+        self.scope_filter = self.make_filter(
             [("All systems", ""), ("In scope", "in"), ("Out of scope", "out")], "scope"
         )
-        self.source_filter = self._combo(
+        self.source_filter = self.make_filter(
             [("All sources", "")] + [(v, k) for k, v in inventory.SOURCES.items()], "source"
         )
-        self.stage_filter = self._combo(
+        self.stage_filter = self.make_filter(
             [("All stages", "")] + [(v, k) for k, v in inventory.STAGES.items()], "stage"
         )
         self.flagged = QCheckBox("Only systems with gaps")
-        self.flagged.toggled.connect(lambda on: self._filter(flagged_only=on))
+        self.flagged.toggled.connect(lambda on: self.filter(flagged_only=on))
         bar = QHBoxLayout()
         for button in (self.add_button, self.duplicate_button, self.delete_button):
             bar.addWidget(button)
@@ -156,33 +101,12 @@ class InventoryTab(QWidget):
             filters.addWidget(widget)
         filters.addStretch(1)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in ((0, 80), (1, 220), (2, 250), (3, 110), (4, 170), (5, 150)):
-            self.table.setColumnWidth(column, width)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.make_table([80, 220, 250, 110, 170, 150])
         self.count_label = QLabel("Loading AI systems…")
 
         list_and_panel(
             self, [bar, filters, self.table, self.count_label], self._build_panel(), [820, 580]
         )
-
-    def _combo(self, items: list[tuple[str, str]], name: str) -> QComboBox:
-        box = compact(QComboBox())
-        for label, key in items:
-            box.addItem(label, key)
-        box.currentIndexChanged.connect(lambda _i: self._filter(**{name: box.currentData()}))
-        return box
 
     def _build_panel(self) -> QWidget:
         self.heading = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
@@ -190,7 +114,11 @@ class InventoryTab(QWidget):
         self.gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
         self.form = FieldForm([spec for name, spec in inventory.FIELDS.items() if name != "id"])
         self.form.edited.connect(self._edit)
-        self.assessments = _AssessmentsModel(self)
+        self.assessments = ListModel(
+            ("ID", "Date", "Trigger", "Assessor", "Impacts", "Approved by"),
+            _assessment_cells,
+            parent=self,
+        )
         self.assessment_table = QTableView()
         self.assessment_table.setModel(self.assessments)
         self.assessment_table.verticalHeader().hide()
@@ -231,73 +159,26 @@ class InventoryTab(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.panel)
         scroll.setMinimumWidth(320)
-        self._show_current()
         return scroll
 
     # loading
-    def reload(self) -> None:
-        """Load the table off the UI thread: thousands of systems must not freeze the window."""
+    def load(self) -> Callable[[], Prepared]:
         ef = self.ef
-        self._task = worker.start(lambda: load_inventory(ef), self._loaded, self._load_failed)
+        return lambda: load_inventory(ef)
 
-    def shutdown(self) -> None:
-        """Before the engagement closes: let a running load finish with the file, and start
-        no other (removing the tabs may show this one on its way out)."""
-        self._started = True
-        if self._task is not None:
-            self._task.cancel()
-            self._task.wait()
-
-    def is_loading(self) -> bool:
-        return self._task is not None
-
-    def _loaded(self, result: Prepared) -> None:
-        self._task = None
+    def show_loaded(self, result: Prepared) -> None:
         self.model.set_prepared(result)
-        self._update_count()
-        if self._current is None and self.model.rowCount():
-            self.select(self.model.id_at(0))
-        self.loaded.emit()
+        self.update_count()
 
-    def _load_failed(self, message: str) -> None:
-        self._task = None
-        self.count_label.setText(f"Could not load the inventory: {message}")
-        self.loaded.emit()
-
-    def _update_count(self) -> None:
+    def update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()
         flagged = sum(1 for i in range(shown) if self.model.flags_of(self.model.id_at(i)))
         text = f"{total} AI systems" if shown == total else f"{shown} of {total} AI systems shown"
         self.count_label.setText(f"{text}; {flagged} with gaps")
 
-    def _filter(self, **values) -> None:
-        current = self._current
-        self.model.set_filter(**values)
-        self._update_count()
-        if current is not None and self.model.position(current) >= 0:
-            self.select(current)
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    # selection and panel
-    def select(self, system_id: str) -> None:
-        at = self.model.position(system_id)
-        if at < 0:
-            return
-        index = self.model.index(at, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)  # the selection change has filled the panel
-
-    def _show_current(self) -> None:
-        index = self.table.currentIndex() if hasattr(self, "table") else QModelIndex()
-        row = index.data(ROW_ROLE) if index.isValid() else None
-        self._current = row.id if row else None
+    def show_current(self) -> None:
+        row = self.current_row()
+        self.current = row.id if row else None
         writable = row is not None and not self.ef.read_only
         for widget in (
             self.form,
@@ -353,7 +234,7 @@ class InventoryTab(QWidget):
             dialogs.error(self, "Change not saved", exc.message)
         return False, None
 
-    def _refresh(self, system_id: str, select: bool = False) -> None:
+    def refresh(self, system_id: str, select: bool = False) -> None:
         try:
             row = inventory.get_system(self.ef, system_id)
         except FieldError:
@@ -363,28 +244,15 @@ class InventoryTab(QWidget):
         dates = impact.dates_by_system(self.ef, system_id)
         flags = inventory_rules.evaluate([row], dates).flags_for(system_id) if row else []
         self.model.update_row(system_id, row, SystemInfo(len(dates.get(system_id, [])), flags))
-        self._update_count()
+        self.update_count()
         if select and row is not None:
             self.select(system_id)
-        elif system_id == self._current:
-            self._show_current()
+        elif system_id == self.current:
+            self.show_current()
         self.changed.emit()
 
-    def _replay(
-        self, system_id: str, action: Callable[[], object], select: bool = False
-    ) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                action()
-            except AimsError as exc:
-                dialogs.error(self, "Could not undo or redo", exc.message)
-                return
-            self._refresh(system_id, select)
-
-        return run
-
     def _edit(self, field: str, value: object) -> None:
-        system_id = self._current
+        system_id = self.current
         if system_id is None:
             return
         saved, result = self._run(
@@ -398,21 +266,11 @@ class InventoryTab(QWidget):
         self.undo_stack.push(
             AppliedCommand(
                 f"Change {label} of {system_id}",
-                self._replay(system_id, lambda: inventory.update_system(self.ef, system_id, old)),
-                self._replay(system_id, lambda: inventory.update_system(self.ef, system_id, new)),
+                self.replay(system_id, lambda: inventory.update_system(self.ef, system_id, old)),
+                self.replay(system_id, lambda: inventory.update_system(self.ef, system_id, new)),
             )
         )
-        self._refresh(system_id)
-
-    def _push_existence(self, text: str, system_id: str, exists_after: bool) -> None:
-        def existence(deleted: bool) -> Callable[[], None]:
-            return self._replay(
-                system_id, lambda: inventory.set_deleted(self.ef, system_id, deleted), True
-            )
-
-        self.undo_stack.push(
-            AppliedCommand(text, existence(exists_after), existence(not exists_after))
-        )
+        self.refresh(system_id)
 
     def add_system(self) -> None:
         if self.ef.read_only:
@@ -433,36 +291,39 @@ class InventoryTab(QWidget):
         )
         if dialogs.run_dialog(dialog) and created:
             new_id = created[0]
-            self._push_existence(f"Add {new_id}", new_id, True)
-            self._refresh(new_id, select=True)
+            self.push_existence(f"Add {new_id}", new_id, True, inventory.set_deleted)
+            self.refresh(new_id, select=True)
 
     def duplicate_system(self) -> None:
-        if self._current is None or self.ef.read_only:
+        if self.current is None or self.ef.read_only:
             return
-        source = self._current
+        source = self.current
         saved, new_id = self._run(lambda: inventory.duplicate_system(self.ef, source))
         if saved:
-            self._push_existence(f"Duplicate {source} as {new_id}", str(new_id), True)
-            self._refresh(str(new_id), select=True)
+            self.push_existence(
+                f"Duplicate {source} as {new_id}", str(new_id), True, inventory.set_deleted
+            )
+            self.refresh(str(new_id), select=True)
 
     def delete_system(self) -> None:
-        system_id = self._current
+        system_id = self.current
         if system_id is None or self.ef.read_only:
             return
         if not self._run(lambda: inventory.set_deleted(self.ef, system_id, True))[0]:
             return
-        self._push_existence(f"Delete {system_id}", system_id, False)
-        self._refresh(system_id)
+        self.push_existence(f"Delete {system_id}", system_id, False, inventory.set_deleted)
+        self.refresh(system_id)
 
     # assessments
     def _selected_assessment(self) -> impact.AssessmentRow | None:
         index = self.assessment_table.currentIndex()
-        if not index.isValid() and self.assessments.rows:
-            return self.assessments.rows[-1]
-        return self.assessments.rows[index.row()] if index.isValid() else None
+        rows: list[impact.AssessmentRow] = self.assessments.rows
+        if not index.isValid():
+            return rows[-1] if rows else None  # the latest, when none is picked
+        return rows[index.row()]
 
     def add_assessment(self) -> None:
-        system_id = self._current
+        system_id = self.current
         if system_id is None:
             return
         created: list[str] = []
@@ -475,14 +336,14 @@ class InventoryTab(QWidget):
             self.undo_stack.push(
                 AppliedCommand(
                     f"Add impact assessment {aid}",
-                    self._replay(system_id, lambda: impact.set_deleted(self.ef, aid, True)),
-                    self._replay(system_id, lambda: impact.set_deleted(self.ef, aid, False)),
+                    self.replay(system_id, lambda: impact.set_deleted(self.ef, aid, True)),
+                    self.replay(system_id, lambda: impact.set_deleted(self.ef, aid, False)),
                 )
             )
-            self._refresh(system_id)
+            self.refresh(system_id)
 
     def edit_assessment(self) -> None:
-        system_id, row = self._current, self._selected_assessment()
+        system_id, row = self.current, self._selected_assessment()
         if system_id is None or row is None or self.ef.read_only:
             return
         saved: list[tuple[Any, ...]] = []
@@ -497,22 +358,22 @@ class InventoryTab(QWidget):
             self.undo_stack.push(
                 AppliedCommand(
                     f"Edit impact assessment {row.id}",
-                    self._replay(
+                    self.replay(
                         system_id,
                         lambda: impact.update_assessment(
                             self.ef, row.id, before.values(), old_impacts
                         ),
                     ),
-                    self._replay(
+                    self.replay(
                         system_id,
                         lambda: impact.update_assessment(self.ef, row.id, values, impacts),
                     ),
                 )
             )
-            self._refresh(system_id)
+            self.refresh(system_id)
 
     def delete_assessment(self) -> None:
-        system_id, row = self._current, self._selected_assessment()
+        system_id, row = self.current, self._selected_assessment()
         if system_id is None or row is None or self.ef.read_only:
             return
         if not self._run(lambda: impact.set_deleted(self.ef, row.id, True))[0]:
@@ -520,11 +381,11 @@ class InventoryTab(QWidget):
         self.undo_stack.push(
             AppliedCommand(
                 f"Delete impact assessment {row.id}",
-                self._replay(system_id, lambda: impact.set_deleted(self.ef, row.id, False)),
-                self._replay(system_id, lambda: impact.set_deleted(self.ef, row.id, True)),
+                self.replay(system_id, lambda: impact.set_deleted(self.ef, row.id, False)),
+                self.replay(system_id, lambda: impact.set_deleted(self.ef, row.id, True)),
             )
         )
-        self._refresh(system_id)
+        self.refresh(system_id)
 
     def _open_dialog(self, title: str, row, save) -> bool:
         return bool(dialogs.run_dialog(AssessmentDialog(title, row, save, self)))

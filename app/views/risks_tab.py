@@ -7,18 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QUndoStack
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QCompleter,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QProgressDialog,
     QPushButton,
     QRadioButton,
@@ -37,12 +34,13 @@ from app.services.risks import RiskRow
 from app.views import dialogs, worker
 from app.views.field_form import FieldForm
 from app.views.heat_map import HeatMap
+from app.views.register_tab import ListModel, RegisterTab
 from app.views.risk_dialogs import CategoriesDialog, CriteriaDialog, TreatmentDialog
 from app.views.risks_model import RisksModel, haystack
-from app.views.row_table import ROW_ROLE, Prepared, prepare
+from app.views.row_table import Prepared, prepare
 from app.views.text import esc, short
 from app.views.undo import AppliedCommand
-from app.views.widgets import compact, list_and_panel
+from app.views.widgets import list_and_panel
 
 
 @dataclass
@@ -80,66 +78,20 @@ def load_risks(ef: EngagementFile) -> tuple[Prepared, Criteria, list[risks.Categ
     return prepared, criteria, categories, overview(rows, criteria, categories)
 
 
-class _PlanModel(QAbstractTableModel):
-    HEADERS = ("Owner", "Due", "Action", "Risk", "Done")
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.items: list[risk_rules.PlanItem] = []
-
-    def set_items(self, items: list[risk_rules.PlanItem]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        item = self.items[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            due = item.due_date.isoformat() if item.due_date else ""
-            done = "Yes" if item.done else ("OVERDUE" if item.overdue else "No")
-            return (item.owner, due, item.action, f"{item.risk_id} {item.risk_title}", done)[
-                index.column()
-            ]
-        if role == Qt.ItemDataRole.ForegroundRole and item.overdue:
-            return QBrush(QColor("#b3261e"))
-        return None
+def _plan_cells(item: risk_rules.PlanItem) -> tuple[str, ...]:
+    due = item.due_date.isoformat() if item.due_date else ""
+    done = "Yes" if item.done else ("OVERDUE" if item.overdue else "No")
+    return (item.owner, due, item.action, f"{item.risk_id} {item.risk_title}", done)
 
 
-class RisksTab(QWidget):
-    changed = Signal()
-    loaded = Signal()
-
+class RisksTab(RegisterTab):
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
-        super().__init__(parent)
-        self.ef = ef
-        self.undo_stack = undo_stack
-        self.model = RisksModel(self)
+        super().__init__(ef, undo_stack, RisksModel(), parent)
+        self.model.setParent(self)
         self.criteria = risks.get_criteria(ef)
         self.categories: list[risks.Category] = []
         self.overview = Overview({}, {}, [], False, 0)
-        self._current: str | None = None
-        self._task: worker.Task | None = None
-        self._started = False
         self._build()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)  # loaded when first shown, like the inventory
-        if not self._started:
-            self._started = True
-            self.reload()
 
     # layout
     def _build(self) -> None:
@@ -154,20 +106,13 @@ class RisksTab(QWidget):
         self.criteria_button.clicked.connect(self.edit_criteria)
         self.categories_button = QPushButton("Categories…")
         self.categories_button.clicked.connect(self.edit_categories)
-        for key, slot in (
-            (Qt.Key.Key_Insert, lambda: self.add_risk("risk")),
-            (QKeySequence.StandardKey.Delete, self.delete_risk),
-        ):
-            action = QAction(self)
-            action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
-        self.search = QLineEdit(placeholderText="Search risks, owners, systems, controls (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self, singleShot=True, interval=150)
-        self._search_timer.timeout.connect(lambda: self._filter(text=self.search.text()))
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.add_shortcuts(
+            [
+                (QKeySequence(Qt.Key.Key_Insert), lambda: self.add_risk("risk")),
+                (QKeySequence(QKeySequence.StandardKey.Delete), self.delete_risk),
+            ]
+        )
+        self.make_search("Search risks, owners, systems, controls (Ctrl+F)")
         for widget in (
             self.add_button,
             self.add_opportunity_button,
@@ -179,15 +124,15 @@ class RisksTab(QWidget):
         bar.addWidget(self.search, 1)
 
         filters = QHBoxLayout()
-        self.kind_filter = self._combo(
+        self.kind_filter = self.make_filter(
             [("Risks and opportunities", "")] + [(v, k) for k, v in risks.KINDS.items()], "kind"
         )
-        self.level_filter = self._combo(
+        self.level_filter = self.make_filter(
             [("All levels", "")] + [(b.name, b.name) for b in self.criteria.bands], "level"
         )
-        self.category_filter = self._combo([("All categories", "")], "category")
+        self.category_filter = self.make_filter([("All categories", "")], "category")
         self.flagged = QCheckBox("Only risks with gaps")
-        self.flagged.toggled.connect(lambda on: self._filter(flagged_only=on))
+        self.flagged.toggled.connect(lambda on: self.filter(flagged_only=on))
         self.cell_label = QLabel()
         self.clear_cell = QPushButton("Show all cells")
         self.clear_cell.clicked.connect(lambda: self.filter_cell(None))
@@ -204,22 +149,10 @@ class RisksTab(QWidget):
         self.cell_label.hide()
         self.clear_cell.hide()
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        for column, width in ((0, 60), (1, 300), (2, 220), (3, 110), (4, 110), (5, 200)):
-            self.table.setColumnWidth(column, width)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
-
-        self.plan = _PlanModel(self)
+        self.make_table([60, 300, 220, 110, 110, 200])
+        self.plan = ListModel(
+            ("Owner", "Due", "Action", "Risk", "Done"), _plan_cells, lambda i: i.overdue, self
+        )
         plan_view = QTableView()
         plan_view.setModel(self.plan)
         plan_view.verticalHeader().hide()
@@ -233,13 +166,6 @@ class RisksTab(QWidget):
         list_and_panel(
             self, [bar, filters, self.views, self.count_label], self._build_panel(), [860, 560]
         )
-
-    def _combo(self, items: list[tuple[str, str]], name: str) -> QComboBox:
-        box = compact(QComboBox())
-        for label, key in items:
-            box.addItem(label, key)
-        box.currentIndexChanged.connect(lambda _i: self._filter(**{name: box.currentData()}))
-        return box
 
     def _build_panel(self) -> QWidget:
         self.heat_map = HeatMap()
@@ -296,43 +222,27 @@ class RisksTab(QWidget):
         return scroll
 
     # loading
-    def reload(self) -> None:
+    def load(self) -> Callable[[], tuple[Prepared, Criteria, list[risks.Category], Overview]]:
         ef = self.ef
-        self._task = worker.start(lambda: load_risks(ef), self._loaded, self._load_failed)
+        return lambda: load_risks(ef)
 
-    def shutdown(self) -> None:
-        self._started = True
-        if self._task is not None:
-            self._task.cancel()
-            self._task.wait()
-
-    def is_loading(self) -> bool:
-        return self._task is not None
-
-    def _loaded(self, result: tuple[Prepared, Criteria, list[risks.Category], Overview]) -> None:
+    def show_loaded(
+        self, result: tuple[Prepared, Criteria, list[risks.Category], Overview]
+    ) -> None:
         prepared, self.criteria, self.categories, self.overview = result
-        self._task = None
         self.model.set_prepared(prepared)
         self._show_overview()
         self.category_completer.model().setStringList([c.name for c in self.categories])
         _refill(self.category_filter, "All categories", [c.name for c in self.categories])
         _refill(self.level_filter, "All levels", [b.name for b in self.criteria.bands])
-        if self._current is None and self.model.rowCount():
-            self.select(self.model.id_at(0))
-        self.loaded.emit()
-
-    def _load_failed(self, message: str) -> None:
-        self._task = None
-        self.count_label.setText(f"Could not load the risk register: {message}")
-        self.loaded.emit()
 
     def _show_overview(self) -> None:
         self._redraw_heat_map()
-        self.plan.set_items(self.overview.plan)
+        self.plan.set_rows(self.overview.plan)
         self.cyber_only.setVisible(self.overview.cyber_only)
-        self._update_count()
+        self.update_count()
 
-    def _update_count(self) -> None:
+    def update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()
         flagged = self.model.flagged_shown(self.overview.flagged)
         text = f"{total} entries" if shown == total else f"{shown} of {total} entries shown"
@@ -357,36 +267,12 @@ class RisksTab(QWidget):
         if cell is not None:
             which = "residual" if self.residual_radio.isChecked() else "inherent"
             self.cell_label.setText(f"Cell: likelihood {cell[0]}, impact {cell[1]} ({which})")
-        self._filter(cell=cell, cell_residual=self.residual_radio.isChecked())
-
-    def _filter(self, **values) -> None:
-        current = self._current
-        self.model.set_filter(**values)
-        self._update_count()
-        if current is not None and self.model.position(current) >= 0:
-            self.select(current)
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
+        self.filter(cell=cell, cell_residual=self.residual_radio.isChecked())
 
     # selection and panel
-    def select(self, risk_id: str) -> None:
-        at = self.model.position(risk_id)
-        if at < 0:
-            return
-        index = self.model.index(at, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
-
-    def _show_current(self) -> None:
-        index = self.table.currentIndex()
-        row: RiskRow | None = index.data(ROW_ROLE) if index.isValid() else None
-        self._current = row.id if row else None
+    def show_current(self) -> None:
+        row: RiskRow | None = self.current_row()
+        self.current = row.id if row else None
         writable = row is not None and not self.ef.read_only
         for widget in (self.form, self.treatment_button, self.delete_button):
             widget.setEnabled(writable)
@@ -443,7 +329,7 @@ class RisksTab(QWidget):
         )
 
     # editing: service first, then an undo step that replays it
-    def _refresh(self, risk_id: str, select: bool = False) -> None:
+    def refresh(self, risk_id: str, select: bool = False) -> None:
         try:
             row: RiskRow | None = risks.get_risk(self.ef, risk_id)
         except FieldError:
@@ -459,22 +345,9 @@ class RisksTab(QWidget):
         self._show_overview()
         if select and row is not None:
             self.select(risk_id)
-        elif risk_id == self._current:
-            self._show_current()
+        elif risk_id == self.current:
+            self.show_current()
         self.changed.emit()
-
-    def _replay(
-        self, risk_id: str, action: Callable[[], object], select: bool = False
-    ) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                action()
-            except AimsError as exc:
-                dialogs.error(self, "Could not undo or redo", exc.message)
-                return
-            self._refresh(risk_id, select)
-
-        return run
 
     def _save(
         self, row: RiskRow, values: dict[str, Any], systems, controls, actions, text: str
@@ -491,18 +364,18 @@ class RisksTab(QWidget):
         self.undo_stack.push(
             AppliedCommand(
                 text,
-                self._replay(row.id, lambda: risks.restore(self.ef, before)),
-                self._replay(
+                self.replay(row.id, lambda: risks.restore(self.ef, before)),
+                self.replay(
                     row.id,
                     lambda: risks.save_risk(self.ef, row.id, values, systems, controls, actions),
                 ),
             )
         )
-        self._refresh(row.id)
+        self.refresh(row.id)
         return True
 
     def _edit(self, field: str, value: object) -> None:
-        row = self.model.row(self._current) if self._current else None
+        row = self.model.row(self.current) if self.current else None
         if row is None:
             return
         values = {**row.values(), field: value}
@@ -514,7 +387,7 @@ class RisksTab(QWidget):
         )
 
     def edit_treatment(self) -> None:
-        row = self.model.row(self._current) if self._current else None
+        row = self.model.row(self.current) if self.current else None
         if row is None or self.ef.read_only:
             return
         systems = [(s.id, s.name) for s in inventory.list_systems(self.ef)]
@@ -542,12 +415,12 @@ class RisksTab(QWidget):
         except AimsError as exc:
             dialogs.error(self, "Not added", exc.message)
             return
-        self._push_existence(f"Add {new_id}", new_id, True)
-        self._refresh(new_id, select=True)
+        self.push_existence(f"Add {new_id}", new_id, True, risks.set_deleted)
+        self.refresh(new_id, select=True)
         self.form.editors["title"].setFocus()
 
     def delete_risk(self) -> None:
-        risk_id = self._current
+        risk_id = self.current
         if risk_id is None or self.ef.read_only:
             return
         try:
@@ -555,16 +428,8 @@ class RisksTab(QWidget):
         except AimsError as exc:
             dialogs.error(self, "Not deleted", exc.message)
             return
-        self._push_existence(f"Delete {risk_id}", risk_id, False)
-        self._refresh(risk_id)
-
-    def _push_existence(self, text: str, risk_id: str, exists_after: bool) -> None:
-        def existence(deleted: bool) -> Callable[[], None]:
-            return self._replay(risk_id, lambda: risks.set_deleted(self.ef, risk_id, deleted), True)
-
-        self.undo_stack.push(
-            AppliedCommand(text, existence(exists_after), existence(not exists_after))
-        )
+        self.push_existence(f"Delete {risk_id}", risk_id, False, risks.set_deleted)
+        self.refresh(risk_id)
 
     # criteria and categories
     def edit_criteria(self) -> None:

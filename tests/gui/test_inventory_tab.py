@@ -102,7 +102,7 @@ def test_inventory_form_shows_every_field_of_the_system(tab):
 def test_inventory_add_delete_and_undo(tab, window, monkeypatch):
     _fill_add_dialog(monkeypatch, {"name": "Voice biometrics", "source": "vendor"})
     tab.add_system()
-    new_id = tab._current
+    new_id = tab.current
     assert new_id == "AIS-011"
     assert tab.model.row(new_id).name == "Voice biometrics"
     assert tab.model.total() == 11
@@ -150,16 +150,16 @@ def test_inventory_assessment_dialog_keeps_bad_values_at_the_field(tab, monkeypa
     monkeypatch.setattr(dialogs, "run_dialog", fill)
     tab.add_assessment()
     assert "not a date" in seen["error"]
-    assert impact.list_assessments(tab.ef, tab._current) == []
+    assert impact.list_assessments(tab.ef, tab.current) == []
 
 
 def test_inventory_filter_search_and_sort(tab):
     tab.flagged.setChecked(True)
     assert tab.model.rowCount() == 5
     tab.flagged.setChecked(False)
-    tab._filter(text="talentcloud")
+    tab.filter(text="talentcloud")
     assert tab.model.rowCount() == 1
-    tab._filter(text="")
+    tab.filter(text="")
     tab.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     names = [tab.model.index(r, 1).data() for r in range(tab.model.rowCount())]
     assert names == sorted(names, key=str.lower, reverse=True)

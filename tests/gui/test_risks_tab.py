@@ -120,11 +120,11 @@ def test_risks_criteria_change_rescores_and_undoes(qtbot, tab, window):
 
 
 def test_risks_treatment_plan_marks_overdue(tab):
-    overdue = [i for i in tab.plan.items if i.overdue]
+    overdue = [i for i in tab.plan.rows if i.overdue]
     assert overdue
-    row = tab.plan.items.index(overdue[0])
+    row = tab.plan.rows.index(overdue[0])
     assert tab.plan.index(row, 4).data() == "OVERDUE"
-    assert tab.plan.items == risk_rules.treatment_plan(tab.model.all_rows())
+    assert tab.plan.rows == risk_rules.treatment_plan(tab.model.all_rows())
 
 
 def test_risks_category_credit_is_shown(tab):

@@ -1,0 +1,245 @@
+"""What the Inventory and Risks tabs share: a register loaded off the UI thread when the tab is
+first shown, a searchable self-sorting table, and undo steps that replay service calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
+
+from app.services.engagement_file import EngagementFile
+from app.services.errors import AimsError
+from app.views import dialogs, worker
+from app.views.row_table import ROW_ROLE, RowTableModel
+from app.views.undo import AppliedCommand
+from app.views.widgets import compact
+
+_WARN = QBrush(QColor("#b3261e"))
+
+
+class ListModel(QAbstractTableModel):
+    """A short read-only list (a system's assessments, the treatment plan) of plain rows."""
+
+    def __init__(
+        self,
+        headers: Sequence[str],
+        cells: Callable[[Any], tuple[str, ...]],
+        warn: Callable[[Any], bool] = lambda _r: False,
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self.headers, self._cells, self._warn = tuple(headers), cells, warn
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cells(row)[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and self._warn(row):
+            return _WARN
+        return None
+
+
+class RegisterTab(QWidget):
+    """Subclasses build their widgets, give `load()` (run on a worker thread) and
+    `show_loaded(result)`, `refresh(row_id, select)` after an edit, and `show_current()`."""
+
+    changed = Signal()
+    loaded = Signal()
+
+    def __init__(
+        self, ef: EngagementFile, undo_stack: QUndoStack, model: RowTableModel, parent=None
+    ) -> None:
+        super().__init__(parent)
+        self.ef = ef
+        self.undo_stack = undo_stack
+        self.model = model
+        self.current: str | None = None
+        self._task: worker.Task | None = None
+        self._started = False
+
+    # loading: when first shown, so an engagement opens without waiting for big registers
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            self.reload()
+
+    def load(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def show_loaded(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        self._task = worker.start(self.load(), self._loaded, self._load_failed)
+
+    def shutdown(self) -> None:
+        """Before the engagement closes: let a running load finish with the file, and start
+        no other (removing the tabs may show this one on its way out)."""
+        self._started = True
+        if self._task is not None:
+            self._task.cancel()
+            self._task.wait()
+
+    def is_loading(self) -> bool:
+        return self._task is not None
+
+    def _loaded(self, result: Any) -> None:
+        self._task = None
+        try:
+            self.show_loaded(result)
+            if self.current is None and self.model.rowCount():
+                self.select(self.model.id_at(0))
+        finally:
+            self.loaded.emit()  # whoever waits for the load is told, even if showing it failed
+
+    def _load_failed(self, message: str) -> None:
+        self._task = None
+        self.count_label.setText(f"Could not load: {message}")
+        self.loaded.emit()
+
+    # widgets every register has
+    def make_table(self, widths: Sequence[int]) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSortingEnabled(True)
+        table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(24)
+        table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate(widths):
+            table.setColumnWidth(column, width)
+        table.selectionModel().currentRowChanged.connect(lambda *_: self.show_current())
+        self.table = table
+        return table
+
+    def make_search(self, placeholder: str) -> QLineEdit:
+        self.search = QLineEdit(placeholderText=placeholder)
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=150)
+        self._search_timer.timeout.connect(lambda: self.filter(text=self.search.text()))
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        return self.search
+
+    def make_filter(self, items: list[tuple[str, str]], name: str) -> QComboBox:
+        box = compact(QComboBox())
+        for label, key in items:
+            box.addItem(label, key)
+        box.currentIndexChanged.connect(lambda _i: self.filter(**{name: box.currentData()}))
+        return box
+
+    def add_shortcuts(self, pairs: Sequence[tuple[QKeySequence, Callable[[], None]]]) -> None:
+        for key, slot in pairs:
+            action = QAction(self)
+            action.setShortcut(key)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # selection and filters
+    def filter(self, **values) -> None:
+        current = self.current
+        self.model.set_filter(**values)
+        self.update_count()
+        if current is not None and self.model.position(current) >= 0:
+            self.select(current)
+
+    def update_count(self) -> None:
+        raise NotImplementedError
+
+    def show_current(self) -> None:
+        raise NotImplementedError
+
+    def refresh(self, row_id: str, select: bool = False) -> None:
+        raise NotImplementedError
+
+    def select(self, row_id: str) -> None:
+        at = self.model.position(row_id)
+        if at < 0:
+            return
+        index = self.model.index(at, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)  # the selection change has filled the panel
+
+    def current_row(self) -> Any | None:
+        index = self.table.currentIndex()
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    # undo: every change went through a service first; these steps replay it
+    def replay(
+        self, row_id: str, action: Callable[[], object], select: bool = False
+    ) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                action()
+            except AimsError as exc:
+                dialogs.error(self, "Could not undo or redo", exc.message)
+                return
+            self.refresh(row_id, select)
+
+        return run
+
+    def push_existence(
+        self,
+        text: str,
+        row_id: str,
+        exists_after: bool,
+        set_deleted: Callable[[EngagementFile, str, bool], None],
+    ) -> None:
+        """The undo step of an add (exists_after) or a delete: undo deletes or restores."""
+
+        def existence(deleted: bool) -> Callable[[], None]:
+            return self.replay(row_id, lambda: set_deleted(self.ef, row_id, deleted), True)
+
+        self.undo_stack.push(
+            AppliedCommand(text, existence(exists_after), existence(not exists_after))
+        )
