@@ -166,7 +166,7 @@ class TreatmentDialog(QDialog):
                 Field("action", "Action"),
                 Field("owner", "Owner"),
                 Field("due_date", "Due (YYYY-MM-DD)"),
-                Field("done", "Done", show=lambda v: "Yes" if v else "No"),
+                Field("done", "Done", choices={"no": "No", "yes": "Yes"}),
             ],
             [
                 {

@@ -130,3 +130,12 @@ def test_risks_treatment_plan_marks_overdue(tab):
 def test_risks_category_credit_is_shown(tab):
     tab.select(_by_title(tab, "CV screening"))  # a MIT AI Risk Repository domain
     assert "MIT AI Risk Repository v3, CC BY 4.0" in tab.heading.text()
+
+
+def test_risks_treatment_dialog_shows_open_actions_as_not_done(tab):
+    from app.views.risk_dialogs import TreatmentDialog
+
+    row = risks.get_risk(tab.ef, _by_title(tab, "Credit model"))
+    dialog = TreatmentDialog(row, [], tab.ef.catalog, lambda *a: None)
+    shown = [dialog.action_rows.index(n, 3).data() for n in range(dialog.action_rows.rowCount())]
+    assert shown == ["Yes" if a.done else "No" for a in row.actions] and "No" in shown
