@@ -6,6 +6,7 @@ from app.models.history import HistoryEntry
 from app.models.inventory import AISystem, Impact, ImpactAssessment
 from app.models.requirement import RequirementState
 from app.models.risk import Risk, RiskAction, RiskCategory, RiskControl, RiskCriteria, RiskSystem
+from app.models.soa import SoaEntry, SoaVersion
 
 __all__ = [
     "AISystem",
@@ -23,4 +24,6 @@ __all__ = [
     "RiskCriteria",
     "RiskSystem",
     "SchemaInfo",
+    "SoaEntry",
+    "SoaVersion",
 ]

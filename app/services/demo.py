@@ -12,6 +12,7 @@ from pathlib import Path
 from app.services import requirements
 from app.services.demo_inventory import add_inventory
 from app.services.demo_risks import add_risks
+from app.services.demo_soa import add_soa
 from app.services.engagement_file import EngagementFile, create_engagement
 
 CLIENT = "Northwind Lending Ltd"
@@ -93,4 +94,5 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
             requirements.set_values(ef, field, values)
     add_inventory(ef)
     add_risks(ef)
+    add_soa(ef)
     return ef

@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
 )
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 
 Step = Callable[[Connection], None]
 
@@ -121,8 +121,13 @@ def _v2_to_v3(conn: Connection) -> None:
         Column("ai_specific", Boolean, nullable=False),
         Column("merged_into", Integer, ForeignKey("risk_category.id")),
     )
-    risk_text = ["description", "affected_parties", "existing_controls", "residual_comment",
-                 "acceptance_comment"]  # fmt: skip
+    risk_text = [
+        "description",
+        "affected_parties",
+        "existing_controls",
+        "residual_comment",
+        "acceptance_comment",
+    ]
     Table(
         "risk",
         meta,
@@ -176,8 +181,43 @@ def _v2_to_v3(conn: Connection) -> None:
     risk_seed.seed(conn, risk_criteria.DEFAULT.to_json())
 
 
+def _v3_to_v4(conn: Connection) -> None:
+    """Version 4 adds the Statement of Applicability and its issued versions."""
+    meta = MetaData()
+    reasons = [
+        "reason_risk_treatment",
+        "reason_legal",
+        "reason_contractual",
+        "reason_business",
+        "reason_other",
+    ]
+    Table(
+        "soa_entry",
+        meta,
+        Column("control_id", String(20), primary_key=True),
+        Column("decision", String(20), nullable=False),
+        *(Column(name, Boolean, nullable=False) for name in reasons),
+        Column("reason_text", Text, nullable=False),
+        Column("justification", Text, nullable=False),
+        Column("status", String(20), nullable=False),
+        Column("owner", String(200), nullable=False),
+        Column("target_date", Date),
+        Column("evidence", Text, nullable=False),
+    )
+    Table(
+        "soa_version",
+        meta,
+        Column("number", Integer, primary_key=True),
+        Column("issued_on", Date, nullable=False),
+        Column("approved_by", String(200), nullable=False),
+        Column("content", Text, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+    )
+    meta.create_all(conn)
+
+
 # from-version -> step to from-version + 1
-STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3}
+STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def steps_from(version: int) -> list[tuple[int, Step]]:

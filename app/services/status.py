@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from app.services import impact, inventory, inventory_rules, requirements, risk_rules, risks
+from app.services import impact, inventory, inventory_rules, requirements, risk_rules, risks, soa
 from app.services.engagement_file import EngagementFile
 
 # An implemented point counts fully, one in progress half: work started is not work done.
@@ -43,6 +43,7 @@ def summary(ef: EngagementFile) -> dict[str, Any]:
         "risks": risk_rules.summary(
             risks.list_risks(ef, links=False), risks.get_criteria(ef), risks.list_categories(ef)
         ),
+        "soa": soa.summary(ef),
     }
 
 
@@ -91,6 +92,9 @@ def as_text(data: dict[str, Any]) -> str:
         f"{data['risks']['residual_unaccepted']} with residual risk not accepted, "
         f"{data['risks']['without_owner']} without owner"
         + ("; only cyber categories" if data["risks"]["cyber_only"] else ""),
+        f"SoA:         {data['soa']['included']} included, {data['soa']['excluded']} excluded, "
+        f"{data['soa']['undecided']} undecided; {data['soa']['contradictions']} contradicting "
+        f"the risk register; issued version {data['soa']['issued_version'] or 'none yet'}",
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]
     return "\n".join(lines)
