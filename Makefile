@@ -39,3 +39,4 @@ screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab clauses -o docs/clauses-tab.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab inventory -o docs/inventory-tab.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab risks -o docs/risks-tab.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab soa -o docs/soa-tab.png

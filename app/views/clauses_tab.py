@@ -35,7 +35,7 @@ from app.views.clauses_model import (
     ClausesFilter,
     ClausesModel,
 )
-from app.views.text import esc, short
+from app.views.text import esc, history_html, short
 from app.views.undo import AppliedCommand
 from app.views.widgets import compact, list_and_panel
 
@@ -313,18 +313,7 @@ class ClausesTab(QWidget):
 
     def _history_html(self, point_id: str) -> str:
         changes = requirements.history_of(self.ef, point_id, limit=50)
-        if not changes:
-            return "<i>No changes yet.</i>"
-        lines = []
-        for c in changes:
-            old = _shown(c.field, c.old)
-            new = _shown(c.field, c.new)
-            lines.append(
-                f"{c.at:%Y-%m-%d %H:%M} · {esc(c.actor)} · "
-                f"{esc(_FIELD_LABELS.get(c.field, c.field))}: "
-                f"{esc(old)} → {esc(new)}"
-            )
-        return "<br>".join(lines)
+        return history_html(changes, _FIELD_LABELS, _shown)
 
     @staticmethod
     def _set_combo(combo: QComboBox, key: str | None) -> None:

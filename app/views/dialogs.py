@@ -38,3 +38,11 @@ def confirm(parent: QWidget | None, title: str, message: str) -> bool:
 def run_dialog(dialog) -> int:
     """Show a modal form; tests patch this to fill and accept it."""
     return int(dialog.exec())
+
+
+def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
+    """One line of text from the user, or None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    text, ok = QInputDialog.getText(parent, title, label)
+    return text if ok else None

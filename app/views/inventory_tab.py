@@ -30,7 +30,7 @@ from app.views.field_form import FieldForm, FormDialog
 from app.views.inventory_model import SystemInfo, SystemsModel, haystack
 from app.views.register_tab import ListModel, RegisterTab
 from app.views.row_table import Prepared, prepare
-from app.views.text import esc, short
+from app.views.text import esc, history_html, shown_by_spec
 from app.views.undo import AppliedCommand
 from app.views.widgets import list_and_panel
 
@@ -212,16 +212,9 @@ class InventoryTab(RegisterTab):
         self.history_view.setText(self._history_html(row.id))
 
     def _history_html(self, system_id: str) -> str:
-        changes = inventory.history_of(self.ef, system_id, limit=50)
         labels = {name: spec.label for name, spec in inventory.FIELDS.items()}
-        lines = []
-        for c in changes:
-            label = labels.get(c.field, c.field)
-            lines.append(
-                f"{c.at:%Y-%m-%d %H:%M} · {esc(c.actor)} · {esc(label)}: "
-                f"{esc(short(c.old))} → {esc(short(c.new))}"
-            )
-        return "<br>".join(lines) or "<i>No changes yet.</i>"
+        changes = inventory.history_of(self.ef, system_id, limit=50)
+        return history_html(changes, labels, shown_by_spec(inventory.FIELDS))
 
     # editing (every change: service first, then an undo step that replays it)
     def _run(self, action: Callable[[], object]) -> tuple[bool, object]:

@@ -29,6 +29,7 @@ from app.views.field_form import FormDialog
 from app.views.inventory_tab import InventoryTab
 from app.views.risks_tab import RisksTab
 from app.views.settings import UiSettings
+from app.views.soa_tab import SoaTab
 from app.views.tab_names import TAB_NAMES
 from app.views.undo import AppliedCommand
 
@@ -177,8 +178,8 @@ class MainWindow(QMainWindow):
         self._closing = True
         try:
             self.undo_stack.clear()
-            self.inventory_tab.shutdown()
-            self.risks_tab.shutdown()
+            for tab in (self.inventory_tab, self.risks_tab, self.soa_tab):
+                tab.shutdown()
             while self.tabs.count():
                 widget = self.tabs.widget(0)
                 self.tabs.removeTab(0)
@@ -213,6 +214,10 @@ class MainWindow(QMainWindow):
         self.risks_tab = RisksTab(ef, self.undo_stack)
         self.risks_tab.changed.connect(self._refresh_status)
         self.tabs.addTab(self.risks_tab, "Risks")
+        self.soa_tab = SoaTab(ef, self.undo_stack)
+        self.soa_tab.changed.connect(self._refresh_status)
+        self.soa_tab.jump_to_risk.connect(self.show_risk)
+        self.tabs.addTab(self.soa_tab, "SoA")
         self.setWindowTitle(
             f"{ef.details.client} - AIMS Prep" + (" [read-only]" if ef.read_only else "")
         )
@@ -265,7 +270,9 @@ class MainWindow(QMainWindow):
         """For screenshots and tests: let what loads off the UI thread finish."""
         QCoreApplication.sendPostedEvents()
         QCoreApplication.processEvents()  # starts the status count queued after painting
-        for tab in (self.inventory_tab, self.risks_tab) if self.ef is not None else ():
+        for tab in (
+            (self.inventory_tab, self.risks_tab, self.soa_tab) if self.ef is not None else ()
+        ):
             if tab.is_loading():
                 loop = QEventLoop()
                 tab.loaded.connect(loop.quit)
@@ -273,6 +280,12 @@ class MainWindow(QMainWindow):
         while self._status_task is not None:
             self._status_task.wait()
             QCoreApplication.sendPostedEvents()  # deliver its result now
+
+    def show_risk(self, risk_id: str) -> None:
+        """Jump from a control in the SoA to a risk that selected it."""
+        self.select_tab("risks")
+        self.wait_until_loaded()
+        self.risks_tab.select(risk_id)
 
     def select_tab(self, name: str) -> None:
         if name not in TAB_NAMES:

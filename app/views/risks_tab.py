@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import inventory, risk_rules, risks
+from app.services import inventory, risk_rules, risks, soa
 from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError, FieldError
 from app.services.risk_criteria import Criteria
@@ -38,7 +38,7 @@ from app.views.register_tab import ListModel, RegisterTab
 from app.views.risk_dialogs import CategoriesDialog, CriteriaDialog, TreatmentDialog
 from app.views.risks_model import RisksModel, haystack
 from app.views.row_table import Prepared, prepare
-from app.views.text import esc, short
+from app.views.text import esc, history_html, shown_by_spec
 from app.views.undo import AppliedCommand
 from app.views.widgets import list_and_panel
 
@@ -300,9 +300,15 @@ class RisksTab(RegisterTab):
             + "<br>".join("• " + esc(risk_rules.RULES[f]) for f in flags)
         )
         self.form.set_values(row.values())
+        decisions = {x.control_id: x.decision for x in soa.list_lines(self.ef)}
         controls = "".join(
             f"<br>• {esc(c.control_id)} {esc(self.ef.catalog.ref_title(c.control_id))}: "
             f"{esc(c.reason)}"
+            + (
+                " <b style='color:#b3261e'>(excluded in the SoA)</b>"
+                if decisions.get(c.control_id) == "excluded"
+                else ""
+            )
             for c in row.controls
         )
         actions = "".join(
@@ -319,14 +325,8 @@ class RisksTab(RegisterTab):
 
     def _history_html(self, risk_id: str) -> str:
         labels = {name: spec.label for name, spec in risks.FIELDS.items()}
-        return (
-            "<br>".join(
-                f"{c.at:%Y-%m-%d %H:%M} · {esc(c.actor)} · {esc(labels.get(c.field, c.field))}: "
-                f"{esc(short(c.old))} → {esc(short(c.new))}"
-                for c in risks.history_of(self.ef, risk_id, limit=50)
-            )
-            or "<i>No changes yet.</i>"
-        )
+        changes = risks.history_of(self.ef, risk_id, limit=50)
+        return history_html(changes, labels, shown_by_spec(risks.FIELDS))
 
     # editing: service first, then an undo step that replays it
     def refresh(self, risk_id: str, select: bool = False) -> None:

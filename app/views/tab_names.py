@@ -1,4 +1,4 @@
 """The tabs of the main window, in order, by the lower-case names the CLI uses. No Qt here:
 the CLI reads this list without starting Qt."""
 
-TAB_NAMES = ("clauses", "inventory", "risks")
+TAB_NAMES = ("clauses", "inventory", "risks", "soa")

@@ -77,7 +77,7 @@ def test_cli_copy_and_upgrade_preview(tmp_path, capsys):
     assert "nothing changes" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("tab", ["Clauses", "inventory", "risks"])
+@pytest.mark.parametrize("tab", ["Clauses", "inventory", "risks", "soa"])
 def test_cli_screenshot_writes_png_of_the_size(tmp_path, tab):
     path = tmp_path / "d.aims"
     main(["demo", str(path)])

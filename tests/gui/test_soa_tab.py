@@ -1,0 +1,88 @@
+"""The SoA tab as a consultant uses it: decide, undo, bulk edits, issue, jump to risks."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel
+
+from app.services import soa
+from app.views import dialogs
+from app.views.soa_tab import COLUMNS
+
+COL_DECISION = [c.header for c in COLUMNS].index("Decision")
+
+
+@pytest.fixture
+def tab(qtbot, window, demo_file):
+    window.set_engagement(demo_file)
+    st = window.soa_tab
+    with qtbot.waitSignal(st.loaded, timeout=10_000):
+        window.select_tab("soa")
+    return st
+
+
+def _cell(tab, control_id, column):
+    return tab.model.index(tab.model.position(control_id), column).data()
+
+
+def test_soa_model_passes_the_model_tester(qtmodeltester, tab):
+    qtmodeltester.check(tab.model)
+    qtmodeltester.check(tab.changes)
+
+
+def test_soa_edit_a_decision_and_undo_it(tab, window):
+    tab.select("A.4.4")
+    box = tab.form.editors["decision"]
+    box.setCurrentIndex(box.findData("included"))
+    box.activated.emit(box.currentIndex())
+    assert _cell(tab, "A.4.4", COL_DECISION) == "Included"
+    assert soa.get_line(tab.ef, "A.4.4").decision == "included"
+    window.undo_stack.undo()
+    assert _cell(tab, "A.4.4", COL_DECISION) == "Undecided"
+    assert soa.get_line(tab.ef, "A.4.4").decision == "undecided"
+
+
+def test_soa_bulk_owner_is_one_undo_step(tab, window, monkeypatch):
+    ids = ["A.2.2", "A.2.3", "A.2.4"]
+    selection = tab.table.selectionModel()
+    selection.clearSelection()
+    for control_id in ids:
+        index = tab.model.index(tab.model.position(control_id), 0)
+        selection.select(
+            index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        )
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a: "Chief AI Officer")
+    tab.bulk_owner()
+    assert [soa.get_line(tab.ef, c).owner for c in ids] == ["Chief AI Officer"] * 3
+    window.undo_stack.undo()
+    assert [soa.get_line(tab.ef, c).owner for c in ids] == ["Priya Shah (Chief Risk Officer)"] * 3
+
+
+def test_soa_issue_lists_what_blocks_it_then_issues(tab, monkeypatch):
+    seen = []
+
+    def fill(dialog):
+        dialog.form.set_values({"approved_by": "Board"})
+        dialog.try_accept()
+        seen.append(dialog.form.error.text())
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", fill)
+    monkeypatch.setattr(dialogs, "info", lambda *a: None)
+    tab.issue_version()
+    assert "A.8.3" in seen[0] and soa.last_issued(tab.ef).number == 1
+    soa.set_values(tab.ef, "justification", {"A.8.3": "No external reporting duty"})
+    tab.issue_version()
+    assert soa.last_issued(tab.ef).number == 2
+    assert "Issued v2" in tab.views.tabText(2) and "(0)" in tab.views.tabText(1)
+
+
+def test_soa_shows_the_risks_behind_a_control_and_jumps_to_one(qtbot, tab, window):
+    tab.select("A.10.3")
+    assert "R-010" in tab.risk_links.text() and "Selected by a risk treatment" in _cell(
+        tab, "A.10.3", 2
+    )
+    tab.risk_links.linkActivated.emit("R-010")
+    assert window.tabs.currentWidget() is window.risks_tab
+    assert window.risks_tab.current == "R-010"
+    assert "excluded in the SoA" in window.risks_tab.treatment_summary.text()
