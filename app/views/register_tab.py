@@ -121,13 +121,23 @@ class RegisterTab(QWidget):
         return self._task is not None
 
     def _loaded(self, result: Any) -> None:
-        self._task = None
         try:
             self.show_loaded(result)
+        except BaseException:
+            self._task = None
+            self.loaded.emit()  # whoever waits for the load is told, even if showing it failed
+            raise
+        # The first row's details on the next turn of the event loop: the window repaints
+        # the table in between instead of freezing for both at once.
+        QTimer.singleShot(0, self._select_first)
+
+    def _select_first(self) -> None:
+        self._task = None
+        try:
             if self.current is None and self.model.rowCount():
                 self.select(self.model.id_at(0))
         finally:
-            self.loaded.emit()  # whoever waits for the load is told, even if showing it failed
+            self.loaded.emit()
 
     def _load_failed(self, message: str) -> None:
         self._task = None
