@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from app.services.errors import FieldError
+from app.services.errors import DamagedFileError, FieldError
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,24 @@ class Criteria:
 
     @staticmethod
     def from_json(text: str) -> Criteria:
-        data = json.loads(text)
-        return Criteria(
-            likelihood=tuple(Level(**x) for x in data["likelihood"]),
-            impact=tuple(Level(**x) for x in data["impact"]),
-            bands=tuple(Band(**x) for x in data["bands"]),
-            threshold=int(data["threshold"]),
-        )
+        """Criteria as stored in a file, checked: a damaged or hostile row is refused."""
+        try:
+            data = json.loads(text)
+            criteria = Criteria(
+                likelihood=tuple(
+                    Level(str(x["label"]), str(x["description"])) for x in data["likelihood"]
+                ),
+                impact=tuple(Level(str(x["label"]), str(x["description"])) for x in data["impact"]),
+                bands=tuple(Band(str(x["name"]), int(x["upto"])) for x in data["bands"]),
+                threshold=int(data["threshold"]),
+            )
+            validate(criteria)
+        except (ValueError, KeyError, TypeError, FieldError) as exc:
+            raise DamagedFileError(
+                f"The risk criteria stored in this engagement are damaged ({exc}); "
+                "open a backup copy."
+            ) from exc
+        return criteria
 
 
 DEFAULT = Criteria(

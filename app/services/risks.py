@@ -132,7 +132,8 @@ class RiskRow:
 def get_criteria(ef: EngagementFile) -> Criteria:
     with ef.reading() as session:
         row = session.get(RiskCriteria, 1)
-    return Criteria.from_json(row.content) if row is not None else DEFAULT
+        content = row.content if row is not None else None
+    return Criteria.from_json(content) if content is not None else DEFAULT
 
 
 def change_criteria(
@@ -147,6 +148,7 @@ def change_criteria(
         too_high = session.scalar(
             select(func.count())
             .select_from(Risk)
+            .where(Risk.deleted.is_(False))
             .where(
                 (Risk.inherent_likelihood > len(new.likelihood))
                 | (Risk.inherent_impact > len(new.impact))
@@ -329,9 +331,13 @@ def _check_links(
     controls: Sequence[ControlChoice],
     actions: Sequence[Action],
 ) -> None:
+    seen: set[str] = set()
     for choice in controls:
         if choice.control_id not in catalog_controls:
             raise FieldError("controls", f"{choice.control_id} is not an Annex A control.")
+        if choice.control_id in seen:
+            raise FieldError("controls", f"{choice.control_id} is chosen twice; keep one line.")
+        seen.add(choice.control_id)
     for number, action in enumerate(actions, start=1):
         if not action.action.strip():
             raise FieldError("actions", f"Action {number} needs a description.")

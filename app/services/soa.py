@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.models import Risk, RiskControl, SoaEntry, SoaVersion
 from app.services import history
 from app.services.engagement_file import EngagementFile
-from app.services.errors import FieldError
+from app.services.errors import DamagedFileError, FieldError
 from app.services.fields import FieldSpec, parse_date
 
 ENTITY = "soa"
@@ -199,12 +199,22 @@ def _frozen(lines: list[SoaLine]) -> str:
 
 
 def _thawed(text: str) -> tuple[SoaLine, ...]:
-    rows = json.loads(text)
-    for row in rows:
-        row["target_date"] = (
-            dt.date.fromisoformat(row["target_date"]) if row["target_date"] else None
-        )
-    return tuple(SoaLine(**row) for row in rows)
+    try:
+        rows = json.loads(text)
+        for row in rows:
+            day = row["target_date"]
+            row["target_date"] = dt.date.fromisoformat(day) if day else None
+        return tuple(SoaLine(**row) for row in rows)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DamagedFileError(
+            f"An issued version of the SoA stored in this engagement is damaged ({exc})."
+        ) from exc
+
+
+def _state(lines: Iterable[SoaLine]) -> dict[str, dict[str, object]]:
+    """What an issue freezes that the consultant decides: the catalog's titles are not part
+    of it, so a catalog upgrade alone makes no new version."""
+    return {line.control_id: line.values() for line in lines}
 
 
 def last_issued(ef: EngagementFile) -> IssuedVersion | None:
@@ -241,7 +251,10 @@ def changes_since_issued(ef: EngagementFile, lines: list[SoaLine] | None = None)
     lines = lines if lines is not None else list_lines(ef)
     issued = last_issued(ef)
     before = {line.control_id: line for line in issued.lines} if issued else {}
-    changes = []
+    changes = [
+        Change(control_id, "Control", "in the issued version", "no longer in the catalog")
+        for control_id in sorted(before.keys() - {line.control_id for line in lines})
+    ]
     for line in lines:
         old = before.get(line.control_id)
         for name, spec in FIELDS.items():
@@ -278,7 +291,7 @@ def issue(ef: EngagementFile, approved_by: str, issued_on: object = None) -> int
             + ".",
         )
     issued = last_issued(ef)
-    if issued is not None and _frozen(list(issued.lines)) == _frozen(lines):
+    if issued is not None and _state(issued.lines) == _state(lines):
         raise FieldError(
             "version", f"Nothing changed since version {issued.number}; no new version."
         )

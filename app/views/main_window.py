@@ -217,6 +217,9 @@ class MainWindow(QMainWindow):
         self.soa_tab = SoaTab(ef, self.undo_stack)
         self.soa_tab.changed.connect(self._refresh_status)
         self.soa_tab.jump_to_risk.connect(self.show_risk)
+        # The SoA shows which risks select each control; a risk shows when the SoA excludes one.
+        self.risks_tab.changed.connect(self.soa_tab.reload_if_shown)
+        self.soa_tab.changed.connect(self.risks_tab.refresh_panel)
         self.tabs.addTab(self.soa_tab, "SoA")
         self.setWindowTitle(
             f"{ef.details.client} - AIMS Prep" + (" [read-only]" if ef.read_only else "")

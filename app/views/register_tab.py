@@ -208,17 +208,26 @@ class RegisterTab(QWidget):
     def refresh(self, row_id: str, select: bool = False) -> None:
         raise NotImplementedError
 
-    def select(self, row_id: str) -> None:
+    def select(self, row_id: str, add: bool = False) -> None:
+        """Select a row (or add it to the selection) and make it current."""
         at = self.model.position(row_id)
         if at < 0:
             return
         index = self.model.index(at, 0)
+        how = (
+            QItemSelectionModel.SelectionFlag.Select
+            if add
+            else QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
         self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
+            index, how | QItemSelectionModel.SelectionFlag.Rows
         )
         self.table.scrollTo(index)  # the selection change has filled the panel
+
+    def reload_if_shown(self) -> None:
+        """Another tab changed data this one shows: load again if it was loaded before."""
+        if self._started and self._task is None:
+            self.reload()
 
     def current_row(self) -> Any | None:
         index = self.table.currentIndex()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.services import inventory, risk_rules, risks, soa
 from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError, FieldError
-from app.services.risk_criteria import Criteria
+from app.services.risk_criteria import DEFAULT, Criteria
 from app.services.risks import RiskRow
 from app.views import dialogs, worker
 from app.views.field_form import FieldForm
@@ -88,7 +88,7 @@ class RisksTab(RegisterTab):
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
         super().__init__(ef, undo_stack, RisksModel(), parent)
         self.model.setParent(self)
-        self.criteria = risks.get_criteria(ef)
+        self.criteria = DEFAULT  # until the register is loaded (off the UI thread)
         self.categories: list[risks.Category] = []
         self.overview = Overview({}, {}, [], False, 0)
         self._build()
@@ -328,6 +328,10 @@ class RisksTab(RegisterTab):
         changes = risks.history_of(self.ef, risk_id, limit=50)
         return history_html(changes, labels, shown_by_spec(risks.FIELDS))
 
+    def refresh_panel(self) -> None:
+        if self.current is not None:
+            self.show_current()
+
     # editing: service first, then an undo step that replays it
     def refresh(self, risk_id: str, select: bool = False) -> None:
         try:
@@ -501,11 +505,15 @@ class RisksTab(RegisterTab):
 
         def merge(source: int, target: int) -> None:
             moved = risks.merge_category(self.ef, source, target)
+
+            def redo() -> None:  # the risks moved by the latest merge are the ones to move back
+                moved[:] = risks.merge_category(self.ef, source, target)
+
             self.undo_stack.push(
                 AppliedCommand(
                     "Merge categories",
                     lambda: self._quietly(lambda: risks.unmerge_category(self.ef, source, moved)),
-                    lambda: self._quietly(lambda: risks.merge_category(self.ef, source, target)),
+                    lambda: self._quietly(redo),
                 )
             )
 

@@ -288,8 +288,8 @@ class SoaTab(RegisterTab):
         self.model.set_prepared(prepared)
         self._show_versions()
         self.update_count()
-        for control_id in selected or [row_id]:
-            self.select(control_id)
+        for n, control_id in enumerate(selected or [row_id]):
+            self.select(control_id, add=n > 0)
         self.changed.emit()
 
     def _apply(self, field: str, values: Mapping[str, object]) -> None:

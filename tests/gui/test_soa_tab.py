@@ -86,3 +86,30 @@ def test_soa_shows_the_risks_behind_a_control_and_jumps_to_one(qtbot, tab, windo
     assert window.tabs.currentWidget() is window.risks_tab
     assert window.risks_tab.current == "R-010"
     assert "excluded in the SoA" in window.risks_tab.treatment_summary.text()
+
+
+def test_soa_follows_risk_edits_and_keeps_a_multiple_selection(qtbot, tab, window, monkeypatch):
+    from app.services import risks
+
+    row = risks.get_risk(tab.ef, "R-001")
+    window.select_tab("risks")
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        window.risks_tab._save(
+            row,
+            row.values(),
+            row.systems,
+            [*row.controls, risks.ControlChoice("A.10.4", "Customers")],
+            row.actions,
+            "x",
+        )
+    assert "Selected by a risk treatment" in _cell(tab, "A.10.4", 2)
+    window.select_tab("soa")
+    ids = ["A.2.2", "A.2.3", "A.2.4"]
+    tab.select(ids[0])
+    for control_id in ids[1:]:
+        tab.select(control_id, add=True)
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a: "Alice")
+    tab.bulk_owner()
+    assert sorted(tab.selected_ids()) == ids
+    tab.bulk_set("status", "planned")
+    assert [soa.get_line(tab.ef, c).status for c in ids] == ["planned"] * 3

@@ -325,3 +325,22 @@ def test_engagement_path_with_url_characters(tmp_path):
     with create_engagement(path, client="Müller & Co") as ef:
         assert ef.path.exists() and ef.details.client == "Müller & Co"
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [path.name]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "update risk_criteria set content = 'not json'",
+        "update risk_criteria set content = '{}'",
+        "update risk_criteria set content = "
+        """replace(content, '"threshold": 9', '"threshold": "abc"')""",
+        "insert into soa_version values (1, '2026-01-01', 'CEO', '[{}]', '2026-01-01 00:00:00')",
+    ],
+)
+def test_engagement_damaged_risk_and_soa_records_are_a_clear_error(tmp_path, statement):
+    from app.services import status
+
+    path = tmp_path / "r.aims"
+    _sql(statement)(path)
+    with open_engagement(path) as ef, pytest.raises(DamagedFileError, match="damaged"):
+        status.summary(ef)

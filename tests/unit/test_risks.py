@@ -16,8 +16,13 @@ TODAY = dt.date.today()
 
 
 def _risk(ef, **values):
-    base = {"title": "Biased scoring", "category": "Fair - with harmful bias managed",
-            "owner": "CRO", "inherent_likelihood": 4, "inherent_impact": 4}  # fmt: skip
+    base = {
+        "title": "Biased scoring",
+        "category": "Fair - with harmful bias managed",
+        "owner": "CRO",
+        "inherent_likelihood": 4,
+        "inherent_impact": 4,
+    }
     return risks.save_risk(ef, None, {**base, **values})[0]
 
 
@@ -56,8 +61,12 @@ def test_risk_bad_input_is_refused_at_the_field(new_file, values, field, words):
 
 
 def test_risk_residual_higher_with_a_comment_is_kept(new_file):
-    rid = _risk(new_file, residual_likelihood=5, residual_impact=5,
-                residual_comment="New attack technique published")  # fmt: skip
+    rid = _risk(
+        new_file,
+        residual_likelihood=5,
+        residual_impact=5,
+        residual_comment="New attack technique published",
+    )
     assert risks.get_risk(new_file, rid).residual_level == "Critical"
 
 
@@ -73,10 +82,12 @@ def test_risk_unknown_control_or_system_is_refused(new_file):
 def test_risk_links_and_undo_restore(new_file):
     rid = _risk(new_file)
     _, before = risks.save_risk(
-        new_file, rid, {**risks.get_risk(new_file, rid).values(), "treatment": "modify"},
+        new_file,
+        rid,
+        {**risks.get_risk(new_file, rid).values(), "treatment": "modify"},
         controls=[ControlChoice("A.7.4", "Data checks")],
         actions=[Action("Parity report", "CRO", TODAY, False)],
-    )  # fmt: skip
+    )
     row = risks.get_risk(new_file, rid)
     assert row.controls == (ControlChoice("A.7.4", "Data checks"),)
     assert row.actions[0].action == "Parity report"
@@ -91,8 +102,11 @@ def test_rule_untreated_fires_and_clears(new_file):
     assert _rules(new_file).flags_for(rid) == ["untreated"]
     risks.save_risk(new_file, rid, {**risks.get_risk(new_file, rid).values(), "treatment": "avoid"})
     assert _rules(new_file).flags_for(rid) == ["residual_unaccepted"]
-    values = {**risks.get_risk(new_file, rid).values(), "residual_likelihood": 1,
-              "residual_impact": 4}  # fmt: skip
+    values = {
+        **risks.get_risk(new_file, rid).values(),
+        "residual_likelihood": 1,
+        "residual_impact": 4,
+    }
     risks.save_risk(new_file, rid, values)
     assert _rules(new_file).flags_for(rid) == []
 
@@ -143,8 +157,9 @@ def test_categories_attribution_of_the_seed(new_file):
 
 def test_criteria_change_rescores_every_risk_and_is_in_history(new_file):
     rid = _risk(new_file)
-    new = dataclasses.replace(DEFAULT, bands=(Band("Acceptable", 16), Band("Intolerable", 25)),
-                              threshold=16)  # fmt: skip
+    new = dataclasses.replace(
+        DEFAULT, bands=(Band("Acceptable", 16), Band("Intolerable", 25)), threshold=16
+    )
     steps = list(risks.change_criteria(new_file, new, batch=1))
     assert steps[-1][:2] == (1, 1)
     assert risks.get_risk(new_file, rid).inherent_level == "Acceptable"
@@ -216,8 +231,36 @@ def test_treatment_plan_by_owner_and_due_date_with_overdue(demo_file):
 
 def test_status_json_risks_section_of_the_demo(demo_file):
     data = status.summary(demo_file)["risks"]
-    assert set(data) >= {"total", "above_threshold", "untreated", "residual_unaccepted",
-                         "without_owner", "by_level"}  # fmt: skip
+    assert set(data) >= {
+        "total",
+        "above_threshold",
+        "untreated",
+        "residual_unaccepted",
+        "without_owner",
+        "by_level",
+    }
     assert data["total"] >= 20 and data["opportunities"] == 2
     assert data["untreated"] > 0 and data["residual_unaccepted"] > 0 and data["without_owner"] == 1
     assert sum(data["by_level"].values()) == data["total"] and not data["cyber_only"]
+
+
+def test_criteria_deleted_risks_do_not_block_a_smaller_scale(new_file):
+    rid = _risk(new_file, inherent_likelihood=5)
+    risks.set_deleted(new_file, rid, True)
+    bands = (Band("Low", 8), Band("High", 20))
+    smaller = dataclasses.replace(
+        DEFAULT, likelihood=DEFAULT.likelihood[:4], bands=bands, threshold=8
+    )
+    list(risks.change_criteria(new_file, smaller))
+    assert len(risks.get_criteria(new_file).likelihood) == 4
+
+
+def test_risk_same_control_twice_is_refused(new_file):
+    twice = [ControlChoice("A.7.4", "a"), ControlChoice("A.7.4", "b")]
+    with pytest.raises(FieldError, match="A.7.4 is chosen twice"):
+        risks.save_risk(
+            new_file,
+            None,
+            {"title": "X", "inherent_likelihood": 1, "inherent_impact": 1},
+            controls=twice,
+        )

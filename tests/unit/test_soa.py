@@ -95,3 +95,16 @@ def test_soa_json_section_of_the_demo(demo_file):
     for rule in ("excluded_without_justification", "contradictions", "undecided"):
         assert data[rule] >= 1, rule
     assert soa.changes_since_issued(demo_file)
+
+
+def test_soa_catalog_titles_alone_make_no_new_version(new_file):
+    soa.set_values(new_file, "decision", {"A.2.2": "included"})
+    soa.issue(new_file, "Board")
+    with new_file.writing() as session:
+        from app.models import SoaVersion
+
+        version = session.get(SoaVersion, 1)
+        version.content = version.content.replace('"AI policy"', '"AI policy (renamed)"')
+    assert soa.changes_since_issued(new_file) == []
+    with pytest.raises(FieldError, match="Nothing changed"):
+        soa.issue(new_file, "Board")
