@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
-    QScrollArea,
     QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -37,7 +35,7 @@ from app.views.clauses_model import (
 )
 from app.views.text import esc, history_html, short
 from app.views.undo import AppliedCommand
-from app.views.widgets import compact, list_and_panel
+from app.views.widgets import compact, detail_panel, list_and_panel
 
 _FIELD_LABELS = {
     "status": "status",
@@ -189,20 +187,8 @@ class ClausesTab(QWidget):
         self.editors = QWidget()
         self.editors.setLayout(form)
 
-        panel = QWidget()
-        layout = QVBoxLayout(panel)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.guidance)
-        layout.addWidget(self.editors)
-        layout.addWidget(self.field_error)
-        layout.addWidget(QLabel("<b>History</b>"))
-        layout.addWidget(self.history_view)
-        layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(panel)
-        scroll.setMinimumWidth(340)
-        return scroll
+        items = [self.heading, self.guidance, self.editors, self.field_error]
+        return detail_panel(items, self.history_view)
 
     # selection and panel
     def selected_ids(self) -> list[str]:

@@ -14,10 +14,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
-    QScrollArea,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,7 +31,7 @@ from app.views.register_tab import ListModel, RegisterTab
 from app.views.row_table import Prepared, prepare
 from app.views.text import esc, history_html, shown_by_spec
 from app.views.undo import AppliedCommand
-from app.views.widgets import list_and_panel
+from app.views.widgets import detail_panel, list_and_panel
 
 
 def load_inventory(ef: EngagementFile) -> Prepared:
@@ -144,22 +143,15 @@ class InventoryTab(RegisterTab):
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.panel = QWidget()
-        layout = QVBoxLayout(self.panel)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.gaps)
-        layout.addWidget(QLabel("<b>Impact assessments</b>"))
-        layout.addWidget(self.assessment_table)
-        layout.addLayout(buttons)
-        layout.addWidget(self.form)
-        layout.addWidget(QLabel("<b>History</b>"))
-        layout.addWidget(self.history_view)
-        layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.panel)
-        scroll.setMinimumWidth(320)
-        return scroll
+        items: list[QWidget | QLayout] = [
+            self.heading,
+            self.gaps,
+            QLabel("<b>Impact assessments</b>"),
+            self.assessment_table,
+            buttons,
+            self.form,
+        ]
+        return detail_panel(items, self.history_view, 320)
 
     # loading
     def load(self) -> Callable[[], Prepared]:

@@ -16,13 +16,12 @@ from PySide6.QtWidgets import (
     QCompleter,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QProgressDialog,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QTableView,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -40,7 +39,7 @@ from app.views.risks_model import RisksModel, haystack
 from app.views.row_table import Prepared, prepare
 from app.views.text import esc, history_html, shown_by_spec
 from app.views.undo import AppliedCommand
-from app.views.widgets import list_and_panel
+from app.views.widgets import detail_panel, list_and_panel
 
 
 @dataclass
@@ -202,24 +201,17 @@ class RisksTab(RegisterTab):
         toggle.addStretch(1)
         toggle.addWidget(self.inherent_radio)
         toggle.addWidget(self.residual_radio)
-        panel = QWidget()
-        layout = QVBoxLayout(panel)
-        layout.addLayout(toggle)
-        layout.addWidget(self.heat_map)
-        layout.addWidget(self.cyber_only)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.gaps)
-        layout.addWidget(self.treatment_summary)
-        layout.addWidget(self.treatment_button)
-        layout.addWidget(self.form)
-        layout.addWidget(QLabel("<b>History</b>"))
-        layout.addWidget(self.history_view)
-        layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(panel)
-        scroll.setMinimumWidth(340)
-        return scroll
+        items: list[QWidget | QLayout] = [
+            toggle,
+            self.heat_map,
+            self.cyber_only,
+            self.heading,
+            self.gaps,
+            self.treatment_summary,
+            self.treatment_button,
+            self.form,
+        ]
+        return detail_panel(items, self.history_view)
 
     # loading
     def load(self) -> Callable[[], tuple[Prepared, Criteria, list[risks.Category], Overview]]:

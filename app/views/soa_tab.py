@@ -15,10 +15,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QScrollArea,
     QTableView,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,7 +31,7 @@ from app.views.register_tab import ListModel, RegisterTab
 from app.views.row_table import Column, Prepared, RowTableModel, natural, prepare, text, titled
 from app.views.text import esc, history_html, shown_by_spec
 from app.views.undo import AppliedCommand
-from app.views.widgets import list_and_panel
+from app.views.widgets import detail_panel, list_and_panel
 
 Info = tuple[list[str], int]  # gap flags, number of risks selecting the control
 
@@ -191,18 +189,8 @@ class SoaTab(RegisterTab):
         self.form = FieldForm(list(soa.FIELDS.values()))
         self.form.edited.connect(self._edit)
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        panel = QWidget()
-        layout = QVBoxLayout(panel)
-        for widget in (self.heading, self.gaps, self.guidance, self.risk_links, self.form):
-            layout.addWidget(widget)
-        layout.addWidget(QLabel("<b>History</b>"))
-        layout.addWidget(self.history_view)
-        layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(panel)
-        scroll.setMinimumWidth(340)
-        return scroll
+        items = [self.heading, self.gaps, self.guidance, self.risk_links, self.form]
+        return detail_panel(items, self.history_view)
 
     # loading
     def load(self) -> Callable[[], tuple[Prepared, dict[str, list[tuple[str, str]]]]]:

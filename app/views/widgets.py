@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLayout, QSplitter, QVBoxLayout, QWidget
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def compact(combo: QComboBox, chars: int = 12) -> QComboBox:
@@ -13,7 +23,10 @@ def compact(combo: QComboBox, chars: int = 12) -> QComboBox:
 
 
 def list_and_panel(
-    owner: QWidget, left: list[QWidget | QLayout], panel: QWidget, sizes: list[int] | None = None
+    owner: QWidget,
+    left: Sequence[QWidget | QLayout],
+    panel: QWidget,
+    sizes: list[int] | None = None,
 ) -> QWidget:
     """The layout every tab shares: a list (filters, table, count) beside a detail panel."""
     column = QWidget()
@@ -35,3 +48,25 @@ def list_and_panel(
     layout.setContentsMargins(6, 6, 6, 6)
     layout.addWidget(splitter)
     return column
+
+
+def detail_panel(
+    items: Sequence[QWidget | QLayout], history: QWidget, min_width: int = 340
+) -> QWidget:
+    """The right-hand side every tab shares: the selected item's details, then its history,
+    in a scroll area."""
+    panel = QWidget()
+    layout = QVBoxLayout(panel)
+    for item in items:
+        if isinstance(item, QLayout):
+            layout.addLayout(item)
+        else:
+            layout.addWidget(item)
+    layout.addWidget(QLabel("<b>History</b>"))
+    layout.addWidget(history)
+    layout.addStretch(1)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(panel)
+    scroll.setMinimumWidth(min_width)
+    return scroll
