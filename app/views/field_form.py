@@ -97,6 +97,7 @@ class FieldForm(QWidget):
                 elif isinstance(editor, QLineEdit):
                     text = value.isoformat() if isinstance(value, dt.date) else str(value or "")
                     editor.setText(text)
+                    editor.setCursorPosition(0)  # show the start of a long value
                     editor.setModified(False)
         finally:
             self._loading = False
