@@ -139,6 +139,19 @@ class EngagementFile:
                 f"The change could not be saved to {self.path}: {exc.orig}"
             ) from exc
 
+    def set_deleted(
+        self, model: type[Any], entity: str, key: str, deleted: bool, what: str
+    ) -> None:
+        """Delete (or bring back) an item; it stays in the file, so undo and history keep
+        working and its ID is never given to another."""
+        with self.writing() as session:
+            item = session.get(model, key)
+            if item is None:
+                raise FieldError("id", f"There is no {what} {key}.")
+            if item.deleted != deleted:
+                item.deleted = deleted
+                history.record(session, self.actor, entity, key, "deleted", not deleted, deleted)
+
     def update_details(self, **changes: Any) -> dict[str, object]:
         """Change the engagement's own facts (client, scope, Stage 1 date...), with history;
         every value is checked first, and the old values come back (for undo)."""

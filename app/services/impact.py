@@ -176,15 +176,7 @@ def update_assessment(
 
 
 def set_deleted(ef: EngagementFile, assessment_id: str, deleted: bool) -> None:
-    with ef.writing() as session:
-        assessment = session.get(ImpactAssessment, assessment_id)
-        if assessment is None:
-            raise FieldError("id", f"There is no impact assessment {assessment_id}.")
-        if assessment.deleted != deleted:
-            assessment.deleted = deleted
-            history.record(
-                session, ef.actor, ENTITY, assessment_id, "deleted", not deleted, deleted
-            )
+    ef.set_deleted(ImpactAssessment, ENTITY, assessment_id, deleted, "impact assessment")
 
 
 def list_assessments(ef: EngagementFile, system_id: str | None = None) -> list[AssessmentRow]:

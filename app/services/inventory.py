@@ -239,14 +239,7 @@ def duplicate_system(ef: EngagementFile, system_id: str) -> str:
 
 
 def set_deleted(ef: EngagementFile, system_id: str, deleted: bool) -> None:
-    """Delete (or bring back) a system; it stays in the file so undo and history keep working."""
-    with ef.writing() as session:
-        system = session.get(AISystem, system_id)
-        if system is None:
-            raise FieldError("id", f"There is no AI system {system_id}.")
-        if system.deleted != deleted:
-            system.deleted = deleted
-            history.record(session, ef.actor, ENTITY, system_id, "deleted", not deleted, deleted)
+    ef.set_deleted(AISystem, ENTITY, system_id, deleted, "AI system")
 
 
 def history_of(ef: EngagementFile, system_id: str, limit: int = 500) -> list[history.Change]:

@@ -454,13 +454,7 @@ def restore(ef: EngagementFile, row: RiskRow) -> None:
 
 
 def set_deleted(ef: EngagementFile, risk_id: str, deleted: bool) -> None:
-    with ef.writing() as session:
-        risk = session.get(Risk, risk_id)
-        if risk is None:
-            raise FieldError("id", f"There is no risk {risk_id}.")
-        if risk.deleted != deleted:
-            risk.deleted = deleted
-            history.record(session, ef.actor, ENTITY, risk_id, "deleted", not deleted, deleted)
+    ef.set_deleted(Risk, ENTITY, risk_id, deleted, "risk")
 
 
 def list_risks(ef: EngagementFile, risk_id: str | None = None, links: bool = True) -> list[RiskRow]:
