@@ -225,11 +225,6 @@ def last_issued(ef: EngagementFile) -> IssuedVersion | None:
         return IssuedVersion(row.number, row.issued_on, row.approved_by, _thawed(row.content))
 
 
-def issued_numbers(ef: EngagementFile) -> list[int]:
-    with ef.reading() as session:
-        return list(session.scalars(select(SoaVersion.number).order_by(SoaVersion.number)))
-
-
 def get_issued(ef: EngagementFile, number: int) -> IssuedVersion:
     with ef.reading() as session:
         row = session.get(SoaVersion, number)

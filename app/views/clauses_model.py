@@ -105,11 +105,6 @@ class ClausesModel(QAbstractItemModel):
         self._catalog = catalog
         self._root, self._points = build_tree(catalog, rows)
 
-    def reset_rows(self, rows: list[PointRow]) -> None:
-        self.beginResetModel()
-        self._root, self._points = build_tree(self._catalog, rows)
-        self.endResetModel()
-
     def update_rows(self, rows: list[PointRow]) -> None:
         """Refresh edited points in place (and their ancestors' progress) without a reset."""
         for row in rows:

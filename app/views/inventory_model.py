@@ -88,5 +88,8 @@ class SystemsModel(RowTableModel):
             return False
         return not (self.flagged_only and not info.flags)
 
+    def gaps_of(self, info: SystemInfo) -> bool:
+        return bool(info.flags)
+
     def flags_of(self, system_id: str) -> list[str]:
         return list(self.info_of(system_id).flags)

@@ -56,6 +56,8 @@ def _assessment_cells(r: impact.AssessmentRow) -> tuple[str, ...]:
 
 
 class InventoryTab(RegisterTab):
+    noun = "AI systems"
+
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
         super().__init__(ef, undo_stack, SystemsModel(), parent)
         self.model.setParent(self)
@@ -161,12 +163,6 @@ class InventoryTab(RegisterTab):
     def show_loaded(self, result: Prepared) -> None:
         self.model.set_prepared(result)
         self.update_count()
-
-    def update_count(self) -> None:
-        shown, total = self.model.rowCount(), self.model.total()
-        flagged = sum(1 for i in range(shown) if self.model.flags_of(self.model.id_at(i)))
-        text = f"{total} AI systems" if shown == total else f"{shown} of {total} AI systems shown"
-        self.count_label.setText(f"{text}; {flagged} with gaps")
 
     def show_current(self) -> None:
         row = self.current_row()

@@ -199,8 +199,17 @@ class RegisterTab(QWidget):
         if current is not None and self.model.position(current) >= 0:
             self.select(current)
 
+    noun = "entries"  # what the count under the table counts
+
+    def flagged_total(self) -> int | None:
+        """Rows with gaps, when known without counting them on the UI thread."""
+        return None
+
     def update_count(self) -> None:
-        raise NotImplementedError
+        shown, total = self.model.rowCount(), self.model.total()
+        flagged = self.model.flagged_shown(self.flagged_total())
+        text = f"{total} {self.noun}" if shown == total else f"{shown} of {total} {self.noun} shown"
+        self.count_label.setText(f"{text}; {flagged} with gaps")
 
     def show_current(self) -> None:
         raise NotImplementedError

@@ -234,11 +234,8 @@ class RisksTab(RegisterTab):
         self.cyber_only.setVisible(self.overview.cyber_only)
         self.update_count()
 
-    def update_count(self) -> None:
-        shown, total = self.model.rowCount(), self.model.total()
-        flagged = self.model.flagged_shown(self.overview.flagged)
-        text = f"{total} entries" if shown == total else f"{shown} of {total} entries shown"
-        self.count_label.setText(f"{text}; {flagged} with gaps")
+    def flagged_total(self) -> int | None:
+        return self.overview.flagged
 
     def _redraw_heat_map(self) -> None:
         residual = self.residual_radio.isChecked()

@@ -139,13 +139,17 @@ class RowTableModel(QAbstractTableModel):
     def visible_ids(self) -> list[str]:
         return list(self._visible)
 
-    def flagged_shown(self, flagged_total: int) -> int:
-        """How many shown rows have gaps; `flagged_total` (counted off the UI thread) when
-        every row shows."""
-        if len(self._visible) == len(self._rows):
+    def gaps_of(self, info: Any) -> bool:
+        """Whether a row's info holds audit gaps (subclasses say where they keep them)."""
+        return bool(info)
+
+    def flagged_shown(self, flagged_total: int | None = None) -> int:
+        """How many shown rows have gaps; `flagged_total`, when counted off the UI thread,
+        stands for all of them while every row shows."""
+        if flagged_total is not None and len(self._visible) == len(self._rows):
             return flagged_total
-        info = self._info
-        return sum(1 for i in self._visible if info.get(i))
+        info, empty, gaps = self._info, self.empty_info, self.gaps_of
+        return sum(1 for i in self._visible if gaps(info.get(i, empty)))
 
     # filter and sort
     def set_filter(self, **values) -> None:

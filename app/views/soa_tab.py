@@ -90,6 +90,9 @@ class SoaModel(RowTableModel):
     def filtering(self) -> bool:
         return bool(self.decision or self.objective or self.flagged_only)
 
+    def gaps_of(self, info: Info) -> bool:
+        return bool(info[0])
+
     def accepts(self, row: SoaLine, info: Info) -> bool:
         if self.decision and row.decision != self.decision:
             return False
@@ -125,6 +128,7 @@ def _issued_cells(x: SoaLine) -> tuple[str, ...]:
 
 
 class SoaTab(RegisterTab):
+    noun = "controls"
     jump_to_risk = Signal(str)
 
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
@@ -212,12 +216,6 @@ class SoaTab(RegisterTab):
         self.views.setTabText(
             2, f"Issued {name}" + (f", {issued.issued_on}, {issued.approved_by}" if issued else "")
         )
-
-    def update_count(self) -> None:
-        shown, total = self.model.rowCount(), self.model.total()
-        flagged = sum(1 for i in self.model.visible_ids() if self.model.info_of(i)[0])
-        text = f"{total} controls" if shown == total else f"{shown} of {total} controls shown"
-        self.count_label.setText(f"{text}; {flagged} with gaps")
 
     # selection and panel
     def selected_ids(self) -> list[str]:
