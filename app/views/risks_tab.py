@@ -90,6 +90,7 @@ class RisksTab(RegisterTab):
         self.criteria = DEFAULT  # until the register is loaded (off the UI thread)
         self.categories: list[risks.Category] = []
         self.overview = Overview({}, {}, [], False, 0)
+        self._overview_task: worker.Task | None = None
         self._build()
 
     # layout
@@ -228,6 +229,33 @@ class RisksTab(RegisterTab):
         _refill(self.category_filter, "All categories", [c.name for c in self.categories])
         _refill(self.level_filter, "All levels", [b.name for b in self.criteria.bands])
 
+    def _recount_overview(self) -> None:
+        """Heat maps, plan and gap count again after an edit, off the UI thread (thousands
+        of risks take a few hundred ms); only the latest recount is shown."""
+        rows, criteria, categories = self.model.all_rows(), self.criteria, self.categories
+        task: worker.Task | None = None
+
+        def done(result: Overview) -> None:
+            if task is self._overview_task:
+                self._overview_task = None
+                self.overview = result
+                self._show_overview()
+
+        def failed(message: str) -> None:
+            if task is self._overview_task:
+                self._overview_task = None
+                self.count_label.setText(message)
+
+        task = self._overview_task = worker.start(
+            lambda: overview(rows, criteria, categories), done, failed
+        )
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        if self._overview_task is not None:  # its result would land on a closed tab
+            self._overview_task.wait()
+            self._overview_task = None
+
     def _show_overview(self) -> None:
         self._redraw_heat_map()
         self.plan.set_rows(self.overview.plan)
@@ -334,8 +362,8 @@ class RisksTab(RegisterTab):
             else []
         )
         self.model.update_row(risk_id, row, flags)
-        self.overview = overview(self.model.all_rows(), self.criteria, self.categories)
-        self._show_overview()
+        self.update_count()
+        self._recount_overview()
         if select and row is not None:
             self.select(risk_id)
         elif risk_id == self.current:

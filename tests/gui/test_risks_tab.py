@@ -139,3 +139,15 @@ def test_risks_treatment_dialog_shows_open_actions_as_not_done(tab):
     dialog = TreatmentDialog(row, [], tab.ef.catalog, lambda *a: None)
     shown = [dialog.action_rows.index(n, 3).data() for n in range(dialog.action_rows.rowCount())]
     assert shown == ["Yes" if a.done else "No" for a in row.actions] and "No" in shown
+
+
+def test_risks_heat_map_follows_an_edit(qtbot, tab):
+    rid = _by_title(tab, "Credit model")  # inherent 4 x 4
+    before = dict(tab.heat_map.counts)
+    tab.select(rid)
+    line = tab.form.editors["inherent_likelihood"]
+    line.setText("1")
+    line.setModified(True)
+    line.editingFinished.emit()
+    qtbot.waitUntil(lambda: tab.heat_map.counts.get((1, 4), 0) == before.get((1, 4), 0) + 1)
+    assert tab.heat_map.counts[(4, 4)] == before[(4, 4)] - 1
