@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.services import impact, inventory, inventory_rules
 from app.services.engagement_file import EngagementFile
-from app.services.errors import AimsError, FieldError
+from app.services.errors import FieldError
 from app.views import dialogs
 from app.views.assessment_dialog import AssessmentDialog
 from app.views.field_form import FieldForm, FormDialog
@@ -205,16 +205,6 @@ class InventoryTab(RegisterTab):
         return history_html(changes, labels, shown_by_spec(inventory.FIELDS))
 
     # editing (every change: service first, then an undo step that replays it)
-    def _run(self, action: Callable[[], object]) -> tuple[bool, object]:
-        """(saved, result); a refusal is shown at the field or in a message."""
-        try:
-            return True, action()
-        except FieldError as exc:
-            self.form.show_error(exc.field, exc.message)
-        except AimsError as exc:
-            dialogs.error(self, "Change not saved", exc.message)
-        return False, None
-
     def refresh(self, system_id: str, select: bool = False) -> None:
         try:
             row = inventory.get_system(self.ef, system_id)
@@ -236,7 +226,7 @@ class InventoryTab(RegisterTab):
         system_id = self.current
         if system_id is None:
             return
-        saved, result = self._run(
+        saved, result = self.attempt(
             lambda: inventory.update_system(self.ef, system_id, {field: value})
         )
         if not saved or not result:
@@ -279,7 +269,7 @@ class InventoryTab(RegisterTab):
         if self.current is None or self.ef.read_only:
             return
         source = self.current
-        saved, new_id = self._run(lambda: inventory.duplicate_system(self.ef, source))
+        saved, new_id = self.attempt(lambda: inventory.duplicate_system(self.ef, source))
         if saved:
             self.push_existence(
                 f"Duplicate {source} as {new_id}", str(new_id), True, inventory.set_deleted
@@ -290,7 +280,7 @@ class InventoryTab(RegisterTab):
         system_id = self.current
         if system_id is None or self.ef.read_only:
             return
-        if not self._run(lambda: inventory.set_deleted(self.ef, system_id, True))[0]:
+        if not self.attempt(lambda: inventory.set_deleted(self.ef, system_id, True))[0]:
             return
         self.push_existence(f"Delete {system_id}", system_id, False, inventory.set_deleted)
         self.refresh(system_id)
@@ -357,7 +347,7 @@ class InventoryTab(RegisterTab):
         system_id, row = self.current, self._selected_assessment()
         if system_id is None or row is None or self.ef.read_only:
             return
-        if not self._run(lambda: impact.set_deleted(self.ef, row.id, True))[0]:
+        if not self.attempt(lambda: impact.set_deleted(self.ef, row.id, True))[0]:
             return
         self.undo_stack.push(
             AppliedCommand(

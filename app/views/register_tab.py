@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.engagement_file import EngagementFile
-from app.services.errors import AimsError
+from app.services.errors import AimsError, FieldError
 from app.views import dialogs, worker
 from app.views.row_table import ROW_ROLE, RowTableModel
 from app.views.undo import AppliedCommand
@@ -243,6 +243,17 @@ class RegisterTab(QWidget):
         return index.data(ROW_ROLE) if index.isValid() else None
 
     # undo: every change went through a service first; these steps replay it
+    def attempt(self, action: Callable[[], object]) -> tuple[bool, object]:
+        """Run a service call for an edit: (saved, result). A refused value is shown at its
+        field in the panel's form; any other refusal in a message."""
+        try:
+            return True, action()
+        except FieldError as exc:
+            self.form.show_error(exc.field, exc.message)
+        except AimsError as exc:
+            dialogs.error(self, "Change not saved", exc.message)
+        return False, None
+
     def replay(
         self, row_id: str, action: Callable[[], object], select: bool = False
     ) -> Callable[[], None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
@@ -373,15 +373,12 @@ class RisksTab(RegisterTab):
     def _save(
         self, row: RiskRow, values: dict[str, Any], systems, controls, actions, text: str
     ) -> bool:
-        try:
-            _, before = risks.save_risk(self.ef, row.id, values, systems, controls, actions)
-        except FieldError as exc:
-            self.form.show_error(exc.field, exc.message)
+        saved, result = self.attempt(
+            lambda: risks.save_risk(self.ef, row.id, values, systems, controls, actions)
+        )
+        if not saved:
             return False
-        except AimsError as exc:
-            dialogs.error(self, "Change not saved", exc.message)
-            return False
-        assert before is not None
+        _, before = cast(tuple[str, RiskRow], result)
         self.undo_stack.push(
             AppliedCommand(
                 text,

@@ -4,7 +4,7 @@ that call for each, bulk edits, and issued versions with the changes since the l
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from app.services import soa
 from app.services.engagement_file import EngagementFile
-from app.services.errors import AimsError, FieldError
 from app.services.fields import FieldSpec
 from app.services.soa import SoaLine
 from app.views import dialogs
@@ -280,14 +279,10 @@ class SoaTab(RegisterTab):
 
     def _apply(self, field: str, values: Mapping[str, object]) -> None:
         label = soa.FIELDS[field].label.lower()
-        try:
-            old = soa.set_values(self.ef, field, values)
-        except FieldError as exc:
-            self.form.show_error(exc.field, exc.message)
+        saved, result = self.attempt(lambda: soa.set_values(self.ef, field, values))
+        if not saved:
             return
-        except AimsError as exc:
-            dialogs.error(self, "Change not saved", exc.message)
-            return
+        old = cast(dict[str, object], result)
         first = next(iter(values))
         text = (
             f"Set {label} of {first}"
