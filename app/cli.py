@@ -67,6 +67,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--catalog", type=Path, help="catalog file (default: the bundled one)")
     p.add_argument("--apply", action="store_true")
 
+    p = sub.add_parser("export-xlsx", help="write the engagement as a workbook for the client")
+    p.add_argument("file", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True)
+
+    p = sub.add_parser(
+        "import-xlsx", help="import a workbook (ours back from the client, or theirs)"
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("workbook", type=Path, help=".xlsx, .xlsm, .ods or .csv")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--skip-invalid", action="store_true", help="import the valid rows when others have errors"
+    )
+    p.add_argument(
+        "--mapping", type=Path, metavar="MAP.json", help="a saved mapping for foreign sheets"
+    )
+
     p = sub.add_parser("gui", help="open the window (the default)")
     p.add_argument("file", type=Path, nargs="?")
     p.add_argument("--smoke", action="store_true", help="open the window on a demo, then exit")
@@ -137,6 +155,43 @@ def _upgrade_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_xlsx(args: argparse.Namespace) -> int:
+    from app.services.engagement_file import open_engagement
+    from app.services.workbook_export import export_workbook
+
+    with open_engagement(args.file, read_only=True) as ef:
+        for _ in export_workbook(ef, args.output):
+            pass
+    print(f"Wrote {args.output}.")
+    return 0
+
+
+def _import_xlsx(args: argparse.Namespace) -> int:
+    from app.services import workbook_import
+    from app.services.engagement_file import open_engagement
+    from app.services.sheet_layout import load_mapping
+
+    mapping = load_mapping(args.mapping) if args.mapping else None
+    with open_engagement(args.file) as ef:
+        plan = workbook_import.build_plan(ef, args.workbook, mapping)
+        blocked = plan.errors > 0 and not args.skip_invalid
+        applied = not args.dry_run and not blocked
+        if applied:
+            workbook_import.apply(ef, plan, skip_invalid=args.skip_invalid)
+    if args.json:
+        print(json.dumps(plan.to_json(applied), indent=2, default=str, ensure_ascii=False))
+    else:
+        print(workbook_import.as_text(plan, applied))
+    if blocked:
+        print(
+            f"error: {plan.errors} problem(s) in the workbook; nothing was imported. Fix them, "
+            "or run again with --skip-invalid to import the valid rows.",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
 def _import_services_before_qt() -> None:
     """Once PySide6 is imported, its import hook makes every later import slower; the
     services (and SQLAlchemy under them) load faster first."""
@@ -169,6 +224,8 @@ _COMMANDS = {
     "status": _status,
     "copy": _copy,
     "upgrade-catalog": _upgrade_catalog,
+    "export-xlsx": _export_xlsx,
+    "import-xlsx": _import_xlsx,
     "gui": _gui,
     "screenshot": _screenshot,
 }

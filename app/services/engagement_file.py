@@ -11,6 +11,7 @@ import os
 import shutil
 import sqlite3
 import stat
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -103,6 +104,9 @@ class EngagementFile:
         self.actor = actor
         self.catalog: Catalog = _load_catalog(engine)
         self.details: Details = _load_details(engine)
+        # The write transaction open on this thread, if any: services called inside it join it,
+        # so a workbook import of many items is one transaction (and sees its own writes).
+        self._open = threading.local()
 
     @property
     def read_only(self) -> bool:
@@ -110,6 +114,10 @@ class EngagementFile:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        outer: Session | None = getattr(self._open, "session", None)
+        if outer is not None:
+            yield outer
+            return
         try:
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
@@ -123,7 +131,12 @@ class EngagementFile:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One transaction: committed when the block ends, rolled back on any error. Inside
+        another `writing()` on the same thread it joins that transaction."""
+        outer: Session | None = getattr(self._open, "session", None)
+        if outer is not None:
+            yield outer
+            return
         if self.read_only:
             raise ReadOnlyError(f"This engagement is open read-only: {self.read_only_reason}")
         if not self.path.exists():
@@ -133,7 +146,11 @@ class EngagementFile:
             )
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                yield session
+                self._open.session = session
+                try:
+                    yield session
+                finally:
+                    self._open.session = None
         except DBAPIError as exc:
             raise FileWriteError(
                 f"The change could not be saved to {self.path}: {exc.orig}"

@@ -46,3 +46,7 @@ class FieldError(AimsError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class WorkbookError(AimsError):
+    """A workbook that cannot be imported as a whole: what it is, and what to do about it."""

@@ -12,3 +12,7 @@ def next_id(existing: Iterable[str], prefix: str, width: int) -> str:
     pattern = re.compile(rf"{re.escape(prefix)}-(\d+)")
     numbers = [int(m.group(1)) for i in existing if (m := pattern.fullmatch(i))]
     return f"{prefix}-{max(numbers, default=0) + 1:0{width}d}"
+
+
+# An ID of the client's own (kept from their spreadsheet): short, no spaces, no path characters.
+CLIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")

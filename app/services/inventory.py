@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -78,7 +77,6 @@ FIELDS: dict[str, FieldSpec] = {
     )
 }
 EDITABLE = tuple(name for name in FIELDS if name != "id")
-_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -183,7 +181,7 @@ def create_system(ef: EngagementFile, values: Mapping[str, object]) -> str:
     merged = {**_defaults(), **fields}
     today = dt.date.today()
     _check_consistency(merged, today)
-    if wanted and not _ID_PATTERN.match(wanted):
+    if wanted and not ids.CLIENT_ID.match(wanted):
         raise FieldError("id", f"'{wanted}' is not a usable ID: letters, digits, '.', '-', '_'.")
     system_id = wanted or next_id(ef)
     with ef.writing() as session:

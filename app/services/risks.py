@@ -414,15 +414,21 @@ def save_risk(
     systems: Sequence[str] = (),
     controls: Sequence[ControlChoice] = (),
     actions: Sequence[Action] = (),
+    wanted_id: str | None = None,
 ) -> tuple[str, RiskRow | None]:
-    """Create (risk_id None) or replace a risk and its links in one transaction.
+    """Create (risk_id None) or replace a risk and its links in one transaction. A new risk
+    may keep an ID of the client's own (`wanted_id`); otherwise one is given.
     Returns its ID and the risk as it was before (None when new), for undo."""
     criteria = get_criteria(ef)
     checked = _check(values, criteria)
     _check_links(set(ef.catalog.control_by_id), controls, actions)
     before = get_risk(ef, risk_id) if risk_id else None
-    new_id = risk_id or next_id(ef)
+    if wanted_id and not ids.CLIENT_ID.match(wanted_id):
+        raise FieldError("id", f"'{wanted_id}' is not a usable ID: letters, digits, '.', '-', '_'.")
+    new_id = risk_id or wanted_id or next_id(ef)
     with ef.writing() as session:
+        if before is None and session.get(Risk, new_id) is not None:
+            raise FieldError("id", f"The ID {new_id} is already used; choose another.")
         stored = _stored(checked, criteria, session)
         unknown = [s for s in systems if session.get(AISystem, s) is None]
         if unknown:

@@ -1,0 +1,311 @@
+"""Export the engagement as a workbook for the client: one sheet per table, an Instructions
+sheet, reference sheets, and a hidden metadata sheet holding what each row was at export time
+(so an import can tell the client's edits from changes made in the app since)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator
+from copy import copy
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
+
+import app
+from app.services import risks, soa
+from app.services.engagement_file import EngagementFile
+from app.services.errors import FileWriteError
+from app.services.workbook_read import column_letter
+from app.services.workbook_tables import Table, fingerprint, load_all, tables
+
+META_SHEET = "_aims"
+LISTS_SHEET = "Lists"
+FORMAT = "aims-prep-workbook"
+FORMAT_VERSION = 1
+_HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
+_LOCKED_FILL = PatternFill("solid", fgColor="E8EBEF")
+_PROGRESS_EVERY = 2_000
+
+
+class _Styles:
+    """One prototype cell per look; data cells copy its style array, which is much cheaper
+    than setting font, fill and protection on each of a million cells."""
+
+    def __init__(self, ws: object) -> None:
+        self.ws = ws
+        self.header = self._make(font=Font(bold=True, color="FFFFFF"), fill=_HEADER_FILL,
+                                 alignment=Alignment(wrap_text=True, vertical="top"))  # fmt: skip
+        self.locked = self._make(fill=_LOCKED_FILL, alignment=Alignment(vertical="top"))
+        self.locked_wrap = self._make(
+            fill=_LOCKED_FILL, alignment=Alignment(wrap_text=True, vertical="top")
+        )
+        self.free = self._make(
+            protection=Protection(locked=False), alignment=Alignment(vertical="top")
+        )
+        self.free_wrap = self._make(
+            protection=Protection(locked=False), alignment=Alignment(wrap_text=True, vertical="top")
+        )
+        self.free_date = self._make(
+            protection=Protection(locked=False),
+            alignment=Alignment(vertical="top"),
+            number_format="yyyy-mm-dd",
+        )
+
+    def _make(self, **attrs: object) -> Cell:
+        cell = WriteOnlyCell(self.ws)
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        return cell
+
+    def cell(self, proto: Cell, value: object) -> Cell:
+        cell = WriteOnlyCell(self.ws)
+        cell._style = copy(proto._style)
+        cell.value = value
+        if cell.data_type == "f":  # text that starts with "=" stays text, never a formula
+            cell.data_type = "s"
+        return cell
+
+
+def export_workbook(ef: EngagementFile, destination: Path) -> Iterator[tuple[int, int, str]]:
+    """Write the workbook; yields (done, total, what) as it goes. Written to a temporary file
+    beside the destination and moved into place at the end, so a failure leaves no half file."""
+    items = load_all(ef)
+    all_tables = list(tables())
+    total = sum(len(t.rows(items[t.kind])) for t in all_tables) or 1
+    wb = Workbook(write_only=True)
+    meta = _meta_rows(ef)
+    lists = _Lists()
+    _instructions(wb, ef, all_tables)
+    done = 0
+    for table in all_tables:
+        yield done, total, table.sheet
+        for written in _write_table(wb, table, items[table.kind], lists, meta, done):
+            if written % _PROGRESS_EVERY == 0:
+                yield written, total, table.sheet
+            done = written
+    _criteria_sheet(wb, ef)
+    _issued_soa_sheet(wb, ef)
+    lists.write(wb)
+    meta_ws = wb.create_sheet(META_SHEET)
+    meta_ws.sheet_state = "veryHidden"
+    for row in meta:
+        meta_ws.append(row)
+    yield total, total, "Saving"
+    _save(wb, destination)
+
+
+def _meta_rows(ef: EngagementFile) -> list[list[object]]:
+    return [
+        ["format", FORMAT, FORMAT_VERSION],
+        ["engagement", ef.details.uid],
+        ["client", ef.details.client],
+        ["exported_at", dt.datetime.now().replace(microsecond=0).isoformat()],
+        ["app_version", app.__version__],
+        ["catalog", ef.catalog.version],
+    ]
+
+
+class _Lists:
+    """Choice lists on a hidden sheet: a drop-down pointing at a range has no length limit."""
+
+    def __init__(self) -> None:
+        self.columns: dict[tuple[str, ...], int] = {}
+
+    def formula(self, choices: list[str]) -> str:
+        key = tuple(choices)
+        index = self.columns.setdefault(key, len(self.columns))
+        letter = column_letter(index)
+        return f"{LISTS_SHEET}!${letter}$1:${letter}${len(choices)}"
+
+    def write(self, wb: Workbook) -> None:
+        ws = wb.create_sheet(LISTS_SHEET)
+        ws.sheet_state = "hidden"
+        columns = list(self.columns)
+        for r in range(max((len(c) for c in columns), default=0)):
+            ws.append([c[r] if r < len(c) else None for c in columns])
+
+
+def _write_table(
+    wb: Workbook, table: Table, items: dict[str, dict[str, object]], lists: _Lists,
+    meta: list[list[object]], done: int,
+) -> Iterator[int]:  # fmt: skip
+    ws = wb.create_sheet(table.sheet)
+    styles = _Styles(ws)
+    columns = table.columns
+    locked_keys = set(table.id_keys) | {c.key for c in columns if not c.editable}
+    protos = []
+    for index, column in enumerate(columns):
+        ws.column_dimensions[column_letter(index)].width = column.width
+        kind = column.spec.kind if column.spec else ""
+        if column.key in locked_keys:
+            protos.append(styles.locked_wrap if column.width > 30 else styles.locked)
+        elif kind == "date":
+            protos.append(styles.free_date)
+        else:
+            protos.append(styles.free_wrap if column.width > 30 else styles.free)
+    rows = table.rows(items)
+    last_row = max(len(rows) + 1, 2)
+    last_col = column_letter(len(columns) - 1)
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{last_col}{last_row}"
+    ws.protection = SheetProtection(
+        sheet=True, formatCells=False, formatColumns=False, formatRows=False,
+        insertRows=False, deleteRows=False, sort=False, autoFilter=False,
+    )  # fmt: skip
+    for index, column in enumerate(columns):
+        if column.choices and column.key not in locked_keys:
+            letter = column_letter(index)
+            validation = DataValidation(
+                type="list", formula1=lists.formula(column.choices), allow_blank=True,
+                showErrorMessage=True, errorTitle=column.label,
+                error=f"Pick one of the values in the list for {column.label}.",
+            )  # fmt: skip
+            validation.add(f"{letter}2:{letter}1048576")
+            ws.data_validations.append(validation)
+    ws.append([styles.cell(styles.header, c.label) for c in columns])
+    meta.append(["sheet", table.sheet, table.kind, table.child.field if table.child else "",
+                 "|".join(c.key for c in columns)])  # fmt: skip
+    for number, (key, row) in enumerate(rows.items(), start=2):
+        values = [row.get(c.key) for c in columns]
+        ws.append(
+            [styles.cell(p, c.cell(v)) for p, c, v in zip(protos, columns, values, strict=True)]
+        )
+        meta.append(["row", table.sheet, number, key, " ".join(fingerprint(v) for v in values)])
+        done += 1
+        yield done
+
+
+def _instructions(wb: Workbook, ef: EngagementFile, all_tables: list[Table]) -> None:
+    ws = wb.create_sheet("Instructions")
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 90
+    styles = _Styles(ws)
+    title = styles._make(font=Font(bold=True, size=14))
+    bold = styles._make(font=Font(bold=True))
+    wrap = styles._make(alignment=Alignment(wrap_text=True, vertical="top"))
+    ws.append([styles.cell(title, f"AIMS Prep workbook: {ef.details.client}")])
+    ws.append([styles.cell(bold, "Exported on"), dt.date.today().isoformat()])
+    ws.append([styles.cell(bold, "Consultant"), ef.details.consultant])
+    ws.append([])
+    for line in (
+        "Fill in and correct what you know directly in the white cells. Grey columns (IDs, "
+        "titles from the standard's catalog, computed scores) are for reference and cannot be "
+        "edited.",
+        "Cells with a small arrow offer a list: pick a value from it.",
+        "To add an item, type it in the first empty row of its sheet and leave the ID empty; "
+        "the app gives it an ID when the workbook comes back.",
+        "Deleting a row does not delete anything in the engagement: the consultant is told, "
+        "and decides. Please mark items to drop in a comment instead.",
+        "Dates: type them as YYYY-MM-DD (for example 2027-03-31) so no one has to guess "
+        "the order of day and month.",
+        "Please do not rename the sheets or the column headings, and send the file back as "
+        "it is (.xlsx).",
+    ):
+        ws.append(["", styles.cell(wrap, line)])
+    ws.append([])
+    ws.append([styles.cell(bold, "Sheet"), styles.cell(bold, "What it holds")])
+    for table in all_tables:
+        what = (
+            f"{table.child.noun} of each {table.area.noun}"
+            if table.child
+            else f"One row per {table.area.noun}"
+        )
+        ws.append([table.sheet, what])
+    ws.append(["Risk criteria", "The scales and levels the risks are rated with (for reference)"])
+    ws.append(["SoA issued", "The last issued Statement of Applicability (for reference)"])
+    ws.protection = SheetProtection(sheet=True)
+
+
+def _reference_sheet(
+    wb: Workbook, title: str, header: list[str], rows: list[list[object]], widths: list[int]
+) -> None:
+    ws = wb.create_sheet(title)
+    styles = _Styles(ws)
+    for index, width in enumerate(widths):
+        ws.column_dimensions[column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    ws.append([styles.cell(styles.header, h) for h in header])
+    for row in rows:
+        ws.append([styles.cell(styles.locked_wrap, v) for v in row])
+    ws.protection = SheetProtection(sheet=True)
+
+
+def _criteria_sheet(wb: Workbook, ef: EngagementFile) -> None:
+    criteria = risks.get_criteria(ef)
+    rows: list[list[object]] = []
+    for scale, levels in (("Likelihood", criteria.likelihood), ("Impact", criteria.impact)):
+        rows.extend(
+            [scale, n, level.label, level.description] for n, level in enumerate(levels, start=1)
+        )
+    low = 1
+    for band in criteria.bands:
+        rows.append(["Level", f"{low}-{band.upto}", band.name, "Scores in this range"])
+        low = band.upto + 1
+    rows.append(
+        [
+            "Acceptance",
+            criteria.threshold,
+            "Threshold",
+            "Scores above this need treatment before they can be accepted",
+        ]
+    )
+    _reference_sheet(
+        wb, "Risk criteria", ["Scale", "Value", "Label", "Meaning"], rows, [14, 10, 20, 60]
+    )
+
+
+def _issued_soa_sheet(wb: Workbook, ef: EngagementFile) -> None:
+    issued = soa.last_issued(ef)
+    header = ["Control", "Title", *(spec.label for spec in soa.FIELDS.values())]
+    if issued is None:
+        rows: list[list[object]] = [
+            ["", "No version of the Statement of Applicability has been issued yet."]
+        ]
+    else:
+        rows = [
+            [
+                f"Version {issued.number}",
+                f"issued {issued.issued_on.isoformat()}, approved by {issued.approved_by}",
+            ]
+        ]
+        rows.extend(
+            [
+                line.control_id,
+                line.title,
+                *(
+                    spec.label_of(getattr(line, n))
+                    if spec.kind in ("choice", "bool")
+                    else getattr(line, n)
+                    for n, spec in soa.FIELDS.items()
+                ),
+            ]
+            for line in issued.lines
+        )
+    _reference_sheet(wb, "SoA issued", header, rows, [10, 36, *([16] * len(soa.FIELDS))])
+
+
+def _save(wb: Workbook, destination: Path) -> None:
+    folder = destination.parent
+    if not folder.is_dir():
+        raise FileWriteError(f"The folder {folder} does not exist; choose another place to save.")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=folder)
+    except OSError as exc:
+        raise FileWriteError(f"Nothing can be saved in {folder}: {exc.strerror or exc}.") from exc
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        wb.save(temp)
+        os.replace(temp, destination)
+    except OSError as exc:
+        raise FileWriteError(
+            f"The workbook could not be written to {destination}: {exc.strerror or exc}."
+        ) from exc
+    finally:
+        temp.unlink(missing_ok=True)

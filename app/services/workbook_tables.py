@@ -1,0 +1,83 @@
+"""The tables a workbook holds: one per area, plus one per child list (impacts, treatment
+actions), each keyed so that export and import address the same rows the same way."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from app.services.cell_values import text_of
+from app.services.engagement_file import EngagementFile
+from app.services.fields import FieldSpec
+from app.services.sheet_areas import AREAS, Area, Child, Column, Row, canonical
+
+PARENT = "parent"
+NUMBER = "no"
+
+
+@dataclass(frozen=True)
+class Table:
+    area: Area
+    child: Child | None = None
+
+    @property
+    def sheet(self) -> str:
+        return self.child.sheet if self.child else self.area.sheet
+
+    @property
+    def kind(self) -> str:
+        return self.area.kind
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        if self.child is None:
+            return self.area.columns
+        owner = f"{self.area.noun[0].upper()}{self.area.noun[1:]} ID"
+        return (
+            Column(PARENT, owner, FieldSpec(PARENT, owner, "text", required=True), 14),
+            Column(NUMBER, "No.", width=6, from_cell=_number),
+            *self.child.columns,
+        )
+
+    @property
+    def id_keys(self) -> tuple[str, ...]:
+        """Columns that say which item a row is: locked on the sheet."""
+        return (NUMBER,) if self.child else (self.area.key.key,)
+
+    def rows(self, items: dict[str, Row]) -> dict[str, Row]:
+        """The table's rows by key, from the area's items as `Area.load` gives them."""
+        if self.child is None:
+            return items
+        found: dict[str, Row] = {}
+        for item_id, item in items.items():
+            children: tuple[Row, ...] = item.get(self.child.field) or ()  # type: ignore[assignment]
+            for number, child in enumerate(children, start=1):
+                found[child_key(item_id, number)] = {PARENT: item_id, NUMBER: number, **child}
+        return found
+
+
+def tables() -> Iterator[Table]:
+    for area in AREAS:
+        yield Table(area)
+        for child in area.children:
+            yield Table(area, child)
+
+
+def child_key(parent: str, number: int) -> str:
+    return f"{parent}#{number}"
+
+
+def _number(cell: object) -> int | None:
+    text = text_of(cell)
+    return int(text) if text.isdigit() else None
+
+
+def fingerprint(value: object) -> str:
+    """A short, stable digest of a stored value: what the metadata sheet keeps of each cell."""
+    return f"{zlib.crc32(canonical(value).encode()):08x}"
+
+
+def load_all(ef: EngagementFile) -> dict[str, dict[str, Row]]:
+    """Every area's items by kind."""
+    return {area.kind: area.load(ef) for area in AREAS}
