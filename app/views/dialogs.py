@@ -46,3 +46,26 @@ def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
 
     text, ok = QInputDialog.getText(parent, title, label)
     return text if ok else None
+
+
+WORKBOOK_FILTER = "Workbooks (*.xlsx *.xlsm *.ods *.csv);;All files (*)"
+
+
+def choose_workbook(parent: QWidget | None, title: str, start: str = "") -> Path | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, start, WORKBOOK_FILTER)
+    return Path(path) if path else None
+
+
+def choose_workbook_target(parent: QWidget | None, title: str, start: str = "") -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, start, "Excel workbook (*.xlsx)")
+    if not path:
+        return None
+    chosen = Path(path)
+    return chosen if chosen.suffix.lower() == ".xlsx" else chosen.with_suffix(".xlsx")
+
+
+def choose_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> str | None:
+    from PySide6.QtWidgets import QInputDialog
+
+    text, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+    return text if ok else None

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWid
 import app
 from app import paths
 from app.services import catalog as catalog_service
-from app.services import catalog_upgrade, status
+from app.services import catalog_upgrade, requirements, status
 from app.services.demo import create_demo
 from app.services.engagement_file import (
     DETAIL_FIELDS,
@@ -23,6 +23,7 @@ from app.services.engagement_file import (
     open_engagement,
 )
 from app.services.errors import AimsError
+from app.services.workbook_read import SUFFIXES
 from app.views import dialogs, worker
 from app.views.clauses_tab import ClausesTab
 from app.views.field_form import FormDialog
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
         self._status_stale = False
         self._closing = False
         self.undo_stack = QUndoStack(self)
+        self._workbooks = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.banner = QLabel()
@@ -104,6 +106,16 @@ class MainWindow(QMainWindow):
             file_menu, "Engagement &Details…", self.edit_details, QKeySequence("Ctrl+E")
         )
         self.upgrade_action = self._action(file_menu, "&Upgrade Catalog…", self.upgrade_catalog)
+        file_menu.addSeparator()
+        self.export_xlsx_action = self._action(
+            file_menu, "&Export Workbook…", self._export_workbook, QKeySequence("Ctrl+Shift+E")
+        )
+        self.import_xlsx_action = self._action(
+            file_menu,
+            "&Import Workbook…",
+            lambda: self._import_workbook(),
+            QKeySequence("Ctrl+Shift+I"),
+        )
         file_menu.addSeparator()
         self.close_action = self._action(
             file_menu, "&Close Engagement", self.close_engagement, QKeySequence.StandardKey.Close
@@ -195,8 +207,11 @@ class MainWindow(QMainWindow):
         has = ef is not None
         self.tabs.setVisible(has)
         self.empty.setVisible(not has)
-        for action in (self.copy_action, self.upgrade_action, self.close_action):
+        for action in (
+            self.copy_action, self.upgrade_action, self.close_action, self.export_xlsx_action,
+        ):  # fmt: skip
             action.setEnabled(has)
+        self.import_xlsx_action.setEnabled(has and not ef.read_only)
         self.details_action.setEnabled(has and not ef.read_only)
         if ef is None:
             self.setWindowTitle("AIMS Prep")
@@ -421,6 +436,37 @@ class MainWindow(QMainWindow):
         self.clauses_tab.refresh_panel()  # the ISO 27001 reuse hints follow the details
         self._refresh_status()
 
+    @property
+    def workbooks(self):
+        """Export and import; made on first use (openpyxl is slow to import at start-up)."""
+        if self._workbooks is None:
+            from app.views.workbook_actions import WorkbookActions
+
+            self._workbooks = WorkbookActions(self, self.undo_stack, self._data_changed)
+        return self._workbooks
+
+    def _export_workbook(self) -> None:
+        if self.ef is not None:
+            self.workbooks.export(self.ef)
+
+    def _import_workbook(self, path: Path | None = None) -> None:
+        if self.ef is None:
+            return
+        if path is None:
+            self.workbooks.choose_and_import(self.ef)
+        else:
+            self.workbooks.preview(self.ef, path)
+
+    def _data_changed(self) -> None:
+        """After an import (or its undo) every tab may show changed items."""
+        if self.ef is None:
+            return
+        self.clauses_tab.model.update_rows(requirements.list_points(self.ef))
+        self.clauses_tab.refresh_panel()
+        for tab in (self.inventory_tab, self.risks_tab, self.soa_tab):
+            tab.reload_if_shown()
+        self._refresh_status()
+
     def _find(self) -> None:
         if self.ef is not None:
             self.tabs.currentWidget().focus_search()
@@ -442,7 +488,11 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event) -> None:
         urls = event.mimeData().urls()
         if urls and urls[0].isLocalFile():
-            self.open_path(Path(urls[0].toLocalFile()))
+            path = Path(urls[0].toLocalFile())
+            if path.suffix.lower() in SUFFIXES or path.suffix.lower() == ".xls":
+                self._import_workbook(path)  # a workbook dropped on the window is imported
+            else:
+                self.open_path(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_geometry(self.saveGeometry())

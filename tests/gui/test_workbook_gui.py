@@ -1,0 +1,103 @@
+"""Export and import of workbooks from the window: off the UI thread, a preview before any
+change, conflicts picked in the preview, one undo step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from app.services import inventory, risks
+from app.views import dialogs
+from app.views.import_dialog import ImportDialog, MappingDialog
+
+FIXTURE = (
+    Path(__file__).parents[2]
+    / "../shared/fixtures/real-workbooks/urielle/S5-02_AI_Risk_Register_Template.xlsx"
+)
+
+
+def _export(qtbot, window, monkeypatch, target):
+    monkeypatch.setattr(dialogs, "choose_workbook_target", lambda *a: target)
+    window.export_xlsx_action.trigger()
+    qtbot.waitUntil(target.exists, timeout=20_000)
+    qtbot.waitUntil(lambda: window.workbooks.task.ended.is_set(), timeout=20_000)
+
+
+def _import(qtbot, window, monkeypatch, path, on_dialog):
+    """Import `path` through the menu; `on_dialog` sees the preview and says accept or not."""
+    seen: list[ImportDialog] = []
+
+    def run(dialog):
+        seen.append(dialog)
+        return on_dialog(dialog)
+
+    monkeypatch.setattr(dialogs, "choose_workbook", lambda *a: path)
+    monkeypatch.setattr(dialogs, "run_dialog", run)
+    window.import_xlsx_action.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
+    qtbot.waitUntil(lambda: window.workbooks.task.ended.is_set(), timeout=20_000)
+    return seen[0]
+
+
+def test_workbook_export_edit_import_with_conflict_and_undo(
+    qtbot, window, demo_file, monkeypatch, tmp_path
+):
+    window.set_engagement(demo_file)
+    path = tmp_path / "for client.xlsx"
+    _export(qtbot, window, monkeypatch, path)
+    # the client edits two cells; meanwhile the consultant changes one of them in the app
+    wb = openpyxl.load_workbook(path)
+    ws = wb["AI systems"]
+    ws["D2"] = "Client's new owner"
+    ws["C3"] = "Client's description"
+    wb.save(path)
+    inventory.update_system(demo_file, "AIS-002", {"description": "Consultant's description"})
+
+    def pick_workbook_for_conflict(dialog: ImportDialog) -> int:
+        page = dialog.tabs.widget([s.sheet for s in dialog.plan.sheets].index("AI systems"))
+        assert "1 in conflict" in page.findChildren(type(dialog.summary))[0].text()
+        (conflict,) = dialog.plan.sheets[1].conflicts
+        assert (conflict.key, conflict.app, conflict.workbook) == (
+            "AIS-002", "Consultant's description", "Client's description"
+        )  # fmt: skip
+        conflict.take_workbook = True
+        dialog._update_buttons()
+        assert dialog.apply_button.isEnabled()
+        dialog.apply_button.click()
+        return 1
+
+    _import(qtbot, window, monkeypatch, path, pick_workbook_for_conflict)
+    assert inventory.get_system(demo_file, "AIS-001").business_owner == "Client's new owner"
+    assert inventory.get_system(demo_file, "AIS-002").description == "Client's description"
+    assert window.undo_stack.undoText() == f"Import {path.name}"
+    window.undo_stack.undo()
+    assert inventory.get_system(demo_file, "AIS-001").business_owner != "Client's new owner"
+    assert inventory.get_system(demo_file, "AIS-002").description == "Consultant's description"
+    window.undo_stack.redo()
+    assert inventory.get_system(demo_file, "AIS-001").business_owner == "Client's new owner"
+
+
+def test_workbook_preview_cancelled_changes_nothing(qtbot, window, demo_file, monkeypatch):
+    window.set_engagement(demo_file)
+    before = len(risks.list_risks(demo_file))
+    dialog = _import(qtbot, window, monkeypatch, FIXTURE, lambda d: 0)
+    sheet = next(s for s in dialog.plan.sheets if s.sheet == "Risk Register")
+    assert (sheet.kind, sheet.header_row, len(sheet.added)) == ("risks", 5, 17)
+    assert len(risks.list_risks(demo_file)) == before
+    assert window.undo_stack.count() == 0
+
+
+def test_workbook_mapping_dialog_offers_the_sheet_headers(qtbot, window, demo_file, monkeypatch):
+    window.set_engagement(demo_file)
+    dialog = _import(qtbot, window, monkeypatch, FIXTURE, lambda d: 0)
+    sheet = next(s for s in dialog.plan.sheets if s.sheet == "Risk Register")
+    mapping = MappingDialog(sheet.sheet, sheet.layout)
+    qtbot.addWidget(mapping)
+    assert mapping.table.item(0, 0).text() == "Risk ID"
+    chosen = mapping.chosen()
+    assert chosen.kind == "risks" and chosen.columns[1] == "category"
+    # the user says the owner column is not to be used: it is kept in the notes instead
+    owner = sheet.layout.headers.index("Risk Owner")
+    mapping.table.cellWidget(owner, 1).setCurrentIndex(0)
+    assert owner not in mapping.chosen().columns
