@@ -88,6 +88,9 @@ class Area:
     extras: str  # the long-text field that keeps a foreign workbook's unmapped columns
     children: tuple[Child, ...] = ()
     match: Callable[[EngagementFile, Row], str | None] | None = None  # foreign rows without ID
+    # (name field, long field): a new item from a foreign sheet without a name takes the
+    # first sentence of the long field
+    name_from: tuple[str, str] | None = None
 
     @property
     def key(self) -> Column:
@@ -458,6 +461,7 @@ RISKS = Area(
     remove=lambda ef, item_id: risks.set_deleted(ef, item_id, True),
     extras="description",
     children=(Child("actions", "Treatment actions", "Treatment actions", _ACTION_COLUMNS),),
+    name_from=("title", "description"),
 )
 
 

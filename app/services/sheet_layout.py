@@ -76,7 +76,7 @@ def match_columns(table: Table, headers: list[str]) -> dict[int, str]:
             continue
         words = f" {normal(header)} "
         for name, key in names:
-            if key not in used and len(name) > 3 and f" {name} " in words:
+            if key not in used and len(name) > 4 and f" {name} " in words:
                 found[index] = key
                 used.add(key)
                 break

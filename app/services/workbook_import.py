@@ -9,11 +9,12 @@ conflict the user settles."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.services import ids, inventory
+from app.services import ids, inventory, risks
 from app.services.cell_values import text_of
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError, WorkbookError
@@ -258,6 +259,9 @@ def _plan_sheet(
     width = len(layout.headers)
     seen: dict[str, int] = {}
     present: set[str] = set()  # keys on the sheet, rows with errors included
+    categories = (
+        {c.name.lower() for c in risks.list_categories(ef)} if table.kind == "risks" else set()
+    )
     for index in range(layout.header_row, len(raw.rows)):
         if not is_data_row(raw, index, width):
             continue
@@ -308,9 +312,21 @@ def _plan_sheet(
             seen[key] = number
         if foreign:
             _keep_extras(table, layout, cells, unread, values, rows_now.get(key or ""))
-        if table.kind == "risks":
+        if table.kind == "risks" and table.child is None:
             _resolve_systems(ef, values, rows_now.get(key or ""), plan, number)
+            category = text_of(values.get("category"))
+            if category and category.lower() not in categories:
+                categories.add(category.lower())
+                plan.warnings.append(
+                    Issue(
+                        number,
+                        "Category",
+                        f"'{category}' is a new risk category; it will "
+                        "be added to the engagement's categories.",
+                    )
+                )
         if key is None:
+            _name_new_item(table, values)
             plan.added.append(
                 RowPlan(
                     number,
@@ -320,7 +336,7 @@ def _plan_sheet(
                     [
                         Change(columns[k].label, "", _show(columns[k], v))
                         for k, v in values.items()
-                        if k in columns and columns[k].editable
+                        if k in columns and columns[k].editable and _show(columns[k], v)
                     ],
                 )
             )
@@ -423,6 +439,18 @@ def _compare(
         plan.updated.append(RowPlan(number, key, item_id, changes, shown))
     else:
         plan.unchanged += 1
+
+
+def _name_new_item(table: Table, values: Row) -> None:
+    """A client's register often has no title column: the first sentence of the description
+    names the new item (the description itself is kept whole)."""
+    if table.child is not None or table.area.name_from is None:
+        return
+    name, source = table.area.name_from
+    text = text_of(values.get(source))
+    if not text_of(values.get(name)) and text:
+        first = re.split(r"(?<=[.!?:])\s|\n", text, maxsplit=1)[0].rstrip(".:")
+        values[name] = first if len(first) <= 120 else first[:119].rstrip() + "…"
 
 
 def _blank_is_unset(column: object) -> bool:

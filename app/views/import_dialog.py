@@ -146,7 +146,7 @@ class ImportDialog(QDialog):
                 item.setToolTip(3, issue.message)
                 item.setFirstColumnSpanned(False)
         tree.itemChanged.connect(self._conflict_ticked)
-        for column, width in enumerate((50, 110, 170, 280)):
+        for column, width in enumerate((80, 110, 170, 280)):
             tree.setColumnWidth(column, width)
         layout.addWidget(tree, 1)
         return page
