@@ -129,6 +129,10 @@ def apply_saved(sheet: RawSheet, saved: dict[str, object]) -> Layout:
     named = saved.get("columns", {})
     assert isinstance(named, dict)
     columns = {i: str(named[h]) for i, h in enumerate(headers) if h in named and named[h] != IGNORE}
+    try:
+        _check_fields(sheet.name, kind, columns.values())
+    except ValueError as exc:
+        raise WorkbookError(f"The mapping cannot be used: {exc}.") from None
     return Layout(kind, row, headers, columns)
 
 
@@ -139,18 +143,32 @@ def load_mapping(path: Path) -> dict[str, dict[str, object]]:
     """A mapping file: {"sheets": {sheet name: {"kind", "header_row", "columns"}}}."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or "sheets" not in data:
+            raise TypeError('it must hold {"sheets": {sheet name: layout}}')
         sheets = data["sheets"]
         if not isinstance(sheets, dict) or not all(isinstance(v, dict) for v in sheets.values()):
             raise TypeError("'sheets' must map sheet names to layouts")
-        for layout in sheets.values():
+        for name, layout in sheets.items():
             int(layout.get("header_row", 0))
             if not isinstance(layout.get("columns", {}), dict):
                 raise TypeError("'columns' must map headers to fields")
+            _check_fields(name, str(layout.get("kind", "unknown")), layout["columns"].values())
         return sheets
     except FileNotFoundError:
         raise WorkbookError(f"The mapping file {path} does not exist.") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise WorkbookError(f"The mapping file {path} cannot be used ({exc}).") from None
+
+
+def _check_fields(sheet: str, kind: str, fields: object) -> None:
+    """ValueError naming a kind or field the sheet's area does not have."""
+    if kind not in SIGNATURES and kind not in KINDS_WITHOUT_REGISTER and kind != "unknown":
+        raise ValueError(f"sheet {sheet} is said to be '{kind}', which is no area")
+    table = next((t for t in _TABLES if t.kind == kind), None)
+    known = {c.key for c in table.columns} if table else set()
+    unknown = sorted({str(f) for f in fields} - known - {IGNORE}) if table else []  # type: ignore[attr-defined]
+    if unknown:
+        raise ValueError(f"sheet {sheet}: a {kind} sheet has no field {', '.join(unknown)}")
 
 
 def save_mapping(path: Path, layouts: dict[str, Layout]) -> None:

@@ -232,7 +232,13 @@ def _read_meta(
             f"{name} has a sheet named {META_SHEET} that this app "
             "did not write; rename that sheet and import again."
         )
-    if int(info.get("format_version", "0") or 0) > FORMAT_VERSION:
+    version = info.get("format_version", "0") or "0"
+    if not version.isdigit():
+        raise WorkbookError(
+            f"{name}: the hidden sheet that ties it to the engagement is damaged (format "
+            f"version '{version}'). Export a fresh workbook."
+        )
+    if int(version) > FORMAT_VERSION:
         raise WorkbookError(
             f"{name} was exported by a newer version of AIMS Prep; update the app to import it."
         )

@@ -83,14 +83,17 @@ def _check_zip(path: Path) -> None:
             members = archive.infolist()
             if len(members) > MAX_MEMBERS:
                 raise WorkbookError(
-                    f"{name} holds {len(members):,} parts; this is "
-                    "not an ordinary workbook, so it is refused."
+                    f"{name} holds {len(members):,} parts; this is not an ordinary workbook, "
+                    "so it is refused."
                 )
             if sum(m.file_size for m in members) > MAX_UNZIPPED:
                 raise WorkbookError(_bomb(name))
+            sheet_names = _sheet_names(archive)
             total = 0
             for member in members:
-                total += _check_member(archive, member, name)
+                shown = sheet_names.get(member.filename)
+                shown = f"sheet {shown}" if shown else member.filename
+                total += _check_member(archive, member, name, shown)
                 if total > MAX_UNZIPPED:
                     raise WorkbookError(_bomb(name))
     except zipfile.BadZipFile:
@@ -101,31 +104,58 @@ def _check_zip(path: Path) -> None:
         raise WorkbookError(f"{name} cannot be unpacked ({exc}); save it again as .xlsx.") from None
 
 
-def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> int:
+_ELEMENT = re.compile(rb"<(?:\w+:)?(sheet|Relationship)\b[^>]*>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Member path -> the sheet's name, so a message names the sheet the user sees."""
+    try:
+        book = archive.open("xl/workbook.xml").read(2**20)
+        rels = archive.open("xl/_rels/workbook.xml.rels").read(2**20)
+    except KeyError:
+        return {}
+
+    def elements(data: bytes) -> list[dict[bytes, bytes]]:
+        return [dict(_ATTRIBUTE.findall(m.group(0))) for m in _ELEMENT.finditer(data)]
+
+    targets = {e.get(b"Id"): e.get(b"Target", b"").decode(errors="replace") for e in elements(rels)}
+    found = {}
+    for sheet in elements(book):
+        target = targets.get(sheet.get(b"r:id"), "").lstrip("/")
+        member = target if target.startswith("xl/") else f"xl/{target}"
+        found[member] = sheet.get(b"name", b"").decode(errors="replace").replace("&amp;", "&")
+    return found
+
+
+def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, shown: str) -> int:
     """Decompress one member in chunks (never whole), stopping at the first broken limit."""
     read = 0
     limit = max(member.compress_size * MAX_RATIO, 10 * 2**20)
+    xml = member.filename.endswith((".xml", ".rels"))
+    tail = b""
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
-            if read == 0 and member.filename.endswith((".xml", ".rels")):
-                _check_xml_head(chunk, member.filename, name)
+            if xml:
+                _check_xml(tail + chunk, read == 0, shown, name)
+                tail = chunk[-16:]
             read += len(chunk)
             if read > limit or read > MAX_UNZIPPED:
                 raise WorkbookError(_bomb(name))
     return read
 
 
-def _check_xml_head(chunk: bytes, member: str, name: str) -> None:
+def _check_xml(chunk: bytes, first: bool, shown: str, name: str) -> None:
     if b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
         raise WorkbookError(
-            f"{name} declares XML entities in {member}; spreadsheet "
-            "programs never write that, so the file is refused as unsafe."
+            f"{name} declares XML entities in {shown}; spreadsheet programs never write that, "
+            "so the file is refused as unsafe."
         )
-    found = _DIMENSION.search(chunk)
+    found = _DIMENSION.search(chunk) if first else None
     if found:
         rows, columns = int(found[2]), _column_number(found[1].decode())
         if rows > MAX_ROWS or columns > MAX_COLUMNS:
-            raise WorkbookError(_too_big(name, member, rows, columns))
+            raise WorkbookError(_too_big(name, shown, rows, columns))
 
 
 def _column_number(letters: str) -> int:
@@ -144,7 +174,7 @@ def _bomb(name: str) -> str:
 
 def _too_big(name: str, sheet: str, rows: int, columns: int) -> str:
     return (
-        f"{name}: sheet {sheet} has {rows:,} rows and {columns:,} columns; at most "
+        f"{name}: {sheet} has {rows:,} rows and {columns:,} columns; at most "
         f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns can be imported. Remove unused rows "
         "and columns, or split the sheet."
     )
@@ -162,7 +192,7 @@ def _read_zipped(path: Path) -> list[RawSheet]:
             sheet = workbook.get_sheet_by_name(meta.name)
             if sheet.total_height > MAX_ROWS or sheet.total_width > MAX_COLUMNS:
                 raise WorkbookError(
-                    _too_big(path.name, meta.name, sheet.total_height, sheet.total_width)
+                    _too_big(path.name, f"sheet {meta.name}", sheet.total_height, sheet.total_width)
                 )
             rows: list[list[object]] = sheet.to_python(skip_empty_area=False)  # type: ignore[assignment]
             merged = list(sheet.merged_cell_ranges or [])
@@ -197,13 +227,13 @@ def _read_csv(path: Path) -> RawSheet:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    csv.field_size_limit(MAX_CELL + 1)
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE))  # _checked says which cell
     rows: list[list[object]] = []
     try:
         for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
             if number > MAX_ROWS or len(row) > MAX_COLUMNS:
                 raise WorkbookError(
-                    _too_big(path.name, path.stem, max(number, len(rows)), len(row))
+                    _too_big(path.name, f"sheet {path.stem}", max(number, len(rows)), len(row))
                 )
             rows.append(list(row))
     except csv.Error as exc:

@@ -1,0 +1,565 @@
+"""Hostile and broken workbooks given to `aims-prep import-xlsx`: each is refused with one
+`error:` line saying what is wrong and what to do, and the engagement file is never changed.
+
+Every input is built at run time in tmp_path (zip bombs, entity bombs, truncated and disguised
+files, edited exports of our own); nothing here is a checked-in binary fixture."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from app.cli import main
+from app.services.errors import WorkbookError
+from app.services.workbook_read import MAX_CELL, read_workbook
+
+MiB = 1 << 20
+SHEET1 = "xl/worksheets/sheet1.xml"
+LAUGHS = (
+    b'<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+    + b"".join(
+        b' <!ENTITY lol%d "%s">\n'
+        % (n, (b"&lol%s;" % (str(n - 1).encode() if n > 1 else b"")) * 10)
+        for n in range(1, 10)
+    )
+    + b"]>\n"
+)
+
+
+# the engagements and workbooks every case starts from
+
+
+@dataclass(frozen=True)
+class Base:
+    demo: Path  # the demo engagement (closed)
+    export: Path  # the demo exported by the app
+    other_export: Path  # another engagement's export
+    plain: Path  # a client's own small workbook, saved by openpyxl
+    bomb: Path  # an .xlsx whose first sheet is 300 MB of zeros
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Base:
+    from app.services.demo import create_demo
+    from app.services.engagement_file import create_engagement
+    from app.services.workbook_export import export_workbook
+
+    folder = tmp_path_factory.mktemp("hostile")
+    demo, export = folder / "demo.aims", folder / "demo.xlsx"
+    with create_demo(demo) as ef:
+        for _ in export_workbook(ef, export):
+            pass
+    other, other_export = folder / "other.aims", folder / "other.xlsx"
+    with create_engagement(other, client="Other Client Ltd", size="small") as ef:
+        for _ in export_workbook(ef, other_export):
+            pass
+    plain = folder / "plain.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Risks"
+    ws.append(["Risk ID", "Title", "Likelihood", "Impact", "Treatment"])
+    ws.append(["R-1", "Model drift", 3, 4, "Reduce"])
+    ws.append(["R-2", "Biased training data", 2, 5, "Accept"])
+    wb.save(plain)
+    bomb = folder / "bomb.xlsx"
+    _zeros_sheet(plain, bomb, 300 * MiB)
+    return Base(demo, export, other_export, plain, bomb)
+
+
+@pytest.fixture
+def engagement(base, tmp_path) -> Path:
+    """A copy of the demo engagement, closed, for one test to import into."""
+    path = tmp_path / "client.aims"
+    shutil.copyfile(base.demo, path)
+    return path
+
+
+# building the inputs
+
+
+def _rewrite(src: Path, dest: Path, changes: dict[str, Callable[[bytes], bytes] | None]) -> Path:
+    """A copy of the zip at `src` with some members transformed (or, for None, dropped)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        assert set(changes) <= set(zin.namelist()), "no such member"
+        for info in zin.infolist():
+            data = zin.read(info)
+            change = changes.get(info.filename, lambda b: b)
+            if change is None:
+                continue
+            zout.writestr(info.filename, change(data))
+    return dest
+
+
+def _zeros_sheet(src: Path, dest: Path, size: int) -> Path:
+    """`src` with its first sheet replaced by `size` bytes (whole MiB) of zeros, deflated.
+
+    Deflating 300 MB takes seconds, so one MiB is deflated once, ending in a full flush (which
+    makes the next block independent of it), and that block is repeated: the same stream zlib
+    would write, in milliseconds. It goes in as a stored member, then the headers are patched
+    to say deflated, with the real CRC and size."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    chunk = bytes(MiB)
+    block = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    count = size // MiB
+    crc = 0
+    for _ in range(count):
+        crc = zlib.crc32(chunk, crc)
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename == SHEET1:
+                zout.writestr(
+                    SHEET1, block * count + compressor.flush(), compress_type=zipfile.ZIP_STORED
+                )
+            else:
+                zout.writestr(info.filename, zin.read(info))
+    _patch_header(dest, SHEET1, method=zipfile.ZIP_DEFLATED, crc=crc, size=count * MiB)
+    return dest
+
+
+def _after_declaration(prefix: bytes) -> Callable[[bytes], bytes]:
+    """Put `prefix` (a DTD) after the XML declaration of a member, where a DTD goes."""
+
+    def change(data: bytes) -> bytes:
+        if data.startswith(b"<?xml"):
+            end = data.index(b"?>") + 2
+            return data[:end] + b"\n" + prefix + data[end:]
+        return prefix + data
+
+    return change
+
+
+def _laughs_in_cell(data: bytes) -> bytes:
+    """The billion laughs DTD and a reference to its last entity in the first text cell."""
+    data = _after_declaration(LAUGHS)(data)
+    start = data.index(b"<t>") + 3
+    end = data.index(b"</t>", start)
+    return data[:start] + b"&lol9;" + data[end:]
+
+
+def _dimension(ref: bytes) -> Callable[[bytes], bytes]:
+    def change(data: bytes) -> bytes:
+        start = data.index(b'<dimension ref="') + len(b'<dimension ref="')
+        end = data.index(b'"', start)
+        return data[:start] + ref + data[end:]
+
+    return change
+
+
+def _patch_header(
+    path: Path, member: str, *, method: int | None = None, crc: int | None = None,
+    size: int | None = None,
+) -> None:  # fmt: skip
+    """Rewrite the compression method, CRC and uncompressed size `member` declares, in its
+    local and its central header (a member small enough to need no zip64 fields)."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    for magic, name_at, fields in (
+        (b"PK\x03\x04", 30, (8, 14, 22)),
+        (b"PK\x01\x02", 46, (10, 16, 24)),
+    ):
+        at = data.index(magic)
+        while data[at + name_at : at + name_at + len(name)] != name:
+            at = data.index(magic, at + 4)
+        for offset, value, form in zip(
+            fields, (method, crc, size), ("<H", "<I", "<I"), strict=True
+        ):
+            if value is not None:
+                struct.pack_into(form, data, at + offset, value)
+    path.write_bytes(bytes(data))
+
+
+def _edit_export(base: Base, dest: Path, edit: Callable[[openpyxl.Workbook], None]) -> Path:
+    wb = openpyxl.load_workbook(base.export)
+    edit(wb)
+    wb.save(dest)
+    return dest
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _column(ws, label: str) -> int:
+    """1-based column of a header on row 1."""
+    return next(c.column for c in ws[1] if c.value == label)
+
+
+def _refused(capsys, engagement: Path, workbook: Path, *options: str) -> tuple[str, str]:
+    """Run the import; assert exit 2, one `error:` line, no traceback, the file unchanged.
+    Returns (stdout, the error line)."""
+    before = _sha(engagement)
+    code = main(["import-xlsx", str(engagement), str(workbook), *options])
+    out, err = capsys.readouterr()
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in out + err
+    assert err.startswith("error: "), err
+    assert len(err.strip().splitlines()) == 1, err
+    assert _sha(engagement) == before, "the engagement file was changed"
+    return out, err.strip()
+
+
+# 1-6, 9: workbooks refused as a whole
+
+
+def _bomb(base: Base, tmp: Path) -> Path:
+    return base.bomb
+
+
+def _bomb_declared_huge(base: Base, tmp: Path) -> Path:
+    """A 1 MiB sheet whose headers declare almost 4 GiB."""
+    path = _zeros_sheet(base.plain, tmp / "declared.xlsx", MiB)
+    _patch_header(path, SHEET1, size=0xFFFF_FF00)
+    return path
+
+
+def _bomb_declared_small(base: Base, tmp: Path) -> Path:
+    """300 MiB of zeros whose headers declare 1,000 bytes (the CRC is the real one)."""
+    path = _zeros_sheet(base.plain, tmp / "lying.xlsx", 300 * MiB)
+    _patch_header(path, SHEET1, size=1_000)
+    return path
+
+
+def _bomb_declared_small_crc(base: Base, tmp: Path) -> Path:
+    """The same, with the CRC of the first 1,000 bytes: the zip itself looks consistent."""
+    path = _zeros_sheet(base.plain, tmp / "lying.xlsx", 300 * MiB)
+    _patch_header(path, SHEET1, crc=zlib.crc32(bytes(1_000)), size=1_000)
+    return path
+
+
+def _laughs(member: str) -> Callable[[Base, Path], Path]:
+    def build(base: Base, tmp: Path) -> Path:
+        return _rewrite(base.plain, tmp / "laughs.xlsx", {member: _after_declaration(LAUGHS)})
+
+    return build
+
+
+def _laughs_cell(base: Base, tmp: Path) -> Path:
+    return _rewrite(base.plain, tmp / "laughs.xlsx", {SHEET1: _laughs_in_cell})
+
+
+def _laughs_beyond_first_chunk(base: Base, tmp: Path) -> Path:
+    """The DTD after 2 MiB of whitespace: still a legal XML prolog."""
+    pad = b" " * (2 * MiB)
+
+    def change(data: bytes) -> bytes:
+        return _laughs_in_cell(data).replace(b"<!DOCTYPE", pad + b"<!DOCTYPE", 1)
+
+    return _rewrite(base.plain, tmp / "laughs.xlsx", {SHEET1: change})
+
+
+def _doctype_after_2mib_unused(base: Base, tmp: Path) -> Path:
+    def change(data: bytes) -> bytes:
+        return _after_declaration(b" " * (2 * MiB) + LAUGHS)(data)
+
+    return _rewrite(base.plain, tmp / "dtd.xlsx", {SHEET1: change})
+
+
+def _truncated(base: Base, tmp: Path) -> Path:
+    data = base.export.read_bytes()
+    path = tmp / "truncated.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def _bytes(name: str, data: bytes) -> Callable[[Base, Path], Path]:
+    def build(base: Base, tmp: Path) -> Path:
+        path = tmp / name
+        path.write_bytes(data)
+        return path
+
+    return build
+
+
+def _zip_of_text(base: Base, tmp: Path) -> Path:
+    path = tmp / "notes.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("readme.txt", "not a workbook")
+    return path
+
+
+def _many_rows(base: Base, tmp: Path) -> Path:
+    return _rewrite(base.plain, tmp / "rows.xlsx", {SHEET1: _dimension(b"A1:B999999")})
+
+
+def _many_columns(base: Base, tmp: Path) -> Path:
+    return _rewrite(base.plain, tmp / "columns.xlsx", {SHEET1: _dimension(b"A1:ZZZ10")})
+
+
+def _csv_cell(length: int) -> Callable[[Base, Path], Path]:
+    def build(base: Base, tmp: Path) -> Path:
+        path = tmp / "risks.csv"
+        path.write_text(f"Title,Description\nModel drift,ok\nBias,{'x' * length}\n", "utf-8")
+        return path
+
+    return build
+
+
+def _missing(base: Base, tmp: Path) -> Path:
+    return tmp / "missing.xlsx"
+
+
+def _folder(base: Base, tmp: Path) -> Path:
+    path = tmp / "folder.xlsx"
+    path.mkdir()
+    return path
+
+
+_RNG = random.Random(42)
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(_RNG.randrange(256) for _ in range(200))
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_PAD = OLE + bytes(4096)
+ENCRYPTED = OLE + bytes(1024) + "EncryptedPackage".encode("utf-16-le") + bytes(1024)
+CORRUPT = b"PK\x03\x04" + bytes(_RNG.randrange(256) for _ in range(4096))
+
+
+def _bug(reason: str):
+    return pytest.mark.xfail(strict=True, reason=f"BUG: {reason}")
+
+
+WHOLE = [
+    # (id, builder, fragments the error line must hold)
+    ("zip-bomb", _bomb, ["zip bomb", "saved again as .xlsx"]),
+    ("zip-bomb-declared-4gb", _bomb_declared_huge, ["zip bomb"]),
+    ("zip-bomb-declared-small", _bomb_declared_small, ["lying.xlsx", "again"]),
+    ("zip-bomb-declared-small-crc", _bomb_declared_small_crc, ["lying.xlsx", "again"]),
+    ("laughs-sheet", _laughs(SHEET1), ["declares XML entities", "sheet Risks", "unsafe"]),
+    ("laughs-workbook", _laughs("xl/workbook.xml"), ["declares XML entities", "xl/workbook.xml"]),
+    ("laughs-cell", _laughs_cell, ["declares XML entities", "sheet Risks"]),
+    ("laughs-after-2mib", _laughs_beyond_first_chunk, ["laughs.xlsx", "declares XML entities"]),
+    ("doctype-after-2mib", _doctype_after_2mib_unused, ["declares XML entities"]),
+    ("truncated", _truncated, ["damaged", "truncated", "send it again"]),
+    ("corrupt", _bytes("corrupt.xlsx", CORRUPT), ["damaged", "send it again"]),
+    ("empty", _bytes("empty.xlsx", b""), ["not a workbook", "Save it as .xlsx"]),
+    ("text", _bytes("notes.xlsx", b"Risk register\nR-1,drift\n"), ["not a workbook", ".xlsx"]),
+    ("png", _bytes("photo.xlsx", PNG), ["not a workbook", "Save it as .xlsx"]),
+    ("zip-not-workbook", _zip_of_text, ["notes.xlsx", "save it again as .xlsx"]),
+    ("xls", _bytes("legacy.xls", OLE_PAD), ["old-style .xls", "save it as .xlsx"]),
+    ("encrypted", _bytes("locked.xlsx", ENCRYPTED), ["password", "remove the password"]),
+    ("dimension-rows", _many_rows, ["999,999 rows", "250,000 rows", "Remove unused rows"]),
+    ("dimension-columns", _many_columns, ["18,278 columns", "500 columns"]),
+    ("csv-cell", _csv_cell(MAX_CELL + 1), ["row 3", "column B", "32,767"]),
+    ("csv-cell-100k", _csv_cell(100_000), ["row 3", "column B", "32,767"]),
+    ("csv-nul", _bytes("nul.csv", b"Title,Owner\nDrift,\x00Ann\n"), ["nul.csv", "plain text"]),
+    ("missing", _missing, ["does not exist"]),
+    ("folder", _folder, ["is a folder"]),
+]
+_BUGS: dict[str, str] = {}  # bugs found by this corpus, fixed
+
+
+@pytest.mark.parametrize(
+    ("build", "fragments"),
+    [pytest.param(b, f, id=i, marks=[_bug(_BUGS[i])] if i in _BUGS else []) for i, b, f in WHOLE],
+)
+def test_hostile_workbook_is_refused(base, engagement, tmp_path, capsys, build, fragments):
+    workbook = build(base, tmp_path)
+    _, err = _refused(capsys, engagement, workbook)
+    for fragment in fragments:
+        assert fragment.lower() in err.lower(), (fragment, err)
+
+
+def test_bomb_is_refused_before_any_sheet_is_parsed(base, monkeypatch):
+    import python_calamine
+
+    class NoParsing:
+        @staticmethod
+        def from_path(*args, **kwargs):
+            pytest.fail("the workbook was handed to the parser")
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", NoParsing)
+    for bomb in (base.bomb, _bomb_declared_huge(base, base.bomb.parent)):
+        with pytest.raises(WorkbookError, match="zip bomb"):
+            read_workbook(bomb)
+
+
+@pytest.mark.parametrize(("ref", "what"), [("A1:B999999", "rows"), ("A1:ZZZ10", "columns")])
+def test_too_big_sheet_is_named_as_the_user_sees_it(base, tmp_path, ref, what):
+    path = _rewrite(base.plain, tmp_path / "big.xlsx", {SHEET1: _dimension(ref.encode())})
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path)
+    assert what in caught.value.message
+    assert "Risks" in caught.value.message
+
+
+# 7: our own export, edited by the client
+
+
+def _set(
+    sheet: str, label: str, value: object, row: int = 2
+) -> Callable[[openpyxl.Workbook], None]:
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb[sheet]
+        ws.cell(row, _column(ws, label)).value = value
+
+    return edit
+
+
+def _duplicate_row(wb: openpyxl.Workbook) -> None:
+    ws = wb["AI systems"]
+    ws.append([c.value for c in ws[2]])
+
+
+ROW_ERRORS = [
+    # (id, edit, sheet, row (None: the last), column, fragments of the message)
+    ("duplicate-id", _duplicate_row, "AI systems", None, "ID", ["like row 2", "only one row"]),
+    ("control-a99", _set("Risks", "Annex A controls", "A.99.9"), "Risks", 2, "Annex A controls",
+     ["A.99.9"]),
+    ("control-b1", _set("Risks", "Annex A controls", "B.1"), "Risks", 2, "Annex A controls",
+     ["'B.1'", "A.6.2.4"]),
+    ("likelihood-42", _set("Risks", "Inherent likelihood", 42), "Risks", 2, "Inherent likelihood",
+     ["42"]),
+    ("date-impossible", _set("AI systems", "Deployment date", "2027-02-30"), "AI systems", 2,
+     "Deployment date", ["2027-02-30", "YYYY-MM-DD"]),
+    ("date-ambiguous", _set("AI systems", "Deployment date", "05/06/2027"), "AI systems", 2,
+     "Deployment date", ["05 June 2027", "06 May 2027", "YYYY-MM-DD"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("edit", "sheet", "row", "column", "fragments"),
+    [pytest.param(*case[1:], id=case[0]) for case in ROW_ERRORS],
+)
+def test_bad_row_in_own_export_is_refused_and_named(
+    base, engagement, tmp_path, capsys, edit, sheet, row, column, fragments
+):
+    workbook = _edit_export(base, tmp_path / "back.xlsx", edit)
+    if row is None:
+        row = openpyxl.load_workbook(workbook, read_only=True)[sheet].max_row
+    out, err = _refused(capsys, engagement, workbook, "--json")
+    assert "problem(s) in the workbook" in err and "--skip-invalid" in err
+    data = json.loads(out)
+    assert data["applied"] is False
+    errors = {s["sheet"]: s["errors"] for s in data["sheets"]}
+    assert [e["row"] for e in errors[sheet]] == [row], errors[sheet]
+    assert errors[sheet][0]["column"] == column
+    for fragment in fragments:
+        assert fragment in errors[sheet][0]["message"], errors[sheet][0]
+    assert not any(e for name, found in errors.items() if name != sheet for e in found)
+
+
+def test_bad_row_is_named_in_the_text_preview_too(base, engagement, tmp_path, capsys):
+    workbook = _edit_export(
+        base, tmp_path / "back.xlsx", _set("Risks", "Inherent likelihood", 42, row=3)
+    )
+    out, _ = _refused(capsys, engagement, workbook)
+    assert "error row 3, Inherent likelihood:" in out
+
+
+def _meta(value: object, cell: str = "C1") -> Callable[[openpyxl.Workbook], None]:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["_aims"][cell] = value
+
+    return edit
+
+
+OWN_WHOLE = [
+    ("newer-version", _meta(99), ["newer version", "update the app"]),
+    ("version-not-a-number", _meta("two"), ["Export a fresh workbook"]),
+    ("not-our-meta", _meta("someone-else", "B1"), ["did not write", "rename that sheet"]),
+    ("meta-row-damaged", _meta("not-a-number", "C8"), ["damaged", "Export a fresh workbook"]),
+]
+_OWN_BUGS: dict[str, str] = {}  # bugs found by this corpus, fixed
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragments"),
+    [
+        pytest.param(e, f, id=i, marks=[_bug(_OWN_BUGS[i])] if i in _OWN_BUGS else [])
+        for i, e, f in OWN_WHOLE
+    ],
+)
+def test_tampered_own_export_is_refused(base, engagement, tmp_path, capsys, edit, fragments):
+    workbook = _edit_export(base, tmp_path / "back.xlsx", edit)
+    _, err = _refused(capsys, engagement, workbook)
+    for fragment in fragments:
+        assert fragment in err, (fragment, err)
+
+
+def test_export_of_another_engagement_is_refused(base, engagement, capsys):
+    _, err = _refused(capsys, engagement, base.other_export)
+    assert "another engagement" in err and "Other Client Ltd" in err
+    assert "Open that engagement" in err
+
+
+def test_skip_invalid_imports_the_valid_rows_and_reports_the_bad(
+    base, engagement, tmp_path, capsys
+):
+    from app.services import inventory, risks
+    from app.services.engagement_file import open_engagement
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        _set("Risks", "Inherent likelihood", 42)(wb)
+        _set("AI systems", "Name", "Renamed by the client")(wb)
+
+    workbook = _edit_export(base, tmp_path / "back.xlsx", edit)
+    ws = openpyxl.load_workbook(workbook, read_only=True)
+    system_id, risk_id = ws["AI systems"]["A2"].value, ws["Risks"]["A2"].value
+    with open_engagement(engagement, read_only=True) as ef:
+        likelihood = next(r for r in risks.list_risks(ef) if r.id == risk_id).inherent_likelihood
+    code = main(["import-xlsx", str(engagement), str(workbook), "--skip-invalid", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err == ""
+    data = json.loads(out)
+    assert set(data) == {"applied", "sheets"} and data["applied"] is True
+    keys = {"sheet", "kind", "header_row", "rows", "added", "updated", "unchanged", "conflicts",
+            "errors", "warnings"}  # fmt: skip
+    for sheet in data["sheets"]:
+        assert set(sheet) == keys
+        assert all(set(e) == {"row", "column", "message"} for e in sheet["errors"])
+        assert all(set(w) == {"row", "column", "message"} for w in sheet["warnings"])
+    by_name = {s["sheet"]: s for s in data["sheets"]}
+    assert by_name["AI systems"]["updated"] == 1 and by_name["AI systems"]["errors"] == []
+    assert by_name["AI systems"]["kind"] == "inventory" and by_name["AI systems"]["header_row"] == 1
+    [error] = by_name["Risks"]["errors"]
+    assert error["row"] == 2 and error["column"] == "Inherent likelihood"
+    assert by_name["Risks"]["updated"] == 0
+    with open_engagement(engagement, read_only=True) as ef:
+        system = next(s for s in inventory.list_systems(ef) if s.id == system_id)
+        risk = next(r for r in risks.list_risks(ef) if r.id == risk_id)
+    assert system.name == "Renamed by the client"
+    assert risk.inherent_likelihood == likelihood
+
+
+# 8: a mapping file that cannot be used
+
+
+MAPPINGS = [
+    ("not-json", "{sheets: nope", ["MAP.json", "cannot be used"]),
+    ("a-list", "[1, 2]", ["MAP.json", "cannot be used", "sheets"]),
+    ("no-sheets", '{"layouts": {}}', ["MAP.json", "cannot be used", "sheets"]),
+    ("sheets-a-list", '{"sheets": []}', ["MAP.json", "'sheets' must map"]),
+    ("header-row-text", '{"sheets": {"Risks": {"header_row": "first"}}}', ["MAP.json", "first"]),
+    ("columns-a-list", '{"sheets": {"Risks": {"columns": []}}}', ["MAP.json", "'columns' must"]),
+    ("unknown-field",
+     '{"sheets": {"Risks": {"kind": "risks", "header_row": 1, "columns": {"Title": "nope"}}}}',
+     ["MAP.json", "nope"]),
+    ("missing", None, ["MAP.json", "does not exist"]),
+]  # fmt: skip
+_MAPPING_BUGS: dict[str, str] = {}  # bugs found by this corpus, fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        pytest.param(t, f, id=i, marks=[_bug(_MAPPING_BUGS[i])] if i in _MAPPING_BUGS else [])
+        for i, t, f in MAPPINGS
+    ],
+)
+def test_unusable_mapping_is_refused(base, engagement, tmp_path, capsys, text, fragments):
+    mapping = tmp_path / "MAP.json"
+    if text is not None:
+        mapping.write_text(text, "utf-8")
+    _, err = _refused(capsys, engagement, base.plain, "--mapping", str(mapping))
+    for fragment in fragments:
+        assert fragment in err, (fragment, err)
