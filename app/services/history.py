@@ -69,3 +69,9 @@ def for_entity(session: Session, entity: str, entity_id: str, limit: int = 500) 
         .limit(limit)
     )
     return [Change(r.at, r.actor, r.entity, r.entity_id, r.field, r.old, r.new) for r in rows]
+
+
+def changed_since(session: Session, since: dt.datetime) -> set[tuple[str, str]]:
+    """(entity, ID) of everything changed at or after `since`."""
+    query = select(HistoryEntry.entity, HistoryEntry.entity_id).where(HistoryEntry.at >= since)
+    return {(entity, entity_id) for entity, entity_id in session.execute(query.distinct())}

@@ -78,6 +78,7 @@ class Child:
 @dataclass(frozen=True)
 class Area:
     kind: str
+    entity: str  # as the change history names it
     sheet: str
     noun: str
     columns: tuple[Column, ...]  # the first is the ID
@@ -87,7 +88,8 @@ class Area:
     remove: Callable[[EngagementFile, str], None] | None  # undo of an add; None: cannot add
     extras: str  # the long-text field that keeps a foreign workbook's unmapped columns
     children: tuple[Child, ...] = ()
-    match: Callable[[EngagementFile, Row], str | None] | None = None  # foreign rows without ID
+    # a foreign row without a known ID: (engagement, row, current items by ID) -> item ID
+    match: Callable[[EngagementFile, Row, dict[str, Row]], str | None] | None = None
     # (name field, long field): a new item from a foreign sheet without a name takes the
     # first sentence of the long field
     name_from: tuple[str, str] | None = None
@@ -155,7 +157,7 @@ def _save_point(ef: EngagementFile, point_id: str | None, row: Row, before: Row 
     return point_id
 
 
-def _match_point(ef: EngagementFile, row: Row) -> str | None:
+def _match_point(ef: EngagementFile, row: Row, _items: dict[str, Row]) -> str | None:
     """A client's row by clause number (4.1, Clause 4.1) or by clause title (British or
     American spelling): the first checklist point of that clause."""
     text = text_of(row.get("ref")).removeprefix("Clause").strip()
@@ -172,6 +174,7 @@ def _loose(text: str) -> str:
 
 REQUIREMENTS = Area(
     kind="requirements",
+    entity=requirements.ENTITY,
     sheet="Checklist",
     noun="checklist point",
     columns=(
@@ -227,13 +230,14 @@ def _save_system(ef: EngagementFile, system_id: str | None, row: Row, before: Ro
     return system_id
 
 
-def _match_system(ef: EngagementFile, row: Row) -> str | None:
+def _match_system(_ef: EngagementFile, row: Row, items: dict[str, Row]) -> str | None:
     name = text_of(row.get("name")).lower()
-    return next((s.id for s in inventory.list_systems(ef) if s.name.lower() == name), None)
+    return next((i for i, s in items.items() if text_of(s.get("name")).lower() == name), None)
 
 
 INVENTORY = Area(
     kind="inventory",
+    entity=inventory.ENTITY,
     sheet="AI systems",
     noun="AI system",
     columns=(
@@ -301,6 +305,7 @@ def _save_assessment(ef: EngagementFile, item_id: str | None, row: Row, before: 
 
 ASSESSMENTS = Area(
     kind="impact_assessments",
+    entity=impact.ENTITY,
     sheet="Impact assessments",
     noun="impact assessment",
     columns=(
@@ -432,6 +437,7 @@ def _save_risk(ef: EngagementFile, item_id: str | None, row: Row, before: Row | 
 
 RISKS = Area(
     kind="risks",
+    entity=risks.ENTITY,
     sheet="Risks",
     noun="risk",
     columns=(
@@ -495,6 +501,7 @@ def _control_key(cell: object) -> str:
 
 SOA = Area(
     kind="soa",
+    entity=soa.ENTITY,
     sheet="SoA draft",
     noun="control",
     columns=(

@@ -4,12 +4,14 @@ sheet, reference sheets, and a hidden metadata sheet holding what each row was a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator
 from copy import copy
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -22,7 +24,7 @@ from app.services import risks, soa
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FileWriteError
 from app.services.workbook_read import column_letter
-from app.services.workbook_tables import Table, fingerprint, load_all, tables
+from app.services.workbook_tables import Items, Table, fingerprint, row_digest, tables
 
 META_SHEET = "_aims"
 LISTS_SHEET = "Lists"
@@ -31,6 +33,21 @@ FORMAT_VERSION = 1
 _HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 _LOCKED_FILL = PatternFill("solid", fgColor="E8EBEF")
 _PROGRESS_EVERY = 2_000
+
+
+def _styled_sheet(wb: Workbook, title: str) -> Any:
+    """A write-only sheet whose rows are all styled cells. openpyxl recognises a styled cell
+    by first failing to store it as a value (and formatting an error message): handing the
+    cells straight to the writer saves about a third of the export."""
+    ws = wb.create_sheet(title)
+
+    def cells_of(values: list[Cell], row_idx: int) -> Iterator[Cell]:
+        for col_idx, cell in enumerate(values, 1):
+            cell.column, cell.row = col_idx, row_idx
+            yield cell
+
+    ws._values_to_row = cells_of
+    return ws
 
 
 class _Styles:
@@ -75,10 +92,25 @@ class _Styles:
 def export_workbook(ef: EngagementFile, destination: Path) -> Iterator[tuple[int, int, str]]:
     """Write the workbook; yields (done, total, what) as it goes. Written to a temporary file
     beside the destination and moved into place at the end, so a failure leaves no half file."""
-    items = load_all(ef)
+    folder = destination.parent
+    if not folder.is_dir():
+        raise FileWriteError(f"The folder {folder} does not exist; choose another place to save.")
+    items = Items(ef)
     all_tables = list(tables())
     total = sum(len(t.rows(items[t.kind])) for t in all_tables) or 1
     wb = Workbook(write_only=True)
+    try:
+        yield from _write_all(wb, ef, items, all_tables, total)
+        yield total, total, "Saving"
+        _save(wb, destination)
+    except BaseException:  # cancelled (GeneratorExit) or failed: no temporary files left behind
+        _discard(wb)
+        raise
+
+
+def _write_all(
+    wb: Workbook, ef: EngagementFile, items: Items, all_tables: list[Table], total: int
+) -> Iterator[tuple[int, int, str]]:
     meta = _meta_rows(ef)
     lists = _Lists()
     _instructions(wb, ef, all_tables)
@@ -96,8 +128,18 @@ def export_workbook(ef: EngagementFile, destination: Path) -> Iterator[tuple[int
     meta_ws.sheet_state = "veryHidden"
     for row in meta:
         meta_ws.append(row)
-    yield total, total, "Saving"
-    _save(wb, destination)
+
+
+def _discard(wb: Workbook) -> None:
+    """Close the sheets of a workbook that will not be saved and delete their temporary
+    files (openpyxl keeps each write-only sheet in one until the save)."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):  # a sheet half written or already closed
+            ws.close()
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError, ValueError):
+                writer.cleanup()
 
 
 def _meta_rows(ef: EngagementFile) -> list[list[object]]:
@@ -135,7 +177,7 @@ def _write_table(
     wb: Workbook, table: Table, items: dict[str, dict[str, object]], lists: _Lists,
     meta: list[list[object]], done: int,
 ) -> Iterator[int]:  # fmt: skip
-    ws = wb.create_sheet(table.sheet)
+    ws = _styled_sheet(wb, table.sheet)
     styles = _Styles(ws)
     columns = table.columns
     locked_keys = set(table.id_keys) | {c.key for c in columns if not c.editable}
@@ -173,10 +215,10 @@ def _write_table(
                  "|".join(c.key for c in columns)])  # fmt: skip
     for number, (key, row) in enumerate(rows.items(), start=2):
         values = [row.get(c.key) for c in columns]
-        ws.append(
-            [styles.cell(p, c.cell(v)) for p, c, v in zip(protos, columns, values, strict=True)]
-        )
-        meta.append(["row", table.sheet, number, key, " ".join(fingerprint(v) for v in values)])
+        shown = [c.cell(v) for c, v in zip(columns, values, strict=True)]
+        ws.append([styles.cell(p, v) for p, v in zip(protos, shown, strict=True)])
+        prints = " ".join(fingerprint(v) for v in values)
+        meta.append(["row", table.sheet, number, key, prints, row_digest(shown)])
         done += 1
         yield done
 

@@ -9,16 +9,17 @@ conflict the user settles."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.services import ids, inventory, risks
-from app.services.cell_values import text_of
+from app.services import history, ids, risks
+from app.services.cell_values import plain, text_of
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError, WorkbookError
-from app.services.sheet_areas import AREA_BY_KIND, AREAS, Area, Row, canonical
+from app.services.sheet_areas import AREA_BY_KIND, AREAS, Area, Column, Row, canonical
 from app.services.sheet_layout import (
     Layout,
     apply_saved,
@@ -31,10 +32,11 @@ from app.services.workbook_read import RawSheet, read_workbook
 from app.services.workbook_tables import (
     NUMBER,
     PARENT,
+    Items,
     Table,
     child_key,
     fingerprint,
-    load_all,
+    row_digest,
     tables,
 )
 
@@ -91,6 +93,7 @@ class SheetPlan:
     conflicts: list[Conflict] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    raw: RawSheet | None = None  # the cells, for a mapping the user corrects
 
     def to_json(self) -> dict[str, object]:
         issue = dataclasses.asdict
@@ -139,14 +142,15 @@ def build_plan(
     (the user's corrections) override what is detected on foreign sheets."""
     sheets = read_workbook(path)
     by_name = {s.name: s for s in sheets}
-    current = load_all(ef)
+    current = Items(ef)
     meta = by_name.get(META_SHEET)
     plans: list[SheetPlan] = []
     own_sheets: set[str] = set()
     if meta is not None:
-        info, entries, baseline = _read_meta(meta, path.name)
-        _check_engagement(ef, info, path.name)
-        for sheet_name, table in entries:
+        export = _read_meta(meta, path.name)
+        _check_engagement(ef, export.info, path.name)
+        changed = _changed_since(ef, export.info.get("exported_at", ""))
+        for sheet_name, table in export.entries:
             own_sheets.add(sheet_name)
             raw = by_name.get(sheet_name)
             if raw is None:
@@ -160,10 +164,10 @@ def build_plan(
                 continue
             headers = headers_at(raw, 1)
             labels = {c.label: c.key for c in table.columns}
-            layout = Layout(
-                table.kind, 1, headers, {i: labels[h] for i, h in enumerate(headers) if h in labels}
-            )
-            plans.append(_plan_sheet(ef, raw, table, layout, current, baseline.get(sheet_name, {})))
+            columns = {i: labels[h] for i, h in enumerate(headers) if h in labels}
+            layout = Layout(table.kind, 1, headers, columns)
+            baseline = export.baseline.get(sheet_name, {})
+            plans.append(_SheetReader(ef, raw, table, layout, current, baseline, changed).read())
     for raw in sheets:
         if raw.name in own_sheets or raw.name in REFERENCE_SHEETS or raw.hidden:
             continue
@@ -173,66 +177,78 @@ def build_plan(
         layout = found or detect(raw)
         area_table = next((t for t in tables() if t.kind == layout.kind and not t.child), None)
         if area_table is None:
-            unknown = SheetPlan(raw.name, layout.kind, layout.header_row, None, layout)
-            unknown.rows = sum(
-                1
-                for r in range(layout.header_row, len(raw.rows))
-                if is_data_row(raw, r, len(layout.headers) or 1)
-            )
-            what = (
-                "the engagement has no register for it yet"
-                if layout.kind != "unknown"
-                else "it was not recognised as any area (correct the mapping to import it)"
-            )
-            unknown.warnings.append(Issue(0, "", f"Nothing imported from this sheet: {what}."))
-            plans.append(unknown)
+            plans.append(_unrecognised(raw, layout))
             continue
-        plans.append(_plan_sheet(ef, raw, area_table, layout, current, None))
+        plans.append(_SheetReader(ef, raw, area_table, layout, current, None, set()).read())
     plan = Plan(path, meta is not None, plans)
-    if not ef.read_only:  # the trial run, rolled back: the services' own checks
+    if not ef.read_only and plan.changes:  # the trial run, rolled back: the services' checks
         apply(ef, plan, commit=False, skip_invalid=True)
     return plan
 
 
-Baseline = dict[str, tuple[int, dict[str, str]]]  # key -> (row at export, fingerprint by field)
+def _unrecognised(raw: RawSheet, layout: Layout) -> SheetPlan:
+    plan = SheetPlan(raw.name, layout.kind, layout.header_row, None, layout, raw=raw)
+    width = len(layout.headers) or 1
+    plan.rows = sum(
+        1 for r in range(layout.header_row, len(raw.rows)) if is_data_row(raw, r, width)
+    )
+    what = (
+        "the engagement has no register for it yet"
+        if layout.kind != "unknown"
+        else "it was not recognised as any area (correct the mapping to import it)"
+    )
+    plan.warnings.append(Issue(0, "", f"Nothing imported from this sheet: {what}."))
+    return plan
 
 
-def _read_meta(
-    meta: RawSheet, name: str
-) -> tuple[dict[str, str], list[tuple[str, Table]], dict[str, Baseline]]:
-    info: dict[str, str] = {}
-    entries: list[tuple[str, Table]] = []
+@dataclass(frozen=True)
+class Exported:
+    """What the hidden sheet says of the export: each row as it was then."""
+
+    row: int
+    prints: dict[str, str]  # fingerprint of each field's stored value
+    digest: str  # of the row's cells as written
+
+
+@dataclass
+class _Meta:
+    info: dict[str, str] = field(default_factory=dict)
+    entries: list[tuple[str, Table]] = field(default_factory=list)
+    baseline: dict[str, dict[str, Exported]] = field(default_factory=dict)  # sheet -> key -> row
+
+
+def _read_meta(meta: RawSheet, name: str) -> _Meta:
+    found = _Meta()
     keys_of: dict[str, list[str]] = {}
-    baseline: dict[str, Baseline] = {}
     by_kind = {(t.kind, t.child.field if t.child else ""): t for t in tables()}
     try:
         for cells in meta.rows:
-            texts = [text_of(c) for c in cells] + [""] * 5
+            texts = [c if type(c) is str else text_of(c) for c in cells] + [""] * 6
             tag = texts[0]
-            if tag == "sheet":
+            if tag == "row":
+                prints = dict(zip(keys_of[texts[1]], texts[4].split(" "), strict=True))
+                exported = Exported(int(texts[2]), prints, texts[5])
+                found.baseline.setdefault(texts[1], {})[texts[3]] = exported
+            elif tag == "sheet":
                 table = by_kind.get((texts[2], texts[3]))
                 if table is not None:
-                    entries.append((texts[1], table))
+                    found.entries.append((texts[1], table))
                     keys_of[texts[1]] = texts[4].split("|")
-            elif tag == "row":
-                keys = keys_of[texts[1]]
-                prints = dict(zip(keys, texts[4].split(" "), strict=True))
-                baseline.setdefault(texts[1], {})[texts[3]] = (int(texts[2]), prints)
             elif tag:
-                info[tag] = texts[1]
+                found.info[tag] = texts[1]
                 if tag == "format":
-                    info["format_version"] = texts[2]
+                    found.info["format_version"] = texts[2]
     except (KeyError, ValueError) as exc:
         raise WorkbookError(
             f"{name}: the hidden sheet that ties it to the engagement "
             f"is damaged ({exc}). Export a fresh workbook."
         ) from None
-    if info.get("format") != FORMAT:
+    if found.info.get("format") != FORMAT:
         raise WorkbookError(
             f"{name} has a sheet named {META_SHEET} that this app "
             "did not write; rename that sheet and import again."
         )
-    version = info.get("format_version", "0") or "0"
+    version = found.info.get("format_version", "0") or "0"
     if not version.isdigit():
         raise WorkbookError(
             f"{name}: the hidden sheet that ties it to the engagement is damaged (format "
@@ -242,7 +258,7 @@ def _read_meta(
         raise WorkbookError(
             f"{name} was exported by a newer version of AIMS Prep; update the app to import it."
         )
-    return info, entries, baseline
+    return found
 
 
 def _check_engagement(ef: EngagementFile, info: dict[str, str], name: str) -> None:
@@ -254,114 +270,187 @@ def _check_engagement(ef: EngagementFile, info: dict[str, str], name: str) -> No
         )
 
 
-def _plan_sheet(
-    ef: EngagementFile, raw: RawSheet, table: Table, layout: Layout,
-    current: dict[str, dict[str, Row]], baseline: Baseline | None,
-) -> SheetPlan:  # fmt: skip
-    plan = SheetPlan(raw.name, table.kind, layout.header_row, table, layout)
-    foreign = baseline is None
-    columns = {c.key: c for c in table.columns}
-    rows_now = table.rows(current[table.kind])
-    width = len(layout.headers)
-    seen: dict[str, int] = {}
-    present: set[str] = set()  # keys on the sheet, rows with errors included
-    categories = (
-        {c.name.lower() for c in risks.list_categories(ef)} if table.kind == "risks" else set()
-    )
-    for index in range(layout.header_row, len(raw.rows)):
-        if not is_data_row(raw, index, width):
-            continue
-        plan.rows += 1
-        number = index + 1
-        cells = raw.rows[index]
+def _changed_since(ef: EngagementFile, exported_at: str) -> set[tuple[str, str]] | None:
+    """Items changed in the app since the export; None when the time is unreadable (then
+    every row is compared field by field)."""
+    try:
+        since = dt.datetime.fromisoformat(exported_at)
+    except ValueError:
+        return None
+    with ef.reading() as session:
+        return history.changed_since(session, since)
+
+
+class _SheetReader:
+    """Reads one sheet of the workbook into a SheetPlan."""
+
+    def __init__(
+        self, ef: EngagementFile, raw: RawSheet, table: Table, layout: Layout, current: Items,
+        baseline: dict[str, Exported] | None, changed: set[tuple[str, str]] | None,
+    ) -> None:  # fmt: skip
+        self.ef, self.raw, self.table, self.layout = ef, raw, table, layout
+        self.current = current
+        self.baseline = baseline  # None: a foreign sheet
+        self.changed = changed
+        self.plan = SheetPlan(raw.name, table.kind, layout.header_row, table, layout, raw=raw)
+        self.columns = {c.key: c for c in table.columns}
+        self.seen: dict[str, int] = {}
+        self.present: set[str] = set()  # keys on the sheet, rows with errors included
+        position = {key: index for index, key in layout.columns.items()}
+        # where each column of the export is now (the client may have moved columns)
+        found = [position.get(c.key) for c in table.columns]
+        self.order: list[int] | None = None if None in found else found  # type: ignore[assignment]
+        self._categories: set[str] | None = None
+        self._systems: dict[str, str] | None = None
+
+    @property
+    def foreign(self) -> bool:
+        return self.baseline is None
+
+    @property
+    def rows_now(self) -> dict[str, Row]:
+        return self.table.rows(self.current[self.table.kind])
+
+    def read(self) -> SheetPlan:
+        rows_now: dict[str, Row] | None = None
+        for index in range(self.layout.header_row, len(self.raw.rows)):
+            cells = self.raw.rows[index]
+            if self.foreign and not is_data_row(self.raw, index, len(self.layout.headers)):
+                continue
+            if not self.foreign and all(c == "" or c is None for c in cells):
+                continue
+            self.plan.rows += 1
+            if self._untouched(cells, index + 1):
+                continue
+            rows_now = rows_now if rows_now is not None else self.rows_now
+            self._read_row(cells, index + 1, rows_now)
+        for key, exported in sorted((self.baseline or {}).items(), key=lambda kv: kv[1].row):
+            if key not in self.present and key in (rows_now or self.rows_now):
+                message = (
+                    f"The row of {self.table.area.noun} {key} was deleted from the workbook; it "
+                    "stays in the engagement (delete it in the app if that was meant)."
+                )
+                self.plan.warnings.append(Issue(exported.row, "", message))
+        return self.plan
+
+    def _untouched(self, cells: list[object], number: int) -> bool:
+        """Our own row, its cells as exported, of an item not changed in the app since."""
+        if self.baseline is None or self.changed is None or self.order is None:
+            return False
+        width = len(cells)
+        row = [cells[i] if i < width else None for i in self.order]
+        key = self._key_of(row)
+        exported = self.baseline.get(key)
+        if exported is None or key in self.seen:  # a second row of the same item is an error
+            return False
+        if (self.table.area.entity, key.split("#")[0]) in self.changed:
+            return False
+        if row_digest(row) != exported.digest:
+            return False
+        self.present.add(key)
+        self.seen[key] = number
+        self.plan.unchanged += 1
+        return True
+
+    def _key_of(self, row: list[object]) -> str:
+        """The key of a row given in the export's column order."""
+        if self.table.child is None:
+            return text_of(row[0])
+        number = plain(row[1])
+        return child_key(text_of(row[0]), number if isinstance(number, int) else 0)
+
+    def _read_row(self, cells: list[object], number: int, rows_now: dict[str, Row]) -> None:
+        plan, table = self.plan, self.table
+        values, given, unread = self._parse(cells, number)
+        self.present.add(_raw_key(table, given))
+        if any(e.row == number for e in plan.errors):
+            return
+        key, item_id = _identify(
+            self.ef, table, values, given, rows_now, self.foreign, plan, number
+        )
+        if key is None and item_id == "":
+            return
+        if key is None and item_id and self.baseline and item_id in self.baseline:
+            message = (
+                f"{table.area.noun} {item_id} was deleted in the app since the export; the "
+                "row was not imported."
+            )
+            plan.warnings.append(Issue(number, table.columns[0].label, message))
+            return
+        if key is not None:
+            if key in self.seen:
+                message = (
+                    f"This row is about {table.area.noun} {key}, like row {self.seen[key]}; "
+                    "only one row per item can be imported."
+                )
+                plan.errors.append(Issue(number, table.columns[0].label, message))
+                return
+            self.seen[key] = number
+        now = rows_now.get(key or "")
+        if self.foreign:
+            _keep_extras(table, self.layout, cells, unread, values, now)
+        if table.kind == "risks" and table.child is None:
+            self._check_risk(values, now, number)
+        if key is None:
+            _name_new_item(table, values)
+            shown = [
+                Change(self.columns[k].label, "", _show(self.columns[k], v))
+                for k, v in values.items()
+                if k in self.columns and self.columns[k].editable and _show(self.columns[k], v)
+            ]
+            plan.added.append(RowPlan(number, None, item_id, values, shown))
+            return
+        exported = (self.baseline or {}).get(key)
+        _compare(plan, table, key, item_id, values, rows_now[key], exported, number)
+
+    def _parse(self, cells: list[object], number: int) -> tuple[Row, Row, set[int]]:
+        """(values read, cells as given, columns that could not be read)."""
         values: Row = {}
         given: Row = {}
         unread: set[int] = set()
-        for col, name in layout.columns.items():
-            cell = cells[col] if col < len(cells) else None
+        for col, name in self.layout.columns.items():
+            cell = _cell(cells, col)
             given[name] = cell
-            column = columns[name]
-            if text_of(cell) == "" and (foreign or _blank_is_unset(column)):
+            column = self.columns[name]
+            if text_of(cell) == "" and (self.foreign or _blank_is_unset(column)):
                 continue
-            if not column.editable and column.from_cell is None and name != table.area.key.key:
+            readable = column.editable or column.from_cell is not None
+            if not readable and name != self.table.area.key.key:
                 continue
             try:
-                values[name] = (
-                    column.stored(cell) if column.editable or column.from_cell else text_of(cell)
-                )
+                values[name] = column.stored(cell) if readable else text_of(cell)
             except FieldError as exc:
-                if not foreign:
-                    plan.errors.append(Issue(number, column.label, exc.message))
+                if not self.foreign:
+                    self.plan.errors.append(Issue(number, column.label, exc.message))
                     continue
                 # a client's own sheet: the cell is kept in the notes, the row still goes in
-                plan.warnings.append(
-                    Issue(number, column.label, f"{exc.message} Kept in the notes instead.")
-                )
+                message = f"{exc.message} Kept in the notes instead."
+                self.plan.warnings.append(Issue(number, column.label, message))
                 unread.add(col)
-        present.add(_raw_key(table, given))
-        if any(e.row == number for e in plan.errors):
-            continue
-        key, item_id = _identify(ef, table, values, given, rows_now, foreign, plan, number)
-        if key is None and item_id == "":
-            continue
-        if key is not None:
-            if key in seen:
-                plan.errors.append(
-                    Issue(
-                        number,
-                        table.columns[0].label,
-                        f"This row is about {table.area.noun} {key}, like row "
-                        f"{seen[key]}; only one row per item can be imported.",
-                    )
-                )
-                continue
-            seen[key] = number
-        if foreign:
-            _keep_extras(table, layout, cells, unread, values, rows_now.get(key or ""))
-        if table.kind == "risks" and table.child is None:
-            _resolve_systems(ef, values, rows_now.get(key or ""), plan, number)
-            category = text_of(values.get("category"))
-            if category and category.lower() not in categories:
-                categories.add(category.lower())
-                plan.warnings.append(
-                    Issue(
-                        number,
-                        "Category",
-                        f"'{category}' is a new risk category; it will "
-                        "be added to the engagement's categories.",
-                    )
-                )
-        if key is None:
-            _name_new_item(table, values)
-            plan.added.append(
-                RowPlan(
-                    number,
-                    None,
-                    item_id,
-                    values,
-                    [
-                        Change(columns[k].label, "", _show(columns[k], v))
-                        for k, v in values.items()
-                        if k in columns and columns[k].editable and _show(columns[k], v)
-                    ],
-                )
+        return values, given, unread
+
+    def _check_risk(self, values: Row, now: Row | None, number: int) -> None:
+        if self._systems is None:
+            self._systems = {  # AI systems by lower-case ID and name
+                text_of(s.get(k)).lower(): i
+                for i, s in self.current["inventory"].items()
+                for k in ("name", "id")
+            }
+            self._categories = {c.name.lower() for c in risks.list_categories(self.ef)}
+        _resolve_systems(self._systems, values, now, self.plan, number)
+        category = text_of(values.get("category"))
+        assert self._categories is not None
+        if category and category.lower() not in self._categories:
+            self._categories.add(category.lower())
+            message = (
+                f"'{category}' is a new risk category; it will be added to the engagement's "
+                "categories."
             )
-            continue
-        _compare(
-            plan, table, key, item_id, values, rows_now[key], (baseline or {}).get(key), number
-        )
-    if baseline is not None:
-        for key, (row, _) in sorted(baseline.items(), key=lambda kv: kv[1][0]):
-            if key not in present and key in rows_now:
-                plan.warnings.append(
-                    Issue(
-                        row,
-                        "",
-                        f"The row of {table.area.noun} {key} was deleted from the workbook; it "
-                        "stays in the engagement (delete it in the app if that was meant).",
-                    )
-                )
-    return plan
+            self.plan.warnings.append(Issue(number, "Category", message))
+
+
+def _cell(cells: list[object], index: int | None) -> object:
+    return cells[index] if index is not None and index < len(cells) else None
 
 
 def _raw_key(table: Table, given: Row) -> str:
@@ -394,7 +483,7 @@ def _identify(
     if item_id and item_id in rows_now:
         return item_id, item_id
     if foreign and table.area.match is not None:
-        matched = table.area.match(ef, {**given, **values})
+        matched = table.area.match(ef, {**given, **values}, rows_now)
         if matched is not None:
             return matched, matched
     if item_id and not ids.CLIENT_ID.match(item_id):
@@ -411,7 +500,6 @@ def _identify(
 
 
 def _show(column: object, value: object) -> str:
-    from app.services.sheet_areas import Column
 
     assert isinstance(column, Column)
     shown = column.cell(value)
@@ -420,12 +508,12 @@ def _show(column: object, value: object) -> str:
 
 def _compare(
     plan: SheetPlan, table: Table, key: str, item_id: str | None, values: Row, now: Row,
-    base: tuple[int, dict[str, str]] | None, number: int,
+    base: Exported | None, number: int,
 ) -> None:  # fmt: skip
     columns = {c.key: c for c in table.columns}
     changes: Row = {}
     shown: list[Change] = []
-    prints = base[1] if base else {}
+    prints = base.prints if base else {}
     for name, value in values.items():
         column = columns.get(name)
         if column is None or not column.editable or name == PARENT:
@@ -488,15 +576,13 @@ def _keep_extras(table: Table, layout: Layout, cells: list[object], unread: set[
 
 
 def _resolve_systems(
-    ef: EngagementFile, values: Row, now: Row | None, plan: SheetPlan, number: int
+    by_name: dict[str, str], values: Row, now: Row | None, plan: SheetPlan, number: int
 ) -> None:
     """AI systems named in a risk row by ID or by name; ones not in the inventory are kept in
     the description and reported, and the row goes in."""
     named = values.get("systems")
     if not isinstance(named, tuple) or not named:
         return
-    systems = inventory.list_systems(ef)
-    by_name = {s.name.lower(): s.id for s in systems} | {s.id.lower(): s.id for s in systems}
     found = [by_name[n.lower()] for n in named if n.lower() in by_name]
     unknown = [n for n in named if n.lower() not in by_name]
     values["systems"] = tuple(dict.fromkeys(found))
@@ -540,7 +626,7 @@ def apply(
     steps: list[UndoStep] = []
     try:
         with ef.writing() as session:
-            current = load_all(ef)
+            current = Items(ef)
             for area in AREAS:
                 for item_id, row, before, origins in _targets(area, plan, current[area.kind]):
                     try:
@@ -549,7 +635,12 @@ def apply(
                         steps.append((area.kind, new_id, before))
                     except FieldError as exc:
                         _refused(area, exc, origins)
-            if not commit or (plan.errors and not skip_invalid):
+            if commit and plan.errors and not skip_invalid:  # refused only now, by a service
+                raise WorkbookError(
+                    f"{plan.errors} row(s) were refused while importing; nothing was imported. "
+                    "Fix them in the workbook, or import only the valid rows."
+                )
+            if not commit:
                 raise _RollbackError
     except _RollbackError:
         return []
@@ -636,7 +727,7 @@ def _targets(
 def undo(ef: EngagementFile, steps: list[UndoStep]) -> None:
     """Put back every item an import touched, in one transaction."""
     with ef.writing():
-        current = load_all(ef)
+        current = Items(ef)
         for kind, item_id, before in reversed(steps):
             area = AREA_BY_KIND[kind]
             if before is None:

@@ -3,9 +3,11 @@ actions), each keyed so that export and import address the same rows the same wa
 
 from __future__ import annotations
 
+import hashlib
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from app.services.cell_values import text_of
 from app.services.engagement_file import EngagementFile
@@ -29,7 +31,7 @@ class Table:
     def kind(self) -> str:
         return self.area.kind
 
-    @property
+    @cached_property
     def columns(self) -> tuple[Column, ...]:
         if self.child is None:
             return self.area.columns
@@ -75,9 +77,26 @@ def _number(cell: object) -> int | None:
 
 def fingerprint(value: object) -> str:
     """A short, stable digest of a stored value: what the metadata sheet keeps of each cell."""
-    return f"{zlib.crc32(canonical(value).encode()):08x}"
+    text = value.strip() if type(value) is str else canonical(value)
+    return f"{zlib.crc32(text.encode()):08x}"
 
 
-def load_all(ef: EngagementFile) -> dict[str, dict[str, Row]]:
-    """Every area's items by kind."""
-    return {area.kind: area.load(ef) for area in AREAS}
+def row_digest(cells: Sequence[object]) -> str:
+    """A digest of a row's cells as a spreadsheet gives them back: an imported row with the
+    same digest, of an item not changed in the app since, needs no closer look."""
+    text = "\x1f".join(c.strip() if type(c) is str else text_of(c) for c in cells)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+class Items(dict[str, dict[str, Row]]):
+    """Each area's items by kind, read from the engagement when first asked for: an import
+    of an unchanged workbook never needs them."""
+
+    def __init__(self, ef: EngagementFile) -> None:
+        super().__init__()
+        self.ef = ef
+
+    def __missing__(self, kind: str) -> dict[str, Row]:
+        area = next(a for a in AREAS if a.kind == kind)
+        self[kind] = found = area.load(self.ef)
+        return found

@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 
 from app.services.cell_values import text_of
 from app.services.sheet_areas import AREA_BY_KIND
-from app.services.sheet_layout import IGNORE, Layout, match_columns
+from app.services.sheet_layout import IGNORE, Layout, headers_at, match_columns
 from app.services.workbook_import import Plan, SheetPlan, short
+from app.services.workbook_read import RawSheet
 from app.services.workbook_tables import Table
 from app.views.text import esc
 
+SHOWN_PER_GROUP = 2_000
 KIND_LABELS = {
     "requirements": "Checklist",
     "inventory": "AI system inventory",
@@ -121,7 +123,13 @@ class ImportDialog(QDialog):
         tree.setUniformRowHeights(True)
         for title, rows in (("New items", sheet.added), ("Changes", sheet.updated)):
             group = self._group(tree, title, sum(1 for r in rows if not r.failed))
+            shown = 0
             for row in (r for r in rows if not r.failed):
+                shown += len(row.changes)
+                if shown > SHOWN_PER_GROUP:  # a tree of 100,000 lines helps no one
+                    more = f"… and more beyond the first {SHOWN_PER_GROUP:,} lines"
+                    QTreeWidgetItem(group, ["", "", more])
+                    break
                 for change in row.changes:
                     item_name = row.key or row.item_id or "new"
                     cells = [str(row.row), item_name, change.label, short(change.old)]
@@ -187,7 +195,7 @@ class ImportDialog(QDialog):
         from app.views import dialogs
 
         layout = sheet.layout or Layout("unknown", 1, [])
-        dialog = MappingDialog(sheet.sheet, layout, self)
+        dialog = MappingDialog(sheet.sheet, layout, self, sheet.raw)
         if dialogs.run_dialog(dialog):
             self._remap(sheet.sheet, dialog.chosen())
             self.reject()
@@ -196,8 +204,11 @@ class ImportDialog(QDialog):
 class MappingDialog(QDialog):
     """Which area a foreign sheet is, where its header is, and which column is which field."""
 
-    def __init__(self, sheet: str, layout: Layout, parent=None) -> None:
+    def __init__(
+        self, sheet: str, layout: Layout, parent=None, raw: RawSheet | None = None
+    ) -> None:
         super().__init__(parent)
+        self._raw = raw
         self.setWindowTitle(f"Mapping of sheet {sheet}")
         self.resize(620, 520)
         self._headers = list(layout.headers)
@@ -210,10 +221,10 @@ class MappingDialog(QDialog):
         self.kind.setCurrentIndex(max(0, self.kind.findData(layout.kind)))
         form.addRow("This sheet is", self.kind)
         self.header_row = QSpinBox()
-        self.header_row.setRange(1, 30)
+        self.header_row.setRange(1, max(1, len(raw.rows)) if raw else 1)
         self.header_row.setValue(max(1, layout.header_row))
-        self.header_row.setEnabled(False)  # headers are read at preview time; shown for reference
-        form.addRow("Header row", self.header_row)
+        self.header_row.setEnabled(raw is not None)
+        form.addRow("Headings are on row", self.header_row)
         box.addLayout(form)
         self.table = QTableWidget(len(self._headers), 2)
         self.table.setHorizontalHeaderLabels(["Column in the workbook", "Field in AIMS Prep"])
@@ -222,12 +233,20 @@ class MappingDialog(QDialog):
         box.addWidget(self.table, 1)
         self._fill(layout.columns)
         self.kind.currentIndexChanged.connect(lambda _: self._fill(None))
+        self.header_row.valueChanged.connect(self._read_headers)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         box.addWidget(buttons)
+
+    def _read_headers(self, row: int) -> None:
+        if self._raw is None:
+            return
+        self._headers = headers_at(self._raw, row)
+        self.table.setRowCount(len(self._headers))
+        self._fill(None)
 
     def _table(self) -> Table | None:
         kind = self.kind.currentData()

@@ -68,6 +68,7 @@ def test_workbook_export_edit_import_with_conflict_and_undo(
         return 1
 
     _import(qtbot, window, monkeypatch, path, pick_workbook_for_conflict)
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=20_000)  # applied
     assert inventory.get_system(demo_file, "AIS-001").business_owner == "Client's new owner"
     assert inventory.get_system(demo_file, "AIS-002").description == "Client's description"
     assert window.undo_stack.undoText() == f"Import {path.name}"
@@ -92,12 +93,37 @@ def test_workbook_mapping_dialog_offers_the_sheet_headers(qtbot, window, demo_fi
     window.set_engagement(demo_file)
     dialog = _import(qtbot, window, monkeypatch, FIXTURE, lambda d: 0)
     sheet = next(s for s in dialog.plan.sheets if s.sheet == "Risk Register")
-    mapping = MappingDialog(sheet.sheet, sheet.layout)
+    mapping = MappingDialog(sheet.sheet, sheet.layout, None, sheet.raw)
     qtbot.addWidget(mapping)
     assert mapping.table.item(0, 0).text() == "Risk ID"
+    mapping.header_row.setValue(1)  # the user points at another row: its cells are the headings
+    assert mapping.table.item(0, 0).text().startswith("S5-02")
+    assert mapping.chosen().columns == {}
+    mapping.header_row.setValue(5)
     chosen = mapping.chosen()
     assert chosen.kind == "risks" and chosen.columns[1] == "category"
     # the user says the owner column is not to be used: it is kept in the notes instead
     owner = sheet.layout.headers.index("Risk Owner")
     mapping.table.cellWidget(owner, 1).setCurrentIndex(0)
     assert owner not in mapping.chosen().columns
+
+
+def test_workbook_dropped_on_the_window_is_imported(
+    qtbot, window, demo_file, monkeypatch, tmp_path
+):
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window.set_engagement(demo_file)
+    seen = []
+    monkeypatch.setattr(dialogs, "run_dialog", lambda d: seen.append(d) or 0)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(FIXTURE))])
+    event = QDropEvent(
+        QPointF(QPoint(10, 10)), Qt.DropAction.CopyAction, data,
+        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
+    assert seen[0].plan.path == FIXTURE
+    assert window.ef is demo_file  # still the same engagement: the workbook was not "opened"

@@ -360,6 +360,18 @@ def test_saved_mapping_is_used_for_the_next_workbook(demo_file, tmp_path, capsys
         assert added.business_owner == "Ana" and "Where it lives: Marketing" in added.description
 
 
+def test_xlsm_is_read_for_its_values_only(demo_file, tmp_path):
+    import zipfile
+
+    exported = _export(demo_file, tmp_path / "out.xlsx")
+    macro = tmp_path / "with macros.xlsm"
+    with zipfile.ZipFile(exported) as src, zipfile.ZipFile(macro, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 pretend macro storage")
+    assert _no_changes(build_plan(demo_file, macro))
+
+
 def test_csv_is_read(demo_file, tmp_path):
     path = tmp_path / "systems.csv"
     path.write_text(
