@@ -56,6 +56,7 @@ class _Styles:
 
     def __init__(self, ws: object) -> None:
         self.ws = ws
+        self._ids: dict[int, int] = {}  # prototype -> its style's index in the workbook
         self.header = self._make(font=Font(bold=True, color="FFFFFF"), fill=_HEADER_FILL,
                                  alignment=Alignment(wrap_text=True, vertical="top"))  # fmt: skip
         self.locked = self._make(fill=_LOCKED_FILL, alignment=Alignment(vertical="top"))
@@ -81,12 +82,33 @@ class _Styles:
         return cell
 
     def cell(self, proto: Cell, value: object) -> Cell:
-        cell = WriteOnlyCell(self.ws)
-        cell._style = copy(proto._style)
-        cell.value = value
+        cell = _Cell(self.ws, 1, 1)
+        if isinstance(value, dt.date | dt.time | dt.timedelta):
+            cell._style = copy(proto._style)  # a date may set its own number format
+            cell.value = value
+            cell.shared_id = None
+        else:  # other values leave the style alone: share it, and its index in the workbook
+            cell._style = proto._style
+            cell.value = value
+            cell.shared_id = self._ids.get(id(proto))
+            if cell.shared_id is None:
+                cell.shared_id = self._ids[id(proto)] = super(_Cell, cell).style_id
         if cell.data_type == "f":  # text that starts with "=" stays text, never a formula
             cell.data_type = "s"
         return cell
+
+
+class _Cell(Cell):  # type: ignore[misc]  # openpyxl has no types
+    """A cell whose style index is known already: the writer asks for it once per cell, and
+    looking it up means hashing the style each time (a tenth of a large export)."""
+
+    __slots__ = ("shared_id",)
+
+    @property
+    def style_id(self) -> int:
+        if self.shared_id is None:
+            return int(super().style_id)
+        return int(self.shared_id)
 
 
 def export_workbook(ef: EngagementFile, destination: Path) -> Iterator[tuple[int, int, str]]:
