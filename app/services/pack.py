@@ -17,7 +17,7 @@ from collections.abc import Generator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
@@ -46,6 +46,16 @@ _MARGIN_BOTTOM = 20 * mm
 _PROGRESS_EVERY_S = 0.1
 
 Progress = tuple[int, int, str]
+T = TypeVar("T")
+
+
+def finish(steps: Generator[Progress, None, T]) -> T:
+    """Run a progress generator to its end, for callers with nobody to show progress to."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
