@@ -620,7 +620,7 @@ def _risks(c: Ctx) -> list[Flowable]:
         Column("ID", 0.9),
         *_field_columns(fields, first),
         Column("Inherent", 1.2),
-        *_field_columns(fields, [("treatment", 1.1)]),
+        *_field_columns(fields, [("treatment", 1.25)]),
         Column("Residual", 1.2),
         *_field_columns(fields, last),
         Column("Gaps", 1.4),

@@ -12,6 +12,7 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.models import PackSettings as Stored
 from app.services import history
@@ -130,16 +131,20 @@ def check_accent(value: object) -> str:
     return text.lower()
 
 
+def _check_logo_size(size: int) -> None:
+    if size > MAX_LOGO_BYTES:
+        raise FieldError(
+            "logo",
+            f"The logo file is {size / 1024 / 1024:.1f} MB; use an image of at most "
+            f"{MAX_LOGO_BYTES // 1024 // 1024} MB.",
+        )
+
+
 def check_logo(data: bytes | None) -> bytes | None:
     """A PNG or JPEG of reasonable size, or a FieldError saying what is wrong with it."""
     if not data:
         return None
-    if len(data) > MAX_LOGO_BYTES:
-        raise FieldError(
-            "logo",
-            f"The logo file is {len(data) / 1024 / 1024:.1f} MB; use an image of at most "
-            f"{MAX_LOGO_BYTES // 1024 // 1024} MB.",
-        )
+    _check_logo_size(len(data))
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
         raise FieldError("logo", "The logo must be a PNG or JPEG image; this file is neither.")
     from PIL import Image
@@ -159,6 +164,16 @@ def check_logo(data: bytes | None) -> bytes | None:
             "a side.",
         )
     return data
+
+
+def read_logo(path: Path) -> bytes:
+    """A logo file's bytes, checked; a file too large is refused before it is read."""
+    try:
+        _check_logo_size(path.stat().st_size)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FieldError("logo", f"{path.name} cannot be read: {exc.strerror}") from exc
+    return check_logo(data) or b""
 
 
 def _describe(name: str, value: object) -> object:

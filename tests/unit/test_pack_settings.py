@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import shutil
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
 from app.services import history, pack_settings
 from app.services.engagement_file import open_engagement
 from app.services.errors import FieldError
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def png(width=120, height=40) -> bytes:
