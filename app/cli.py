@@ -85,6 +85,17 @@ def _parser() -> argparse.ArgumentParser:
         "--mapping", type=Path, metavar="MAP.json", help="a saved mapping for foreign sheets"
     )
 
+    p = sub.add_parser("export-pack", help="write the Stage 1 audit pack (PDF)")
+    p.add_argument("file", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--paper", type=str.lower, choices=("a4", "letter"))
+    p.add_argument(
+        "--sections",
+        metavar="LIST",
+        help="comma-separated sections (default: those last chosen for this engagement): "
+        "readiness,documents,scope,checklist,inventory,impact,criteria,risks,soa",
+    )
+
     p = sub.add_parser("gui", help="open the window (the default)")
     p.add_argument("file", type=Path, nargs="?")
     p.add_argument("--smoke", action="store_true", help="open the window on a demo, then exit")
@@ -192,6 +203,20 @@ def _import_xlsx(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_pack(args: argparse.Namespace) -> int:
+    from app.services import pack, pack_settings
+    from app.services.engagement_file import open_engagement
+
+    sections = None
+    if args.sections is not None:
+        sections = [k.strip() for k in args.sections.split(",") if k.strip()]
+        pack_settings.check_sections(sections)
+    with open_engagement(args.file, read_only=True) as ef:
+        result = pack.finish(pack.export(ef, args.output, sections, args.paper))
+    print(f"Wrote {result.path} ({result.pages} pages).")
+    return 0
+
+
 def _import_services_before_qt() -> None:
     """Once PySide6 is imported, its import hook makes every later import slower; the
     services (and SQLAlchemy under them) load faster first."""
@@ -226,6 +251,7 @@ _COMMANDS = {
     "upgrade-catalog": _upgrade_catalog,
     "export-xlsx": _export_xlsx,
     "import-xlsx": _import_xlsx,
+    "export-pack": _export_pack,
     "gui": _gui,
     "screenshot": _screenshot,
 }

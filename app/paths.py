@@ -38,6 +38,11 @@ def catalog_schema_path() -> Path:
     return bundled("data/catalog.schema.json")
 
 
+def font_path(name: str) -> Path:
+    """A font shipped in resources/fonts (DejaVu Sans: embedded in every PDF the app writes)."""
+    return bundled(f"resources/fonts/{name}")
+
+
 def user_data_dir() -> Path:
     from platformdirs import user_data_path
 

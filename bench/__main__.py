@@ -10,7 +10,7 @@ import sys
 from bench.common import Figure
 
 # A new benchmark is a module here with `run() -> list[Figure]`.
-MODULES = ("startup", "inventory", "rescore", "workbook")
+MODULES = ("startup", "inventory", "rescore", "workbook", "pack")
 
 
 def _cells(f: Figure) -> tuple[str, ...]:

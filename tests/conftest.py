@@ -32,6 +32,12 @@ def require_tool(name: str) -> str:
     pytest.skip(f"{name} is not installed")
 
 
+@pytest.fixture(scope="session")
+def external_tool():
+    """require_tool for tests in any folder (a sub-folder's conftest shadows this module)."""
+    return require_tool
+
+
 @pytest.fixture
 def new_file(tmp_path):
     """A fresh engagement, open for editing, closed after the test."""

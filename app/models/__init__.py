@@ -4,6 +4,7 @@ from app.models.base import Base
 from app.models.engagement import CatalogSnapshot, EngagementInfo, SchemaInfo
 from app.models.history import HistoryEntry
 from app.models.inventory import AISystem, Impact, ImpactAssessment
+from app.models.pack import PackSettings
 from app.models.requirement import RequirementState
 from app.models.risk import Risk, RiskAction, RiskCategory, RiskControl, RiskCriteria, RiskSystem
 from app.models.soa import SoaEntry, SoaVersion
@@ -16,6 +17,7 @@ __all__ = [
     "CatalogSnapshot",
     "EngagementInfo",
     "HistoryEntry",
+    "PackSettings",
     "RequirementState",
     "Risk",
     "RiskAction",

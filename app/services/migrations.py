@@ -17,13 +17,14 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
 )
 
-CURRENT_VERSION = 4
+CURRENT_VERSION = 5
 
 Step = Callable[[Connection], None]
 
@@ -216,8 +217,24 @@ def _v3_to_v4(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _v4_to_v5(conn: Connection) -> None:
+    """Version 5 adds the Stage 1 pack settings: marking, accent colour, logo, sections, paper."""
+    meta = MetaData()
+    Table(
+        "pack_settings",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("confidentiality", String(200), nullable=False),
+        Column("accent", String(7), nullable=False),
+        Column("logo", LargeBinary),
+        Column("sections", Text, nullable=False),
+        Column("paper", String(10), nullable=False),
+    )
+    meta.create_all(conn)
+
+
 # from-version -> step to from-version + 1
-STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def steps_from(version: int) -> list[tuple[int, Step]]:

@@ -22,6 +22,28 @@ def choose_save_path(parent: QWidget | None, title: str, start: str = "") -> Pat
     return chosen if chosen.suffix else chosen.with_suffix(".aims")
 
 
+def choose_pdf_path(parent: QWidget | None, title: str, start: str = "") -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, start, "PDF documents (*.pdf)")
+    if not path:
+        return None
+    chosen = Path(path)
+    return chosen if chosen.suffix else chosen.with_suffix(".pdf")
+
+
+def choose_image_path(parent: QWidget | None, title: str) -> Path | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", "Images (*.png *.jpg *.jpeg)")
+    return Path(path) if path else None
+
+
+def print_preview(parent: QWidget | None, printer, paint) -> None:
+    """The system's print preview; `paint(printer)` draws the pages (again when printing)."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    preview = QPrintPreviewDialog(printer, parent)
+    preview.paintRequested.connect(paint)
+    preview.exec()
+
+
 def error(parent: QWidget | None, title: str, message: str) -> None:
     QMessageBox.warning(parent, title, message)
 

@@ -28,6 +28,7 @@ from app.views import dialogs, worker
 from app.views.clauses_tab import ClausesTab
 from app.views.field_form import FormDialog
 from app.views.inventory_tab import InventoryTab
+from app.views.pack_dialog import export_pack, print_pack
 from app.views.risks_tab import RisksTab
 from app.views.settings import UiSettings
 from app.views.soa_tab import SoaTab
@@ -41,6 +42,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or UiSettings()
         self.ef: EngagementFile | None = None
         self._status_task: worker.Task | None = None
+        self._pack_task: worker.Task | None = None
         self._status_stale = False
         self._closing = False
         self.undo_stack = QUndoStack(self)
@@ -115,6 +117,11 @@ class MainWindow(QMainWindow):
             "&Import Workbook…",
             lambda: self._import_workbook(),
             QKeySequence("Ctrl+Shift+I"),
+        )
+        file_menu.addSeparator()
+        self.pack_action = self._action(file_menu, "&Export Stage 1 Pack…", self.export_pack)
+        self.print_action = self._action(
+            file_menu, "&Print…", self.print_pack, QKeySequence.StandardKey.Print
         )
         file_menu.addSeparator()
         self.close_action = self._action(
@@ -199,6 +206,10 @@ class MainWindow(QMainWindow):
             if self._status_task is not None:
                 self._status_task.wait()
                 self._status_task = None
+            if self._pack_task is not None:  # a pack being built reads the file: stop it
+                self._pack_task.cancel()
+                self._pack_task.wait()
+                self._pack_task = None
         finally:
             self._closing = False
 
@@ -208,8 +219,13 @@ class MainWindow(QMainWindow):
         self.tabs.setVisible(has)
         self.empty.setVisible(not has)
         for action in (
-            self.copy_action, self.upgrade_action, self.close_action, self.export_xlsx_action,
-        ):  # fmt: skip
+            self.copy_action,
+            self.upgrade_action,
+            self.close_action,
+            self.export_xlsx_action,
+            self.pack_action,
+            self.print_action,
+        ):
             action.setEnabled(has)
         self.import_xlsx_action.setEnabled(has and not ef.read_only)
         self.details_action.setEnabled(has and not ef.read_only)
@@ -398,6 +414,15 @@ class MainWindow(QMainWindow):
             return
         self._drop_tabs()  # rebuild the tabs over the new catalog
         self._show_engagement()
+
+    def export_pack(self) -> None:
+        """The Stage 1 pack as a PDF: sections and branding chosen, built off the UI thread."""
+        if self.ef is not None:
+            self._pack_task = export_pack(self, self.ef, self.undo_stack)
+
+    def print_pack(self) -> None:
+        if self.ef is not None:
+            self._pack_task = print_pack(self, self.ef, self.undo_stack)
 
     def edit_details(self) -> None:
         """Client, size, certifications held, consultant, scope and Stage 1 date."""

@@ -1,0 +1,142 @@
+"""File > Export Stage 1 Pack and File > Print, with the dialogs patched."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+
+from app.services import pack_settings
+from app.views import dialogs
+from app.views.pack_dialog import PackDialog
+
+
+def fill(monkeypatch, **choices):
+    """Patch the pack dialog: tick only `sections`, set the other fields, accept."""
+
+    def run(dialog) -> int:
+        if not isinstance(dialog, PackDialog):
+            raise AssertionError(f"unexpected dialog {dialog!r}")
+        for key, check in dialog.section_boxes.items():
+            check.setChecked(key in choices.get("sections", pack_settings.SECTIONS))
+        if "paper" in choices:
+            dialog.paper.setCurrentIndex(dialog.paper.findData(choices["paper"]))
+        dialog.marking.setText(choices.get("marking", dialog.marking.text()))
+        dialog.accent.setText(choices.get("accent", dialog.accent.text()))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", run)
+
+
+def test_pack_gui_export_builds_off_thread_remembers_the_choice_and_undoes(
+    qtbot, window, demo_file, tmp_path, monkeypatch, external_tool
+):
+    window.set_engagement(demo_file)
+    out = tmp_path / "pack.pdf"
+    fill(monkeypatch, sections=["scope", "soa"], paper="letter", marking="Board only")
+    monkeypatch.setattr(dialogs, "choose_pdf_path", lambda *a: out)
+    window.export_pack()
+    qtbot.waitUntil(lambda: "Stage 1 pack written" in window.statusBar().currentMessage(),
+                    timeout=30_000)  # fmt: skip
+    assert out.exists()
+    remembered = pack_settings.get(demo_file)
+    assert remembered.chosen_sections == ("scope", "soa") and remembered.paper == "letter"
+    assert remembered.marking == "Board only"
+    window.undo_stack.undo()
+    assert pack_settings.get(demo_file) == pack_settings.PackSettings()
+    pdftotext = external_tool("pdftotext")
+    text = subprocess.run([pdftotext, str(out), "-"], capture_output=True, text=True).stdout
+    assert "Board only" in text and "Statement of Applicability" in text
+
+
+def test_pack_gui_dialog_refuses_a_bad_colour_at_the_field(qtbot, window, new_file, monkeypatch):
+    window.set_engagement(new_file)
+    dialog = PackDialog(pack_settings.get(new_file), "Export", "Export…", window)
+    qtbot.addWidget(dialog)
+    dialog.accent.setText("teal")
+    dialog.accept()
+    assert dialog.isVisible() is False or dialog.result() == 0
+    assert "#RRGGBB" in dialog.error.text()
+    for check in dialog.section_boxes.values():
+        check.setChecked(False)
+    dialog.accent.setText("")
+    dialog.accept()
+    assert "at least one section" in dialog.error.text()
+
+
+def test_pack_gui_logo_not_an_image_is_refused_at_the_setting(
+    qtbot, window, new_file, tmp_path, monkeypatch, errors
+):
+    window.set_engagement(new_file)
+    fake = tmp_path / "logo.png"
+    fake.write_bytes(b"%PDF-1.4 this is a PDF")
+    dialog = PackDialog(pack_settings.get(new_file), "Export", "Export…", window)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(dialogs, "choose_image_path", lambda *a: fake)
+    dialog.choose_logo()
+    assert errors == [
+        ("Logo not used", "The logo must be a PNG or JPEG image; this file is neither.")
+    ]
+    assert dialog.logo is None and dialog.logo_label.text() == "None"
+
+
+def test_pack_gui_logo_image_is_kept(qtbot, window, new_file, tmp_path, monkeypatch):
+    from PIL import Image
+
+    window.set_engagement(new_file)
+    image = io.BytesIO()
+    Image.new("RGB", (64, 32), (0, 90, 160)).save(image, "PNG")
+    (tmp_path / "logo.png").write_bytes(image.getvalue())
+    dialog = PackDialog(pack_settings.get(new_file), "Export", "Export…", window)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(dialogs, "choose_image_path", lambda *a: tmp_path / "logo.png")
+    dialog.choose_logo()
+    assert dialog.logo == image.getvalue() and dialog.logo_label.text().startswith("Image of")
+
+
+def test_pack_gui_unwritable_output_shows_the_message(
+    qtbot, window, new_file, tmp_path, monkeypatch, errors
+):
+    window.set_engagement(new_file)
+    fill(monkeypatch, sections=["scope"])
+    monkeypatch.setattr(dialogs, "choose_pdf_path", lambda *a: tmp_path / "gone" / "p.pdf")
+    window.export_pack()
+    qtbot.waitUntil(lambda: bool(errors), timeout=30_000)  # the task may fail at once
+    assert errors[0][0] == "Pack not written" and "does not exist" in errors[0][1]
+    assert not (tmp_path / "gone").exists()
+
+
+def test_pack_gui_print_draws_every_page_on_the_printer(
+    qtbot, window, demo_file, tmp_path, monkeypatch, external_tool
+):
+    """The preview is patched to print straight to a PDF file: the printed document has the
+    pack's pages."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    window.set_engagement(demo_file)
+    fill(monkeypatch, sections=["scope", "criteria"])
+    printed = tmp_path / "printed.pdf"
+    seen = []
+
+    def preview(parent, printer, paint) -> None:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        paint(printer)
+        seen.append(printer.pageLayout().pageSize().name())
+
+    monkeypatch.setattr(dialogs, "print_preview", preview)
+    window.print_pack()
+    qtbot.waitUntil(lambda: bool(seen), timeout=30_000)
+    pdfinfo = external_tool("pdfinfo")
+    info = subprocess.run([pdfinfo, str(printed)], capture_output=True, text=True).stdout
+    from app.services import pack
+
+    same = pack.finish(pack.export(demo_file, tmp_path / "same.pdf", ["scope", "criteria"]))
+    assert f"Pages:           {same.pages}\n" in info and seen == ["A4"]
+
+
+@pytest.mark.parametrize("name", ["pack_action", "print_action"])
+def test_pack_gui_actions_need_an_engagement(window, name):
+    assert not getattr(window, name).isEnabled()
