@@ -421,8 +421,8 @@ def _checklist(c: Ctx) -> list[Flowable]:
         )
     )
     fields = requirements.FIELDS
-    spec: list[Spec] = [("status", 1.0), ("owner", 1.8), ("due_date", 1.1), ("evidence", 2.8)]
-    columns = [Column("Point", 1.2), Column("Title", 2.5), *_field_columns(fields, spec)]
+    spec: list[Spec] = [("status", 1.3), ("owner", 1.8), ("due_date", 1.1), ("evidence", 2.7)]
+    columns = [Column("Point", 1.2), Column("Title", 2.3), *_field_columns(fields, spec)]
     by_clause: dict[str, list[requirements.PointRow]] = {}
     for p in d.points:
         by_clause.setdefault(p.clause, []).append(p)

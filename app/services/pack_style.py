@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain, islice
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -151,6 +152,9 @@ class Wrapper:
         return "\n".join(found)
 
 
+_SAMPLE_ROWS = 200  # rows measured for the columns' least widths
+
+
 @dataclass(frozen=True)
 class Column:
     label: str
@@ -191,10 +195,11 @@ def tables(
 ) -> list[Table]:
     """A register as tables of CHUNK_ROWS rows, each with the header row repeated on every
     page it spans. Values are shown as given (str); None reads as blank."""
-    total = sum(c.weight for c in columns)
-    widths = [frame_width * c.weight / total for c in columns]
-    inner = [w - 2 * _PAD for w in widths]
+    rows = iter(rows)
+    sample = [["" if v is None else str(v) for v in row] for row in islice(rows, _SAMPLE_ROWS)]
     bold = _bold_wrapper(wrapper.size)
+    widths = _widths(columns, sample, frame_width, wrapper, bold)
+    inner = [w - 2 * _PAD for w in widths]
     header = [bold.cell(c.label, w, 6) for c, w in zip(columns, inner, strict=True)]
     wrapping = list(enumerate(inner))
     style = _table_style(accent_hex)
@@ -206,7 +211,7 @@ def tables(
             out.append(Table([header, *chunk], colWidths=widths, repeatRows=1, style=style))
             chunk.clear()
 
-    for row in rows:
+    for row in chain(sample, rows):
         cells = ["" if v is None else str(v) for v in row]
         for i, width in wrapping:
             if cells[i]:
@@ -216,6 +221,29 @@ def tables(
             flush()
     flush()
     return out
+
+
+def _widths(
+    columns: Sequence[Column], sample: list[list[str]], frame_width: float,
+    wrapper: Wrapper, bold: Wrapper,
+) -> list[float]:  # fmt: skip
+    """Column widths by weight, but never narrower than the longest word in the column's
+    heading or (a sample of) its values, so words such as "Implemented" are not cut; the room
+    comes from the columns that have some to spare."""
+    total = sum(c.weight for c in columns)
+    widths = [frame_width * c.weight / total for c in columns]
+    cap = frame_width / 4
+    least = []
+    for i, column in enumerate(columns):
+        words = [bold.width(w) for w in column.label.split()]
+        words += [wrapper.width(w) for row in sample for w in row[i].split()]
+        least.append(min(max(words, default=0.0) + 2 * _PAD + 0.5, cap))
+    short = sum(max(0.0, m - w) for m, w in zip(least, widths, strict=True))
+    spare = sum(max(0.0, w - m) for m, w in zip(least, widths, strict=True))
+    if short <= 0 or spare <= 0:
+        return widths
+    take = min(1.0, short / spare)
+    return [m if w < m else w - (w - m) * take for m, w in zip(least, widths, strict=True)]
 
 
 def box_style(*commands: tuple[object, ...]) -> TableStyle:
