@@ -454,16 +454,19 @@ def _cell(cells: list[object], index: int | None) -> object:
 
 
 def _raw_key(table: Table, given: Row) -> str:
+    """The key a row names, before it is checked (a number column typed over reads as 0)."""
     if table.child is None:
         return text_of(given.get(table.area.key.key))
-    return child_key(text_of(given.get(PARENT)), int(text_of(given.get(NUMBER)) or 0))
+    number = text_of(given.get(NUMBER))
+    return child_key(text_of(given.get(PARENT)), int(number) if number.isdigit() else 0)
 
 
 def _identify(
     ef: EngagementFile, table: Table, values: Row, given: Row, rows_now: dict[str, Row],
     foreign: bool, plan: SheetPlan, number: int,
 ) -> tuple[str | None, str | None]:  # fmt: skip
-    """(key of the existing row, item ID): key None means a new item; ("", None)... refused."""
+    """(key of the existing row, item ID). A key of None is a new item, with the client's own
+    ID or None; (None, "") means the row was refused (the error is on the plan)."""
     if table.child is not None:
         parent = text_of(values.get(PARENT))
         position = values.get(NUMBER)
@@ -499,9 +502,8 @@ def _identify(
     return None, item_id or None
 
 
-def _show(column: object, value: object) -> str:
-
-    assert isinstance(column, Column)
+def _show(column: Column, value: object) -> str:
+    """A value as the preview shows it: as the sheet would."""
     shown = column.cell(value)
     return text_of(shown) if not isinstance(shown, tuple) else canonical(shown)
 

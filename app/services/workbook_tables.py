@@ -11,6 +11,7 @@ from functools import cached_property
 
 from app.services.cell_values import text_of
 from app.services.engagement_file import EngagementFile
+from app.services.errors import FieldError
 from app.services.fields import FieldSpec
 from app.services.sheet_areas import AREAS, Area, Child, Column, Row, canonical
 
@@ -72,7 +73,14 @@ def child_key(parent: str, number: int) -> str:
 
 def _number(cell: object) -> int | None:
     text = text_of(cell)
-    return int(text) if text.isdigit() else None
+    if not text:
+        return None  # a new row
+    if not text.isdigit():
+        raise FieldError(
+            NUMBER, f"No. '{text}' is not the row's number: keep the number it was exported "
+            "with, or leave it empty for a new row.",
+        )  # fmt: skip
+    return int(text)
 
 
 def fingerprint(value: object) -> str:

@@ -422,6 +422,8 @@ ROW_ERRORS = [
      "Deployment date", ["2027-02-30", "YYYY-MM-DD"]),
     ("date-ambiguous", _set("AI systems", "Deployment date", "05/06/2027"), "AI systems", 2,
      "Deployment date", ["05 June 2027", "06 May 2027", "YYYY-MM-DD"]),
+    ("number-typed-over", _set("Treatment actions", "No.", "first"), "Treatment actions", 2,
+     "No.", ["'first'", "leave it empty for a new row"]),
 ]  # fmt: skip
 
 
