@@ -300,7 +300,12 @@ def _reference_sheet(
     ws.protection = SheetProtection(sheet=True)
 
 
-def _criteria_sheet(wb: Workbook, ef: EngagementFile) -> None:
+CRITERIA_SHEET = "Risk criteria"
+CRITERIA_HEADER = ["Scale", "Value", "Label", "Meaning"]
+
+
+def criteria_rows(ef: EngagementFile) -> list[list[object]]:
+    """The criteria as the reference sheet lists them (the import compares against these)."""
     criteria = risks.get_criteria(ef)
     rows: list[list[object]] = []
     for scale, levels in (("Likelihood", criteria.likelihood), ("Impact", criteria.impact)):
@@ -311,17 +316,14 @@ def _criteria_sheet(wb: Workbook, ef: EngagementFile) -> None:
     for band in criteria.bands:
         rows.append(["Level", f"{low}-{band.upto}", band.name, "Scores in this range"])
         low = band.upto + 1
-    rows.append(
-        [
-            "Acceptance",
-            criteria.threshold,
-            "Threshold",
-            "Scores above this need treatment before they can be accepted",
-        ]
-    )
-    _reference_sheet(
-        wb, "Risk criteria", ["Scale", "Value", "Label", "Meaning"], rows, [14, 10, 20, 60]
-    )
+    meaning = "Scores above this need treatment before they can be accepted"
+    rows.append(["Acceptance", criteria.threshold, "Threshold", meaning])
+    return rows
+
+
+def _criteria_sheet(wb: Workbook, ef: EngagementFile) -> None:
+    rows = criteria_rows(ef)
+    _reference_sheet(wb, CRITERIA_SHEET, CRITERIA_HEADER, rows, [14, 10, 20, 60])
 
 
 def _issued_soa_sheet(wb: Workbook, ef: EngagementFile) -> None:

@@ -27,7 +27,15 @@ from app.services.sheet_layout import (
     headers_at,
     is_data_row,
 )
-from app.services.workbook_export import FORMAT, FORMAT_VERSION, LISTS_SHEET, META_SHEET
+from app.services.workbook_export import (
+    CRITERIA_HEADER,
+    CRITERIA_SHEET,
+    FORMAT,
+    FORMAT_VERSION,
+    LISTS_SHEET,
+    META_SHEET,
+    criteria_rows,
+)
 from app.services.workbook_read import RawSheet, read_workbook
 from app.services.workbook_tables import (
     NUMBER,
@@ -40,7 +48,7 @@ from app.services.workbook_tables import (
     tables,
 )
 
-REFERENCE_SHEETS = {"Instructions", "Risk criteria", "SoA issued", LISTS_SHEET, META_SHEET}
+REFERENCE_SHEETS = {"Instructions", CRITERIA_SHEET, "SoA issued", LISTS_SHEET, META_SHEET}
 EXTRAS_HEADING = "From the client's workbook:"
 
 
@@ -168,6 +176,9 @@ def build_plan(
             layout = Layout(table.kind, 1, headers, columns)
             baseline = export.baseline.get(sheet_name, {})
             plans.append(_SheetReader(ef, raw, table, layout, current, baseline, changed).read())
+        criteria = by_name.get(CRITERIA_SHEET)
+        if criteria is not None and _criteria_edited(ef, criteria):
+            plans.append(_criteria_not_imported(criteria))
     for raw in sheets:
         if raw.name in own_sheets or raw.name in REFERENCE_SHEETS or raw.hidden:
             continue
@@ -183,6 +194,26 @@ def build_plan(
     plan = Plan(path, meta is not None, plans)
     if not ef.read_only and plan.changes:  # the trial run, rolled back: the services' checks
         apply(ef, plan, commit=False, skip_invalid=True)
+    return plan
+
+
+def _criteria_edited(ef: EngagementFile, raw: RawSheet) -> bool:
+    """The reference sheet of risk criteria no longer lists the engagement's criteria."""
+    rows: list[list[object]] = [list(CRITERIA_HEADER), *criteria_rows(ef)]
+    expected = [[text_of(v) for v in row] for row in rows]
+    found = [[text_of(v) for v in row[:4]] for row in raw.rows if any(text_of(v) for v in row)]
+    return found != expected
+
+
+def _criteria_not_imported(raw: RawSheet) -> SheetPlan:
+    plan = SheetPlan(raw.name, "risks", 1, raw=raw)
+    plan.rows = max(0, len(raw.rows) - 1)
+    message = (
+        "This sheet differs from the engagement's risk criteria. Criteria are not imported "
+        "from a workbook, because changing them re-scores every risk: change them in the app "
+        "(Risks > Criteria…)."
+    )
+    plan.warnings.append(Issue(0, "", message))
     return plan
 
 
@@ -326,12 +357,20 @@ class _SheetReader:
             self._read_row(cells, index + 1, rows_now)
         for key, exported in sorted((self.baseline or {}).items(), key=lambda kv: kv[1].row):
             if key not in self.present and key in (rows_now or self.rows_now):
-                message = (
-                    f"The row of {self.table.area.noun} {key} was deleted from the workbook; it "
-                    "stays in the engagement (delete it in the app if that was meant)."
-                )
-                self.plan.warnings.append(Issue(exported.row, "", message))
+                self.plan.warnings.append(Issue(exported.row, "", self._deleted(key)))
         return self.plan
+
+    def _deleted(self, key: str) -> str:
+        area, child = self.table.area, self.table.child
+        if child is None:
+            what = f"The row of {area.noun} {key}"
+        else:
+            parent, number = key.rsplit("#", 1)
+            what = f"{child.noun} line {number} of {area.noun} {parent}"
+        return (
+            f"{what} was deleted from the workbook; it stays in the engagement (delete it in "
+            "the app if that was meant)."
+        )
 
     def _untouched(self, cells: list[object], number: int) -> bool:
         """Our own row, its cells as exported, of an item not changed in the app since."""

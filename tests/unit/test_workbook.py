@@ -200,6 +200,24 @@ def test_deleted_rows_are_reported_and_never_deleted(demo_file, tmp_path):
     assert risks.get_risk(demo_file, "R-002")
 
 
+def test_deleted_child_rows_and_edited_criteria_are_reported_not_applied(demo_file, tmp_path):
+    path = _export(demo_file, tmp_path / "out.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Treatment actions"].delete_rows(3)
+    wb["Risk criteria"]["C2"] = "Very rare"
+    wb.save(path)
+    before = risks.get_criteria(demo_file)
+    plan = build_plan(demo_file, path)
+    by_name = {s.sheet: s for s in plan.sheets}
+    (deleted,) = by_name["Treatment actions"].warnings
+    assert deleted.row == 3 and "line 2 of risk R-001" in deleted.message
+    (criteria,) = by_name["Risk criteria"].warnings
+    assert "not imported" in criteria.message and "Risks > Criteria" in criteria.message
+    apply(demo_file, plan)
+    assert risks.get_criteria(demo_file) == before
+    assert len(risks.get_risk(demo_file, "R-001").actions) == 2
+
+
 def test_json_shape_of_the_cli(demo_file, tmp_path, capsys):
     path = _export(demo_file, tmp_path / "out.xlsx")
     demo_file.close()
