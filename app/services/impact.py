@@ -134,6 +134,8 @@ def create_assessment(
 ) -> str:
     checked = _check(values, dt.date.today())
     checked_impacts = _check_impacts(impacts)
+    if assessment_id:
+        ids.check_client_id(assessment_id)
     new_id = assessment_id or next_id(ef)
     with ef.writing() as session:
         system = session.get(AISystem, system_id)

@@ -181,8 +181,8 @@ def create_system(ef: EngagementFile, values: Mapping[str, object]) -> str:
     merged = {**_defaults(), **fields}
     today = dt.date.today()
     _check_consistency(merged, today)
-    if wanted and not ids.CLIENT_ID.match(wanted):
-        raise FieldError("id", f"'{wanted}' is not a usable ID: letters, digits, '.', '-', '_'.")
+    if wanted:
+        ids.check_client_id(wanted)
     system_id = wanted or next_id(ef)
     with ef.writing() as session:
         if session.get(AISystem, system_id) is not None:

@@ -423,8 +423,8 @@ def save_risk(
     checked = _check(values, criteria)
     _check_links(set(ef.catalog.control_by_id), controls, actions)
     before = get_risk(ef, risk_id) if risk_id else None
-    if wanted_id and not ids.CLIENT_ID.match(wanted_id):
-        raise FieldError("id", f"'{wanted_id}' is not a usable ID: letters, digits, '.', '-', '_'.")
+    if wanted_id:
+        ids.check_client_id(wanted_id)
     new_id = risk_id or wanted_id or next_id(ef)
     with ef.writing() as session:
         if before is None and session.get(Risk, new_id) is not None:

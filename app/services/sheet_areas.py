@@ -5,7 +5,6 @@ description, so a new area joins the workbook by adding an entry to AREAS."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from app.services import impact, inventory, requirements, risks, soa
 from app.services.cell_values import control_ref, text_of, to_stored
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError
-from app.services.fields import MAX_LONG, FieldSpec
+from app.services.fields import FieldSpec
 
 Row = dict[str, object]
 
@@ -85,7 +84,8 @@ class Area:
     load: Callable[[EngagementFile], dict[str, Row]]
     # (engagement, ID or None for a new item, the whole row, the row before or None) -> ID
     save: Callable[[EngagementFile, str | None, Row, Row | None], str]
-    remove: Callable[[EngagementFile, str], None] | None  # undo of an add; None: cannot add
+    # (engagement, ID, deleted): takes back an add and puts it back; None: rows cannot be added
+    set_deleted: Callable[[EngagementFile, str, bool], None] | None
     extras: str  # the long-text field that keeps a foreign workbook's unmapped columns
     children: tuple[Child, ...] = ()
     # a foreign row without a known ID: (engagement, row, current items by ID) -> item ID
@@ -208,7 +208,7 @@ REQUIREMENTS = Area(
     ),  # fmt: skip
     load=_load_points,
     save=_save_point,
-    remove=None,
+    set_deleted=None,
     extras="notes",
     match=_match_point,
 )
@@ -266,7 +266,7 @@ INVENTORY = Area(
     ),  # fmt: skip
     load=_load_systems,
     save=_save_system,
-    remove=lambda ef, item_id: inventory.set_deleted(ef, item_id, True),
+    set_deleted=inventory.set_deleted,
     extras="description",
     match=_match_system,
 )
@@ -321,7 +321,7 @@ ASSESSMENTS = Area(
     ),  # fmt: skip
     load=_load_assessments,
     save=_save_assessment,
-    remove=lambda ef, item_id: impact.set_deleted(ef, item_id, True),
+    set_deleted=impact.set_deleted,
     extras="result",
     children=(Child("impacts", "Impacts", "Impacts", _IMPACT_COLUMNS),),
 )
@@ -464,7 +464,7 @@ RISKS = Area(
     ),  # fmt: skip
     load=_load_risks,
     save=_save_risk,
-    remove=lambda ef, item_id: risks.set_deleted(ef, item_id, True),
+    set_deleted=risks.set_deleted,
     extras="description",
     children=(Child("actions", "Treatment actions", "Treatment actions", _ACTION_COLUMNS),),
     name_from=("title", "description"),
@@ -547,7 +547,7 @@ SOA = Area(
     ),  # fmt: skip
     load=_load_soa,
     save=_save_soa,
-    remove=None,
+    set_deleted=None,
     extras="evidence",
 )
 
@@ -573,8 +573,3 @@ KINDS_WITHOUT_REGISTER = {
         "acknowledged",
     ),
 }
-LONGEST_CELL = MAX_LONG
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -57,25 +57,25 @@ class _Styles:
     def __init__(self, ws: object) -> None:
         self.ws = ws
         self._ids: dict[int, int] = {}  # prototype -> its style's index in the workbook
-        self.header = self._make(font=Font(bold=True, color="FFFFFF"), fill=_HEADER_FILL,
+        self.header = self.make(font=Font(bold=True, color="FFFFFF"), fill=_HEADER_FILL,
                                  alignment=Alignment(wrap_text=True, vertical="top"))  # fmt: skip
-        self.locked = self._make(fill=_LOCKED_FILL, alignment=Alignment(vertical="top"))
-        self.locked_wrap = self._make(
+        self.locked = self.make(fill=_LOCKED_FILL, alignment=Alignment(vertical="top"))
+        self.locked_wrap = self.make(
             fill=_LOCKED_FILL, alignment=Alignment(wrap_text=True, vertical="top")
         )
-        self.free = self._make(
+        self.free = self.make(
             protection=Protection(locked=False), alignment=Alignment(vertical="top")
         )
-        self.free_wrap = self._make(
+        self.free_wrap = self.make(
             protection=Protection(locked=False), alignment=Alignment(wrap_text=True, vertical="top")
         )
-        self.free_date = self._make(
+        self.free_date = self.make(
             protection=Protection(locked=False),
             alignment=Alignment(vertical="top"),
             number_format="yyyy-mm-dd",
         )
 
-    def _make(self, **attrs: object) -> Cell:
+    def make(self, **attrs: object) -> Cell:
         cell = WriteOnlyCell(self.ws)
         for name, value in attrs.items():
             setattr(cell, name, value)
@@ -250,9 +250,9 @@ def _instructions(wb: Workbook, ef: EngagementFile, all_tables: list[Table]) -> 
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 90
     styles = _Styles(ws)
-    title = styles._make(font=Font(bold=True, size=14))
-    bold = styles._make(font=Font(bold=True))
-    wrap = styles._make(alignment=Alignment(wrap_text=True, vertical="top"))
+    title = styles.make(font=Font(bold=True, size=14))
+    bold = styles.make(font=Font(bold=True))
+    wrap = styles.make(alignment=Alignment(wrap_text=True, vertical="top"))
     ws.append([styles.cell(title, f"AIMS Prep workbook: {ef.details.client}")])
     ws.append([styles.cell(bold, "Exported on"), dt.date.today().isoformat()])
     ws.append([styles.cell(bold, "Consultant"), ef.details.consultant])

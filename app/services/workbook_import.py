@@ -651,7 +651,8 @@ class _RollbackError(Exception):
     pass
 
 
-UndoStep = tuple[str, str, Row | None]  # (area kind, item ID, the item before; None if added)
+# (area kind, item ID, the item before (None: added by the import), the item as saved)
+UndoStep = tuple[str, str, Row | None, Row]
 
 
 def apply(
@@ -673,7 +674,7 @@ def apply(
                     try:
                         with session.begin_nested():
                             new_id = area.save(ef, item_id, row, before)
-                        steps.append((area.kind, new_id, before))
+                        steps.append((area.kind, new_id, before, row))
                     except FieldError as exc:
                         _refused(area, exc, origins)
             if commit and plan.errors and not skip_invalid:  # refused only now, by a service
@@ -766,16 +767,30 @@ def _targets(
 
 
 def undo(ef: EngagementFile, steps: list[UndoStep]) -> None:
-    """Put back every item an import touched, in one transaction."""
+    """Put back every item an import touched, in one transaction: added items are deleted
+    (softly, so their IDs stay taken and a redo brings them back as they were)."""
     with ef.writing():
         current = Items(ef)
-        for kind, item_id, before in reversed(steps):
+        for kind, item_id, before, _ in reversed(steps):
             area = AREA_BY_KIND[kind]
             if before is None:
-                assert area.remove is not None
-                area.remove(ef, item_id)
+                assert area.set_deleted is not None
+                area.set_deleted(ef, item_id, True)
             else:
                 area.save(ef, item_id, before, current[kind].get(item_id))
+
+
+def redo(ef: EngagementFile, steps: list[UndoStep]) -> None:
+    """The import again, after an undo: added items come back, changed ones are saved again."""
+    with ef.writing():
+        current = Items(ef)
+        for kind, item_id, before, saved in steps:
+            area = AREA_BY_KIND[kind]
+            if before is None:
+                assert area.set_deleted is not None
+                area.set_deleted(ef, item_id, False)
+            else:
+                area.save(ef, item_id, saved, current[kind].get(item_id))
 
 
 def as_text(plan: Plan, applied: bool) -> str:

@@ -257,7 +257,7 @@ class MappingDialog(QDialog):
         if columns is None:
             columns = match_columns(table, self._headers) if table else {}
         for index, header in enumerate(self._headers):
-            label = QTableWidgetItemRO(header or f"(column {index + 1}, no heading)")
+            label = _read_only_item(header or f"(column {index + 1}, no heading)")
             self.table.setItem(index, 0, label)
             combo = QComboBox()
             combo.addItem("(keep in the notes)", IGNORE)
@@ -276,7 +276,7 @@ class MappingDialog(QDialog):
         return Layout(self.kind.currentData(), self.header_row.value(), self._headers, columns)
 
 
-def QTableWidgetItemRO(text: str):  # noqa: N802 - reads like the Qt class it makes
+def _read_only_item(text: str):
     from PySide6.QtWidgets import QTableWidgetItem
 
     item = QTableWidgetItem(text)

@@ -155,19 +155,13 @@ class WorkbookActions:
 
         def done(steps: list[workbook_import.UndoStep]) -> None:
             progress.close()
-            holder = [steps]
-
-            def undo() -> None:
-                self._quietly(lambda: workbook_import.undo(ef, holder[0]))
-
-            def redo() -> None:
-                self._quietly(
-                    lambda: holder.__setitem__(
-                        0, workbook_import.apply(ef, plan, skip_invalid=skip_invalid)
-                    )
+            self.undo_stack.push(
+                AppliedCommand(
+                    f"Import {plan.path.name}",
+                    lambda: self._quietly(lambda: workbook_import.undo(ef, steps)),
+                    lambda: self._quietly(lambda: workbook_import.redo(ef, steps)),
                 )
-
-            self.undo_stack.push(AppliedCommand(f"Import {plan.path.name}", undo, redo))
+            )
             self.changed()
             self.window.statusBar().showMessage(
                 f"Imported {plan.path.name}: {len(steps)} item(s) changed", 8000

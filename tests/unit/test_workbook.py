@@ -16,7 +16,7 @@ from app.cli import main
 from app.services import impact, inventory, requirements, risks, soa, workbook_import
 from app.services.sheet_areas import AREAS
 from app.services.workbook_export import META_SHEET, export_workbook
-from app.services.workbook_import import apply, build_plan, undo
+from app.services.workbook_import import apply, build_plan, redo, undo
 from app.services.workbook_tables import tables
 from tests.conftest import require_tool
 
@@ -290,6 +290,18 @@ def test_real_risk_register_banner_rows_multiline_headers_and_text_numbers(demo_
     assert len(risks.list_risks(demo_file)) == count + 17
     again = build_plan(demo_file, Path(source))  # importing the same file twice adds nothing
     assert next(s for s in again.sheets if s.sheet == "Risk Register").to_json()["added"] == 0
+
+
+def test_foreign_import_undone_and_redone_keeps_the_clients_ids(demo_file, tmp_path):
+    source = Path(shutil.copy(REAL / "S5-02_AI_Risk_Register_Template.xlsx", tmp_path))
+    count = len(risks.list_risks(demo_file))
+    steps = apply(demo_file, build_plan(demo_file, source))
+    imported = risks.get_risk(demo_file, "R-EI-01")
+    undo(demo_file, steps)
+    assert len(risks.list_risks(demo_file)) == count
+    redo(demo_file, steps)
+    assert len(risks.list_risks(demo_file)) == count + 17
+    assert risks.get_risk(demo_file, "R-EI-01") == imported
 
 
 @pytest.mark.parametrize(
