@@ -232,17 +232,37 @@ def _write_table(
             )  # fmt: skip
             validation.add(f"{letter}2:{letter}1048576")
             ws.data_validations.append(validation)
+    wrapped = [(i, c.width) for i, c in enumerate(columns) if c.width > 30]
+    _fit_height(ws, 1, [(c.label, c.width) for c in columns])
     ws.append([styles.cell(styles.header, c.label) for c in columns])
     meta.append(["sheet", table.sheet, table.kind, table.child.field if table.child else "",
                  "|".join(c.key for c in columns)])  # fmt: skip
     for number, (key, row) in enumerate(rows.items(), start=2):
         values = [row.get(c.key) for c in columns]
         shown = [c.cell(v) for c, v in zip(columns, values, strict=True)]
+        _fit_height(ws, number, [(shown[i], width) for i, width in wrapped])
         ws.append([styles.cell(p, v) for p, v in zip(protos, shown, strict=True)])
         prints = " ".join(fingerprint(v) for v in values)
         meta.append(["row", table.sheet, number, key, prints, row_digest(shown)])
         done += 1
         yield done
+
+
+_LINE_PT = 15
+_MOST_LINES = 10  # a longer text shows its first lines; the cell holds it all
+
+
+def _fit_height(ws: Any, row: int, cells: list[tuple[object, int]]) -> None:
+    """Give a row the height its wrapped text needs: spreadsheet programs do not all fit
+    rows to their text when they open a file."""
+    lines = 1
+    for text, width in cells:
+        if isinstance(text, str) and len(text) > width:
+            per_line = max(1, int(width * 1.1))
+            found = sum(-(-len(part) // per_line) or 1 for part in text.split("\n"))
+            lines = max(lines, found)
+    if lines > 1:
+        ws.row_dimensions[row].height = _LINE_PT * min(lines, _MOST_LINES)
 
 
 def _instructions(wb: Workbook, ef: EngagementFile, all_tables: list[Table]) -> None:
@@ -257,7 +277,7 @@ def _instructions(wb: Workbook, ef: EngagementFile, all_tables: list[Table]) -> 
     ws.append([styles.cell(bold, "Exported on"), dt.date.today().isoformat()])
     ws.append([styles.cell(bold, "Consultant"), ef.details.consultant])
     ws.append([])
-    for line in (
+    for number, line in enumerate((
         "Fill in and correct what you know directly in the white cells. Grey columns (IDs, "
         "titles from the standard's catalog, computed scores) are for reference and cannot be "
         "edited.",
@@ -270,7 +290,8 @@ def _instructions(wb: Workbook, ef: EngagementFile, all_tables: list[Table]) -> 
         "the order of day and month.",
         "Please do not rename the sheets or the column headings, and send the file back as "
         "it is (.xlsx).",
-    ):
+    ), start=5):  # fmt: skip
+        _fit_height(ws, number, [(line, 90)])
         ws.append(["", styles.cell(wrap, line)])
     ws.append([])
     ws.append([styles.cell(bold, "Sheet"), styles.cell(bold, "What it holds")])
