@@ -6,6 +6,7 @@ Qt is imported only by the commands that render (gui, screenshot)."""
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -168,8 +169,10 @@ def _upgrade_catalog(args: argparse.Namespace) -> int:
 
 def _export_xlsx(args: argparse.Namespace) -> int:
     from app.services.engagement_file import open_engagement
+    from app.services.safe_output import check_output
     from app.services.workbook_export import export_workbook
 
+    check_output(args.output, [args.file])
     with open_engagement(args.file, read_only=True) as ef:
         for _ in export_workbook(ef, args.output):
             pass
@@ -206,7 +209,9 @@ def _import_xlsx(args: argparse.Namespace) -> int:
 def _export_pack(args: argparse.Namespace) -> int:
     from app.services import pack, pack_settings
     from app.services.engagement_file import open_engagement
+    from app.services.safe_output import check_output
 
+    check_output(args.output, [args.file])
     sections = None
     if args.sections is not None:
         sections = [k.strip() for k in args.sections.split(",") if k.strip()]
@@ -265,10 +270,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command is None:
             args = _parser().parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
-        return _COMMANDS[args.command](args)
+        code = _COMMANDS[args.command](args)
+        sys.stdout.flush()
+        return code
     except AimsError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 2
+        return _fail(exc.message)
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 2
+        return _fail("interrupted")
+    except BrokenPipeError:
+        # The reader went away (`status --json | head`): what it wanted, it has.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:  # the disk, not the program: say so in one line
+            return _fail("the disk is full; nothing was changed. Free some space and try again.")
+        raise
+
+
+def _fail(message: str) -> int:
+    """One `error:` line, whatever the message holds (a path with a newline in it)."""
+    flat = message.replace("\r", "\\r").replace("\n", "\\n")
+    print(f"error: {flat}", file=sys.stderr)
+    return 2

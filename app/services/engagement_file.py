@@ -6,8 +6,11 @@ leaves a file holding every committed edit. A second opener gets the file read-o
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import filecmp
 import getpass
 import os
+import secrets
 import shutil
 import sqlite3
 import stat
@@ -28,7 +31,16 @@ from sqlalchemy.pool import QueuePool
 import app
 from app.models import Base, CatalogSnapshot, EngagementInfo, RequirementState, SchemaInfo
 from app.services import catalog as catalog_service
-from app.services import history, migrations, risk_criteria, risk_seed
+from app.services import (
+    history,
+    journal,
+    migrations,
+    risk_criteria,
+    risk_seed,
+    safe_output,
+    schema_objects,
+    stored_values,
+)
 from app.services.catalog import Catalog
 from app.services.errors import (
     AimsError,
@@ -102,8 +114,12 @@ class EngagementFile:
         self._lock = lock
         self.read_only_reason = read_only_reason
         self.actor = actor
-        self.catalog: Catalog = _load_catalog(engine)
-        self.details: Details = _load_details(engine)
+        info = os.stat(path)
+        self._identity = (info.st_dev, info.st_ino)
+        with engine.connect() as conn:
+            self._stamp = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+        self.catalog: Catalog = _load_catalog(engine, path)
+        self.details: Details = _load_details(engine, path)
         # The write transaction open on this thread, if any: services called inside it join it,
         # so a workbook import of many items is one transaction (and sees its own writes).
         self._open = threading.local()
@@ -122,12 +138,12 @@ class EngagementFile:
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
         except DBAPIError as exc:
+            if "decode" in str(exc.orig).lower():  # text that is not UTF-8
+                what = f"text that is not UTF-8 ({exc.orig})"
+                raise stored_values.unreadable(self.path, what) from exc
             raise _damaged(self.path, exc) from exc
         except (ValueError, TypeError) as exc:  # a stored value the columns cannot hold
-            raise DamagedFileError(
-                f"{self.path.name} holds a value this version cannot read ({exc}); the file is "
-                "damaged. Open a backup copy."
-            ) from exc
+            raise stored_values.unreadable(self.path, str(exc)) from exc
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
@@ -139,13 +155,11 @@ class EngagementFile:
             return
         if self.read_only:
             raise ReadOnlyError(f"This engagement is open read-only: {self.read_only_reason}")
-        if not self.path.exists():
-            raise FileWriteError(
-                f"{self.path} is no longer there (moved, deleted, or its drive removed). "
-                "Nothing was saved; use File > Save a Copy As to keep what is on screen."
-            )
+        self._check_still_there()
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                # Page 1 first in every journal: it carries the file's stamp (see _stamp).
+                session.connection().exec_driver_sql(f"PRAGMA user_version = {self._stamp}")
                 self._open.session = session
                 try:
                     yield session
@@ -153,8 +167,28 @@ class EngagementFile:
                     self._open.session = None
         except DBAPIError as exc:
             raise FileWriteError(
-                f"The change could not be saved to {self.path}: {exc.orig}"
+                f"The change could not be saved to {self.path}: {safe_output.disk_message(exc)}"
             ) from exc
+        except OSError as exc:
+            raise FileWriteError(
+                f"The change could not be saved to {self.path}: {safe_output.disk_message(exc)}"
+            ) from exc
+
+    def _check_still_there(self) -> None:
+        """The file is where it was opened, and still the same file: a file put in its place
+        (a workbook exported over it, a restored backup) is not written into."""
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            raise FileWriteError(
+                f"{self.path} is no longer there (moved, deleted, or its drive removed). "
+                "Nothing was saved; use File > Save a Copy As to keep what is on screen."
+            ) from None
+        if (info.st_dev, info.st_ino) != self._identity:
+            raise FileWriteError(
+                f"{self.path} was replaced by another file since it was opened. Nothing was "
+                "saved; use File > Save a Copy As to keep what is on screen."
+            )
 
     def set_deleted(
         self, model: type[Any], entity: str, key: str, deleted: bool, what: str
@@ -186,14 +220,16 @@ class EngagementFile:
                     old[name] = getattr(info, name)
                     setattr(info, name, value)
                     history.record(session, self.actor, "engagement", "1", name, old[name], value)
-        self.details = _load_details(self.engine)
+        self.details = _load_details(self.engine, self.path)
         return old
 
     def save_copy(self, destination: Path, overwrite: bool = False) -> None:
         """A consistent copy of the open file, written to a temporary name then moved in place.
         An existing file is replaced only when asked, and never one open for editing."""
         destination = Path(destination)
-        if destination.resolve() == self.path.resolve():
+        if destination.resolve() == self.path.resolve() or (
+            destination.exists() and os.path.samefile(destination, self.path)
+        ):
             raise FileWriteError("Choose a different name: that is the file already open.")
         if destination.exists():
             if not overwrite:
@@ -204,7 +240,10 @@ class EngagementFile:
                     f"{destination.name} is open for editing by {lock.holder}; choose another name."
                 )
             lock.release()
-        temp = destination.with_name(f".{destination.name}.partial")
+        if not destination.parent.is_dir():
+            raise FileWriteError(f"The folder {destination.parent} does not exist.")
+        safe_output.sweep(destination.parent)
+        temp = safe_output.temp_path_for(destination)
         try:
             raw = self.engine.raw_connection()
             try:
@@ -217,9 +256,13 @@ class EngagementFile:
                 raw.close()
             os.replace(temp, destination)
         except (OSError, sqlite3.Error) as exc:
-            with suppress(OSError):
-                temp.unlink()
-            raise FileWriteError(f"Could not write a copy to {destination}: {exc}") from exc
+            raise FileWriteError(
+                f"Could not write a copy to {destination}: {safe_output.disk_message(exc)}"
+            ) from exc
+        finally:
+            for leftover in (temp, journal.journal_path(temp)):
+                with suppress(OSError):
+                    leftover.unlink()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -277,13 +320,27 @@ def _damaged(path: Path, exc: Exception) -> AimsError:
 
 def _check_header(path: Path) -> None:
     """Cheap checks before SQLite sees the file: is it a database, is it cut short."""
-    if not path.exists():
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise FileMissingError(
+                f"{path} is a link that leads back to itself (a loop); open the file itself."
+            ) from None
+        if path.is_symlink():
+            raise FileMissingError(
+                f"{path} is a link to a file that is no longer there; open the file itself."
+            ) from None
         raise FileMissingError(
             f"{path} does not exist. It may have been moved, renamed, or on a drive that "
             "is no longer connected."
-        )
-    if not path.is_file():
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
         raise NotAnEngagementError(f"{path} is a folder, not an engagement file.")
+    if not stat.S_ISREG(info.st_mode):
+        raise NotAnEngagementError(
+            f"{path} is not a regular file (a pipe or a device); open an engagement file."
+        )
     try:
         with open(path, "rb") as handle:
             header = handle.read(100)
@@ -314,7 +371,7 @@ def _schema_version(engine: Engine, path: Path) -> int:
                 raise NotAnEngagementError(
                     f"{path.name} is a database, but not an AIMS Prep engagement file."
                 )
-            version = conn.execute(select(SchemaInfo.version)).scalar()
+            version = conn.exec_driver_sql("SELECT version FROM schema_info").scalar()
             # Every format has these: a file without them is damaged, and is refused before
             # anything (an upgrade, a backup copy) is written for it.
             missing = {"engagement", "catalog_snapshot", "requirement"} - set(
@@ -322,12 +379,11 @@ def _schema_version(engine: Engine, path: Path) -> int:
             )
     except DBAPIError as exc:
         raise _damaged(path, exc) from exc
-    try:
-        number = int(version)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise DamagedFileError(
-            f"{path.name} has no valid format number; the file is damaged."
-        ) from None
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise stored_values.unreadable(
+            path, f"its file format number is {version!r}, which no AIMS Prep writes"
+        )
+    number = version
     if missing:
         raise DamagedFileError(
             f"{path.name} is missing parts of an engagement; the file is damaged."
@@ -346,18 +402,35 @@ def backup_path_for(path: Path, version: int) -> Path:
     return candidate
 
 
-def _migrate(engine: Engine, path: Path, version: int) -> None:
+def _write_backup(path: Path, version: int) -> Path:
+    """The copy of the file as it was, written under a temporary name and renamed, so a kill
+    or a full disk never leaves a cut-off "before upgrade" copy; an identical copy from an
+    earlier try is used again instead of a second one."""
+    existing = path.with_name(f"{path.stem} (before upgrade from v{version}){path.suffix}")
+    if existing.is_file() and filecmp.cmp(existing, path, shallow=False):
+        return existing
     backup = backup_path_for(path, version)
+    temp = safe_output.temp_path_for(backup)
     try:
-        shutil.copy2(path, backup)
+        shutil.copy2(path, temp)
+        os.replace(temp, backup)
     except OSError as exc:
+        with suppress(OSError):
+            temp.unlink()
         raise FileWriteError(
             f"{path.name} must be upgraded, but no backup copy could be written beside it "
-            f"({exc.strerror}); the file was not changed."
+            f"({safe_output.disk_message(exc)}); the file was not changed."
         ) from exc
+    return backup
+
+
+def _migrate(engine: Engine, path: Path, version: int) -> None:
+    backup = _write_backup(path, version)
     try:
         for from_version, step in migrations.steps_from(version):
             with engine.begin() as conn:
+                stamp = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+                conn.exec_driver_sql(f"PRAGMA user_version = {stamp}")  # page 1 first
                 step(conn)
                 conn.execute(
                     update(SchemaInfo).values(version=from_version + 1, written_by=app.__version__)
@@ -365,26 +438,37 @@ def _migrate(engine: Engine, path: Path, version: int) -> None:
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise FileWriteError(
             f"{path.name} could not be upgraded from format {version} "
-            f"({getattr(exc, 'orig', None) or exc}). "
+            f"({safe_output.disk_message(exc)}). "
             f"A copy of it as it was is at {backup.name}."
         ) from exc
 
 
-def _load_catalog(engine: Engine) -> Catalog:
+def _load_catalog(engine: Engine, path: Path) -> Catalog:
     with Session(engine) as session:
         snapshot = session.scalars(
             select(CatalogSnapshot).order_by(CatalogSnapshot.id.desc())
         ).first()
     if snapshot is None:
         raise DamagedFileError("The engagement file holds no catalog; the file is damaged.")
+    if not isinstance(snapshot.content, str):
+        raise stored_values.unreadable(path, "its catalog is binary data, not text")
     return catalog_service.from_snapshot(snapshot.content)
 
 
-def _load_details(engine: Engine) -> Details:
+def _load_details(engine: Engine, path: Path) -> Details:
+    with engine.connect() as conn:
+        labels = {name: spec.label for name, spec in DETAIL_FIELDS.items()}
+        stored_values.check_rows(
+            conn, Base.metadata.tables["engagement"], path, "the engagement details", labels
+        )
     with Session(engine) as session:
         info = session.get(EngagementInfo, 1)
         if info is None:
             raise DamagedFileError("The engagement file holds no engagement record.")
+        if info.size not in SIZES:
+            raise stored_values.unreadable(
+                path, f"the engagement details, organization size, is {info.size[:40]!r}"
+            )
         return Details(
             info.uid,
             info.client,
@@ -406,24 +490,43 @@ def open_engagement(
 ) -> EngagementFile:
     """Open a file for editing, or read-only when asked, when the disk or another writer says so.
 
-    Raises a typed AimsError for any file that cannot be opened; the file is never changed then.
+    Raises a typed AimsError for any file that cannot be opened; the file is never changed then
+    (but for finishing a save a crash interrupted, which SQLite would do on any write open).
     """
     path = Path(path)
     _check_header(path)
+    safe_output.sweep(path.parent)
     reason = "opened read-only as asked" if read_only else ""
+    writable = _writable(path)
+    if not reason:
+        reason = writable
+    if not reason and path.stat().st_nlink > 1:
+        reason = (
+            "it has more than one name on disk (a hard link), so AIMS Prep cannot tell "
+            "whether it is open for editing under another name"
+        )
     lock: WriterLock | None = None
-    # The mode bit too: an administrator may write anywhere, but a file marked read-only
-    # was marked so on purpose.
-    if not reason and (not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR):
-        reason = "the file is read-only on disk"
-    # SQLite writes a journal beside the file, and a backup copy goes there before an upgrade.
-    if not reason and not os.access(path.resolve().parent, os.W_OK):
-        reason = "its folder is read-only"
     if not reason:
         lock = WriterLock(path.resolve())  # one lock however the file is reached (symlinks)
         if not lock.acquire():
-            reason = f"it is open for editing by {lock.holder}"
+            reason = lock.problem or f"it is open for editing by {lock.holder}"
             lock = None
+    try:
+        _finish_interrupted_save(path, lock, writable)
+        found = schema_objects.foreign_objects(path)
+    except AimsError:
+        if lock is not None:
+            lock.release()
+        raise
+    except sqlite3.DatabaseError as exc:
+        if lock is not None:
+            lock.release()
+        raise _damaged(path, exc) from exc
+    if found:
+        if lock is not None:
+            lock.release()
+            lock = None
+        reason = schema_objects.read_only_reason(found)
     engine = _connect(path, "ro" if reason else "rw")
     try:
         version = _schema_version(engine, path)
@@ -434,12 +537,21 @@ def open_engagement(
                 "Prep to open it; the file was not changed."
             )
         if version < migrations.CURRENT_VERSION:
+            if read_only and not found:
+                raise ReadOnlyError(
+                    f"{path.name} is from an older AIMS Prep (file format {version}) and must "
+                    f"be upgraded to format {migrations.CURRENT_VERSION} before it can be "
+                    "read. Open it once for editing (a copy as it was is kept beside it); "
+                    "the file was not changed."
+                )
             if reason:
                 raise ReadOnlyError(
                     f"{path.name} is from an older AIMS Prep and must be upgraded before use, "
                     f"but {reason}. Open it where it can be written."
                 )
             _migrate(engine, path, version)
+        if not reason:
+            _stamp_file(engine)
         return EngagementFile(path, engine, lock, reason, actor or current_actor())
     except AimsError:
         engine.dispose()
@@ -451,6 +563,57 @@ def open_engagement(
         if lock is not None:
             lock.release()
         raise _damaged(path, exc) from exc
+
+
+def _writable(path: Path) -> str:
+    """Why the file cannot be written where it is, or "" when it can."""
+    # The mode bit too: an administrator may write anywhere, but a file marked read-only
+    # was marked so on purpose.
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR:
+        return "the file is read-only on disk"
+    # SQLite writes a journal beside the file, and a backup copy goes there before an upgrade.
+    if not os.access(path.resolve().parent, os.W_OK):
+        return "its folder is read-only"
+    return ""
+
+
+def _finish_interrupted_save(path: Path, lock: WriterLock | None, unwritable: str) -> None:
+    """A crash during a save leaves a journal (or a WAL) that SQLite rolls back on the next
+    write open. A read-only open finishes it too, when no writer holds the file, so that read-
+    only commands work right after a crash; a writer's journal is its own business."""
+    if not journal.pending(path):
+        return
+    if lock is not None:
+        journal.finish(path)
+        return
+    probe = WriterLock(path.resolve())
+    if not unwritable and probe.acquire():
+        try:
+            journal.finish(path)
+        finally:
+            probe.release()
+        return
+    if probe.held or not unwritable:  # another writer is saving right now: theirs to finish
+        return
+    if journal.hot_journal(path):
+        journal.check_journal_belongs(path)
+    raise ReadOnlyError(
+        f"A save of {path.name} was interrupted (a crash or a removed drive), and it will be "
+        f"rolled back the next time the file is opened where it can be written, but "
+        f"{unwritable}. Copy {path.name} together with the files beside it named "
+        f"{path.name}-journal or -wal to a writable folder and open it there. The file is not "
+        "damaged."
+    )
+
+
+def _stamp_file(engine: Engine) -> None:
+    """Give the file its own number in the header (SQLite's user_version), once. Every write
+    sets it again first, so each journal starts with a copy of page 1 that names its file."""
+    with engine.connect() as conn:
+        if conn.exec_driver_sql("PRAGMA user_version").scalar():
+            return
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA user_version = {secrets.randbelow(2**31 - 1) + 1}")
 
 
 def create_engagement(
@@ -471,6 +634,8 @@ def create_engagement(
     path = Path(path)
     client = str(DETAIL_FIELDS["client"].coerce(client))
     size = str(DETAIL_FIELDS["size"].coerce(size))
+    consultant = str(DETAIL_FIELDS["consultant"].coerce(consultant))
+    scope_statement = str(DETAIL_FIELDS["scope_statement"].coerce(scope_statement))
     if path.exists():
         raise FileWriteError(f"{path} already exists; choose another name or open it instead.")
     if not path.parent.is_dir():
@@ -483,6 +648,7 @@ def create_engagement(
         engine = _connect(temp, "rwc")
         try:
             Base.metadata.create_all(engine)
+            _stamp_file(engine)
             now = history.now()
             with Session(engine) as session, session.begin():
                 session.add(
@@ -529,7 +695,5 @@ def create_engagement(
     except (OSError, SQLAlchemyError) as exc:
         with suppress(OSError):
             temp.unlink()
-        raise FileWriteError(
-            f"Could not create {path}: {getattr(exc, 'orig', None) or exc}"
-        ) from exc
+        raise FileWriteError(f"Could not create {path}: {safe_output.disk_message(exc)}") from exc
     return open_engagement(path, actor=actor)

@@ -28,6 +28,15 @@ class SchemaTooNewError(AimsError):
     pass
 
 
+class UnreadableValueError(DamagedFileError):
+    """The file holds a stored value this version cannot read (a date that is no date, text
+    that is not UTF-8): named in the message, and the file left as it is."""
+
+
+class ForeignJournalError(AimsError):
+    """An unfinished save beside the file that belongs to another file."""
+
+
 class ReadOnlyError(AimsError):
     pass
 

@@ -6,10 +6,12 @@ Locking the database file itself would clash with SQLite's own byte-range locks 
 
 from __future__ import annotations
 
+import errno
 import getpass
 import json
 import os
 import socket
+import stat
 import sys
 from pathlib import Path
 from typing import IO
@@ -45,12 +47,16 @@ class WriterLock:
         self.path = lock_path_for(path)
         self._handle: IO[str] | None = None
         self.holder = ""
+        self.problem = ""  # why the lock file itself cannot be used (a planted link)
 
     def acquire(self) -> bool:
         try:
-            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open on purpose
+            handle = _open_regular(self.path)
         except OSError:
             self.holder = "the folder is not writable"
+            return False
+        except LockFileError as exc:
+            self.problem = str(exc)
             return False
         if not _try_lock(handle):
             handle.seek(0)
@@ -60,8 +66,11 @@ class WriterLock:
         handle.seek(0)
         handle.truncate()
         info = {"user": getpass.getuser(), "host": socket.gethostname(), "pid": os.getpid()}
-        handle.write(json.dumps(info))
-        handle.flush()
+        try:
+            handle.write(json.dumps(info))
+            handle.flush()
+        except OSError:  # a full disk: the lock is held all the same, only unsigned
+            pass
         self._handle = handle
         return True
 
@@ -80,6 +89,32 @@ class WriterLock:
     @property
     def held(self) -> bool:
         return self._handle is not None
+
+
+class LockFileError(Exception):
+    """The lock's place holds something other than a plain file of its own."""
+
+
+def _open_regular(path: Path) -> IO[str]:
+    """The lock file, never through a link: a symlink planted as the lock would make the
+    truncate below empty the file it points to."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o666)
+    except OSError as exc:
+        if path.is_symlink() or exc.errno == errno.ELOOP:
+            raise LockFileError(
+                f"its lock file {path.name} is a link; remove it and open the file again"
+            ) from None
+        raise
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+        os.close(fd)
+        raise LockFileError(
+            f"its lock file {path.name} is not a plain file of its own; remove it and open "
+            "the file again"
+        )
+    return open(fd, "r+", encoding="utf-8")  # noqa: SIM115 - held open on purpose
 
 
 def _describe(text: str) -> str:

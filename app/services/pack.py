@@ -10,11 +10,9 @@ or a cancel leaves no file behind."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections import defaultdict
 from collections.abc import Generator, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,9 +32,8 @@ from reportlab.platypus import (
 )
 
 import app
-from app.services import pack_data, pack_sections, pack_settings, pack_style
+from app.services import pack_data, pack_sections, pack_settings, pack_style, safe_output
 from app.services.engagement_file import EngagementFile
-from app.services.errors import FileWriteError
 from app.services.pack_style import BOLD, FONT, MUTED, RULE
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -249,23 +246,6 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
         self.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("body", [frame])])
 
 
-def _check_output(path: Path) -> Path:
-    """The temporary file beside the output, created now: an unwritable place fails before
-    any work is done, with a message saying where and why."""
-    if path.is_dir():
-        raise FileWriteError(f"{path} is a folder; give a file name for the pack.")
-    if not path.parent.is_dir():
-        raise FileWriteError(f"The folder {path.parent} does not exist; the pack was not written.")
-    temp = path.with_name(f".{path.name}.partial")
-    try:
-        temp.open("wb").close()
-    except OSError as exc:
-        raise FileWriteError(
-            f"Cannot write the pack to {path}: {exc.strerror or exc}. Choose another folder."
-        ) from exc
-    return temp
-
-
 def export(
     ef: EngagementFile,
     path: Path | str,
@@ -279,18 +259,9 @@ def export(
     chosen = pack_settings.check_sections(list(sections)) if sections is not None else None
     chosen = chosen or settings.chosen_sections
     paper_key = str(pack_settings.FIELDS["paper"].coerce(paper or settings.paper))
-    temp = _check_output(path)
-    try:
+    with safe_output.replacing(path, [ef.path]) as temp:
         data = yield from pack_data.load(ef, settings)
         pages = yield from _render(data, chosen, paper_key, temp)
-        try:
-            os.replace(temp, path)
-        except OSError as exc:
-            raise FileWriteError(f"Cannot write the pack to {path}: {exc.strerror}") from exc
-    except BaseException:
-        with suppress(OSError):
-            temp.unlink()
-        raise
     return Result(path, pages, chosen)
 
 

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.models import Base
 from app.models import PackSettings as Stored
-from app.services import history
+from app.services import history, stored_values
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError
 from app.services.fields import FieldSpec
@@ -75,14 +76,25 @@ class PackSettings:
 
 
 def get(ef: EngagementFile) -> PackSettings:
+    """The stored settings, each checked as when it was chosen: a logo or colour put into the
+    file by other means is named, not left to break every later pack."""
     with ef.reading() as session:
+        labels = {n: f.label for n, f in FIELDS.items()}
+        table = Base.metadata.tables["pack_settings"]
+        stored_values.check_rows(session.connection(), table, ef.path, "the pack settings", labels)
         row = session.get(Stored, 1)
         if row is None:
             return PackSettings()
+        try:
+            accent = check_accent(row.accent)
+            logo = check_logo(row.logo)
+        except FieldError as exc:
+            what = f"the pack settings, {FIELDS[exc.field].label}, {exc.message}"
+            raise stored_values.unreadable(ef.path, what) from None
         return PackSettings(
             row.confidentiality,
-            row.accent,
-            row.logo,
+            accent,
+            logo,
             _sections_from_text(row.sections),
             row.paper if row.paper in PAPERS else "a4",
         )
@@ -155,8 +167,16 @@ def check_logo(data: bytes | None) -> bytes | None:
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
                 image.verify()
+            # verify() reads the chunks, not the pixels: a cut or corrupt image stream shows
+            # only when the whole image is decoded, as the pack will.
+            if max(width, height) <= MAX_LOGO_SIDE:
+                with Image.open(io.BytesIO(data)) as image:
+                    image.load()
     except Exception as exc:  # Pillow raises many kinds for a broken image
-        raise FieldError("logo", f"The logo image cannot be read ({exc}).") from None
+        detail = "" if "<" in str(exc) else f" ({exc})"  # no object addresses in a message
+        raise FieldError(
+            "logo", f"The logo image cannot be read: it is damaged or cut short{detail}."
+        ) from None
     if max(width, height) > MAX_LOGO_SIDE or min(width, height) < 1:
         raise FieldError(
             "logo",

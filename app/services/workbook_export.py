@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Iterator
 from copy import copy
 from pathlib import Path
@@ -20,9 +18,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
 import app
-from app.services import risks, soa
+from app.services import risks, safe_output, soa
 from app.services.engagement_file import EngagementFile
-from app.services.errors import FileWriteError
 from app.services.workbook_read import column_letter
 from app.services.workbook_tables import Items, Table, fingerprint, row_digest, tables
 
@@ -114,9 +111,7 @@ class _Cell(Cell):  # type: ignore[misc]  # openpyxl has no types
 def export_workbook(ef: EngagementFile, destination: Path) -> Iterator[tuple[int, int, str]]:
     """Write the workbook; yields (done, total, what) as it goes. Written to a temporary file
     beside the destination and moved into place at the end, so a failure leaves no half file."""
-    folder = destination.parent
-    if not folder.is_dir():
-        raise FileWriteError(f"The folder {folder} does not exist; choose another place to save.")
+    safe_output.check_output(Path(destination), [ef.path])
     items = Items(ef)
     all_tables = list(tables())
     total = sum(len(t.rows(items[t.kind])) for t in all_tables) or 1
@@ -378,21 +373,5 @@ def _issued_soa_sheet(wb: Workbook, ef: EngagementFile) -> None:
 
 
 def _save(wb: Workbook, destination: Path) -> None:
-    folder = destination.parent
-    if not folder.is_dir():
-        raise FileWriteError(f"The folder {folder} does not exist; choose another place to save.")
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=folder)
-    except OSError as exc:
-        raise FileWriteError(f"Nothing can be saved in {folder}: {exc.strerror or exc}.") from exc
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
+    with safe_output.replacing(destination) as temp:
         wb.save(temp)
-        os.replace(temp, destination)
-    except OSError as exc:
-        raise FileWriteError(
-            f"The workbook could not be written to {destination}: {exc.strerror or exc}."
-        ) from exc
-    finally:
-        temp.unlink(missing_ok=True)

@@ -12,9 +12,10 @@ import subprocess
 import pytest
 
 from app.cli import main
-from app.services import documented_info, pack, pack_data, pack_settings
+from app.services import documented_info, pack, pack_data, pack_settings, safe_output
 from app.services.demo import create_demo
 from app.services.engagement_file import create_engagement
+from app.services.errors import FileWriteError
 from app.services.generator import create_large
 from app.services.pack_style import Wrapper
 
@@ -183,8 +184,8 @@ def test_pack_failure_while_writing_leaves_no_file(new_file, tmp_path, monkeypat
     def broken(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pack.os, "replace", broken)
-    with pytest.raises(Exception, match="No space left on device"):
+    monkeypatch.setattr(safe_output.os, "replace", broken)
+    with pytest.raises(FileWriteError, match="the disk is full. Nothing was changed"):
         write(new_file, out)
     assert list(tmp_path.glob("*.pdf*")) == [] and list(tmp_path.glob(".*.partial")) == []
 
