@@ -167,11 +167,13 @@ class EngagementFile:
                     self._open.session = None
         except DBAPIError as exc:
             raise FileWriteError(
-                f"The change could not be saved to {self.path}: {safe_output.disk_message(exc)}"
+                f"The change could not be saved to {self.path}: "
+                f"{safe_output.disk_message(exc, self.path.parent)}"
             ) from exc
         except OSError as exc:
             raise FileWriteError(
-                f"The change could not be saved to {self.path}: {safe_output.disk_message(exc)}"
+                f"The change could not be saved to {self.path}: "
+                f"{safe_output.disk_message(exc, self.path.parent)}"
             ) from exc
 
     def _check_still_there(self) -> None:

@@ -6,8 +6,10 @@ killed process from a file another process is still writing, and removes it."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -119,16 +121,21 @@ def replacing(target: Path, inputs: Iterable[Path] = ()) -> Iterator[Path]:
         os.chmod(temp, _umask_mode())
         os.replace(temp, target)
     except OSError as exc:
-        raise FileWriteError(f"Cannot write {target}: {disk_message(exc)}") from exc
+        raise FileWriteError(f"Cannot write {target}: {disk_message(exc, target.parent)}") from exc
     finally:
         for leftover in (temp, temp.with_name(temp.name + "-journal")):
             with suppress(OSError):
                 leftover.unlink()
 
 
-def disk_message(exc: BaseException) -> str:
-    """What went wrong writing, in words; a full disk said plainly."""
+def disk_message(exc: BaseException, folder: Path | None = None) -> str:
+    """What went wrong writing, in words; a full disk said plainly, also when SQLite reports
+    only what it tripped over afterwards ("no such savepoint")."""
     text = str(getattr(exc, "orig", None) or exc)
-    if getattr(exc, "errno", None) == 28 or "disk is full" in text or "No space" in text:
+    full = getattr(exc, "errno", None) == errno.ENOSPC or "disk is full" in text
+    if not full and folder is not None:
+        with suppress(OSError):
+            full = shutil.disk_usage(folder).free < 256 * 1024
+    if full or "No space" in text:
         return "the disk is full. Nothing was changed; free some space and try again"
     return getattr(exc, "strerror", None) or text

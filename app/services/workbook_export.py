@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 from collections.abc import Iterator
 from copy import copy
 from pathlib import Path
@@ -373,5 +374,9 @@ def _issued_soa_sheet(wb: Workbook, ef: EngagementFile) -> None:
 
 
 def _save(wb: Workbook, destination: Path) -> None:
-    with safe_output.replacing(destination) as temp:
-        wb.save(temp)
+    # Zipped in memory, then written in one go: a full disk then fails a plain write, not
+    # the zip writer half-way (whose unclosed archive would complain again when collected).
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with safe_output.replacing(destination) as temp, open(temp, "wb") as handle:
+        handle.write(buffer.getbuffer())

@@ -3,6 +3,7 @@ WAL mode, planted locks, bad stored values, outputs over inputs, full disks."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -465,3 +466,51 @@ def test_file_safety_corrupt_logo_is_refused_when_chosen(new_file, broken):
     with pytest.raises(FieldError, match="damaged or cut short"):
         pack_settings.update(new_file, logo=broken)
     assert pack_settings.get(new_file).logo is None
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MB tmpfs to fill up (root mounts it; elsewhere the test is skipped)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                          capture_output=True, check=False)  # fmt: skip
+    if done.returncode:
+        if os.environ.get("REQUIRE_EXTERNAL_TOOLS") == "1" and os.geteuid() == 0:
+            pytest.fail(f"cannot mount a tmpfs: {done.stderr.decode()}")
+        pytest.skip("mounting a small tmpfs needs root")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.parametrize("free_kb", [0, 8, 48])
+def test_file_safety_full_disk_says_so_and_changes_nothing(small_disk, tmp_path, free_kb):
+    from app.services.demo import create_demo
+
+    create_demo(tmp_path / "demo.aims").close()
+    path = small_disk / "e.aims"
+    shutil.copy(tmp_path / "demo.aims", path)
+    (small_disk / "in.csv").write_text("Name,Owner\nNew tool A,Ann\nNew tool B,Bob\n")
+    before = _digest(path)
+    avail = shutil.disk_usage(small_disk).free // 1024
+    with open(small_disk / "fill", "wb") as fill, contextlib.suppress(OSError):
+        fill.write(bytes(max(avail - free_kb, 0) * 1024))
+    commands = [
+        ["import-xlsx", path, small_disk / "in.csv"],
+        ["export-pack", path, "-o", small_disk / "p.pdf"],
+        ["export-xlsx", path, "-o", small_disk / "w.xlsx"],
+        ["copy", path, small_disk / "c.aims"],
+    ]
+    for command in commands:
+        run = subprocess.run([sys.executable, "-m", "app", *map(str, command)],
+                             capture_output=True, text=True, check=False)  # fmt: skip
+        assert run.returncode in (0, 2) and "Traceback" not in run.stderr, run.stderr
+        if run.returncode == 2:
+            assert "disk is full" in _one_error_line(run.stderr)
+            assert not os.path.exists(command[-1]) or command[0] == "import-xlsx"
+        if command[0] == "import-xlsx" and run.returncode == 2:
+            assert _digest(path) == before
+    leftovers = [
+        p.name for p in small_disk.iterdir() if ".partial" in p.name or "journal" in p.name
+    ]
+    assert leftovers == []
