@@ -103,6 +103,10 @@ def test_file_safety_planted_object_opens_read_only_and_runs_nothing(
         assert ef.read_only and named in ef.read_only_reason
         with pytest.raises(ReadOnlyError, match="did not create"):
             requirements.set_values(ef, "status", {"P-4.1-01": "implemented"})
+    csv = tmp_path / "in.csv"
+    csv.write_text("Name,Owner\nNew tool,Ann\n")
+    code, err = _cli(capsys, "import-xlsx", path, csv)
+    assert code == 2 and "did not create" in _one_error_line(err)
     assert _digest(path) == before
     assert _cli(capsys, "status", path)[0] == 0  # still readable
 

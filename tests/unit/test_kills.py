@@ -16,6 +16,7 @@ import time
 import pytest
 
 from app import paths
+from app.services import journal
 from app.services.generator import create_large
 from tests.conftest import FIXTURES
 
@@ -28,7 +29,7 @@ def _start(*args):
     return subprocess.Popen(
         [sys.executable, "-m", "app", *map(str, args)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -87,7 +88,7 @@ def _after_kill(folder, path) -> dict:
     assert _integrity(path) == "ok"
     leftovers = [p.name for p in folder.iterdir() if ".partial" in p.name]
     assert leftovers == [], leftovers
-    assert not path.with_name(path.name + "-journal").exists()
+    assert not journal.hot_journal(path)  # rolled back (an empty journal may stay: no save)
     return json.loads(status.stdout)
 
 
@@ -107,7 +108,7 @@ def test_kills_during_import_are_all_or_nothing(large, tmp_path):
     csv = tmp_path / "new.csv"
     csv.write_text(
         "Name,Owner,Used for\n"
-        + "".join(f"Killed tool {n},Owner {n},Scoring {n}\n" for n in range(1500))
+        + "".join(f"Killed tool {n},Owner {n},Scoring {n}\n" for n in range(600))
     )
     shutil.copy(large, path)
     before = _count(path, "SELECT count(*) FROM ai_system")
@@ -116,7 +117,7 @@ def test_kills_during_import_are_all_or_nothing(large, tmp_path):
         shutil.copy(large, path)
         _kill_at_random(rng, duration, "import-xlsx", path, csv)
         _after_kill(tmp_path, path)
-        assert _count(path, "SELECT count(*) FROM ai_system") in (before, before + 1500)
+        assert _count(path, "SELECT count(*) FROM ai_system") in (before, before + 600)
 
 
 def test_kills_during_catalog_upgrade_are_all_or_nothing(large, tmp_path):
@@ -124,7 +125,7 @@ def test_kills_during_catalog_upgrade_are_all_or_nothing(large, tmp_path):
     data = json.loads(paths.catalog_path().read_text())
     data["catalog_version"] = "2099.1"
     for point in data["requirements"]:
-        point["question"] = point["question"] + " (reworded)"
+        point["question"] = "Reworded: " + point["question"]
     catalog = tmp_path / "newer.json"
     catalog.write_text(json.dumps(data))
     path = tmp_path / "e.aims"
