@@ -263,6 +263,7 @@ _COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args: argparse.Namespace | None = None
     try:
         args = _parser().parse_args(argv)
         if args.version:  # looked up only when asked: reading package metadata is slow
@@ -286,6 +287,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.errno == errno.ENOSPC:  # the disk, not the program: say so in one line
             return _fail("the disk is full; nothing was changed. Free some space and try again.")
         raise
+    except (ValueError, TypeError):
+        # A stored value no reader expected (bytes where text belongs)? Name it; otherwise
+        # this is a bug, and its traceback is wanted.
+        path = getattr(args, "file", None)
+        found = _stored_value_problem(path) if path is not None else None
+        if found is None:
+            raise
+        return _fail(found)
+
+
+def _stored_value_problem(path: Path) -> str | None:
+    from app.services.stored_values import diagnose_file
+
+    found = diagnose_file(path) if path.is_file() else None
+    return found.message if found else None
 
 
 def _fail(message: str) -> int:

@@ -143,7 +143,9 @@ class EngagementFile:
                 raise stored_values.unreadable(self.path, what) from exc
             raise _damaged(self.path, exc) from exc
         except (ValueError, TypeError) as exc:  # a stored value the columns cannot hold
-            raise stored_values.unreadable(self.path, str(exc)) from exc
+            with self.engine.connect() as conn:
+                found = stored_values.diagnose(conn, Base.metadata.sorted_tables, self.path)
+            raise found or stored_values.unreadable(self.path, str(exc)) from exc
 
     @contextmanager
     def writing(self) -> Iterator[Session]:

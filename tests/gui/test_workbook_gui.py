@@ -3,18 +3,14 @@ change, conflicts picked in the preview, one undo step."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import openpyxl
 
 from app.services import inventory, risks
 from app.views import dialogs
 from app.views.import_dialog import ImportDialog, MappingDialog
+from tests.conftest import FIXTURES
 
-FIXTURE = (
-    Path(__file__).parents[2]
-    / "../shared/fixtures/real-workbooks/urielle/S5-02_AI_Risk_Register_Template.xlsx"
-)
+FIXTURE = FIXTURES / "real-workbooks/urielle/S5-02_AI_Risk_Register_Template.xlsx"
 
 
 def _export(qtbot, window, monkeypatch, target):

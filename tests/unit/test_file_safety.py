@@ -518,3 +518,25 @@ def test_file_safety_full_disk_says_so_and_changes_nothing(small_disk, tmp_path,
         p.name for p in small_disk.iterdir() if ".partial" in p.name or "journal" in p.name
     ]
     assert leftovers == []
+
+
+@pytest.mark.parametrize(
+    ("statement", "words"),
+    [
+        ("UPDATE ai_system SET deployment_date = 'soon'", "AI system AIS-001, deployment date"),
+        ("UPDATE risk SET title = X'00ff'", "risk R-001, title, is binary data"),
+    ],
+)
+def test_file_safety_bad_value_in_a_register_is_named_with_its_item(
+    tmp_path, capsys, statement, words
+):
+    from app.services.demo import create_demo
+
+    path = tmp_path / "demo.aims"
+    create_demo(path).close()
+    _sql(path, statement + " WHERE rowid = (SELECT min(rowid) FROM " + statement.split()[1] + ")")
+    before = _digest(path)
+    code, err = _cli(capsys, "export-xlsx", path, "-o", tmp_path / "o.xlsx")
+    line = _one_error_line(err)
+    assert code == 2 and "cannot read" in line and words in line
+    assert _digest(path) == before and not (tmp_path / "o.xlsx").exists()

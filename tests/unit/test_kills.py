@@ -20,7 +20,7 @@ from app.services import journal
 from app.services.generator import create_large
 from tests.conftest import FIXTURES
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
 KILLS_PER_KIND = 10  # five kinds: 50 kills
 

@@ -18,9 +18,9 @@ from app.services.sheet_areas import AREAS
 from app.services.workbook_export import META_SHEET, export_workbook
 from app.services.workbook_import import apply, build_plan, redo, undo
 from app.services.workbook_tables import tables
-from tests.conftest import require_tool
+from tests.conftest import FIXTURES, require_tool
 
-REAL = Path(__file__).parents[2] / "../shared/fixtures/real-workbooks/urielle"
+REAL = FIXTURES / "real-workbooks/urielle"  # copied in from shared/ with their MIT licence
 LONG = "Ünïcödé ✓ Ωmega 株式会社 " + "long text " * 1500  # ~15,000 characters
 
 
