@@ -597,7 +597,7 @@ def _finish_interrupted_save(path: Path, lock: WriterLock | None, unwritable: st
         finally:
             probe.release()
         return
-    if probe.held or not unwritable:  # another writer is saving right now: theirs to finish
+    if not unwritable:  # another writer holds the file: its journal is its own to finish
         return
     if journal.hot_journal(path):
         journal.check_journal_belongs(path)
