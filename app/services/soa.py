@@ -41,6 +41,7 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("reason_text", "Reason for inclusion", "long"),
         FieldSpec("justification", "Justification for exclusion", "long"),
         FieldSpec("status", "Implementation status", "choice", STATUSES),
+        FieldSpec("implementation", "Implementation description", "long"),
         FieldSpec("owner", "Owner", "text"),
         FieldSpec("target_date", "Target date", "date"),
         FieldSpec("evidence", "Evidence references", "long"),
@@ -72,6 +73,7 @@ class SoaLine:
     owner: str
     target_date: dt.date | None
     evidence: str
+    implementation: str = ""  # a version issued before format 6 has none
 
     @property
     def id(self) -> str:  # tables key rows by `id`
@@ -102,6 +104,7 @@ def _blank(control_id: str) -> dict[str, object]:
         owner="",
         target_date=None,
         evidence="",
+        implementation="",
     )
     values["control_id"] = control_id
     return values
