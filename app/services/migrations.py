@@ -236,7 +236,8 @@ def _v4_to_v5(conn: Connection) -> None:
 
 def _v5_to_v6(conn: Connection) -> None:
     """Version 6 adds the certification body, the Stage 2 date and the document control of
-    the pack to the engagement, and an implementation description to each SoA line."""
+    the pack to the engagement, an implementation description to each SoA line, and the kind
+    of document (submission or readiness report) to the pack settings."""
     columns = [
         ("engagement", "certification_body", "VARCHAR(200) NOT NULL DEFAULT ''"),
         ("engagement", "stage2_date", "DATE"),
@@ -246,6 +247,7 @@ def _v5_to_v6(conn: Connection) -> None:
         ("engagement", "doc_approver", "VARCHAR(200) NOT NULL DEFAULT ''"),
         ("engagement", "doc_date", "DATE"),
         ("soa_entry", "implementation", "TEXT NOT NULL DEFAULT ''"),
+        ("pack_settings", "kind", "VARCHAR(20) NOT NULL DEFAULT 'submission'"),
     ]
     for table, name, declaration in columns:
         conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}"))

@@ -7,9 +7,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.services import heat_colours
 from app.services.risk_criteria import Criteria
-
-_BAND_COLOURS = ("#b7e1a1", "#ffe08a", "#ffb36b", "#f0766b", "#c94c4c", "#9b2c2c")
 
 
 class HeatMap(QWidget):
@@ -68,7 +67,6 @@ class HeatMap(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         left, top, width, height = self._grid()
-        bands = [b.name for b in c.bands]
         bold = QFont(self.font())
         bold.setBold(True)
         for likelihood in range(1, len(c.likelihood) + 1):
@@ -79,8 +77,8 @@ class HeatMap(QWidget):
                     width,
                     height,
                 )
-                band = bands.index(c.level(c.score(likelihood, impact)))
-                painter.fillRect(rect, QColor(_BAND_COLOURS[min(band, len(_BAND_COLOURS) - 1)]))
+                fill = heat_colours.band_colour(c, c.score(likelihood, impact))
+                painter.fillRect(rect, QColor(fill))
                 selected = self.selected == (likelihood, impact)
                 painter.setPen(
                     QPen(QColor("#222" if selected else "#ffffff"), 3 if selected else 1)
@@ -89,7 +87,7 @@ class HeatMap(QWidget):
                 count = self.counts.get((likelihood, impact), 0)
                 if count:
                     painter.setFont(bold)
-                    painter.setPen(QColor("#1b1b1b"))
+                    painter.setPen(QColor(heat_colours.text_colour(fill)))
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
         painter.setFont(self.font())
         painter.setPen(QColor("#444"))
