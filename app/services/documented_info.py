@@ -14,6 +14,13 @@ from app.services.catalog import DocumentedInformation
 from app.services.pack_data import PackData
 from app.services.risk_criteria import DEFAULT
 
+DEFAULT_CRITERIA = " (the app's default scales, not yet adapted to the client)"
+
+
+def plain(detail: str) -> str:
+    """A source's detail without remarks about AIMS Prep itself (for the auditors)."""
+    return detail.removesuffix(DEFAULT_CRITERIA)
+
 
 @dataclass(frozen=True)
 class Source:
@@ -74,7 +81,7 @@ def _criteria(d: PackData) -> Source | None:
         f"acceptance threshold {c.threshold}"
     )
     if c == DEFAULT:
-        figures += " (the app's default scales, not yet adapted to the client)"
+        figures += DEFAULT_CRITERIA
     return Source("Risk criteria", figures)
 
 

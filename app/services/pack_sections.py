@@ -126,6 +126,13 @@ class Ctx:
     def note(self, text: str) -> Paragraph:
         return Paragraph(escape(text), self.st.note)
 
+    def absent(self, fact: str, advice: str) -> Paragraph:
+        """Something the engagement does not hold yet: in the readiness report with what to
+        do about it, in red; in the submission the plain fact."""
+        if self.gaps:
+            return Paragraph(escape(f"{fact} {advice}"), self.st.alert)
+        return Paragraph(escape(fact), self.st.body)
+
     def table(self, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> list[Table]:
         return tables(columns, rows, self.width, self.accent_hex, self.wrapper)
 
@@ -363,7 +370,8 @@ def _documents(c: Ctx) -> list[Flowable]:
     out.append(Spacer(1, 3 * mm))
 
     def satisfied(e: documented_info.Entry) -> str:
-        lines = [f"{s.item}: {s.detail}" for s in e.sources[:4]]
+        lines = [f"{s.item}: {s.detail if c.gaps else documented_info.plain(s.detail)}"
+                 for s in e.sources[:4]]  # fmt: skip
         if len(e.sources) > 4:
             lines.append(f"and {len(e.sources) - 4} more")
         if e.note and c.gaps:  # about AIMS Prep itself: for the consultant's client only
@@ -407,18 +415,17 @@ def _scope(c: Ctx) -> list[Flowable]:
         out += [c.p(part.strip()) for part in scope.split("\n\n") if part.strip()]
     else:
         out.append(
-            c.p(
-                "No scope statement has been recorded. Stage 1 starts from the documented "
-                "scope: record it in the engagement details.",
-                c.st.alert,
+            c.absent(
+                "No scope statement has been recorded.",
+                "Stage 1 starts from the documented scope: record it in the engagement details.",
             )
         )
     out += c.h2("AI systems and the scope")
     in_scope = [s for s in d.systems if s.in_scope]
     outside = [s for s in d.systems if not s.in_scope]
     if not d.systems:
-        out.append(c.p("The inventory holds no AI system yet, so nothing shows what the scope "
-                       "covers.", c.st.alert))  # fmt: skip
+        out.append(c.absent("The inventory holds no AI system yet.",
+                            "Nothing shows what the scope covers."))  # fmt: skip
         return out
     out.append(
         c.p(
@@ -507,10 +514,10 @@ def _inventory(c: Ctx) -> list[Flowable]:
     if not d.systems:
         return [
             *out,
-            c.p(
-                "No AI system has been recorded. Auditors start with the inventory: every AI "
-                "system the client builds, buys, finds embedded in other tools or acquired.",
-                c.st.alert,
+            c.absent(
+                "No AI system has been recorded.",
+                "Auditors start with the inventory: every AI system the client builds, buys, "
+                "finds embedded in other tools or acquired.",
             ),
         ]
     fields = inventory.FIELDS
@@ -554,7 +561,7 @@ def _impact(c: Ctx) -> list[Flowable]:
         )
         if without:
             out.append(c.note("In scope without an impact assessment: " + _items(without)))
-    else:
+    elif d.assessments:
         assessed = len({a.system_id for a in d.assessments})
         out.append(
             c.p(
@@ -564,7 +571,7 @@ def _impact(c: Ctx) -> list[Flowable]:
             )
         )
     if not d.assessments:
-        return [*out, c.p("No impact assessment has been recorded.", c.st.alert)]
+        return [*out, c.absent("No impact assessment has been recorded.", "")]
     fields, ifields = impact.FIELDS, impact.IMPACT_FIELDS
     names_by_id = {s.id: s.name for s in d.systems}
     before: list[Spec] = [(("assessed_on", "trigger"), 1.2), ("assessor", 1.1)]
@@ -642,10 +649,10 @@ def _risks(c: Ctx) -> list[Flowable]:
     if not d.risks:
         return [
             *out,
-            c.p(
-                "No risk has been recorded. The register must show AI risks assessed against "
-                "the criteria, not only IT security risks.",
-                c.st.alert,
+            c.absent(
+                "No risk has been recorded.",
+                "The register must show AI risks assessed against the criteria, not only IT "
+                "security risks.",
             ),
         ]
     found = (
@@ -718,7 +725,7 @@ def _risks(c: Ctx) -> list[Flowable]:
     out.append(
         c.p(f"{_plural(len(d.plan), 'action')} by owner and due date{late}.")
         if d.plan
-        else c.p("No treatment action has been recorded.", c.st.alert)
+        else c.absent("No treatment action has been recorded.", "")
     )
     plan_rows = (
         (
