@@ -41,10 +41,11 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("reason_text", "Reason for inclusion", "long"),
         FieldSpec("justification", "Justification for exclusion", "long"),
         FieldSpec("status", "Implementation status", "choice", STATUSES),
-        FieldSpec("implementation", "Implementation description", "long"),
         FieldSpec("owner", "Owner", "text"),
         FieldSpec("target_date", "Target date", "date"),
         FieldSpec("evidence", "Evidence references", "long"),
+        # Last, so the columns of workbooks exported before it stay where they were.
+        FieldSpec("implementation", "Implementation description", "long"),
     )
 }
 RULES = {
