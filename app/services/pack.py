@@ -231,6 +231,11 @@ _TITLES = {
 }
 
 
+def paper_sizes(paper: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The portrait and the landscape page of a paper."""
+    return PAGE_SIZES[paper], landscape(PAGE_SIZES[paper])
+
+
 def title_of(kind: str) -> str:
     """What the document is, at the top of every page after the cover."""
     return _TITLES[kind]
@@ -260,7 +265,7 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
             self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
         )  # fmt: skip
-        wide_size = landscape(PAGE_SIZES[paper])
+        wide_size = paper_sizes(paper)[1]
         self.wide_width = wide_size[0] - 2 * _MARGIN_X
         wide = Frame(
             _MARGIN_X, _MARGIN_BOTTOM, self.wide_width, wide_size[1] - _MARGIN_TOP - _MARGIN_BOTTOM,
