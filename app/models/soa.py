@@ -28,7 +28,7 @@ class SoaEntry(Base):
     target_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     evidence: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # Since format 6: how the control is implemented, for the auditors.
-    implementation: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    implementation: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
 
 
 class SoaVersion(Base):
