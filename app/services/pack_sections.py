@@ -225,22 +225,24 @@ def _shown(spec: FieldSpec, value: object) -> str:
     return spec.label_of(value)
 
 
+def _detail(d: PackData, name: str) -> str:
+    return _shown(DETAIL_FIELDS[name], getattr(d.details, name))
+
+
 def _detail_facts(d: PackData, names: Sequence[str]) -> list[tuple[str, str]]:
-    return [(DETAIL_FIELDS[n].label, _shown(DETAIL_FIELDS[n], getattr(d.details, n)))
-            for n in names]  # fmt: skip
+    return [(DETAIL_FIELDS[n].label, _detail(d, n)) for n in names]
 
 
 def document_control(d: PackData) -> list[tuple[str, str]]:
     """Version, author, reviewer, approver and date of the submission; the author is the
     consultant unless someone else is named."""
-    det = d.details
-    facts = dict(_detail_facts(d, ("doc_reviewer", "doc_approver", "doc_date")))
+    author = d.details.doc_author.strip() or d.details.consultant.strip()
     return [
         ("Version", d.document_version),
-        ("Author", det.doc_author.strip() or det.consultant.strip() or "Not recorded"),
-        ("Reviewer", facts[DETAIL_FIELDS["doc_reviewer"].label]),
-        ("Approver", facts[DETAIL_FIELDS["doc_approver"].label]),
-        ("Date", facts[DETAIL_FIELDS["doc_date"].label]),
+        ("Author", author or "Not recorded"),
+        ("Reviewer", _detail(d, "doc_reviewer")),
+        ("Approver", _detail(d, "doc_approver")),
+        ("Date", _detail(d, "doc_date")),
     ]
 
 
