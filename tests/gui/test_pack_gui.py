@@ -251,3 +251,44 @@ def test_pack_gui_heat_map_cells_have_the_packs_colours(qtbot, demo_file):
         y = int(top + (rows - likelihood + 0.2) * height)
         want = heat_colours.band_colour(criteria, criteria.score(likelihood, impact))
         assert image.pixelColor(x, y).name() == QColor(want).name()
+
+
+def test_pack_gui_print_turns_landscape_registers_onto_the_sheet(
+    qtbot, window, demo_file, tmp_path, monkeypatch
+):
+    """The SoA is on landscape pages; printed on portrait paper it is turned, not squashed:
+    the printed page's ink runs down the sheet, as the landscape page's runs across."""
+    import pypdfium2
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.views import pack_dialog
+
+    window.set_engagement(demo_file)
+    fill(monkeypatch, sections=["soa"])
+    monkeypatch.setattr(pack_dialog, "PRINT_DPI", 40)
+    printed = tmp_path / "printed.pdf"
+    seen = []
+
+    def preview(parent, printer, paint) -> None:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        paint(printer)
+        seen.append(True)
+
+    monkeypatch.setattr(dialogs, "print_preview", preview)
+    window.print_pack()
+    qtbot.waitUntil(lambda: bool(seen), timeout=30_000)
+    document = pypdfium2.PdfDocument(str(printed))
+    try:
+        page = document[2]  # the cover, the contents, then the SoA's first page
+        width, height = page.get_size()
+        image = page.render(scale=0.3).to_pil().convert("L")
+    finally:
+        document.close()
+    assert width < height  # portrait paper
+    # The SoA's header row: a shaded band across a landscape page, so down a turned one.
+    columns = [sum(image.getpixel((x, y)) < 250 for y in range(image.height))
+               for x in range(image.width)]  # fmt: skip
+    rows = [sum(image.getpixel((x, y)) < 250 for x in range(image.width))
+            for y in range(image.height)]  # fmt: skip
+    assert max(columns) > 0.8 * image.height and max(rows) < 0.8 * image.width
