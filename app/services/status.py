@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from app.services import impact, inventory, inventory_rules, requirements, risk_rules, risks, soa
@@ -18,12 +19,23 @@ def readiness(statuses: list[str]) -> float:
     return round(100.0 * sum(_WEIGHTS[s] for s in statuses) / len(statuses), 1)
 
 
-def summary(ef: EngagementFile) -> dict[str, Any]:
-    points = [p for p in requirements.list_points(ef) if not p.retired]
-    by_status = Counter(p.status for p in points)
+def readiness_of(points: Iterable[requirements.PointRow]) -> float:
+    """Points under a control the SoA excludes need no work: they count for nothing."""
+    return readiness([p.status for p in points if p.applicable])
+
+
+def readiness_by_clause(points: Iterable[requirements.PointRow]) -> dict[str, float]:
     by_clause: dict[str, list[str]] = {}
     for p in points:
-        by_clause.setdefault(p.clause, []).append(p.status)
+        if p.applicable:
+            by_clause.setdefault(p.clause, []).append(p.status)
+    return {c: readiness(s) for c, s in by_clause.items()}
+
+
+def summary(ef: EngagementFile) -> dict[str, Any]:
+    points = [p for p in requirements.list_points(ef) if not p.retired]
+    applicable = [p for p in points if p.applicable]
+    by_status = Counter(p.status for p in applicable)
     d = ef.details
     return {
         "client": d.client,
@@ -35,10 +47,12 @@ def summary(ef: EngagementFile) -> dict[str, Any]:
         "requirements": {
             "total": len(points),
             "by_status": {s: by_status.get(s, 0) for s in requirements.STATUSES},
+            # under a control the SoA excludes: in none of by_status, not in readiness
+            "not_applicable": len(points) - len(applicable),
             "without_owner": sum(1 for p in points if not p.owner),
         },
-        "readiness_percent": readiness([p.status for p in points]),
-        "readiness_by_clause": {c: readiness(s) for c, s in by_clause.items()},
+        "readiness_percent": readiness_of(points),
+        "readiness_by_clause": readiness_by_clause(points),
         **_inventory_sections(ef),
         "risks": risk_rules.summary(
             risks.list_risks(ef, links=False), risks.get_criteria(ef), risks.list_categories(ef)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import requirements
+from app.services import requirements, soa
 from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError, FieldError
 from app.views import dialogs
@@ -62,6 +62,7 @@ class ClausesTab(QWidget):
     """Needs an open engagement and the window's undo stack."""
 
     changed = Signal()
+    jump_to_control = Signal(str)  # an Annex A control, to show in the SoA tab
 
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
         super().__init__(parent)
@@ -178,8 +179,13 @@ class ClausesTab(QWidget):
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        # A control's point shows its SoA line: the status set here is the line's.
+        self.soa_note = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.soa_note.setStyleSheet("background:#e8f0fe; padding:4px;")
+        self.soa_note.linkActivated.connect(self.jump_to_control.emit)
         form = QFormLayout()
         form.addRow("Status", self.status_edit)
+        form.addRow(self.soa_note)
         form.addRow("Owner", self.owner_edit)
         form.addRow("Due date", self.due_edit)
         form.addRow("Notes", self.notes_edit)
@@ -224,8 +230,31 @@ class ClausesTab(QWidget):
         self._loading = True
         try:
             self._fill_panel(ids)
+            self._show_soa_line(ids)
         finally:
             self._loading = False
+
+    def _show_soa_line(self, ids: list[str]) -> None:
+        row = self.model.index_for(ids[0]).data(POINT_ROLE) if len(ids) == 1 else None
+        self.soa_note.setVisible(bool(row and row.control_id))
+        if row is None or not row.control_id:
+            return
+        decision = soa.DECISIONS[row.soa_decision]
+        self.soa_note.setText(
+            f"<b>SoA line of <a href='{esc(row.control_id)}'>{esc(row.control_id)}</a>:</b> "
+            f"{esc(decision)}, {esc(soa.STATUSES[row.soa_status].lower())}.<br>"
+            "The status of this point is the control's implementation status in the SoA; "
+            "setting it here sets it there."
+            + ("" if row.applicable else " The SoA excludes the control: no work is needed.")
+        )
+
+    def reload_controls(self) -> None:
+        """The SoA changed: the points under Annex A controls show their lines again."""
+        rows = [p for p in requirements.list_points(self.ef) if p.control_id]
+        self.model.update_rows(rows)
+        self.proxy.invalidate()
+        self._show_selection()
+        self._update_count()
 
     def _fill_panel(self, ids: list[str]) -> None:
         writable = not self.ef.read_only

@@ -251,6 +251,11 @@ class MainWindow(QMainWindow):
         # The SoA shows which risks select each control; a risk shows when the SoA excludes one.
         self.risks_tab.changed.connect(self.soa_tab.reload_if_shown)
         self.soa_tab.changed.connect(self.risks_tab.refresh_panel)
+        # A control's checklist points show its SoA line's status, and set it.
+        self.soa_tab.changed.connect(self.clauses_tab.reload_controls)
+        self.clauses_tab.changed.connect(self.soa_tab.reload_if_shown)
+        self.soa_tab.jump_to_point.connect(self.show_point)
+        self.clauses_tab.jump_to_control.connect(self.show_control)
         self.tabs.addTab(self.soa_tab, "SoA")
         self.setWindowTitle(
             f"{ef.details.client} - AIMS Prep" + (" [read-only]" if ef.read_only else "")
@@ -320,6 +325,17 @@ class MainWindow(QMainWindow):
         self.select_tab("risks")
         self.wait_until_loaded()
         self.risks_tab.select(risk_id)
+
+    def show_point(self, point_id: str) -> None:
+        """Jump from a control in the SoA to its checklist point."""
+        self.select_tab("clauses")
+        self.clauses_tab.select_point(point_id)
+
+    def show_control(self, control_id: str) -> None:
+        """Jump from a checklist point to its control's SoA line."""
+        self.select_tab("soa")
+        self.wait_until_loaded()
+        self.soa_tab.select(control_id)
 
     def select_tab(self, name: str) -> None:
         if name not in TAB_NAMES:

@@ -70,6 +70,8 @@ class ListModel(QAbstractTableModel):
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cells(row)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:  # a clipped cell in full
+            return self._cells(row)[index.column()] or None
         if role == Qt.ItemDataRole.ForegroundRole and self._warn(row):
             return _WARN
         return None
@@ -129,7 +131,7 @@ class RegisterTab(QWidget):
             raise
         # The first row's details on the next turn of the event loop: the window repaints
         # the table in between instead of freezing for both at once.
-        QTimer.singleShot(0, self._select_first)
+        QTimer.singleShot(0, self, self._select_first)  # not once the tab is gone
 
     def _select_first(self) -> None:
         self._task = None

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import soa
+from app.services import requirements, soa
 from app.services.engagement_file import EngagementFile
 from app.services.fields import FieldSpec
 from app.services.soa import SoaLine
@@ -129,6 +129,7 @@ def _issued_cells(x: SoaLine) -> tuple[str, ...]:
 class SoaTab(RegisterTab):
     noun = "controls"
     jump_to_risk = Signal(str)
+    jump_to_point = Signal(str)  # a checklist point, to show in the Clauses tab
 
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
         super().__init__(ef, undo_stack, SoaModel(), parent)
@@ -189,10 +190,20 @@ class SoaTab(RegisterTab):
         self.guidance = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.risk_links = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.risk_links.linkActivated.connect(self.jump_to_risk.emit)
+        self.point_links = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.point_links.setStyleSheet("background:#e8f0fe; padding:4px;")
+        self.point_links.linkActivated.connect(self.jump_to_point.emit)
         self.form = FieldForm(list(soa.FIELDS.values()))
         self.form.edited.connect(self._edit)
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        items = [self.heading, self.gaps, self.guidance, self.risk_links, self.form]
+        items = [
+            self.heading,
+            self.gaps,
+            self.guidance,
+            self.risk_links,
+            self.point_links,
+            self.form,
+        ]
         return detail_panel(items, self.history_view)
 
     # loading
@@ -231,6 +242,7 @@ class SoaTab(RegisterTab):
             self.heading.setText("<h3>Select a control</h3>")
             for label in (self.gaps, self.guidance, self.risk_links, self.history_view):
                 label.setText("")
+            self.point_links.hide()
             self.gaps.hide()
             self.form.set_values({})
             return
@@ -259,10 +271,26 @@ class SoaTab(RegisterTab):
                 or "no risk"
             )
         )
+        self._show_points(line)
         self.form.set_values(line.values())
         labels = {name: spec.label for name, spec in soa.FIELDS.items()}
         changes = soa.history_of(self.ef, line.control_id)
         self.history_view.setText(history_html(changes, labels, shown_by_spec(soa.FIELDS)))
+
+    def _show_points(self, line: SoaLine) -> None:
+        """The checklist points of the control, whose status is this line's."""
+        points = requirements.points_of_control(self.ef, line.control_id)
+        self.point_links.setVisible(bool(points))
+        self.point_links.setText(
+            "<b>Checklist</b> (its status is this line's implementation status)<br>"
+            + "<br>".join(
+                f'<a href="{esc(p.id)}">{esc(p.id)}</a> {esc(p.title)}: '
+                f"{esc(p.status_label.lower())}"
+                + (f", owner {esc(p.owner)}" if p.owner else ", no owner")
+                + (f", due {p.due_date.isoformat()}" if p.due_date else "")
+                for p in points
+            )
+        )
 
     # editing
     def refresh(self, row_id: str, select: bool = False) -> None:
