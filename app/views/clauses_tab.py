@@ -446,5 +446,6 @@ def _count_points(model, parent: QModelIndex) -> int:
 
 def _shown(field: str, value: str | None) -> str:
     if field == "status" and value:
-        return requirements.STATUS_LABELS.get(value, value)
+        # a control's point shows its SoA line's status changes, in the SoA's words
+        return requirements.STATUS_LABELS.get(value) or soa.STATUSES.get(value, value)
     return short(value)
