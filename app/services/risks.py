@@ -71,6 +71,9 @@ EDITABLE = tuple(FIELDS)
 _LINK_FIELDS = ("category", "systems", "controls", "actions")
 _CHUNK = 1_000
 _OPTIONAL_INTS = ("residual_likelihood", "residual_impact")
+# A risk given no rating starts at the bottom of both scales (1 x 1, the lowest band): rated,
+# so it sits on the heat map and in the register's order, for the consultant to raise.
+_NEW_RATING = {"inherent_likelihood": 1, "inherent_impact": 1}
 
 
 @dataclass(frozen=True)
@@ -296,6 +299,8 @@ def _check(values: Mapping[str, object], criteria: Criteria) -> dict[str, object
     defaults = {"kind": "risk", "status": "open", "treatment": ""}
     for name, spec in FIELDS.items():
         raw = values.get(name) or defaults.get(name, values.get(name))
+        if name in _NEW_RATING and raw in (None, ""):
+            raw = _NEW_RATING[name]
         if name in _OPTIONAL_INTS and (raw is None or raw == ""):
             checked[name] = None
             continue

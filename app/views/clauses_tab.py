@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import requirements, soa
+from app.services import requirements, soa, words
 from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError, FieldError
 from app.views import dialogs
@@ -427,8 +427,9 @@ class ClausesTab(QWidget):
     def _update_count(self) -> None:
         total = len(self.model.point_ids())
         shown = _count_points(self.proxy, QModelIndex())
+        noun = words.plural(total, "point")
         self.count_label.setText(
-            f"{shown} of {total} points shown" if self.proxy.active() else f"{total} points"
+            f"{shown} of {total} {noun} shown" if self.proxy.active() else f"{total} {noun}"
         )
 
 

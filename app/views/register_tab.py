@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import words
 from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError, FieldError
 from app.views import dialogs, worker
@@ -202,6 +203,7 @@ class RegisterTab(QWidget):
             self.select(current)
 
     noun = "entries"  # what the count under the table counts
+    noun_one = "entry"  # and one of them
 
     def flagged_total(self) -> int | None:
         """Rows with gaps, when known without counting them on the UI thread."""
@@ -210,7 +212,8 @@ class RegisterTab(QWidget):
     def update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()
         flagged = self.model.flagged_shown(self.flagged_total())
-        text = f"{total} {self.noun}" if shown == total else f"{shown} of {total} {self.noun} shown"
+        noun = words.plural(total, self.noun_one, self.noun)
+        text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun} shown"
         self.count_label.setText(f"{text}; {flagged} with gaps")
 
     def show_current(self) -> None:

@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QScrollArea,
     QTableView,
     QTabWidget,
     QWidget,
 )
 
-from app.services import requirements, soa
+from app.services import requirements, soa, words
 from app.services.engagement_file import EngagementFile
 from app.services.fields import FieldSpec
 from app.services.soa import SoaLine
@@ -128,6 +129,7 @@ def _issued_cells(x: SoaLine) -> tuple[str, ...]:
 
 class SoaTab(RegisterTab):
     noun = "controls"
+    noun_one = "control"
     jump_to_risk = Signal(str)
     jump_to_point = Signal(str)  # a checklist point, to show in the Clauses tab
 
@@ -221,10 +223,14 @@ class SoaTab(RegisterTab):
         issued = soa.last_issued(self.ef)
         self.changes.set_rows(soa.changes_since_issued(self.ef, self.model.all_rows()))
         self.issued.set_rows(list(issued.lines) if issued else [])
-        name = f"v{issued.number}" if issued else "none issued"
-        self.views.setTabText(1, f"Changes since {name} ({len(self.changes.rows)})")
+        count = len(self.changes.rows)
+        if issued is None:  # the whole draft is new: nothing was issued to compare with
+            self.views.setTabText(1, f"Not issued yet: {words.count(count, 'change')}")
+            self.views.setTabText(2, "No version issued")
+            return
+        self.views.setTabText(1, f"Changes since v{issued.number} ({count})")
         self.views.setTabText(
-            2, f"Issued {name}" + (f", {issued.issued_on}, {issued.approved_by}" if issued else "")
+            2, f"Issued v{issued.number}, {issued.issued_on}, {issued.approved_by}"
         )
 
     # selection and panel
@@ -359,6 +365,7 @@ class SoaTab(RegisterTab):
             lambda v: issued.append(soa.issue(self.ef, str(v["approved_by"]), v["issued_on"])),
             self,
         )
+        _list_blocking(dialog, self.model.all_rows())
         if dialogs.run_dialog(dialog) and issued:
             self.refresh(self.current or "A.2.2")
             dialogs.info(
@@ -377,3 +384,25 @@ def _list_view(model: ListModel, widths: list[int]) -> QTableView:
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
     return view
+
+
+def _list_blocking(dialog: FormDialog, lines: list[SoaLine]) -> None:
+    """What stops the issue, listed before the consultant tries, each control with its title,
+    in a list that scrolls however many there are."""
+    blocking = set(soa.evaluate(lines, {})["excluded_without_justification"])
+    dialog.setMinimumWidth(560)
+    if not blocking:
+        return
+    shown = [x for x in lines if x.control_id in blocking]
+    dialog.blocking = QLabel(
+        f"<b>{words.count(len(shown), 'exclusion')} with no justification "
+        f"{'blocks' if len(shown) == 1 else 'block'} the issue:</b><br>"
+        + "<br>".join(f"{esc(x.control_id)} {esc(x.title)}" for x in shown),
+        wordWrap=True,
+        textFormat=Qt.TextFormat.RichText,
+    )
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(dialog.blocking)
+    scroll.setMinimumHeight(min(60 + 20 * len(shown), 220))
+    dialog.layout().insertWidget(0, scroll)

@@ -163,3 +163,17 @@ def test_inventory_filter_search_and_sort(tab):
     tab.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     names = [tab.model.index(r, 1).data() for r in range(tab.model.rowCount())]
     assert names == sorted(names, key=str.lower, reverse=True)
+
+
+def test_inventory_delete_of_a_system_with_assessments_asks_first(tab, monkeypatch):
+    asked = []
+    system_id = next(
+        s.id for s in inventory.list_systems(tab.ef) if impact.list_assessments(tab.ef, s.id)
+    )
+    tab.select(system_id)
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or False)
+    tab.delete_system()
+    assert "impact assessment" in asked[0] and tab.model.row(system_id) is not None
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    tab.delete_system()
+    assert tab.model.row(system_id) is None
