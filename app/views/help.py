@@ -46,7 +46,13 @@ def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
         if menu is not None:
             rows += shortcut_rows(menu.actions())
             continue
-        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if k]
+        keys = list(  # one platform may give the same keys twice (Redo)
+            dict.fromkeys(
+                k.toString(QKeySequence.SequenceFormat.NativeText)
+                for k in action.shortcuts()
+                if not k.isEmpty()
+            )
+        )
         if keys:
             rows.append((" or ".join(keys), action.text().replace("&", "").rstrip("…")))
     return rows

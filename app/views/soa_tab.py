@@ -401,6 +401,8 @@ def _list_blocking(dialog: FormDialog, lines: list[SoaLine]) -> None:
         wordWrap=True,
         textFormat=Qt.TextFormat.RichText,
     )
+    dialog.blocking.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    dialog.blocking.setMargin(4)
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setWidget(dialog.blocking)
