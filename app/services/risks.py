@@ -21,7 +21,7 @@ from app.models import (
     RiskCriteria,
     RiskSystem,
 )
-from app.services import history, ids
+from app.services import history, ids, words
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError
 from app.services.fields import FieldSpec
@@ -162,7 +162,8 @@ def change_criteria(
         if too_high:
             raise FieldError(
                 "likelihood",
-                f"{too_high} risks are rated above the new scales; re-rate them first.",
+                f"{words.count(too_high, 'risk')} {'is' if too_high == 1 else 'are'} rated "
+                "above the new scales; re-rate them first.",
             )
         if row is None:
             session.add(RiskCriteria(id=1, version=1, content=new.to_json()))

@@ -202,7 +202,7 @@ def test_criteria_smaller_scale_refused_while_risks_use_it(new_file):
     smaller = dataclasses.replace(
         DEFAULT, likelihood=DEFAULT.likelihood[:4], bands=bands, threshold=8
     )
-    with pytest.raises(FieldError, match="1 risks are rated above"):
+    with pytest.raises(FieldError, match="1 risk is rated above"):
         list(risks.change_criteria(new_file, smaller))
 
 
