@@ -345,7 +345,9 @@ class SoaTab(RegisterTab):
         ids = self.selected_ids()
         if not ids or self.ef.read_only:
             return
-        owner = dialogs.ask_text(self, "Set owner", f"Owner of the {len(ids)} selected controls:")
+        owner = dialogs.ask_text(
+            self, "Set owner", f"Owner of the {words.count(len(ids), 'selected control')}:"
+        )
         if owner is not None:
             self.bulk_set("owner", owner)
 
