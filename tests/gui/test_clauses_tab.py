@@ -166,3 +166,18 @@ def test_clauses_follow_a_status_set_in_the_soa(qtbot, window, demo_file):
     assert requirements.get_point(demo_file, "P-A.7.4-02").status == "implemented"
     st.point_links.linkActivated.emit("P-A.7.4-02")
     assert window.tabs.currentWidget() is tab and tab.selected_ids() == ["P-A.7.4-02"]
+
+
+def test_clauses_clipped_cells_show_their_full_text_as_tooltip(window, demo_file):
+    from PySide6.QtCore import Qt
+
+    from app.views.clauses_model import COL_EVIDENCE
+
+    tab = _open(window, demo_file)
+    point = next(r for r in requirements.list_points(demo_file) if r.evidence and r.owner)
+    owner = tab.model.index_for(point.id, COL_OWNER)
+    assert owner.data(Qt.ItemDataRole.ToolTipRole) == point.owner
+    evidence = tab.model.index_for(point.id, COL_EVIDENCE)
+    assert evidence.data(Qt.ItemDataRole.ToolTipRole) == point.evidence
+    status = tab.model.index_for("P-A.7.4-01", COL_STATUS).data(Qt.ItemDataRole.ToolTipRole)
+    assert status.startswith("Follows the SoA line of A.7.4")
