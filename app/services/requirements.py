@@ -163,8 +163,9 @@ def set_values(ef: EngagementFile, field: str, values: Mapping[str, object]) -> 
     """Set one field on several points in one transaction; returns the old values (for undo).
 
     Every value is checked before anything is written, so a bad one saves nothing. The status
-    of a control's point goes to the control's SoA line: its old value comes back in the SoA's
-    words ("planned"), which this accepts too, so an undo puts the line back exactly."""
+    of a control's point goes to the control's SoA line ("in progress" is "partially
+    implemented" there); the SoA's own words ("planned") are taken too, and the old values come
+    back in them, so an undo puts the line back exactly."""
     controls = _controls_of(ef, values) if field == "status" else {}
     coerced = {
         pid: _soa_status(v) if pid in controls else coerce(field, v) for pid, v in values.items()
@@ -215,13 +216,9 @@ def _soa_status(value: object) -> str:
 def _write_soa_status(
     session: Session, actor: str, control_id: str, value: str, lines: SoaLines
 ) -> str:
-    """Write a point's status to its control's line; the line's old status comes back. A
-    checklist status the line already means ("not started" of a planned control) is kept."""
+    """Write a point's status to its control's line; the line's old status comes back."""
     decision, current = lines.get(control_id, ("undecided", "not_started"))
-    if value not in STATUS_LABELS:
-        wanted = value
-    else:
-        wanted = current if FROM_SOA[current] == value else TO_SOA[value]
+    wanted = value if value in soa.STATUSES else TO_SOA[value]
     if wanted != current:
         soa.write(session, actor, "status", {control_id: wanted})
         lines[control_id] = (decision, wanted)

@@ -142,8 +142,7 @@ class ClausesTab(QWidget):
         self.guidance = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.guidance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_edit = QComboBox()
-        for key, label in requirements.STATUS_LABELS.items():
-            self.status_edit.addItem(label, key)
+        self._status_choices(requirements.STATUS_LABELS)
         self.status_edit.activated.connect(
             lambda _i: self._edit("status", self.status_edit.currentData())
         )
@@ -274,6 +273,7 @@ class ClausesTab(QWidget):
             self.heading.setText(
                 f"<h3>{len(rows)} points selected</h3>Status and owner apply to all of them."
             )
+            self._status_choices(requirements.STATUS_LABELS)
             self._set_combo(
                 self.status_edit, rows[0].status if len({r.status for r in rows}) == 1 else None
             )
@@ -290,7 +290,9 @@ class ClausesTab(QWidget):
         row = rows[0]
         for widget in (self.due_edit, self.notes_edit, self.evidence_edit):
             widget.setEnabled(True)
-        self._set_combo(self.status_edit, row.status)
+        # a control's point offers the SoA's statuses: it sets the line's, "planned" included
+        self._status_choices(soa.STATUSES if row.control_id else requirements.STATUS_LABELS)
+        self._set_combo(self.status_edit, row.soa_status if row.control_id else row.status)
         self.owner_edit.setText(row.owner)
         self.due_edit.setText(row.due_date.isoformat() if row.due_date else "")
         self.notes_edit.setPlainText(row.notes)
@@ -330,6 +332,14 @@ class ClausesTab(QWidget):
         changes = requirements.history_of(self.ef, point_id, limit=50)
         return history_html(changes, _FIELD_LABELS, _shown)
 
+    def _status_choices(self, labels: Mapping[str, str]) -> None:
+        box = self.status_edit
+        if [box.itemData(i) for i in range(box.count())] == list(labels):
+            return
+        box.clear()
+        for key, label in labels.items():
+            box.addItem(label, key)
+
     @staticmethod
     def _set_combo(combo: QComboBox, key: str | None) -> None:
         combo.setCurrentIndex(combo.findData(key) if key else -1)
@@ -342,12 +352,13 @@ class ClausesTab(QWidget):
         if not ids or self.ef.read_only:
             return
         rows = {i: self.model.index_for(i).data(POINT_ROLE) for i in ids}
+        soa_words = field == "status" and value in soa.STATUSES  # a control's point's choice
         try:
-            new = requirements.coerce(field, value)
+            new = value if soa_words else requirements.coerce(field, value)
         except FieldError as exc:
             self._show_field_error(exc.message)
             return
-        targets = {i: new for i, row in rows.items() if row.value(field) != new}
+        targets = {i: new for i, row in rows.items() if _current(row, field, soa_words) != new}
         if not targets:
             return
         try:
@@ -431,6 +442,11 @@ class ClausesTab(QWidget):
         self.count_label.setText(
             f"{shown} of {total} {noun} shown" if self.proxy.active() else f"{total} {noun}"
         )
+
+
+def _current(row: requirements.PointRow, field: str, soa_words: bool) -> object:
+    """What an edit is compared with: a control's point's status in the SoA's words."""
+    return row.soa_status if soa_words and row.control_id else row.value(field)
 
 
 def _all_points(model: ClausesModel) -> list[requirements.PointRow]:

@@ -134,8 +134,9 @@ def test_clauses_control_point_shows_and_sets_its_soa_line(qtbot, window, demo_f
     tab.select_point("P-A.3.3-01")
     assert "A.3.3" in tab.soa_note.text() and "Included, planned" in tab.soa_note.text()
     assert _cell(tab, "P-A.3.3-01", COL_STATUS) == "Planned"
+    assert tab.status_edit.currentText() == "Planned"  # the SoA's statuses, to set the line's
     tab.status_edit.setFocus()
-    qtbot.keyClick(tab.status_edit, Qt.Key.Key_Down)  # Not started -> In progress
+    qtbot.keyClick(tab.status_edit, Qt.Key.Key_Down)  # Planned -> Partially implemented
     qtbot.keyClick(tab.status_edit, Qt.Key.Key_Tab)
     assert soa.get_line(demo_file, "A.3.3").status == "partial"
     assert _cell(tab, "P-A.3.3-01", COL_STATUS) == "Partially implemented"

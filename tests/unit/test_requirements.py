@@ -112,10 +112,12 @@ def test_requirements_control_point_status_is_written_to_the_soa_line(new_file):
     assert soa.get_line(new_file, "A.3.3").status == "planned"
 
 
-def test_requirements_not_started_keeps_a_planned_control_planned(new_file):
-    soa.set_values(new_file, "status", {"A.3.3": "planned"})
-    requirements.set_values(new_file, "status", {"P-A.3.3-01": "not_started"})
+def test_requirements_control_point_takes_the_soa_words_too(new_file):
+    old = requirements.set_values(new_file, "status", {"P-A.3.3-01": "Planned"})
+    assert old == {"P-A.3.3-01": "not_started"}
     assert soa.get_line(new_file, "A.3.3").status == "planned"
+    with pytest.raises(FieldError, match="not one of"):
+        requirements.set_values(new_file, "status", {"P-4.1-01": "planned"})
 
 
 def test_status_leaves_points_of_excluded_controls_out_of_readiness(new_file):
