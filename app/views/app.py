@@ -22,8 +22,9 @@ from PySide6.QtWidgets import QApplication
 
 from app import paths
 from app.services.engagement_file import open_engagement
-from app.services.errors import FileWriteError
+from app.services.errors import FieldError, FileWriteError
 from app.views.main_window import MainWindow
+from app.views.tab_names import TAB_TITLES
 
 
 def make_app() -> QApplication:
@@ -142,6 +143,12 @@ def _screenshot(
 def _select(window: MainWindow, tab: str, item: str) -> None:
     if tab == "clauses":
         window.clauses_tab.select_point(item)
-        return
-    register = {"inventory": window.inventory_tab, "risks": window.risks_tab}.get(tab)
-    (register or window.soa_tab).select(item)
+        found = window.clauses_tab.selected_ids() == [item]
+    else:
+        register = {"inventory": window.inventory_tab, "risks": window.risks_tab}.get(tab)
+        register = register or window.soa_tab
+        register.select(item)
+        found = register.current == item
+    if not found:
+        window.close_engagement()
+        raise FieldError("select", f"There is no {item} in the {TAB_TITLES[tab]} tab.")

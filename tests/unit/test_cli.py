@@ -104,6 +104,15 @@ def test_cli_screenshot_selects_an_item_and_leaves_the_file_as_it_was(tmp_path):
     assert {p.name for p in tmp_path.iterdir()} == names | {"shot.png"}  # the copy is gone
 
 
+def test_cli_screenshot_of_an_unknown_item_exits_2(tmp_path):
+    path = tmp_path / "d.aims"
+    main(["demo", str(path)])
+    out = tmp_path / "shot.png"
+    result = run("screenshot", str(path), "--tab", "soa", "--select", "A.99", "-o", str(out))
+    assert result.returncode == 2 and "There is no A.99 in the SoA tab" in result.stderr
+    assert not out.exists()
+
+
 def test_cli_screenshot_of_a_bad_file_exits_2(tmp_path):
     result = run("screenshot", str(tmp_path / "none.aims"), "-o", str(tmp_path / "o.png"))
     assert result.returncode == 2 and result.stderr.startswith("error: ")
