@@ -95,14 +95,17 @@ def _inventory_sections(ef: EngagementFile) -> dict[str, Any]:
 
 def stage1_warning(day: dt.date | None, today: dt.date | None = None) -> str:
     """What to say when the target Stage 1 date has passed ("" while it has not)."""
-    today = today or dt.date.today()
-    if day is None or day >= today:
+    late = _days_past(day, today or dt.date.today())
+    if not late:
         return ""
-    late = words.count((today - day).days, "day")
     return (
-        f"The target Stage 1 date ({day.isoformat()}) passed {late} ago. "
+        f"The target Stage 1 date ({day}) passed {words.count(late, 'day')} ago. "
         "Set the new date in the engagement details."
     )
+
+
+def _days_past(day: dt.date | None, today: dt.date) -> int:
+    return (today - day).days if day is not None and day < today else 0
 
 
 def as_text(data: dict[str, Any]) -> str:
@@ -110,7 +113,7 @@ def as_text(data: dict[str, Any]) -> str:
     req, inv, ia = data["requirements"], data["inventory"], data["impact_assessments"]
     rk, sa = data["risks"], data["soa"]
     stage1 = data["stage1_date"]
-    late = stage1_warning(dt.date.fromisoformat(stage1)) if stage1 else ""
+    late = _days_past(dt.date.fromisoformat(stage1), dt.date.today()) if stage1 else 0
     certified = [name for key, name in _CERTIFICATIONS.items() if data.get(key)]
     lines = [
         f"Client:      {data['client']}",
@@ -118,7 +121,8 @@ def as_text(data: dict[str, Any]) -> str:
         + (f"; holds {' and '.join(certified)}" if certified else ""),
         f"File:        {data['file']}",
         f"Catalog:     {data['catalog_version']}",
-        f"Stage 1:     {stage1 or 'not set'}" + (f" (passed: {late})" if late else ""),
+        f"Stage 1:     {stage1 or 'not set'}"
+        + (f", passed {words.count(late, 'day')} ago: set the new date" if late else ""),
         f"Readiness:   {data['readiness_percent']}%",
         f"Checklist:   {words.count(req['total'], 'point')}: "
         + ", ".join(
