@@ -41,3 +41,9 @@ def test_status_warns_of_a_past_stage1_date():
         "The target Stage 1 date (2026-11-30) passed 1 day ago."
     )
     assert status.stage1_warning(today, today) == "" and status.stage1_warning(None) == ""
+
+
+def test_status_text_flags_a_passed_stage1_date(demo_file):
+    data = status.summary(demo_file)
+    data["stage1_date"] = (dt.date.today() - dt.timedelta(days=5)).isoformat()
+    assert f"Stage 1:     {data['stage1_date']}, passed 5 days ago" in status.as_text(data)
