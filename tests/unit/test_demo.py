@@ -28,3 +28,17 @@ def test_demo_checklist_and_soa_agree_on_every_control(demo_file):
     readiness = status.summary(demo_file)["readiness_by_clause"]
     done = [r for r in points if r.clause == "A.3" and r.status == "implemented"]
     assert (readiness["A.3"] == 100.0) == bool(done)
+
+
+def test_demo_pack_readiness_is_the_status_readiness(demo_file):
+    from app.services import pack_data
+
+    steps = pack_data.load(demo_file)
+    try:
+        while True:
+            next(steps)
+    except StopIteration as done:
+        data = done.value
+    summary = status.summary(demo_file)
+    assert data.readiness_by_clause == summary["readiness_by_clause"]
+    assert data.readiness == summary["readiness_percent"]
