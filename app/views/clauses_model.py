@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.catalog import Catalog
 from app.services.requirements import STATUS_LABELS, PointRow
+from app.services.soa import STATUSES as SOA_STATUSES
 
 COLUMNS = ("ID", "Title", "Status", "Owner", "Due", "Evidence")
 COL_ID, COL_TITLE, COL_STATUS, COL_OWNER, COL_DUE, COL_EVIDENCE = range(len(COLUMNS))
@@ -227,10 +228,9 @@ class ClausesModel(QAbstractItemModel):
         if point is not None and column == COL_EVIDENCE:
             return point.evidence or None
         if point is not None and column == COL_STATUS and point.control_id:
-            decision = "excluded" if not point.applicable else point.soa_decision
             return (
-                f"Follows the SoA line of {point.control_id} ({decision}, "
-                f"{point.status_label.lower()})"
+                f"Follows the SoA line of {point.control_id} ({point.soa_decision}, "
+                f"{SOA_STATUSES[point.soa_status].lower()})"
             )
         return self._display(node, column) or None
 

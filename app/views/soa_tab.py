@@ -291,7 +291,11 @@ class SoaTab(RegisterTab):
             "<b>Checklist</b> (its status is this line's implementation status)<br>"
             + "<br>".join(
                 f'<a href="{esc(p.id)}">{esc(p.id)}</a> {esc(p.title)}: '
-                f"{esc(p.status_label.lower())}"
+                + (
+                    soa.STATUSES[p.soa_status].lower()
+                    if p.applicable
+                    else "no work needed while the control is excluded"
+                )
                 + (f", owner {esc(p.owner)}" if p.owner else ", no owner")
                 + (f", due {p.due_date.isoformat()}" if p.due_date else "")
                 for p in points
