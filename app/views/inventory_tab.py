@@ -356,6 +356,13 @@ class InventoryTab(RegisterTab):
         system_id, row = self.current, self._selected_assessment()
         if system_id is None or row is None or self.ef.read_only:
             return
+        if row.impacts and not dialogs.confirm(
+            self,
+            "Delete impact assessment",
+            f"Delete {row.id} with its {words.count(len(row.impacts), 'impact')}? "
+            "Edit > Undo (Ctrl+Z) brings them back.",
+        ):
+            return
         if not self.attempt(lambda: impact.set_deleted(self.ef, row.id, True))[0]:
             return
         self.undo_stack.push(

@@ -167,13 +167,14 @@ def test_risks_new_risk_starts_low_1_by_1(tab):
     assert (row.inherent_likelihood, row.inherent_impact, row.inherent_level) == (1, 1, "Low")
 
 
-def test_risks_delete_of_a_risk_with_actions_asks_first(tab, monkeypatch):
+def test_risks_delete_of_a_risk_with_actions_asks_first(qtbot, tab, monkeypatch):
     asked = []
     risk_id = next(r.id for r in risks.list_risks(tab.ef) if r.actions)
     tab.select(risk_id)
     monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or False)
-    tab.delete_risk()
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
     assert "treatment action" in asked[0] and tab.model.row(risk_id) is not None
     monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
-    tab.delete_risk()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
     assert tab.model.row(risk_id) is None
