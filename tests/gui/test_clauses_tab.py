@@ -182,3 +182,14 @@ def test_clauses_clipped_cells_show_their_full_text_as_tooltip(window, demo_file
     assert evidence.data(Qt.ItemDataRole.ToolTipRole) == point.evidence
     status = tab.model.index_for("P-A.7.4-01", COL_STATUS).data(Qt.ItemDataRole.ToolTipRole)
     assert status.startswith("Follows the SoA line of A.7.4")
+
+
+def test_clauses_link_to_the_soa_line_jumps_to_the_control(window, demo_file):
+    tab = _open(window, demo_file)
+    tab.select_point("P-A.7.4-02")
+    assert tab.soa_note.isVisibleTo(tab) and "A.7.4" in tab.soa_note.text()
+    tab.soa_note.linkActivated.emit("A.7.4")
+    assert window.tabs.currentWidget() is window.soa_tab
+    assert window.soa_tab.current == "A.7.4"
+    tab.select_point("P-4.1-01")
+    assert not tab.soa_note.isVisibleTo(tab)  # a clause's point has no SoA line
