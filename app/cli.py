@@ -119,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tab", default="clauses", type=str.lower, choices=TAB_NAMES)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH")
+    p.add_argument("--select", metavar="ID", help="the point, system, risk or control shown")
     return parser
 
 
@@ -257,7 +258,7 @@ def _screenshot(args: argparse.Namespace) -> int:
     _import_services_before_qt()
     from app.views.app import screenshot
 
-    screenshot(args.file, args.tab, args.output, args.size)
+    screenshot(args.file, args.tab, args.output, args.size, args.select)
     print(f"Wrote {args.output}.")
     return 0
 

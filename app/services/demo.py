@@ -87,7 +87,8 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
             if roll < done + started
             else "not_started"
         )
-        fields["status"][point.id] = status
+        if point.control_id == "":  # a control's point follows its SoA line (add_soa)
+            fields["status"][point.id] = status
         if rng.random() < 0.8:
             fields["owner"][point.id] = rng.choice(OWNERS)
         if status != "implemented" and rng.random() < 0.7:

@@ -68,6 +68,8 @@ def add_soa(ef: EngagementFile) -> None:
     soa.issue(ef, "Executive Risk Committee", today - dt.timedelta(days=30))
     # Edits since the issue, with the problems an auditor will find.
     soa.set_values(ef, "decision", {"A.8.3": "excluded", "A.10.3": "excluded"})
+    soa.set_values(ef, "status", {"A.8.3": "not_started", "A.10.3": "not_started"})
+    soa.set_values(ef, "target_date", {"A.8.3": None, "A.10.3": None})
     soa.set_values(ef, "justification", {"A.10.3": "Vendors manage their own AI."})
     soa.set_values(ef, "owner", {"A.3.3": ""})
     soa.set_values(ef, "evidence", {"A.5.2": ""})

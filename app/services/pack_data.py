@@ -51,14 +51,11 @@ class PackData:
 
     @property
     def readiness_by_clause(self) -> dict[str, float]:
-        by_clause: dict[str, list[str]] = {}
-        for p in self.points:
-            by_clause.setdefault(p.clause, []).append(p.status)
-        return {clause: status.readiness(s) for clause, s in by_clause.items()}
+        return status.readiness_by_clause(self.points)
 
     @property
     def readiness(self) -> float:
-        return status.readiness([p.status for p in self.points])
+        return status.readiness_of(self.points)
 
     @property
     def document_version(self) -> str:
