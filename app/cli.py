@@ -86,15 +86,28 @@ def _parser() -> argparse.ArgumentParser:
         "--mapping", type=Path, metavar="MAP.json", help="a saved mapping for foreign sheets"
     )
 
-    p = sub.add_parser("export-pack", help="write the Stage 1 audit pack (PDF)")
+    p = sub.add_parser(
+        "export-pack",
+        help="write the Stage 1 submission for the certification body, or the readiness "
+        "report for the client (PDF)",
+    )
     p.add_argument("file", type=Path)
     p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument(
+        "--kind",
+        type=str.lower,
+        choices=("submission", "readiness"),
+        default="submission",
+        help="submission: for the certification body, without gaps or readiness figures "
+        "(the default); readiness: for the client's management, with them",
+    )
     p.add_argument("--paper", type=str.lower, choices=("a4", "letter"))
     p.add_argument(
         "--sections",
         metavar="LIST",
         help="comma-separated sections (default: those last chosen for this engagement): "
-        "readiness,documents,scope,checklist,inventory,impact,criteria,risks,soa",
+        "readiness,documents,scope,checklist,inventory,impact,criteria,risks,soa "
+        "(readiness and checklist: in the readiness report only)",
     )
 
     p = sub.add_parser("gui", help="open the window (the default)")
@@ -106,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tab", default="clauses", type=str.lower, choices=TAB_NAMES)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH")
+    p.add_argument("--select", metavar="ID", help="the point, system, risk or control shown")
     return parser
 
 
@@ -215,10 +229,11 @@ def _export_pack(args: argparse.Namespace) -> int:
     sections = None
     if args.sections is not None:
         sections = [k.strip() for k in args.sections.split(",") if k.strip()]
-        pack_settings.check_sections(sections)
+        pack_settings.check_kind_sections(args.kind, sections)
     with open_engagement(args.file, read_only=True) as ef:
-        result = pack.finish(pack.export(ef, args.output, sections, args.paper))
-    print(f"Wrote {result.path} ({result.pages} pages).")
+        result = pack.finish(pack.export(ef, args.output, sections, args.paper, args.kind))
+    what = pack_settings.KIND_NOUNS[result.kind]
+    print(f"Wrote the {what} to {result.path} ({result.pages} pages).")
     return 0
 
 
@@ -243,7 +258,7 @@ def _screenshot(args: argparse.Namespace) -> int:
     _import_services_before_qt()
     from app.views.app import screenshot
 
-    screenshot(args.file, args.tab, args.output, args.size)
+    screenshot(args.file, args.tab, args.output, args.size, args.select)
     print(f"Wrote {args.output}.")
     return 0
 

@@ -1,7 +1,9 @@
 """The Stage 1 pack of the large generated engagement (5,000 AI systems, 10,000 impact
-assessments, 20,000 risks), written by `aims-prep export-pack` in a fresh process, against a
-floor measured in the same run: raw reportlab platypus rendering the same table rows (taken
-from the pack itself) as plain tables split in chunks of 500, in the same embedded font.
+assessments, 20,000 risks), its readiness report (the larger kind: every section, with the
+gaps), written by `aims-prep export-pack` in a fresh process, against a floor measured in the
+same run: raw reportlab platypus rendering the same table rows (taken from the pack itself) as
+plain tables split in chunks of 500, in the same embedded font, on portrait or landscape
+pages as the pack puts them.
 Target: at most 1.5x. Peak memory of both is printed."""
 
 from __future__ import annotations
@@ -26,17 +28,17 @@ def _dump_rows(large: Path, rows_path: Path) -> int:
 
     with open_engagement(large, read_only=True) as ef:
         data = pack.finish(pack_data.load(ef))
-    story = pack.flowables(
-        data, tuple(pack_settings.SECTIONS), pack.PAGE_SIZES["a4"][0] - 2 * pack._MARGIN_X
-    )
+    portrait, wide = (size[0] - 2 * pack._MARGIN_X for size in pack.paper_sizes("a4"))
+    story = pack.flowables(data, tuple(pack_settings.SECTIONS), portrait, "readiness", wide)
     registers = [
-        (list(t._colWidths), [list(map(str, row)) for row in t._cellvalues])
+        (list(t._colWidths), [list(map(str, row)) for row in t._cellvalues],
+         sum(t._colWidths) > portrait + 1)
         for t in story
         if isinstance(t, Table) and len(t._cellvalues[0]) > 2  # the registers, not fact blocks
-    ]
+    ]  # fmt: skip
     with open(rows_path, "wb") as fh:
         pickle.dump(registers, fh)
-    return sum(len(rows) - 1 for _, rows in registers)
+    return sum(len(rows) - 1 for _, rows, _ in registers)
 
 
 def run() -> list[Figure]:
@@ -52,7 +54,8 @@ def run() -> list[Figure]:
 
         def project() -> Run:
             out = str(home / "pack.pdf")
-            return run_process([sys.executable, "app", "export-pack", str(large), "-o", out], env)
+            command = ["app", "export-pack", str(large), "-o", out, "--kind", "readiness"]
+            return run_process([sys.executable, *command], env)
 
         def floor() -> Run:
             out = str(home / "floor.pdf")

@@ -33,6 +33,24 @@ class EngagementInfo(Base):
     consultant: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     stage1_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    # Since format 6: the audit and the document control of the pack handed to the auditors.
+    certification_body: Mapped[str] = mapped_column(
+        String(200), nullable=False, default="", server_default=""
+    )
+    stage2_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    doc_version: Mapped[str] = mapped_column(
+        String(40), nullable=False, default="", server_default=""
+    )
+    doc_author: Mapped[str] = mapped_column(
+        String(200), nullable=False, default="", server_default=""
+    )
+    doc_reviewer: Mapped[str] = mapped_column(
+        String(200), nullable=False, default="", server_default=""
+    )
+    doc_approver: Mapped[str] = mapped_column(
+        String(200), nullable=False, default="", server_default=""
+    )
+    doc_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class CatalogSnapshot(Base):

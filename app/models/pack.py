@@ -18,3 +18,7 @@ class PackSettings(Base):
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     sections: Mapped[str] = mapped_column(Text, nullable=False, default="")  # JSON list; "" = all
     paper: Mapped[str] = mapped_column(String(10), nullable=False, default="a4")
+    # Since format 6: the document made last, the Stage 1 submission or the readiness report.
+    kind: Mapped[str] = mapped_column(
+        String(20), nullable=False, default="submission", server_default="submission"
+    )

@@ -27,6 +27,8 @@ class SoaEntry(Base):
     owner: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     target_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     evidence: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Since format 6: how the control is implemented, for the auditors.
+    implementation: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
 
 
 class SoaVersion(Base):

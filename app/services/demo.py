@@ -68,6 +68,12 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
         consultant="Jordan Avery, Avery Governance Consulting",
         stage1_date=today + dt.timedelta(days=120),
         actor=actor,
+        stage2_date=today + dt.timedelta(days=180),
+        certification_body="Harbourline Assurance (fictional)",
+        doc_version="0.3",
+        doc_author="Jordan Avery",
+        doc_reviewer="Grace Okafor (Compliance Manager)",
+        doc_approver="Priya Shah (Chief Risk Officer)",
     )
     rng = random.Random(42001)
     fields: dict[str, dict[str, object]] = {f: {} for f in requirements.FIELDS}
@@ -81,7 +87,8 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
             if roll < done + started
             else "not_started"
         )
-        fields["status"][point.id] = status
+        if point.control_id == "":  # a control's point follows its SoA line (add_soa)
+            fields["status"][point.id] = status
         if rng.random() < 0.8:
             fields["owner"][point.id] = rng.choice(OWNERS)
         if status != "implemented" and rng.random() < 0.7:

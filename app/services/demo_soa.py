@@ -21,6 +21,18 @@ _OWNERS = {
     "A.9": "Marcus Lee (CIO)",
     "A.10": "Marcus Lee (CIO)",
 }
+# How Northwind implements each objective's controls, as its consultant would describe it.
+_HOW = {
+    "A.2": "The AI policy approved by the board in 2026, reviewed yearly by the risk committee.",
+    "A.3": "Roles named in the AI governance charter; concerns go to the ethics mailbox.",
+    "A.4": "Datasets, models, compute and people recorded per AI system in the inventory.",
+    "A.5": "An impact assessment per system before go-live and after each significant change.",
+    "A.6": "Model lifecycle procedure: requirements, validation sign-off and release gates.",
+    "A.7": "Data sheets per training set with provenance, quality checks and bias tests.",
+    "A.8": "Plain-language notices to applicants and a route to ask for a human review.",
+    "A.9": "Use rules per system, monitored by the model risk team each quarter.",
+    "A.10": "Vendor due diligence questionnaire and AI clauses in supplier contracts.",
+}
 _EXCLUDED = {"A.10.4": "Northwind does not provide AI systems to customers or partners."}
 _UNDECIDED = ("A.4.4", "A.7.6")
 
@@ -46,6 +58,8 @@ def add_soa(ef: EngagementFile) -> None:
         fields["status"][cid] = status
         if status != "not_started":
             fields["evidence"][cid] = f"AIMS-{100 + n} procedure"
+        if status in ("implemented", "partial"):
+            fields["implementation"][cid] = _HOW[control.objective]
         if status != "implemented":
             fields["target_date"][cid] = today + dt.timedelta(days=30 + 7 * n)
     for name, values in fields.items():
@@ -54,6 +68,8 @@ def add_soa(ef: EngagementFile) -> None:
     soa.issue(ef, "Executive Risk Committee", today - dt.timedelta(days=30))
     # Edits since the issue, with the problems an auditor will find.
     soa.set_values(ef, "decision", {"A.8.3": "excluded", "A.10.3": "excluded"})
+    soa.set_values(ef, "status", {"A.8.3": "not_started", "A.10.3": "not_started"})
+    soa.set_values(ef, "target_date", {"A.8.3": None, "A.10.3": None})
     soa.set_values(ef, "justification", {"A.10.3": "Vendors manage their own AI."})
     soa.set_values(ef, "owner", {"A.3.3": ""})
     soa.set_values(ef, "evidence", {"A.5.2": ""})

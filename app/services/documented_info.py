@@ -10,9 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.services import words
 from app.services.catalog import DocumentedInformation
 from app.services.pack_data import PackData
 from app.services.risk_criteria import DEFAULT
+
+DEFAULT_CRITERIA = " (the app's default scales, not yet adapted to the client)"
+
+
+def plain(detail: str) -> str:
+    """A source's detail without remarks about AIMS Prep itself (for the auditors)."""
+    return detail.removesuffix(DEFAULT_CRITERIA)
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,7 @@ def _scope(d: PackData) -> Source | None:
     text = d.details.scope_statement.strip()
     if not text:
         return None
-    return Source("Scope statement (engagement details)", f"{len(text.split())} words")
+    return Source("Scope statement (engagement details)", words.count(len(text.split()), "word"))
 
 
 def _risk_register(d: PackData) -> Source | None:
@@ -63,7 +71,8 @@ def _risk_register(d: PackData) -> Source | None:
         return None
     return Source(
         "Risk register",
-        f"{risk_count:,} risks and {len(d.risks) - risk_count:,} opportunities",
+        f"{words.count(risk_count, 'risk')} and "
+        f"{words.count(len(d.risks) - risk_count, 'opportunity', 'opportunities')}",
     )
 
 
@@ -74,7 +83,7 @@ def _criteria(d: PackData) -> Source | None:
         f"acceptance threshold {c.threshold}"
     )
     if c == DEFAULT:
-        figures += " (the app's default scales, not yet adapted to the client)"
+        figures += DEFAULT_CRITERIA
     return Source("Risk criteria", figures)
 
 
@@ -82,7 +91,9 @@ def _treatments(d: PackData) -> Source | None:
     treated = sum(1 for r in d.risks if r.treatment)
     if not treated:
         return None
-    return Source("Risk register: treatments decided", f"{treated:,} risks with a treatment")
+    return Source(
+        "Risk register: treatments decided", f"{words.count(treated, 'risk')} with a treatment"
+    )
 
 
 def _plan(d: PackData) -> Source | None:
@@ -91,7 +102,8 @@ def _plan(d: PackData) -> Source | None:
     accepted = sum(1 for r in d.risks if r.accepted_by)
     return Source(
         "Treatment plan",
-        f"{len(d.plan):,} actions; residual risk accepted on {accepted:,} risks",
+        f"{words.count(len(d.plan), 'action')}; residual risk accepted on "
+        f"{words.count(accepted, 'risk')}",
     )
 
 
@@ -110,7 +122,8 @@ def _assessments(d: PackData) -> Source | None:
         return None
     systems = len({a.system_id for a in d.assessments})
     return Source(
-        "Impact assessments", f"{len(d.assessments):,} assessments of {systems:,} AI systems"
+        "Impact assessments",
+        f"{words.count(len(d.assessments), 'assessment')} of {words.count(systems, 'AI system')}",
     )
 
 

@@ -71,8 +71,21 @@ DETAIL_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("consultant", "Consultant", "text"),
         FieldSpec("scope_statement", "Scope statement", "long"),
         FieldSpec("stage1_date", "Target Stage 1 date", "date"),
+        # The audit and the document control of the Stage 1 submission (format 6).
+        FieldSpec("stage2_date", "Stage 2 audit date", "date"),
+        FieldSpec("certification_body", "Certification body", "text"),
+        FieldSpec("doc_version", "Document version", "text"),
+        FieldSpec("doc_author", "Document author", "text"),
+        FieldSpec("doc_reviewer", "Document reviewer", "text"),
+        FieldSpec("doc_approver", "Document approver", "text"),
+        FieldSpec("doc_date", "Document date", "date"),
     )
 }
+# Details kept since format 6, read and written by name.
+_LATER_DETAILS = (
+    "stage2_date", "certification_body", "doc_version", "doc_author", "doc_reviewer",
+    "doc_approver", "doc_date",
+)  # fmt: skip
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -89,6 +102,13 @@ class Details:
     consultant: str
     stage1_date: dt.date | None
     created_at: dt.datetime
+    stage2_date: dt.date | None = None
+    certification_body: str = ""
+    doc_version: str = ""
+    doc_author: str = ""
+    doc_reviewer: str = ""
+    doc_approver: str = ""
+    doc_date: dt.date | None = None
 
 
 def current_actor() -> str:
@@ -483,6 +503,7 @@ def _load_details(engine: Engine, path: Path) -> Details:
             info.consultant,
             info.stage1_date,
             info.created_at,
+            **{name: getattr(info, name) for name in _LATER_DETAILS},
         )
 
 
@@ -632,10 +653,16 @@ def create_engagement(
     stage1_date: dt.date | None = None,
     catalog: Catalog | None = None,
     actor: str | None = None,
+    **later: object,
 ) -> EngagementFile:
     """Write a new engagement file and open it. Built under a temporary name, so a failure
-    never leaves a half-made file behind."""
+    never leaves a half-made file behind. `later` takes the other details by name (the
+    certification body, the document control...)."""
     path = Path(path)
+    unknown = sorted(set(later) - set(_LATER_DETAILS))
+    if unknown:
+        raise FieldError(unknown[0], f"'{unknown[0]}' is not a field of the engagement")
+    later = {name: DETAIL_FIELDS[name].coerce(value) for name, value in later.items()}
     client = str(DETAIL_FIELDS["client"].coerce(client))
     size = str(DETAIL_FIELDS["size"].coerce(size))
     consultant = str(DETAIL_FIELDS["consultant"].coerce(consultant))
@@ -670,6 +697,7 @@ def create_engagement(
                         consultant=consultant,
                         stage1_date=stage1_date,
                         created_at=now,
+                        **later,
                     )
                 )
                 session.add(

@@ -22,9 +22,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
-CURRENT_VERSION = 5
+CURRENT_VERSION = 6
 
 Step = Callable[[Connection], None]
 
@@ -233,8 +234,27 @@ def _v4_to_v5(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _v5_to_v6(conn: Connection) -> None:
+    """Version 6 adds the certification body, the Stage 2 date and the document control of
+    the pack to the engagement, an implementation description to each SoA line, and the kind
+    of document (submission or readiness report) to the pack settings."""
+    columns = [
+        ("engagement", "certification_body", "VARCHAR(200) NOT NULL DEFAULT ''"),
+        ("engagement", "stage2_date", "DATE"),
+        ("engagement", "doc_version", "VARCHAR(40) NOT NULL DEFAULT ''"),
+        ("engagement", "doc_author", "VARCHAR(200) NOT NULL DEFAULT ''"),
+        ("engagement", "doc_reviewer", "VARCHAR(200) NOT NULL DEFAULT ''"),
+        ("engagement", "doc_approver", "VARCHAR(200) NOT NULL DEFAULT ''"),
+        ("engagement", "doc_date", "DATE"),
+        ("soa_entry", "implementation", "TEXT NOT NULL DEFAULT ''"),
+        ("pack_settings", "kind", "VARCHAR(20) NOT NULL DEFAULT 'submission'"),
+    ]
+    for table, name, declaration in columns:
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}"))
+
+
 # from-version -> step to from-version + 1
-STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
 
 
 def steps_from(version: int) -> list[tuple[int, Step]]:

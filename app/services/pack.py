@@ -1,4 +1,6 @@
-"""The Stage 1 audit pack: one printable PDF of the engagement, for the certification body.
+"""The Stage 1 pack: one printable PDF of the engagement, of one of two kinds from the same
+sections: the Stage 1 submission for the certification body (the facts as recorded, no gaps
+and no readiness figures) or the readiness report for the client's management (with them).
 
 One pass of reportlab's layout. Pages are kept until the end (the page count is known only
 then), so "page X of Y", the table of contents' page numbers and the outline are drawn as the
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reportlab.lib.colors import HexColor
-from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -60,6 +62,7 @@ class Result:
     path: Path
     pages: int
     sections: tuple[str, ...]
+    kind: str = pack_settings.DEFAULT_KIND
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class _Furniture:
     marking: str
     generated: str
     accent: str
+    title: str
 
 
 class _Contents(Flowable):  # type: ignore[misc]  # reportlab has no types
@@ -194,7 +198,7 @@ class _PackCanvas(Canvas):  # type: ignore[misc]
         else:
             self.setFont(FONT, 7)
             self.setFillColor(MUTED)
-            self.drawString(left, height - 13 * mm, "ISO/IEC 42001 Stage 1 audit pack")
+            self.drawString(left, height - 13 * mm, f.title)
             self.drawRightString(right, height - 13 * mm, _fit(f.client, FONT, 7, width / 2))
             self.setStrokeColor(accent)
             self.setLineWidth(0.6)
@@ -221,8 +225,26 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text + "…"
 
 
+_TITLES = {
+    "submission": "ISO/IEC 42001 Stage 1 submission",
+    "readiness": "ISO/IEC 42001 readiness report",
+}
+
+
+def paper_sizes(paper: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The portrait and the landscape page of a paper."""
+    return PAGE_SIZES[paper], landscape(PAGE_SIZES[paper])
+
+
+def title_of(kind: str) -> str:
+    """What the document is, at the top of every page after the cover."""
+    return _TITLES[kind]
+
+
 class _Doc(BaseDocTemplate):  # type: ignore[misc]
-    def __init__(self, filename: str, paper: str, data: pack_data.PackData) -> None:
+    """Portrait pages, and landscape ones ("wide") for the registers with many columns."""
+
+    def __init__(self, filename: str, paper: str, data: pack_data.PackData, kind: str) -> None:
         d = data.details
         super().__init__(
             filename,
@@ -231,9 +253,9 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
             rightMargin=_MARGIN_X,
             topMargin=_MARGIN_TOP,
             bottomMargin=_MARGIN_BOTTOM,
-            title=f"Stage 1 audit pack: {d.client}",
-            author=d.consultant or "AIMS Prep",
-            subject="ISO/IEC 42001 Stage 1 audit pack",
+            title=f"{pack_settings.KINDS[kind]}: {d.client}",
+            author=d.doc_author or d.consultant or "AIMS Prep",
+            subject=title_of(kind),
             creator=f"AIMS Prep {app.__version__}",
             initialFontName=FONT,  # no base-14 font anywhere: every font is embedded
             initialFontSize=9,
@@ -243,7 +265,19 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
             self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
         )  # fmt: skip
-        self.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("body", [frame])])
+        wide_size = paper_sizes(paper)[1]
+        self.wide_width = wide_size[0] - 2 * _MARGIN_X
+        wide = Frame(
+            _MARGIN_X, _MARGIN_BOTTOM, self.wide_width, wide_size[1] - _MARGIN_TOP - _MARGIN_BOTTOM,
+            id="wide", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+        )  # fmt: skip
+        self.addPageTemplates(
+            [
+                PageTemplate("cover", [frame], pagesize=PAGE_SIZES[paper]),
+                PageTemplate("body", [frame], pagesize=PAGE_SIZES[paper]),
+                PageTemplate("wide", [wide], pagesize=wide_size),
+            ]
+        )
 
 
 def export(
@@ -251,26 +285,36 @@ def export(
     path: Path | str,
     sections: Sequence[str] | None = None,
     paper: str | None = None,
+    kind: str | None = None,
 ) -> Generator[Progress, None, Result]:
-    """Write the pack of `ef` to `path`. Sections and paper default to the engagement's
-    remembered choice. Returns what was written."""
+    """Write the pack of `ef` to `path`: the Stage 1 submission unless `kind` says
+    "readiness". Sections and paper default to the engagement's remembered choice (the
+    sections this kind can hold). Returns what was written."""
     path = Path(path)
     settings = pack_settings.get(ef)
-    chosen = pack_settings.check_sections(list(sections)) if sections is not None else None
-    chosen = chosen or settings.chosen_sections
+    kind_key = pack_settings.check_kind(kind)
+    if sections is not None:
+        chosen = pack_settings.check_kind_sections(kind_key, list(sections))
+    else:
+        chosen = settings.sections_of(kind_key)
     paper_key = str(pack_settings.FIELDS["paper"].coerce(paper or settings.paper))
     with safe_output.replacing(path, [ef.path]) as temp:
         data = yield from pack_data.load(ef, settings)
-        pages = yield from _render(data, chosen, paper_key, temp)
-    return Result(path, pages, chosen)
+        pages = yield from _render(data, chosen, paper_key, kind_key, temp)
+    return Result(path, pages, chosen, kind_key)
 
 
 def flowables(
-    data: pack_data.PackData, chosen: Sequence[str], frame_width: float
+    data: pack_data.PackData,
+    chosen: Sequence[str],
+    frame_width: float,
+    kind: str = pack_settings.DEFAULT_KIND,
+    wide_width: float = 0.0,
 ) -> list[Flowable]:
     """The cover, the contents and the chosen sections, numbered in the pack's order."""
     st = pack_style.styles(data.settings.accent_or_default)
-    ctx = pack_sections.Ctx(data, st, frame_width)
+    ctx = pack_sections.Ctx(data, st, frame_width, kind, wide_width or frame_width)
+    front = pack_sections.cover(ctx)  # first: the sections leave the width of their frame
     body: list[Flowable] = []
     for number, key in enumerate(chosen, start=1):
         ctx.number = number
@@ -280,7 +324,7 @@ def flowables(
     cover_mark = pack_sections.Anchor("cover", "Cover")
     return [
         cover_mark,
-        *pack_sections.cover(ctx),
+        *front,
         NextPageTemplate("body"),
         PageBreak(),
         contents_heading,
@@ -290,14 +334,15 @@ def flowables(
 
 
 def _render(
-    data: pack_data.PackData, chosen: Sequence[str], paper: str, temp: Path
+    data: pack_data.PackData, chosen: Sequence[str], paper: str, kind: str, temp: Path
 ) -> Generator[Progress, None, int]:
-    doc = _Doc(str(temp), paper, data)
+    doc = _Doc(str(temp), paper, data, kind)
     furniture = _Furniture(
         client=data.details.client,
         marking=data.settings.marking,
         generated=data.generated.strftime("%Y-%m-%d %H:%M"),
         accent=data.settings.accent_or_default,
+        title=title_of(kind),
     )
 
     class Canvas_(_PackCanvas):  # noqa: N801  (one class per pack: the furniture is its own)
@@ -305,7 +350,7 @@ def _render(
 
     Canvas_.furniture = furniture
     yield 0, 1, "Preparing the sections"
-    story = flowables(data, chosen, doc.width)
+    story = flowables(data, chosen, doc.width, kind, doc.wide_width)
     total = len(story)
     # BaseDocTemplate.build() lays out every flowable in one call; this is the same loop,
     # paused between flowables so the caller sees progress and can cancel.

@@ -8,14 +8,11 @@ from collections.abc import Mapping, Sequence
 from reportlab.graphics.shapes import Drawing, Group, Rect, String
 from reportlab.lib import colors
 
-from app.services import risk_rules, soa
+from app.services import heat_colours, risk_rules, soa
 from app.services.catalog import Catalog
 from app.services.pack_style import BOLD, FONT, INK, MUTED, RULE, SHADE, Wrapper
 from app.services.risk_criteria import Criteria
 from app.services.risks import RiskRow
-
-# Heat map cells from the lowest band to the highest: calm to alarming, readable in grey too.
-_BAND_COLOURS = ("#d6ecd9", "#f7e6a6", "#f5bf8e", "#e9908a", "#c7575a", "#9e2f3a")
 
 
 def _text(
@@ -71,11 +68,7 @@ def readiness_bars(
 
 
 def _band_colour(criteria: Criteria, score: int) -> colors.Color:
-    names = [b.name for b in criteria.bands]
-    index = names.index(criteria.level(score))
-    # Spread the bands over the palette: two bands are green and red, five use them all.
-    step = (len(_BAND_COLOURS) - 1) / max(1, len(names) - 1)
-    return colors.HexColor(_BAND_COLOURS[round(index * step)])
+    return colors.HexColor(heat_colours.band_colour(criteria, score))
 
 
 def _grid(
@@ -94,20 +87,22 @@ def _grid(
     for li in range(1, rows + 1):
         for ii in range(1, cols + 1):
             x, y = left + (ii - 1) * cell, bottom + (li - 1) * cell
+            fill = heat_colours.band_colour(criteria, criteria.score(li, ii))
             d.add(
                 Rect(
-                    x, y, cell, cell,
-                    fillColor=_band_colour(criteria, criteria.score(li, ii)),
+                    x, y, cell, cell, fillColor=colors.HexColor(fill),
                     strokeColor=colors.white, strokeWidth=1.2,
                 )
             )  # fmt: skip
             count = len(cells.get((li, ii), ()))
             if count:
+                ink = colors.HexColor(heat_colours.text_colour(fill))
                 d.add(
                     _text(
-                        x + cell / 2, y + cell / 2 - 3, f"{count:,}", 7.5, True, textAnchor="middle"
+                        x + cell / 2, y + cell / 2 - 3, f"{count:,}", 7.5, True,
+                        textAnchor="middle", fillColor=ink,
                     )
-                )
+                )  # fmt: skip
         d.add(_text(left - 4, bottom + (li - 0.5) * cell - 3, str(li), 7, textAnchor="end"))
     for ii in range(1, cols + 1):
         d.add(_text(left + (ii - 0.5) * cell, bottom - 9, str(ii), 7, textAnchor="middle"))

@@ -7,9 +7,6 @@ import datetime as dt
 from collections.abc import Generator
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
-from app.models import HistoryEntry
 from app.services import (
     impact,
     inventory,
@@ -36,7 +33,6 @@ class PackData:
     details: Details
     catalog: Catalog
     settings: PackSettings
-    edition: int  # changes recorded in the engagement's history when the pack was made
     generated: dt.datetime
     points: list[PointRow]
     systems: list[SystemRow]
@@ -55,14 +51,18 @@ class PackData:
 
     @property
     def readiness_by_clause(self) -> dict[str, float]:
-        by_clause: dict[str, list[str]] = {}
-        for p in self.points:
-            by_clause.setdefault(p.clause, []).append(p.status)
-        return {clause: status.readiness(s) for clause, s in by_clause.items()}
+        return status.readiness_by_clause(self.points)
 
     @property
     def readiness(self) -> float:
-        return status.readiness([p.status for p in self.points])
+        return status.readiness_of(self.points)
+
+    @property
+    def document_version(self) -> str:
+        """The version the consultant set in the document control, else a draft of the day
+        (never a count of edits: that tells a reader nothing)."""
+        set_version = self.details.doc_version.strip()
+        return set_version or f"Draft of {self.generated:%Y-%m-%d}"
 
     @property
     def soa_lines(self) -> list[soa.SoaLine]:
@@ -77,8 +77,6 @@ def load(
     total = 5
     yield 0, total, "Reading the checklist"
     points = [p for p in requirements.list_points(ef) if not p.retired]
-    with ef.reading() as session:
-        edition = session.scalar(select(func.count()).select_from(HistoryEntry)) or 0
     yield 1, total, "Reading the AI system inventory"
     systems = inventory.list_systems(ef)
     assessments = impact.list_assessments(ef)
@@ -97,7 +95,6 @@ def load(
         details=ef.details,
         catalog=ef.catalog,
         settings=settings or pack_settings.get(ef),
-        edition=edition,
         generated=dt.datetime.now().replace(microsecond=0),
         points=points,
         systems=systems,

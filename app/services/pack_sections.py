@@ -1,5 +1,8 @@
 """The sections of the Stage 1 pack, each built from the engagement's snapshot as flowables.
 
+Each builder makes both kinds of document: the readiness report (Ctx.gaps true) adds what
+the rules find and the readiness figures; the Stage 1 submission shows the facts only.
+
 A section is one builder in BUILDERS under the key pack_settings.SECTIONS gives it; a new area
 of the engagement joins the pack as one more of each. Column headings and values come from
 the services' field descriptions, so the pack reads like the window."""
@@ -18,6 +21,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Image,
+    NextPageTemplate,
     PageBreak,
     Paragraph,
     Spacer,
@@ -85,18 +89,30 @@ class Anchor(Flowable):  # type: ignore[misc]
 class Ctx:
     data: PackData
     st: Styles
-    width: float
+    width: float  # of the frame the section being built is laid out in
+    kind: str = pack_settings.DEFAULT_KIND
+    wide_width: float = 0.0  # of the landscape frame, for the registers with many columns
     number: int = 0
     _sub: int = field(default=0, repr=False)
 
     def __post_init__(self) -> None:
         self.wrapper = Wrapper()
         self.accent_hex = self.data.settings.accent_or_default
+        self.portrait_width = self.width
+        self.wide_width = self.wide_width or self.width
 
-    def h1(self, title: str) -> list[Flowable]:
+    @property
+    def gaps(self) -> bool:
+        """Show what the rules find and the readiness figures (the readiness report only)."""
+        return self.kind == "readiness"
+
+    def h1(self, title: str, wide: bool = False) -> list[Flowable]:
+        """A section's heading on a new page: a landscape one when `wide`."""
         self._sub = 0
+        self.width = self.wide_width if wide else self.portrait_width
         text = f"{self.number}  {title}"
-        return [PageBreak(), Heading(text, self.st.h1, f"s{self.number}", text, 0)]
+        page = NextPageTemplate("wide" if wide else "body")
+        return [page, PageBreak(), Heading(text, self.st.h1, f"s{self.number}", text, 0)]
 
     def h2(self, title: str) -> list[Flowable]:
         self._sub += 1
@@ -109,6 +125,13 @@ class Ctx:
 
     def note(self, text: str) -> Paragraph:
         return Paragraph(escape(text), self.st.note)
+
+    def absent(self, fact: str, advice: str) -> Paragraph:
+        """Something the engagement does not hold yet: in the readiness report with what to
+        do about it, in red; in the submission the plain fact."""
+        if self.gaps:
+            return Paragraph(escape(f"{fact} {advice}"), self.st.alert)
+        return Paragraph(escape(fact), self.st.body)
 
     def table(self, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> list[Table]:
         return tables(columns, rows, self.width, self.accent_hex, self.wrapper)
@@ -167,30 +190,22 @@ def cover(c: Ctx) -> list[Flowable]:
     if len(scope) > 700:
         scope = scope[:700].rsplit(" ", 1)[0] + " […]"
     out += [
-        c.p("ISO/IEC 42001  ·  Stage 1 audit pack", c.st.cover_kicker),
+        c.p(f"ISO/IEC 42001  ·  {pack_settings.KINDS[c.kind]}", c.st.cover_kicker),
         Spacer(1, 4 * mm),
         c.p(d.details.client, c.st.cover_title),
         Spacer(1, 6 * mm),
         c.p(scope or "No scope statement has been recorded yet.", c.st.cover_text),
-        Spacer(1, 12 * mm),
+        Spacer(1, 10 * mm),
     ]
-    stage1 = d.details.stage1_date
-    out.append(
-        c.facts(
-            [
-                (DETAIL_FIELDS["consultant"].label, d.details.consultant or "Not recorded"),
-                (DETAIL_FIELDS["stage1_date"].label, stage1.isoformat() if stage1 else "Not set"),
-                ("Generated", d.generated.strftime("%Y-%m-%d %H:%M")),
-                (
-                    "Pack version",
-                    f"Edition {d.edition:,}: the engagement as of change {d.edition:,} "
-                    "in its history",
-                ),
-                ("Catalog", f"{d.catalog.standard}, catalog {d.catalog.version}"),
-                ("Confidentiality", s.marking),
-            ]
-        )
-    )
+    audit = _detail_facts(d, ("certification_body", "stage1_date", "stage2_date", "consultant"))
+    generated = ("Generated", d.generated.strftime("%Y-%m-%d %H:%M"))
+    catalog = ("Catalog", f"{d.catalog.standard}, catalog {d.catalog.version}")
+    if c.gaps:  # the client's own report: as of when it was made
+        out.append(c.facts([*audit, ("Status as of", generated[1]), catalog,
+                            ("Confidentiality", s.marking)]))  # fmt: skip
+    else:
+        out += [c.facts([*audit, catalog, ("Confidentiality", s.marking)]), Spacer(1, 6 * mm)]
+        out += [c.p("Document control", c.st.h2), c.facts(document_control(d) + [generated])]
     box = Table(
         [[c.p(s.marking.upper(), c.st.cover_kicker)]],
         colWidths=[c.width],
@@ -202,6 +217,33 @@ def cover(c: Ctx) -> list[Flowable]:
         ),
     )
     return [*out, Spacer(1, 14 * mm), box]
+
+
+def _shown(spec: FieldSpec, value: object) -> str:
+    if value is None or value == "":
+        return "Not set" if spec.kind == "date" else "Not recorded"
+    return spec.label_of(value)
+
+
+def _detail(d: PackData, name: str) -> str:
+    return _shown(DETAIL_FIELDS[name], getattr(d.details, name))
+
+
+def _detail_facts(d: PackData, names: Sequence[str]) -> list[tuple[str, str]]:
+    return [(DETAIL_FIELDS[n].label, _detail(d, n)) for n in names]
+
+
+def document_control(d: PackData) -> list[tuple[str, str]]:
+    """Version, author, reviewer, approver and date of the submission; the author is the
+    consultant unless someone else is named."""
+    author = d.details.doc_author.strip() or d.details.consultant.strip()
+    return [
+        ("Version", d.document_version),
+        ("Author", author or "Not recorded"),
+        ("Reviewer", _detail(d, "doc_reviewer")),
+        ("Approver", _detail(d, "doc_approver")),
+        ("Date", _detail(d, "doc_date")),
+    ]
 
 
 def _kpis(c: Ctx) -> Table:
@@ -311,42 +353,46 @@ def _documents(c: Ctx) -> list[Flowable]:
     entries = documented_info.index(c.data)
     missing = sum(1 for e in entries if e.missing)
     out = [*c.h1(pack_settings.SECTIONS["documents"])]
-    out.append(
-        c.p(
-            f"The documents and records ISO/IEC 42001 expects, and what in this engagement "
-            f"answers each: {len(entries) - missing} of {len(entries)} have something, "
-            f"{missing} are missing. A checklist point counts when its evidence field names "
-            "a document or record."
+    if c.gaps:
+        out.append(
+            c.p(
+                f"The documents and records ISO/IEC 42001 expects, and what in this engagement "
+                f"answers each: {len(entries) - missing} of {len(entries)} have something, "
+                f"{missing} are missing. A checklist point counts when its evidence field names "
+                "a document or record."
+            )
         )
-    )
+    else:
+        out.append(
+            c.p(
+                "The documents and records ISO/IEC 42001 expects, each with where it is found: "
+                "the registers of this submission, or the documents named as evidence."
+            )
+        )
     out.append(Spacer(1, 3 * mm))
 
     def satisfied(e: documented_info.Entry) -> str:
-        lines = [f"{s.item}: {s.detail}" for s in e.sources[:4]]
+        lines = [f"{s.item}: {s.detail if c.gaps else documented_info.plain(s.detail)}"
+                 for s in e.sources[:4]]  # fmt: skip
         if len(e.sources) > 4:
             lines.append(f"and {len(e.sources) - 4} more")
-        if e.note:
+        if e.note and c.gaps:  # about AIMS Prep itself: for the consultant's client only
             lines.append(e.note)
-        return "\n".join(lines)
+        return "\n".join(lines) or "No reference recorded"
 
-    rows = (
-        (
-            e.info.id,
-            e.info.clause,
-            f"{e.info.artefact} ({e.info.kind})",
-            satisfied(e),
-            "Missing" if e.missing else "Found",
-        )
-        for e in entries
-    )
     columns = [
         Column("ID", 0.8),
         Column("Clause", 1.1),
         Column("What must exist", 2.7),
-        Column("Satisfied by", 4.5),
-        Column("Status", 0.9),
+        Column("Satisfied by" if c.gaps else "Where it is found", 4.5),
     ]
-    found = c.table(columns, rows)
+    rows = [[e.info.id, e.info.clause, f"{e.info.artefact} ({e.info.kind})", satisfied(e)]
+            for e in entries]  # fmt: skip
+    if not c.gaps:
+        return out + c.table(columns, rows)
+    for row, e in zip(rows, entries, strict=True):
+        row.append("Missing" if e.missing else "Found")
+    found = c.table([*columns, Column("Status", 0.9)], rows)
     for table in found:  # missing entries stand out (one table of 33 rows: cheap)
         table.setStyle(
             [("TEXTCOLOR", (4, n), (4, n), ALERT) for n, row in enumerate(table._cellvalues)
@@ -362,27 +408,26 @@ def _scope(c: Ctx) -> list[Flowable]:
     d = c.data
     det = d.details
     out = [*c.h1(pack_settings.SECTIONS["scope"])]
-    names = ("client", "size", "iso27001", "iso9001", "consultant", "stage1_date")
-    out.append(c.facts([(DETAIL_FIELDS[n].label, DETAIL_FIELDS[n].label_of(getattr(det, n)))
-                        for n in names]))  # fmt: skip
+    names = ("client", "size", "iso27001", "iso9001", "consultant", "certification_body",
+             "stage1_date", "stage2_date")  # fmt: skip
+    out.append(c.facts(_detail_facts(d, names)))
     out += c.h2(DETAIL_FIELDS["scope_statement"].label)
     scope = det.scope_statement.strip()
     if scope:
         out += [c.p(part.strip()) for part in scope.split("\n\n") if part.strip()]
     else:
         out.append(
-            c.p(
-                "No scope statement has been recorded. Stage 1 starts from the documented "
-                "scope: record it in the engagement details.",
-                c.st.alert,
+            c.absent(
+                "No scope statement has been recorded.",
+                "Stage 1 starts from the documented scope: record it in the engagement details.",
             )
         )
     out += c.h2("AI systems and the scope")
     in_scope = [s for s in d.systems if s.in_scope]
     outside = [s for s in d.systems if not s.in_scope]
     if not d.systems:
-        out.append(c.p("The inventory holds no AI system yet, so nothing shows what the scope "
-                       "covers.", c.st.alert))  # fmt: skip
+        out.append(c.absent("The inventory holds no AI system yet.",
+                            "Nothing shows what the scope covers."))  # fmt: skip
         return out
     out.append(
         c.p(
@@ -467,30 +512,29 @@ _INVENTORY_TABLES: tuple[tuple[str, tuple[Spec, ...]], ...] = (
 
 def _inventory(c: Ctx) -> list[Flowable]:
     d = c.data
-    out = [*c.h1(pack_settings.SECTIONS["inventory"])]
+    out = [*c.h1(pack_settings.SECTIONS["inventory"], wide=True)]
     if not d.systems:
         return [
             *out,
-            c.p(
-                "No AI system has been recorded. Auditors start with the inventory: every AI "
-                "system the client builds, buys, finds embedded in other tools or acquired.",
-                c.st.alert,
+            c.absent(
+                "No AI system has been recorded.",
+                "Auditors start with the inventory: every AI system the client builds, buys, "
+                "finds embedded in other tools or acquired.",
             ),
         ]
     fields = inventory.FIELDS
     flags = d.inventory_findings.by_system()
     third = sum(1 for s in d.systems if s.third_party)
+    gaps = f"; {len(flags):,} with a gap" if c.gaps else ""
     out.append(
-        c.p(
-            f"{_plural(len(d.systems), 'AI system')}, {third:,} of them third-party; "
-            f"{len(flags):,} with a gap. {_CUT_NOTE}"
-        )
-    )
+        c.p(f"{_plural(len(d.systems), 'AI system')}, {third:,} of them third-party{gaps}. "
+            + _CUT_NOTE)
+    )  # fmt: skip
     for n, (title, spec) in enumerate(_INVENTORY_TABLES):
         out += c.h2(title)
         columns = _field_columns(fields, spec)
         rows: Iterable[Sequence[object]]
-        if n == 0:  # the gaps go with the first table, beside the system's name
+        if n == 0 and c.gaps:  # the gaps go with the first table, beside the system's name
             columns.append(Column("Gaps", 1.8))
             rows = (
                 [*_values(s, fields, spec), _flags(inventory_rules.RULES, flags.get(s.id, ()))]
@@ -504,21 +548,32 @@ def _inventory(c: Ctx) -> list[Flowable]:
 
 def _impact(c: Ctx) -> list[Flowable]:
     d = c.data
-    out = [*c.h1(pack_settings.SECTIONS["impact"])]
+    out = [*c.h1(pack_settings.SECTIONS["impact"], wide=True)]
     findings = d.inventory_findings.by_rule
     without = findings["no_assessment"]
-    out.append(
-        c.p(
-            f"{_plural(len(d.assessments), 'impact assessment')} recorded. "
-            f"{_plural(len(without), 'AI system')} in scope without one; "
-            f"{len(findings['assessed_after_deployment']):,} first assessed after deployment; "
-            f"{len(findings['stale_after_change']):,} changed since the latest assessment."
+    if c.gaps:
+        out.append(
+            c.p(
+                f"{_plural(len(d.assessments), 'impact assessment')} recorded. "
+                f"{_plural(len(without), 'AI system')} in scope without one; "
+                f"{len(findings['assessed_after_deployment']):,} first assessed after "
+                f"deployment; {len(findings['stale_after_change']):,} changed since the latest "
+                "assessment."
+            )
         )
-    )
-    if without:
-        out.append(c.note("In scope without an impact assessment: " + _items(without)))
+        if without:
+            out.append(c.note("In scope without an impact assessment: " + _items(without)))
+    elif d.assessments:
+        assessed = len({a.system_id for a in d.assessments})
+        out.append(
+            c.p(
+                f"{_plural(len(d.assessments), 'impact assessment')} of "
+                f"{_plural(assessed, 'AI system')}, each with its impacts on individuals, "
+                "groups and society."
+            )
+        )
     if not d.assessments:
-        return [*out, c.p("No impact assessment has been recorded.", c.st.alert)]
+        return [*out, c.absent("No impact assessment has been recorded.", "")]
     fields, ifields = impact.FIELDS, impact.IMPACT_FIELDS
     names_by_id = {s.id: s.name for s in d.systems}
     before: list[Spec] = [(("assessed_on", "trigger"), 1.2), ("assessor", 1.1)]
@@ -591,25 +646,27 @@ def _rating(likelihood: int | None, impact_: int | None, score: int | None, leve
 def _risks(c: Ctx) -> list[Flowable]:
     d = c.data
     fields = risks.FIELDS
-    out = [*c.h1(pack_settings.SECTIONS["risks"])]
+    out = [*c.h1(pack_settings.SECTIONS["risks"], wide=True)]
     summary = risk_rules.summary(d.risks, d.criteria, d.categories)
     if not d.risks:
         return [
             *out,
-            c.p(
-                "No risk has been recorded. The register must show AI risks assessed against "
-                "the criteria, not only IT security risks.",
-                c.st.alert,
+            c.absent(
+                "No risk has been recorded.",
+                "The register must show AI risks assessed against the criteria, not only IT "
+                "security risks.",
             ),
         ]
+    found = (
+        f"; {summary['above_threshold']:,} live risks above the threshold, "
+        f"{summary['untreated']:,} of them untreated; residual risk not accepted on "
+        f"{summary['residual_unaccepted']:,}; {summary['without_owner']:,} without an owner"
+    )
     out.append(
         c.p(
             f"{_plural(summary['total'], 'risk')} and "
-            f"{_plural(summary['opportunities'], 'opportunity', 'opportunities')}; "
-            f"{summary['above_threshold']:,} live risks above the threshold, "
-            f"{summary['untreated']:,} of them untreated; residual risk not accepted on "
-            f"{summary['residual_unaccepted']:,}; {summary['without_owner']:,} without an owner. "
-            "Ratings read likelihood x impact = score, then the level."
+            f"{_plural(summary['opportunities'], 'opportunity', 'opportunities')}"
+            f"{found if c.gaps else ''}. Ratings read likelihood x impact = score, then the level."
         )
     )
     flags = d.risk_findings.by_risk()
@@ -623,7 +680,7 @@ def _risks(c: Ctx) -> list[Flowable]:
         *_field_columns(fields, [("treatment", 1.25)]),
         Column("Residual", 1.2),
         *_field_columns(fields, last),
-        Column("Gaps", 1.4),
+        *([Column("Gaps", 1.4)] if c.gaps else []),
     ]
     rows: Iterable[Sequence[object]] = (
         [
@@ -633,7 +690,7 @@ def _risks(c: Ctx) -> list[Flowable]:
             fields["treatment"].label_of(r.treatment),
             _rating(r.residual_likelihood, r.residual_impact, r.residual_score, r.residual_level),
             *_values(r, fields, last),
-            _flags(risk_rules.RULES, flags.get(r.id, ())),
+            *([_flags(risk_rules.RULES, flags.get(r.id, ()))] if c.gaps else []),
         ]
         for r in d.risks
     )
@@ -666,10 +723,11 @@ def _risks(c: Ctx) -> list[Flowable]:
     out += c.table(columns, rows)
     out += c.h2("Treatment plan")
     overdue = sum(1 for i in d.plan if i.overdue)
+    late = f"; {overdue:,} overdue" if c.gaps else ""
     out.append(
-        c.p(f"{_plural(len(d.plan), 'action')} by owner and due date; {overdue:,} overdue.")
+        c.p(f"{_plural(len(d.plan), 'action')} by owner and due date{late}.")
         if d.plan
-        else c.p("No treatment action has been recorded.", c.st.alert)
+        else c.absent("No treatment action has been recorded.", "")
     )
     plan_rows = (
         (
@@ -677,7 +735,7 @@ def _risks(c: Ctx) -> list[Flowable]:
             i.due_date.isoformat() if i.due_date else "",
             f"{i.risk_id} {i.risk_title}",
             i.action,
-            "Done" if i.done else "Overdue" if i.overdue else "Open",
+            "Done" if i.done else "Overdue" if i.overdue and c.gaps else "Open",
         )
         for i in d.plan
     )
@@ -701,7 +759,7 @@ def _soa(c: Ctx) -> list[Flowable]:
     issued = d.soa_issued
     lines = d.soa_lines
     title = pack_settings.SECTIONS["soa"]
-    out = [*c.h1(title if issued else f"{title} (draft)")]
+    out = [*c.h1(title if issued else f"{title} (draft)", wide=True)]
     if issued:
         banner = (
             f"Issued version {issued.number}, issued {issued.issued_on.isoformat()} and "
@@ -731,15 +789,16 @@ def _soa(c: Ctx) -> list[Flowable]:
     )
     out.append(Spacer(1, 3 * mm))
     flags = soa.flags_by_control(soa.evaluate(list(lines), d.soa_selected))
-    spec: list[Spec] = [(("status", "target_date"), 1.3), ("owner", 1.3), ("evidence", 1.3)]
+    spec: list[Spec] = [(("status", "target_date"), 1.2), ("owner", 1.2), ("evidence", 1.2)]
     columns = [
-        Column("Control", 0.85),
-        Column("Title", 1.6),
-        Column(f"{fields['decision'].label} / Reasons", 1.3),
-        Column("Reason or justification", 1.8),
+        Column("Control", 0.8),
+        Column("Title", 1.5),
+        Column(f"{fields['decision'].label} / Reasons", 1.2),
+        Column("Reason or justification", 1.7),
+        *_field_columns(fields, [("implementation", 2.2)]),
         *_field_columns(fields, spec),
         Column("Selected by risks", 0.9),
-        Column("Gaps", 1.3),
+        *([Column("Gaps", 1.2)] if c.gaps else []),
     ]
     rows = (
         [
@@ -747,9 +806,10 @@ def _soa(c: Ctx) -> list[Flowable]:
             x.title,
             "\n".join(v for v in (fields["decision"].label_of(x.decision), x.reasons()) if v),
             x.justification if x.decision == "excluded" else x.reason_text,
+            x.implementation if x.decision == "included" else "",
             *_values(x, fields, spec),
             _items([rid for rid, _ in d.soa_selected.get(x.control_id, ())]),
-            _flags(soa.RULES, flags.get(x.control_id, ())),
+            *([_flags(soa.RULES, flags.get(x.control_id, ()))] if c.gaps else []),
         ]
         for x in lines
     )

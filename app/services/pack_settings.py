@@ -35,6 +35,15 @@ SECTIONS: dict[str, str] = {
     "risks": "Risk register and treatment plan",
     "soa": "Statement of Applicability",
 }
+# Two documents from the same sections: what the certification body gets (no gaps, no
+# readiness figures: the facts as recorded), and what the client's management gets (the same
+# with every gap and the readiness figures).
+KINDS = {"submission": "Stage 1 submission", "readiness": "Readiness report"}
+KIND_NOUNS = {"submission": "Stage 1 submission", "readiness": "readiness report"}  # in a sentence
+DEFAULT_KIND = "submission"
+# Sections only the readiness report holds: the readiness summary, and the checklist with
+# its statuses (the consultant's working list, not a document of the client's system).
+READINESS_ONLY = ("readiness", "checklist")
 PAPERS = {"a4": "A4", "letter": "Letter"}
 DEFAULT_MARKING = "Confidential"
 DEFAULT_ACCENT = "#1f4e79"
@@ -50,6 +59,7 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("logo", "Client logo", "text"),
         FieldSpec("sections", "Sections", "text"),
         FieldSpec("paper", "Paper", "choice", PAPERS),
+        FieldSpec("kind", "Document", "choice", KINDS),
     )
 }
 
@@ -61,6 +71,7 @@ class PackSettings:
     logo: bytes | None = None
     sections: tuple[str, ...] | None = None  # None: never chosen, so every section
     paper: str = "a4"
+    kind: str = DEFAULT_KIND
 
     @property
     def marking(self) -> str:
@@ -73,6 +84,44 @@ class PackSettings:
     @property
     def chosen_sections(self) -> tuple[str, ...]:
         return tuple(SECTIONS) if self.sections is None else self.sections
+
+    def sections_of(self, kind: str) -> tuple[str, ...]:
+        """The remembered sections a document of this kind can hold; all it can hold when
+        none of them is."""
+        allowed = kind_sections(kind)
+        return tuple(k for k in self.chosen_sections if k in allowed) or allowed
+
+
+def check_kind(value: object) -> str:
+    return str(FIELDS["kind"].coerce(value or DEFAULT_KIND))
+
+
+def kind_sections(kind: str) -> tuple[str, ...]:
+    """Every section a document of this kind can hold, in the pack's order."""
+    if kind == "readiness":
+        return tuple(SECTIONS)
+    return tuple(k for k in SECTIONS if k not in READINESS_ONLY)
+
+
+def remembered_sections(current: PackSettings, kind: str, chosen: Sequence[str]) -> tuple[str, ...]:
+    """What to remember after choosing `chosen` for a document of `kind`: the choice of the
+    sections that kind cannot hold stays as it was, for the other kind."""
+    kept = [k for k in current.chosen_sections if k not in kind_sections(kind)]
+    return tuple(k for k in SECTIONS if k in chosen or k in kept)
+
+
+def check_kind_sections(kind: str, keys: Sequence[str]) -> tuple[str, ...]:
+    """The sections asked for, refused when the kind cannot hold one of them."""
+    chosen = check_sections(keys)
+    refused = [k for k in chosen if k not in kind_sections(kind)]
+    if refused:
+        raise FieldError(
+            "sections",
+            f"The {KIND_NOUNS[kind]} holds no "
+            f"{' or '.join(SECTIONS[k].lower() for k in refused)}: "
+            f"{'they are' if len(refused) > 1 else 'it is'} for the {KIND_NOUNS['readiness']}.",
+        )
+    return chosen
 
 
 def get(ef: EngagementFile) -> PackSettings:
@@ -97,6 +146,7 @@ def get(ef: EngagementFile) -> PackSettings:
             logo,
             _sections_from_text(row.sections),
             row.paper if row.paper in PAPERS else "a4",
+            row.kind if row.kind in KINDS else DEFAULT_KIND,
         )
 
 
@@ -217,7 +267,7 @@ def update(ef: EngagementFile, **changes: object) -> dict[str, object]:
             checked[name] = check_logo(value if isinstance(value, bytes) else None)
         elif name == "sections":
             checked[name] = None if value is None else check_sections(_keys(value))
-        elif name == "paper":
+        elif name in ("paper", "kind"):
             checked[name] = FIELDS[name].coerce(value)
         else:
             raise FieldError(name, f"'{name}' is not a setting of the pack.")
@@ -226,7 +276,10 @@ def update(ef: EngagementFile, **changes: object) -> dict[str, object]:
     with ef.writing() as session:
         row = session.get(Stored, 1)
         if row is None:
-            row = Stored(id=1, confidentiality="", accent="", logo=None, sections="", paper="a4")
+            row = Stored(
+                id=1, confidentiality="", accent="", logo=None, sections="", paper="a4",
+                kind=DEFAULT_KIND,
+            )  # fmt: skip
             session.add(row)
         for name, value in checked.items():
             previous = getattr(current, name)

@@ -21,7 +21,7 @@ from app.models import (
     RiskCriteria,
     RiskSystem,
 )
-from app.services import history, ids
+from app.services import history, ids, words
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError
 from app.services.fields import FieldSpec
@@ -71,6 +71,9 @@ EDITABLE = tuple(FIELDS)
 _LINK_FIELDS = ("category", "systems", "controls", "actions")
 _CHUNK = 1_000
 _OPTIONAL_INTS = ("residual_likelihood", "residual_impact")
+# A risk given no rating starts at the bottom of both scales (1 x 1, the lowest band): rated,
+# so it sits on the heat map and in the register's order, for the consultant to raise.
+_NEW_RATING = {"inherent_likelihood": 1, "inherent_impact": 1}
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,8 @@ def change_criteria(
         if too_high:
             raise FieldError(
                 "likelihood",
-                f"{too_high} risks are rated above the new scales; re-rate them first.",
+                f"{words.count(too_high, 'risk')} {'is' if too_high == 1 else 'are'} rated "
+                "above the new scales; re-rate them first.",
             )
         if row is None:
             session.add(RiskCriteria(id=1, version=1, content=new.to_json()))
@@ -296,6 +300,8 @@ def _check(values: Mapping[str, object], criteria: Criteria) -> dict[str, object
     defaults = {"kind": "risk", "status": "open", "treatment": ""}
     for name, spec in FIELDS.items():
         raw = values.get(name) or defaults.get(name, values.get(name))
+        if name in _NEW_RATING and raw in (None, ""):
+            raw = _NEW_RATING[name]
         if name in _OPTIONAL_INTS and (raw is None or raw == ""):
             checked[name] = None
             continue

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.models import Risk, RiskControl, SoaEntry, SoaVersion
 from app.services import history
@@ -44,6 +45,8 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("owner", "Owner", "text"),
         FieldSpec("target_date", "Target date", "date"),
         FieldSpec("evidence", "Evidence references", "long"),
+        # Last, so the columns of workbooks exported before it stay where they were.
+        FieldSpec("implementation", "Implementation description", "long"),
     )
 }
 RULES = {
@@ -72,6 +75,7 @@ class SoaLine:
     owner: str
     target_date: dt.date | None
     evidence: str
+    implementation: str = ""  # a version issued before format 6 has none
 
     @property
     def id(self) -> str:  # tables key rows by `id`
@@ -102,6 +106,7 @@ def _blank(control_id: str) -> dict[str, object]:
         owner="",
         target_date=None,
         evidence="",
+        implementation="",
     )
     values["control_id"] = control_id
     return values
@@ -136,18 +141,26 @@ def set_values(ef: EngagementFile, field: str, values: Mapping[str, object]) -> 
     if unknown:
         raise FieldError("control", f"{', '.join(unknown)} is not an Annex A control.")
     coerced = {c: spec.coerce(v) for c, v in values.items()}
-    old: dict[str, object] = {}
     with ef.writing() as session:
-        for control_id, value in coerced.items():
-            entry = session.get(SoaEntry, control_id)
-            if entry is None:
-                entry = SoaEntry(**_blank(control_id))
-                session.add(entry)
-            previous = getattr(entry, field)
-            old[control_id] = previous
-            if previous != value:
-                setattr(entry, field, value)
-                history.record(session, ef.actor, ENTITY, control_id, field, previous, value)
+        return write(session, ef.actor, field, coerced)
+
+
+def write(
+    session: Session, actor: str, field: str, coerced: Mapping[str, object]
+) -> dict[str, object]:
+    """Write checked values inside the caller's transaction, with their history; the old
+    values come back. The checklist writes a control's status through here too."""
+    old: dict[str, object] = {}
+    for control_id, value in coerced.items():
+        entry = session.get(SoaEntry, control_id)
+        if entry is None:
+            entry = SoaEntry(**_blank(control_id))
+            session.add(entry)
+        previous = getattr(entry, field)
+        old[control_id] = previous
+        if previous != value:
+            setattr(entry, field, value)
+            history.record(session, actor, ENTITY, control_id, field, previous, value)
     return old
 
 

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
-from app.services import impact, inventory, inventory_rules, requirements, risk_rules, risks, soa
-from app.services.engagement_file import EngagementFile
+from app.services import (
+    impact,
+    inventory,
+    inventory_rules,
+    requirements,
+    risk_rules,
+    risks,
+    soa,
+    words,
+)
+from app.services.engagement_file import SIZES, EngagementFile
 
 # An implemented point counts fully, one in progress half: work started is not work done.
 _WEIGHTS = {"not_started": 0.0, "in_progress": 0.5, "implemented": 1.0}
@@ -18,27 +29,41 @@ def readiness(statuses: list[str]) -> float:
     return round(100.0 * sum(_WEIGHTS[s] for s in statuses) / len(statuses), 1)
 
 
-def summary(ef: EngagementFile) -> dict[str, Any]:
-    points = [p for p in requirements.list_points(ef) if not p.retired]
-    by_status = Counter(p.status for p in points)
+def readiness_of(points: Iterable[requirements.PointRow]) -> float:
+    """Points under a control the SoA excludes need no work: they count for nothing."""
+    return readiness([p.status for p in points if p.applicable])
+
+
+def readiness_by_clause(points: Iterable[requirements.PointRow]) -> dict[str, float]:
     by_clause: dict[str, list[str]] = {}
     for p in points:
-        by_clause.setdefault(p.clause, []).append(p.status)
+        if p.applicable:
+            by_clause.setdefault(p.clause, []).append(p.status)
+    return {c: readiness(s) for c, s in by_clause.items()}
+
+
+def summary(ef: EngagementFile) -> dict[str, Any]:
+    points = [p for p in requirements.list_points(ef) if not p.retired]
+    applicable = [p for p in points if p.applicable]
+    by_status = Counter(p.status for p in applicable)
     d = ef.details
     return {
         "client": d.client,
         "file": str(ef.path),
         "size": d.size,
         "iso27001": d.iso27001,
+        "iso9001": d.iso9001,
         "stage1_date": d.stage1_date.isoformat() if d.stage1_date else None,
         "catalog_version": ef.catalog.version,
         "requirements": {
             "total": len(points),
             "by_status": {s: by_status.get(s, 0) for s in requirements.STATUSES},
+            # under a control the SoA excludes: in none of by_status, not in readiness
+            "not_applicable": len(points) - len(applicable),
             "without_owner": sum(1 for p in points if not p.owner),
         },
-        "readiness_percent": readiness([p.status for p in points]),
-        "readiness_by_clause": {c: readiness(s) for c, s in by_clause.items()},
+        "readiness_percent": readiness_of(points),
+        "readiness_by_clause": readiness_by_clause(points),
         **_inventory_sections(ef),
         "risks": risk_rules.summary(
             risks.list_risks(ef, links=False), risks.get_criteria(ef), risks.list_categories(ef)
@@ -68,33 +93,72 @@ def _inventory_sections(ef: EngagementFile) -> dict[str, Any]:
     }
 
 
+def stage1_warning(day: dt.date | None, today: dt.date | None = None) -> str:
+    """What to say when the target Stage 1 date has passed ("" while it has not)."""
+    late = _days_past(day, today or dt.date.today())
+    if not late:
+        return ""
+    return (
+        f"The target Stage 1 date ({day}) passed {words.count(late, 'day')} ago. "
+        "Set the new date in the engagement details."
+    )
+
+
+def _days_past(day: dt.date | None, today: dt.date) -> int:
+    return (today - day).days if day is not None and day < today else 0
+
+
 def as_text(data: dict[str, Any]) -> str:
-    req = data["requirements"]
+    """Every count of the JSON, in words."""
+    req, inv, ia = data["requirements"], data["inventory"], data["impact_assessments"]
+    rk, sa = data["risks"], data["soa"]
+    stage1 = data["stage1_date"]
+    late = _days_past(dt.date.fromisoformat(stage1), dt.date.today()) if stage1 else 0
+    certified = [name for key, name in _CERTIFICATIONS.items() if data.get(key)]
     lines = [
         f"Client:      {data['client']}",
+        f"Size:        {SIZES.get(data['size'], data['size'])}"
+        + (f"; holds {' and '.join(certified)}" if certified else ""),
+        f"File:        {data['file']}",
         f"Catalog:     {data['catalog_version']}",
-        f"Stage 1:     {data['stage1_date'] or 'not set'}",
+        f"Stage 1:     {stage1 or 'not set'}"
+        + (f", passed {words.count(late, 'day')} ago: set the new date" if late else ""),
         f"Readiness:   {data['readiness_percent']}%",
-        f"Checklist:   {req['total']} points: "
+        f"Checklist:   {words.count(req['total'], 'point')}: "
         + ", ".join(
             f"{n} {requirements.STATUS_LABELS[s].lower()}" for s, n in req["by_status"].items()
+        )
+        + (
+            f", {req['not_applicable']} not applicable (its control excluded in the SoA)"
+            if req.get("not_applicable")
+            else ""
         ),
-        f"No owner:    {req['without_owner']} points",
-        f"AI systems:  {data['inventory']['total']} "
-        f"({data['inventory']['in_scope']} in scope, "
-        f"{data['inventory']['third_party']} third-party)",
-        f"Impact assessments: {data['impact_assessments']['total']}; "
-        f"{data['impact_assessments']['systems_without']} systems in scope without one, "
-        f"{data['impact_assessments']['after_deployment']} first done after deployment, "
-        f"{data['impact_assessments']['stale_after_change']} out of date after a change",
-        f"AI risks:    {data['risks']['total']}; {data['risks']['above_threshold']} above the "
-        f"threshold, {data['risks']['untreated']} untreated, "
-        f"{data['risks']['residual_unaccepted']} with residual risk not accepted, "
-        f"{data['risks']['without_owner']} without owner"
-        + ("; only cyber categories" if data["risks"]["cyber_only"] else ""),
-        f"SoA:         {data['soa']['included']} included, {data['soa']['excluded']} excluded, "
-        f"{data['soa']['undecided']} undecided; {data['soa']['contradictions']} contradicting "
-        f"the risk register; issued version {data['soa']['issued_version'] or 'none yet'}",
+        f"No owner:    {words.count(req['without_owner'], 'point')}",
+        f"AI systems:  {inv['total']} ({inv['in_scope']} in scope, "
+        f"{inv['third_party']} third-party); "
+        f"{words.count(inv['out_of_scope_without_reason'], 'system')} out of scope with no "
+        f"reason, {inv['third_party_out_of_scope']} of them from a third party",
+        f"Impact assessments: {ia['total']}; "
+        f"{words.count(ia['systems_without'], 'system')} in scope without one, "
+        f"{ia['after_deployment']} first done after deployment, "
+        f"{ia['stale_after_change']} out of date after a change",
+        f"AI risks:    {rk['total']}, and "
+        f"{words.count(rk['opportunities'], 'opportunity', 'opportunities')}; "
+        f"{rk['above_threshold']} above the threshold, {rk['untreated']} untreated, "
+        f"{rk['residual_unaccepted']} with residual risk not accepted, "
+        f"{rk['without_owner']} without owner"
+        + ("; only cyber categories" if rk["cyber_only"] else ""),
+        "Risk levels: " + ", ".join(f"{n} {level}" for level, n in rk["by_level"].items()),
+        f"SoA:         {words.count(sa['controls'], 'control')}: {sa['included']} included, "
+        f"{sa['excluded']} excluded, {sa['undecided']} undecided; {sa['implemented']} "
+        f"implemented; issued version {sa['issued_version'] or 'none yet'}",
+        f"SoA gaps:    {words.count(sa['excluded_without_justification'], 'exclusion')} "
+        f"with no justification, {sa['contradictions']} contradicting the risk register, "
+        f"{sa['included_without_owner']} included with no owner, "
+        f"{sa['implemented_without_evidence']} implemented with no evidence",
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]
     return "\n".join(lines)
+
+
+_CERTIFICATIONS = {"iso27001": "ISO/IEC 27001", "iso9001": "ISO 9001"}

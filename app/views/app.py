@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import (
+    QEvent,
+    QMessageLogContext,
+    QObject,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from app import paths
 from app.services.engagement_file import open_engagement
-from app.services.errors import FileWriteError
+from app.services.errors import FieldError, FileWriteError
 from app.views.main_window import MainWindow
+from app.views.tab_names import TAB_TITLES
 
 
 def make_app() -> QApplication:
@@ -86,19 +95,60 @@ def _smoke(app: QApplication, path: Path | None) -> int:
     return 0 if ok else 1
 
 
-def screenshot(path: Path, tab: str, output: Path, size: tuple[int, int]) -> None:
+def screenshot(
+    path: Path, tab: str, output: Path, size: tuple[int, int], select: str | None = None
+) -> None:
+    """The window as a consultant sees it at work: on a copy of the file, opened for
+    editing (the forms show enabled), with `select` (a point, system, risk or control)
+    chosen. Qt's notes about the offscreen platform are not the user's business: silenced."""
+    previous = qInstallMessageHandler(_quiet)
+    try:
+        _screenshot(path, tab, output, size, select)
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def _quiet(mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+        sys.stderr.write(message + "\n")
+
+
+def _screenshot(
+    path: Path, tab: str, output: Path, size: tuple[int, int], select: str | None
+) -> None:
     app = make_app()
-    ef = open_engagement(path, read_only=True)  # errors reach the CLI before any window exists
-    window = MainWindow()
-    window.resize(*size)
-    window.set_engagement(ef, remember=False)
-    window.banner.hide()  # read-only only because a screenshot never writes
-    window.select_tab(tab)
-    window.show()
-    window.wait_until_loaded()
-    QTimer.singleShot(0, lambda: app.exit(0))  # quit() would close the window first
-    app.exec()
-    image = window.grab()
-    window.close()
+    open_engagement(path, read_only=True).close()  # errors reach the CLI before any window
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        ef = open_engagement(copy)
+        window = MainWindow()
+        window.resize(*size)
+        window.set_engagement(ef, remember=False)
+        window.file_label.setText(str(path))  # the file shown, not its copy
+        window.select_tab(tab)
+        window.show()
+        window.wait_until_loaded()
+        if select:
+            _select(window, tab, select)
+        QTimer.singleShot(0, lambda: app.exit(0))  # quit() would close the window first
+        app.exec()
+        image = window.grab()
+        window.close_engagement()
+        window.close()
     if not image.save(str(output), "PNG"):
         raise FileWriteError(f"Could not write {output}; check the folder exists and is writable.")
+
+
+def _select(window: MainWindow, tab: str, item: str) -> None:
+    if tab == "clauses":
+        window.clauses_tab.select_point(item)
+        found = window.clauses_tab.selected_ids() == [item]
+    else:
+        register = {"inventory": window.inventory_tab, "risks": window.risks_tab}.get(tab)
+        register = register or window.soa_tab
+        register.select(item)
+        found = register.current == item
+    if not found:
+        window.close_engagement()
+        raise FieldError("select", f"There is no {item} in the {TAB_TITLES[tab]} tab.")

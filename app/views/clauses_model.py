@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.catalog import Catalog
 from app.services.requirements import STATUS_LABELS, PointRow
+from app.services.soa import STATUSES as SOA_STATUSES
 
 COLUMNS = ("ID", "Title", "Status", "Owner", "Due", "Evidence")
 COL_ID, COL_TITLE, COL_STATUS, COL_OWNER, COL_DUE, COL_EVIDENCE = range(len(COLUMNS))
@@ -180,8 +181,8 @@ class ClausesModel(QAbstractItemModel):
             return self._sort_value(node, column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(node, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_TITLE:
-            return node.title
+        if role == Qt.ItemDataRole.ToolTipRole:  # the full text of a clipped cell
+            return self._tooltip(node, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS and point:
             return QBrush(_STATUS_COLOURS[point.status])
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_DUE and _overdue(point):
@@ -206,11 +207,14 @@ class ClausesModel(QAbstractItemModel):
                 points = node.points()
                 if not points:
                     return ""
-                done = sum(1 for p in points if p.status == "implemented")
-                return f"{done} of {len(points)} done"
+                counted = [p for p in points if p.applicable]
+                if not counted:
+                    return "Excluded in the SoA"
+                done = sum(1 for p in counted if p.status == "implemented")
+                return f"{done} of {len(counted)} done"
             return ""
         if column == COL_STATUS:
-            return STATUS_LABELS[point.status]
+            return point.status_label
         if column == COL_OWNER:
             return point.owner
         if column == COL_DUE:
@@ -218,6 +222,17 @@ class ClausesModel(QAbstractItemModel):
         if column == COL_EVIDENCE:
             return point.evidence.splitlines()[0] if point.evidence else ""
         return ""
+
+    def _tooltip(self, node: Node, column: int) -> str | None:
+        point = node.point
+        if point is not None and column == COL_EVIDENCE:
+            return point.evidence or None
+        if point is not None and column == COL_STATUS and point.control_id:
+            return (
+                f"Follows the SoA line of {point.control_id} ({point.soa_decision}, "
+                f"{SOA_STATUSES[point.soa_status].lower()})"
+            )
+        return self._display(node, column) or None
 
     def _sort_value(self, node: Node, column: int) -> object:
         point = node.point

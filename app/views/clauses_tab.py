@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import requirements
+from app.services import requirements, soa, words
 from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError, FieldError
 from app.views import dialogs
@@ -62,6 +62,7 @@ class ClausesTab(QWidget):
     """Needs an open engagement and the window's undo stack."""
 
     changed = Signal()
+    jump_to_control = Signal(str)  # an Annex A control, to show in the SoA tab
 
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
         super().__init__(parent)
@@ -128,7 +129,7 @@ class ClausesTab(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         header = self.tree.header()
-        for column, width in ((COL_ID, 150), (1, 330), (COL_STATUS, 110), (COL_OWNER, 200)):
+        for column, width in ((COL_ID, 150), (1, 330), (COL_STATUS, 150), (COL_OWNER, 200)):
             header.resizeSection(column, width)
         self.tree.selectionModel().selectionChanged.connect(lambda *_: self._show_selection())
         self.count_label = QLabel()
@@ -141,8 +142,7 @@ class ClausesTab(QWidget):
         self.guidance = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.guidance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_edit = QComboBox()
-        for key, label in requirements.STATUS_LABELS.items():
-            self.status_edit.addItem(label, key)
+        self._status_choices(requirements.STATUS_LABELS)
         self.status_edit.activated.connect(
             lambda _i: self._edit("status", self.status_edit.currentData())
         )
@@ -178,8 +178,13 @@ class ClausesTab(QWidget):
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        # A control's point shows its SoA line: the status set here is the line's.
+        self.soa_note = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.soa_note.setStyleSheet("background:#e8f0fe; padding:4px;")
+        self.soa_note.linkActivated.connect(self.jump_to_control.emit)
         form = QFormLayout()
         form.addRow("Status", self.status_edit)
+        form.addRow(self.soa_note)
         form.addRow("Owner", self.owner_edit)
         form.addRow("Due date", self.due_edit)
         form.addRow("Notes", self.notes_edit)
@@ -224,8 +229,31 @@ class ClausesTab(QWidget):
         self._loading = True
         try:
             self._fill_panel(ids)
+            self._show_soa_line(ids)
         finally:
             self._loading = False
+
+    def _show_soa_line(self, ids: list[str]) -> None:
+        row = self.model.index_for(ids[0]).data(POINT_ROLE) if len(ids) == 1 else None
+        self.soa_note.setVisible(bool(row and row.control_id))
+        if row is None or not row.control_id:
+            return
+        decision = soa.DECISIONS[row.soa_decision]
+        self.soa_note.setText(
+            f"<b>SoA line of <a href='{esc(row.control_id)}'>{esc(row.control_id)}</a>:</b> "
+            f"{esc(decision)}, {esc(soa.STATUSES[row.soa_status].lower())}.<br>"
+            "The status of this point is the control's implementation status in the SoA; "
+            "setting it here sets it there."
+            + ("" if row.applicable else " The SoA excludes the control: no work is needed.")
+        )
+
+    def reload_controls(self) -> None:
+        """The SoA changed: the points under Annex A controls show their lines again."""
+        rows = [p for p in requirements.list_points(self.ef) if p.control_id]
+        self.model.update_rows(rows)
+        self.proxy.invalidate()
+        self._show_selection()
+        self._update_count()
 
     def _fill_panel(self, ids: list[str]) -> None:
         writable = not self.ef.read_only
@@ -245,6 +273,7 @@ class ClausesTab(QWidget):
             self.heading.setText(
                 f"<h3>{len(rows)} points selected</h3>Status and owner apply to all of them."
             )
+            self._status_choices(requirements.STATUS_LABELS)
             self._set_combo(
                 self.status_edit, rows[0].status if len({r.status for r in rows}) == 1 else None
             )
@@ -261,7 +290,9 @@ class ClausesTab(QWidget):
         row = rows[0]
         for widget in (self.due_edit, self.notes_edit, self.evidence_edit):
             widget.setEnabled(True)
-        self._set_combo(self.status_edit, row.status)
+        # a control's point offers the SoA's statuses: it sets the line's, "planned" included
+        self._status_choices(soa.STATUSES if row.control_id else requirements.STATUS_LABELS)
+        self._set_combo(self.status_edit, row.soa_status if row.control_id else row.status)
         self.owner_edit.setText(row.owner)
         self.due_edit.setText(row.due_date.isoformat() if row.due_date else "")
         self.notes_edit.setPlainText(row.notes)
@@ -301,6 +332,14 @@ class ClausesTab(QWidget):
         changes = requirements.history_of(self.ef, point_id, limit=50)
         return history_html(changes, _FIELD_LABELS, _shown)
 
+    def _status_choices(self, labels: Mapping[str, str]) -> None:
+        box = self.status_edit
+        if [box.itemData(i) for i in range(box.count())] == list(labels):
+            return
+        box.clear()
+        for key, label in labels.items():
+            box.addItem(label, key)
+
     @staticmethod
     def _set_combo(combo: QComboBox, key: str | None) -> None:
         combo.setCurrentIndex(combo.findData(key) if key else -1)
@@ -313,12 +352,13 @@ class ClausesTab(QWidget):
         if not ids or self.ef.read_only:
             return
         rows = {i: self.model.index_for(i).data(POINT_ROLE) for i in ids}
+        soa_words = field == "status" and value in soa.STATUSES  # a control's point's choice
         try:
-            new = requirements.coerce(field, value)
+            new = value if soa_words else requirements.coerce(field, value)
         except FieldError as exc:
             self._show_field_error(exc.message)
             return
-        targets = {i: new for i, row in rows.items() if row.value(field) != new}
+        targets = {i: new for i, row in rows.items() if _current(row, field, soa_words) != new}
         if not targets:
             return
         try:
@@ -398,9 +438,15 @@ class ClausesTab(QWidget):
     def _update_count(self) -> None:
         total = len(self.model.point_ids())
         shown = _count_points(self.proxy, QModelIndex())
+        noun = words.plural(total, "point")
         self.count_label.setText(
-            f"{shown} of {total} points shown" if self.proxy.active() else f"{total} points"
+            f"{shown} of {total} {noun} shown" if self.proxy.active() else f"{total} {noun}"
         )
+
+
+def _current(row: requirements.PointRow, field: str, soa_words: bool) -> object:
+    """What an edit is compared with: a control's point's status in the SoA's words."""
+    return row.soa_status if soa_words and row.control_id else row.value(field)
 
 
 def _all_points(model: ClausesModel) -> list[requirements.PointRow]:
@@ -417,5 +463,6 @@ def _count_points(model, parent: QModelIndex) -> int:
 
 def _shown(field: str, value: str | None) -> str:
     if field == "status" and value:
-        return requirements.STATUS_LABELS.get(value, value)
+        # a control's point shows its SoA line's status changes, in the SoA's words
+        return requirements.STATUS_LABELS.get(value) or soa.STATUSES.get(value, value)
     return short(value)

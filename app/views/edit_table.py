@@ -50,10 +50,14 @@ class EditTableModel(QAbstractTableModel):
             return None
         field = self.fields[index.column()]
         value = self.rows[index.row()][field.key]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if field.choices is not None:
-                return field.choices.get(value, value)
-            return "" if value is None else field.show(value)
+                shown = field.choices.get(value, value)
+            else:
+                shown = "" if value is None else field.show(value)
+            if role == Qt.ItemDataRole.ToolTipRole:  # a clipped cell in full
+                return str(shown) or None
+            return shown
         if role == Qt.ItemDataRole.EditRole:
             return value
         return None

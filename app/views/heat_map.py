@@ -3,13 +3,12 @@ its level band and showing how many risks sit there. Clicking a cell asks to fil
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from app.services import heat_colours, words
 from app.services.risk_criteria import Criteria
-
-_BAND_COLOURS = ("#b7e1a1", "#ffe08a", "#ffb36b", "#f0766b", "#c94c4c", "#9b2c2c")
 
 
 class HeatMap(QWidget):
@@ -32,10 +31,22 @@ class HeatMap(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(320, 190)
 
+    def axis_labels(self) -> tuple[list[str], list[str]]:
+        """The scale labels on the axes, from the engagement's criteria: likelihood from the
+        top ("5 Almost certain") down, impact from the left."""
+        assert self.criteria is not None
+        c = self.criteria
+        likelihood = [f"{n} {c.likelihood[n - 1].label}" for n in range(len(c.likelihood), 0, -1)]
+        impact = [f"{n} {level.label}" for n, level in enumerate(c.impact, start=1)]
+        return likelihood, impact
+
     def _grid(self) -> tuple[float, float, float, float]:
         """left, top, cell width, cell height."""
         assert self.criteria is not None
-        left, top, bottom = 28.0, 4.0, 20.0
+        metrics = self.fontMetrics()
+        widest = max(metrics.horizontalAdvance(t) for t in self.axis_labels()[0])
+        left = float(min(widest + 8, self.width() * 0.4))  # the likelihood labels fit
+        top, bottom = 4.0, 20.0
         columns, rows = len(self.criteria.impact), len(self.criteria.likelihood)
         return (
             left,
@@ -56,6 +67,22 @@ class HeatMap(QWidget):
             return likelihood, impact
         return None
 
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self.criteria is not None:
+            cell = self.cell_at(event.position().x(), event.position().y())
+            if cell is not None:  # the labels in full, however narrow the cells
+                c = self.criteria
+                likelihood, impact = cell
+                QToolTip.showText(
+                    event.globalPos(),
+                    f"Likelihood {likelihood} {c.likelihood[likelihood - 1].label}, "
+                    f"impact {impact} {c.impact[impact - 1].label}: "
+                    f"{words.count(self.counts.get(cell, 0), 'risk')}",
+                    self,
+                )
+                return True
+        return super().event(event)
+
     def mousePressEvent(self, event) -> None:
         cell = self.cell_at(event.position().x(), event.position().y())
         if cell is not None:
@@ -68,7 +95,6 @@ class HeatMap(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         left, top, width, height = self._grid()
-        bands = [b.name for b in c.bands]
         bold = QFont(self.font())
         bold.setBold(True)
         for likelihood in range(1, len(c.likelihood) + 1):
@@ -79,8 +105,8 @@ class HeatMap(QWidget):
                     width,
                     height,
                 )
-                band = bands.index(c.level(c.score(likelihood, impact)))
-                painter.fillRect(rect, QColor(_BAND_COLOURS[min(band, len(_BAND_COLOURS) - 1)]))
+                fill = heat_colours.band_colour(c, c.score(likelihood, impact))
+                painter.fillRect(rect, QColor(fill))
                 selected = self.selected == (likelihood, impact)
                 painter.setPen(
                     QPen(QColor("#222" if selected else "#ffffff"), 3 if selected else 1)
@@ -89,20 +115,23 @@ class HeatMap(QWidget):
                 count = self.counts.get((likelihood, impact), 0)
                 if count:
                     painter.setFont(bold)
-                    painter.setPen(QColor("#1b1b1b"))
+                    painter.setPen(QColor(heat_colours.text_colour(fill)))
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
         painter.setFont(self.font())
         painter.setPen(QColor("#444"))
-        for likelihood in range(1, len(c.likelihood) + 1):
-            y = top + (len(c.likelihood) - likelihood) * height
+        metrics = self.fontMetrics()
+        likelihood_labels, impact_labels = self.axis_labels()
+        for row, label in enumerate(likelihood_labels):
             painter.drawText(
-                QRectF(0, y, left - 4, height),
+                QRectF(0, top + row * height, left - 4, height),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                str(likelihood),
+                metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(left - 4)),
             )
-        for impact in range(1, len(c.impact) + 1):
-            x = left + (impact - 1) * width
+        for column, label in enumerate(impact_labels):
+            x = left + column * width
             painter.drawText(
-                QRectF(x, self.height() - 18, width, 16), Qt.AlignmentFlag.AlignCenter, str(impact)
+                QRectF(x, self.height() - 18, width, 16),
+                Qt.AlignmentFlag.AlignCenter,
+                metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(width - 2)),
             )
         painter.end()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import impact, inventory, inventory_rules
+from app.services import impact, inventory, inventory_rules, words
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError
 from app.views import dialogs
@@ -57,6 +57,7 @@ def _assessment_cells(r: impact.AssessmentRow) -> tuple[str, ...]:
 
 class InventoryTab(RegisterTab):
     noun = "AI systems"
+    noun_one = "AI system"
 
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
         super().__init__(ef, undo_stack, SystemsModel(), parent)
@@ -280,6 +281,14 @@ class InventoryTab(RegisterTab):
         system_id = self.current
         if system_id is None or self.ef.read_only:
             return
+        assessments = len(impact.list_assessments(self.ef, system_id))
+        if assessments and not dialogs.confirm(
+            self,
+            "Delete AI system",
+            f"Delete {system_id} with its {words.count(assessments, 'impact assessment')}? "
+            "Edit > Undo (Ctrl+Z) brings them back.",
+        ):
+            return
         if not self.attempt(lambda: inventory.set_deleted(self.ef, system_id, True))[0]:
             return
         self.push_existence(f"Delete {system_id}", system_id, False, inventory.set_deleted)
@@ -346,6 +355,13 @@ class InventoryTab(RegisterTab):
     def delete_assessment(self) -> None:
         system_id, row = self.current, self._selected_assessment()
         if system_id is None or row is None or self.ef.read_only:
+            return
+        if row.impacts and not dialogs.confirm(
+            self,
+            "Delete impact assessment",
+            f"Delete {row.id} with its {words.count(len(row.impacts), 'impact')}? "
+            "Edit > Undo (Ctrl+Z) brings them back.",
+        ):
             return
         if not self.attempt(lambda: impact.set_deleted(self.ef, row.id, True))[0]:
             return

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWid
 import app
 from app import paths
 from app.services import catalog as catalog_service
-from app.services import catalog_upgrade, requirements, status
+from app.services import catalog_upgrade, requirements, status, words
 from app.services.demo import create_demo
 from app.services.engagement_file import (
     DETAIL_FIELDS,
@@ -27,12 +27,14 @@ from app.services.workbook_read import SUFFIXES
 from app.views import dialogs, worker
 from app.views.clauses_tab import ClausesTab
 from app.views.field_form import FormDialog
+from app.views.help import HelpDialog
 from app.views.inventory_tab import InventoryTab
 from app.views.pack_dialog import export_pack, print_pack
 from app.views.risks_tab import RisksTab
 from app.views.settings import UiSettings
 from app.views.soa_tab import SoaTab
-from app.views.tab_names import TAB_NAMES
+from app.views.tab_names import TAB_NAMES, TAB_TITLES
+from app.views.text import esc
 from app.views.undo import AppliedCommand
 
 
@@ -143,12 +145,15 @@ class MainWindow(QMainWindow):
         for number, name in enumerate(TAB_NAMES, start=1):
             self._action(
                 view_menu,
-                f"&{name.title()}",
+                f"&{TAB_TITLES[name]}",
                 lambda _=False, n=name: self.select_tab(n),
                 QKeySequence(f"Ctrl+{number}"),
             )
 
         help_menu = bar.addMenu("&Help")
+        self._action(
+            help_menu, "AIMS Prep &Help", self.show_help, QKeySequence.StandardKey.HelpContents
+        )
         self._action(help_menu, "&About AIMS Prep", self._about)
 
     def _fill_recent(self) -> None:
@@ -251,17 +256,36 @@ class MainWindow(QMainWindow):
         # The SoA shows which risks select each control; a risk shows when the SoA excludes one.
         self.risks_tab.changed.connect(self.soa_tab.reload_if_shown)
         self.soa_tab.changed.connect(self.risks_tab.refresh_panel)
+        # A control's checklist points show its SoA line's status, and set it.
+        self.soa_tab.changed.connect(self.clauses_tab.reload_controls)
+        self.clauses_tab.changed.connect(self.soa_tab.reload_if_shown)
+        self.soa_tab.jump_to_point.connect(self.show_point)
+        self.clauses_tab.jump_to_control.connect(self.show_control)
         self.tabs.addTab(self.soa_tab, "SoA")
         self.setWindowTitle(
             f"{ef.details.client} - AIMS Prep" + (" [read-only]" if ef.read_only else "")
         )
-        self.banner.setVisible(ef.read_only)
-        self.banner.setText(f"<b>Read-only:</b> {ef.read_only_reason}. Edits are disabled.")
+        self._show_banner()
         self.file_label.setText(str(ef.path))
         self.state_label.setText("Read-only" if ef.read_only else "All changes saved")
         self.upgrade_action.setEnabled(not ef.read_only)
         # Counted once the window has painted: the count competes for the interpreter.
         QTimer.singleShot(0, self._refresh_status)
+
+    def _show_banner(self) -> None:
+        """What the consultant must know before working: a read-only file, a Stage 1 date
+        that has passed."""
+        ef = self.ef
+        if ef is None:
+            return
+        notes = []
+        if ef.read_only:
+            notes.append(f"<b>Read-only:</b> {esc(ef.read_only_reason)}. Edits are disabled.")
+        late = status.stage1_warning(ef.details.stage1_date)
+        if late:
+            notes.append(f"<b>Stage 1:</b> {esc(late)} (File &gt; Engagement Details, Ctrl+E)")
+        self.banner.setText("<br>".join(notes))
+        self.banner.setVisible(bool(notes))
 
     def _refresh_status(self) -> None:
         """Recount off the UI thread (a large inventory takes a while); one count at a time,
@@ -296,8 +320,9 @@ class MainWindow(QMainWindow):
         gaps += data["inventory"]["out_of_scope_without_reason"]
         self.readiness_label.setText(
             f"Readiness {data['readiness_percent']:g}%  ·  "
-            f"{data['inventory']['total']} AI systems, {gaps} inventory gaps  ·  "
-            f"{data['risks']['total']} risks, {data['risks']['untreated']} untreated"
+            f"{words.count(data['inventory']['total'], 'AI system')}, "
+            f"{words.count(gaps, 'inventory gap')}  ·  "
+            f"{words.count(data['risks']['total'], 'risk')}, {data['risks']['untreated']} untreated"
         )
 
     def wait_until_loaded(self) -> None:
@@ -321,6 +346,17 @@ class MainWindow(QMainWindow):
         self.wait_until_loaded()
         self.risks_tab.select(risk_id)
 
+    def show_point(self, point_id: str) -> None:
+        """Jump from a control in the SoA to its checklist point."""
+        self.select_tab("clauses")
+        self.clauses_tab.select_point(point_id)
+
+    def show_control(self, control_id: str) -> None:
+        """Jump from a checklist point to its control's SoA line."""
+        self.select_tab("soa")
+        self.wait_until_loaded()
+        self.soa_tab.select(control_id)
+
     def select_tab(self, name: str) -> None:
         if name not in TAB_NAMES:
             raise ValueError(name)
@@ -335,8 +371,13 @@ class MainWindow(QMainWindow):
         def check(values: dict[str, object]) -> None:
             checked.update({name: DETAIL_FIELDS[name].coerce(v) for name, v in values.items()})
 
-        defaults = {"size": "mid", "stage1_date": dt.date.today() + dt.timedelta(days=180)}
+        defaults = {
+            "size": "mid",
+            "stage1_date": dt.date.today() + dt.timedelta(days=180),
+            "consultant": self.settings.consultant(),
+        }
         form = FormDialog("New engagement", list(DETAIL_FIELDS.values()), defaults, check, self)
+        _warn_of_past_stage1(form)
         if not dialogs.run_dialog(form):
             return
         values = checked
@@ -350,6 +391,7 @@ class MainWindow(QMainWindow):
         except AimsError as exc:
             dialogs.error(self, "Cannot create engagement", exc.message)
             return
+        self.settings.set_consultant(str(values.get("consultant") or ""))
         self.set_engagement(ef)
 
     def choose_and_open(self) -> None:
@@ -437,9 +479,12 @@ class MainWindow(QMainWindow):
             changed.append(values)
 
         dialog = FormDialog("Engagement details", list(DETAIL_FIELDS.values()), current, save, self)
+        _warn_of_past_stage1(dialog)
         if not dialogs.run_dialog(dialog) or not changed or not changed[0]:
             return
         old, new = changed
+        if "consultant" in new:
+            self.settings.set_consultant(str(new["consultant"] or ""))
 
         def apply(values: dict[str, object]) -> Callable[[], None]:
             def run() -> None:
@@ -458,6 +503,7 @@ class MainWindow(QMainWindow):
         if self.ef is None:
             return
         self.setWindowTitle(f"{self.ef.details.client} - AIMS Prep")
+        self._show_banner()
         self.clauses_tab.refresh_panel()  # the ISO 27001 reuse hints follow the details
         self._refresh_status()
 
@@ -496,13 +542,26 @@ class MainWindow(QMainWindow):
         if self.ef is not None:
             self.tabs.currentWidget().focus_search()
 
+    def show_help(self) -> None:
+        """Getting started and the keyboard shortcuts (F1)."""
+        dialogs.run_dialog(HelpDialog(self.menuBar().actions(), self))
+
     def _about(self) -> None:
+        bundled = catalog_service.load_bundled().version
+        used = self.ef.catalog.version if self.ef is not None else bundled
+        catalog = f"Catalog {used}" + (
+            f" (this engagement; the app brings {bundled})" if used != bundled else ""
+        )
         dialogs.info(
             self,
             "About AIMS Prep",
             f"AIMS Prep {app.__version__}\n"
+            f"{catalog}\n\n"
             "Preparing organizations for ISO/IEC 42001 certification.\n"
-            "Works offline; one file per client engagement.",
+            "Works offline; one file per client engagement.\n\n"
+            "AIMS Prep is an independent product. It is not affiliated with, endorsed by or "
+            "sponsored by ISO or IEC; the checklist is written in its own words and does not "
+            "reproduce the standard. Buy the standard from ISO or your national body.",
         )
 
     # window events
@@ -523,3 +582,23 @@ class MainWindow(QMainWindow):
         self.settings.set_geometry(self.saveGeometry())
         self.close_engagement()
         super().closeEvent(event)
+
+
+def _warn_of_past_stage1(dialog: FormDialog) -> None:
+    """A note in the details form while its Stage 1 date is in the past (saving stays
+    allowed: the consultant may be recording what happened)."""
+    note = QLabel(wordWrap=True)
+    note.setStyleSheet("background:#fff4ce; color:#5c4400; padding:6px;")
+    dialog.layout().insertWidget(1, note)
+
+    def check() -> None:
+        try:
+            day = DETAIL_FIELDS["stage1_date"].coerce(dialog.form.value("stage1_date"))
+        except AimsError:
+            day = None
+        late = status.stage1_warning(day if isinstance(day, dt.date) else None)
+        note.setText(late)
+        note.setVisible(bool(late))
+
+    dialog.form.edited.connect(lambda name, _v: check() if name == "stage1_date" else None)
+    check()

@@ -1,5 +1,7 @@
-"""File > Export Stage 1 pack and File > Print: the consultant picks the sections, the paper
-and the engagement's branding; the pack is built off the UI thread with progress and Cancel.
+"""File > Export Stage 1 pack and File > Print: the consultant picks the document (the Stage 1
+submission for the certification body or the readiness report for the client), the sections,
+the paper and the engagement's branding; the pack is built off the UI thread with progress and
+Cancel.
 Print renders the same PDF, then draws its pages onto the printer in the system's preview."""
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 from app.services import pack_settings
 from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError, FieldError
-from app.services.pack_settings import PAPERS, SECTIONS, PackSettings
+from app.services.pack_settings import KIND_NOUNS, KINDS, PAPERS, SECTIONS, PackSettings
 from app.views import dialogs, worker
 from app.views.undo import AppliedCommand
 
@@ -49,6 +51,15 @@ class PackDialog(QDialog):
         self.setWindowTitle(title)
         self.logo = settings.logo
         layout = QVBoxLayout(self)
+        top = QFormLayout()
+        self.kind = QComboBox()
+        for key, label in KINDS.items():
+            self.kind.addItem(label, key)
+        self.kind.setCurrentIndex(list(KINDS).index(settings.kind))
+        top.addRow(pack_settings.FIELDS["kind"].label, self.kind)
+        self.kind_note = QLabel(wordWrap=True)
+        top.addRow("", self.kind_note)
+        layout.addLayout(top)
         box = QGroupBox("Sections")
         column = QVBoxLayout(box)
         self.section_boxes: dict[str, QCheckBox] = {}
@@ -93,6 +104,36 @@ class PackDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.set_logo(self.logo)
+        self._held: dict[str, bool] = {}  # ticks of the sections the kind cannot hold
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    def chosen_kind(self) -> str:
+        return str(self.kind.currentData())
+
+    def _kind_changed(self) -> None:
+        """The submission cannot hold the readiness-only sections: they are shown greyed and
+        unticked, and get their tick back for the readiness report."""
+        allowed = pack_settings.kind_sections(self.chosen_kind())
+        for key, check in self.section_boxes.items():
+            if key in allowed and not check.isEnabled():
+                check.setEnabled(True)
+                check.setChecked(self._held.pop(key, False))
+            elif key not in allowed and check.isEnabled():
+                self._held[key] = check.isChecked()
+                check.setChecked(False)
+                check.setEnabled(False)
+        if self.chosen_kind() == "submission":
+            note = (
+                "For the certification body: document control, the registers and the SoA "
+                "as recorded, with no gaps and no readiness figures."
+            )
+        else:
+            note = (
+                "For the client's management: the same registers with every gap the checks "
+                "find, and the readiness figures."
+            )
+        self.kind_note.setText(note)
 
     def set_logo(self, data: bytes | None) -> None:
         self.logo = data
@@ -108,12 +149,15 @@ class PackDialog(QDialog):
             dialogs.error(self, "Logo not used", exc.message)
 
     def sections(self) -> list[str]:
-        return [key for key, check in self.section_boxes.items() if check.isChecked()]
+        return [key for key, check in self.section_boxes.items()
+                if check.isChecked() and check.isEnabled()]  # fmt: skip
 
     def values(self) -> dict[str, object]:
         """The settings as chosen, checked; raises FieldError naming what to fix."""
+        kind = self.chosen_kind()
         values: dict[str, object] = {
-            "sections": pack_settings.check_sections(self.sections()),
+            "kind": kind,
+            "sections": pack_settings.check_kind_sections(kind, self.sections()),
             "paper": self.paper.currentData(),
             "confidentiality": pack_settings.FIELDS["confidentiality"].coerce(self.marking.text()),
             "accent": pack_settings.check_accent(self.accent.text()),
@@ -137,6 +181,9 @@ def _save_settings(parent, ef: EngagementFile, undo_stack, values: dict[str, obj
     if ef.read_only:
         return
     current = pack_settings.get(ef)
+    values = dict(values)
+    chosen = cast(tuple[str, ...], values["sections"])
+    values["sections"] = pack_settings.remembered_sections(current, str(values["kind"]), chosen)
     wanted = {k: v for k, v in values.items() if getattr(current, k) != v}
     if not wanted:
         return
@@ -175,7 +222,8 @@ def _build(
     file. `on_done(result)` runs on the UI thread."""
     from app.services import pack  # reportlab loads on first use, not at start
 
-    progress = QProgressDialog("Building the Stage 1 pack…", "Cancel", 0, 100, parent)
+    kind = str(values["kind"])
+    progress = QProgressDialog(f"Building the {KIND_NOUNS[kind]}…", "Cancel", 0, 100, parent)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
 
@@ -193,7 +241,7 @@ def _build(
 
     sections = cast(tuple[str, ...], values["sections"])
     paper = str(values["paper"])
-    task = worker.start(lambda: pack.export(ef, out, sections, paper), done, failed, show)
+    task = worker.start(lambda: pack.export(ef, out, sections, paper, kind), done, failed, show)
     task.signals.cancelled.connect(progress.close)
     progress.canceled.connect(task.cancel)
     return task
@@ -203,13 +251,14 @@ def export_pack(parent, ef: EngagementFile, undo_stack) -> worker.Task | None:
     values = _ask(parent, ef, undo_stack, "Export Stage 1 pack", "Export…")
     if values is None:
         return None
-    start = str(ef.path.with_name(f"{ef.path.stem} - Stage 1 pack.pdf"))
-    out = dialogs.choose_pdf_path(parent, "Save the Stage 1 pack as", start)
+    kind = str(values["kind"])
+    start = str(ef.path.with_name(f"{ef.path.stem} - {KINDS[kind]}.pdf"))
+    out = dialogs.choose_pdf_path(parent, f"Save the {KIND_NOUNS[kind]} as", start)
     if out is None:
         return None
 
     def done(result) -> None:
-        message = f"Stage 1 pack written to {result.path} ({result.pages} pages)"
+        message = f"{KINDS[kind]} written to {result.path} ({result.pages} pages)"
         parent.statusBar().showMessage(message, 8000)
 
     return _build(parent, ef, out, values, done)
@@ -263,6 +312,8 @@ def _preview(parent, pdf: Path, paper: str) -> None:
                     target.newPage()
                 bitmap = document[number].render(scale=scale)
                 image = bitmap.to_pil().convert("RGB")
+                if image.width > image.height:  # a landscape register: turned onto the sheet
+                    image = image.rotate(90, expand=True)
                 data = image.tobytes()
                 picture = QImage(
                     data, image.width, image.height, 3 * image.width, QImage.Format.Format_RGB888

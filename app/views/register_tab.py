@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import words
 from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError, FieldError
 from app.views import dialogs, worker
@@ -70,6 +71,8 @@ class ListModel(QAbstractTableModel):
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cells(row)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:  # a clipped cell in full
+            return self._cells(row)[index.column()] or None
         if role == Qt.ItemDataRole.ForegroundRole and self._warn(row):
             return _WARN
         return None
@@ -129,7 +132,7 @@ class RegisterTab(QWidget):
             raise
         # The first row's details on the next turn of the event loop: the window repaints
         # the table in between instead of freezing for both at once.
-        QTimer.singleShot(0, self._select_first)
+        QTimer.singleShot(0, self, self._select_first)  # not once the tab is gone
 
     def _select_first(self) -> None:
         self._task = None
@@ -200,6 +203,7 @@ class RegisterTab(QWidget):
             self.select(current)
 
     noun = "entries"  # what the count under the table counts
+    noun_one = "entry"  # and one of them
 
     def flagged_total(self) -> int | None:
         """Rows with gaps, when known without counting them on the UI thread."""
@@ -208,7 +212,8 @@ class RegisterTab(QWidget):
     def update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()
         flagged = self.model.flagged_shown(self.flagged_total())
-        text = f"{total} {self.noun}" if shown == total else f"{shown} of {total} {self.noun} shown"
+        noun = words.plural(total, self.noun_one, self.noun)
+        text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun} shown"
         self.count_label.setText(f"{text}; {flagged} with gaps")
 
     def show_current(self) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import inventory, risk_rules, risks, soa
+from app.services import inventory, risk_rules, risks, soa, words
 from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError, FieldError
 from app.services.risk_criteria import DEFAULT, Criteria
@@ -423,9 +423,7 @@ class RisksTab(RegisterTab):
             return
         values = {
             "kind": kind,
-            "title": f"New {risks.KINDS[kind].lower()}",
-            "inherent_likelihood": 1,
-            "inherent_impact": 1,
+            "title": f"New {risks.KINDS[kind].lower()}",  # rated 1 x 1 by the service
             "owner": "",
         }
         try:
@@ -440,6 +438,15 @@ class RisksTab(RegisterTab):
     def delete_risk(self) -> None:
         risk_id = self.current
         if risk_id is None or self.ef.read_only:
+            return
+        row = self.current_row()
+        actions = len(row.actions) if row is not None else 0
+        if actions and not dialogs.confirm(
+            self,
+            "Delete risk",
+            f"Delete {risk_id} with its {words.count(actions, 'treatment action')}? "
+            "Edit > Undo (Ctrl+Z) brings them back.",
+        ):
             return
         try:
             risks.set_deleted(self.ef, risk_id, True)

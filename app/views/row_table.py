@@ -224,6 +224,6 @@ class RowTableModel(QAbstractTableModel):
             return row
         if column.warn and role == Qt.ItemDataRole.ForegroundRole:
             return _WARN
-        if column.warn and role == Qt.ItemDataRole.ToolTipRole:
-            return column.display(row, self.info_of(row_id)) or None
+        if role == Qt.ItemDataRole.ToolTipRole:  # the full text of a clipped cell
+            return str(column.display(row, self.info_of(row_id))) or None
         return None

@@ -1,4 +1,5 @@
-"""UI state kept between runs (QSettings): recent files and window geometry."""
+"""UI state kept between runs (QSettings): recent files, window geometry, and the
+consultant's name for new engagements."""
 
 from __future__ import annotations
 
@@ -33,3 +34,11 @@ class UiSettings:
 
     def set_geometry(self, value: QByteArray) -> None:
         self._s.setValue("window/geometry", value)
+
+    def consultant(self) -> str:
+        """Who made the last engagement on this computer: the next one is theirs too."""
+        value = self._s.value("consultant", "")
+        return value if isinstance(value, str) else ""
+
+    def set_consultant(self, name: str) -> None:
+        self._s.setValue("consultant", name.strip())

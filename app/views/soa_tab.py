@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QScrollArea,
     QTableView,
     QTabWidget,
     QWidget,
 )
 
-from app.services import soa
+from app.services import requirements, soa, words
 from app.services.engagement_file import EngagementFile
 from app.services.fields import FieldSpec
 from app.services.soa import SoaLine
@@ -128,7 +129,9 @@ def _issued_cells(x: SoaLine) -> tuple[str, ...]:
 
 class SoaTab(RegisterTab):
     noun = "controls"
+    noun_one = "control"
     jump_to_risk = Signal(str)
+    jump_to_point = Signal(str)  # a checklist point, to show in the Clauses tab
 
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
         super().__init__(ef, undo_stack, SoaModel(), parent)
@@ -189,10 +192,20 @@ class SoaTab(RegisterTab):
         self.guidance = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.risk_links = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.risk_links.linkActivated.connect(self.jump_to_risk.emit)
+        self.point_links = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.point_links.setStyleSheet("background:#e8f0fe; padding:4px;")
+        self.point_links.linkActivated.connect(self.jump_to_point.emit)
         self.form = FieldForm(list(soa.FIELDS.values()))
         self.form.edited.connect(self._edit)
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        items = [self.heading, self.gaps, self.guidance, self.risk_links, self.form]
+        items = [
+            self.heading,
+            self.gaps,
+            self.guidance,
+            self.risk_links,
+            self.point_links,
+            self.form,
+        ]
         return detail_panel(items, self.history_view)
 
     # loading
@@ -210,10 +223,14 @@ class SoaTab(RegisterTab):
         issued = soa.last_issued(self.ef)
         self.changes.set_rows(soa.changes_since_issued(self.ef, self.model.all_rows()))
         self.issued.set_rows(list(issued.lines) if issued else [])
-        name = f"v{issued.number}" if issued else "none issued"
-        self.views.setTabText(1, f"Changes since {name} ({len(self.changes.rows)})")
+        count = len(self.changes.rows)
+        if issued is None:  # the whole draft is new: nothing was issued to compare with
+            self.views.setTabText(1, f"Not issued yet: {words.count(count, 'change')}")
+            self.views.setTabText(2, "No version issued")
+            return
+        self.views.setTabText(1, f"Changes since v{issued.number} ({count})")
         self.views.setTabText(
-            2, f"Issued {name}" + (f", {issued.issued_on}, {issued.approved_by}" if issued else "")
+            2, f"Issued v{issued.number}, {issued.issued_on}, {issued.approved_by}"
         )
 
     # selection and panel
@@ -231,6 +248,7 @@ class SoaTab(RegisterTab):
             self.heading.setText("<h3>Select a control</h3>")
             for label in (self.gaps, self.guidance, self.risk_links, self.history_view):
                 label.setText("")
+            self.point_links.hide()
             self.gaps.hide()
             self.form.set_values({})
             return
@@ -259,10 +277,30 @@ class SoaTab(RegisterTab):
                 or "no risk"
             )
         )
+        self._show_points(line)
         self.form.set_values(line.values())
         labels = {name: spec.label for name, spec in soa.FIELDS.items()}
         changes = soa.history_of(self.ef, line.control_id)
         self.history_view.setText(history_html(changes, labels, shown_by_spec(soa.FIELDS)))
+
+    def _show_points(self, line: SoaLine) -> None:
+        """The checklist points of the control, whose status is this line's."""
+        points = requirements.points_of_control(self.ef, line.control_id)
+        self.point_links.setVisible(bool(points))
+        self.point_links.setText(
+            "<b>Checklist</b> (its status is this line's implementation status)<br>"
+            + "<br>".join(
+                f'<a href="{esc(p.id)}">{esc(p.id)}</a> {esc(p.title)}: '
+                + (
+                    soa.STATUSES[p.soa_status].lower()
+                    if p.applicable
+                    else "no work needed while the control is excluded"
+                )
+                + (f", owner {esc(p.owner)}" if p.owner else ", no owner")
+                + (f", due {p.due_date.isoformat()}" if p.due_date else "")
+                for p in points
+            )
+        )
 
     # editing
     def refresh(self, row_id: str, select: bool = False) -> None:
@@ -311,7 +349,9 @@ class SoaTab(RegisterTab):
         ids = self.selected_ids()
         if not ids or self.ef.read_only:
             return
-        owner = dialogs.ask_text(self, "Set owner", f"Owner of the {len(ids)} selected controls:")
+        owner = dialogs.ask_text(
+            self, "Set owner", f"Owner of the {words.count(len(ids), 'selected control')}:"
+        )
         if owner is not None:
             self.bulk_set("owner", owner)
 
@@ -331,6 +371,7 @@ class SoaTab(RegisterTab):
             lambda v: issued.append(soa.issue(self.ef, str(v["approved_by"]), v["issued_on"])),
             self,
         )
+        _list_blocking(dialog, self.model.all_rows())
         if dialogs.run_dialog(dialog) and issued:
             self.refresh(self.current or "A.2.2")
             dialogs.info(
@@ -349,3 +390,27 @@ def _list_view(model: ListModel, widths: list[int]) -> QTableView:
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
     return view
+
+
+def _list_blocking(dialog: FormDialog, lines: list[SoaLine]) -> None:
+    """What stops the issue, listed before the consultant tries, each control with its title,
+    in a list that scrolls however many there are."""
+    blocking = set(soa.evaluate(lines, {})["excluded_without_justification"])
+    dialog.setMinimumWidth(560)
+    if not blocking:
+        return
+    shown = [x for x in lines if x.control_id in blocking]
+    dialog.blocking = QLabel(
+        f"<b>{words.count(len(shown), 'exclusion')} with no justification "
+        f"{'blocks' if len(shown) == 1 else 'block'} the issue:</b><br>"
+        + "<br>".join(f"{esc(x.control_id)} {esc(x.title)}" for x in shown),
+        wordWrap=True,
+        textFormat=Qt.TextFormat.RichText,
+    )
+    dialog.blocking.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    dialog.blocking.setMargin(4)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(dialog.blocking)
+    scroll.setMinimumHeight(min(60 + 20 * len(shown), 220))
+    dialog.layout().insertWidget(0, scroll)

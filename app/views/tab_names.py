@@ -2,3 +2,5 @@
 the CLI reads this list without starting Qt."""
 
 TAB_NAMES = ("clauses", "inventory", "risks", "soa")
+# As the window and its menus show them.
+TAB_TITLES = {"clauses": "Clauses", "inventory": "Inventory", "risks": "Risks", "soa": "SoA"}

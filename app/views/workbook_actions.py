@@ -12,7 +12,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.paths import user_data_dir
-from app.services import workbook_import
+from app.services import words, workbook_import
 from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError
 from app.services.sheet_layout import Layout, load_mapping, save_mapping
@@ -164,7 +164,7 @@ class WorkbookActions:
             )
             self.changed()
             self.window.statusBar().showMessage(
-                f"Imported {plan.path.name}: {len(steps)} item(s) changed", 8000
+                f"Imported {plan.path.name}: {words.count(len(steps), 'item')} changed", 8000
             )
 
         def failed(message: str) -> None:

@@ -122,3 +122,74 @@ def test_clauses_leaving_a_blank_owner_box_keeps_mixed_owners(window, demo_file)
         )
     tab.owner_edit.editingFinished.emit()  # focus left the box without typing
     assert [requirements.get_point(demo_file, r.id).owner for r in rows] == owners
+
+
+def test_clauses_control_point_shows_and_sets_its_soa_line(qtbot, window, demo_file):
+    from PySide6.QtCore import Qt
+
+    from app.services import soa
+
+    soa.set_values(demo_file, "status", {"A.3.3": "planned"})
+    tab = _open(window, demo_file)
+    tab.select_point("P-A.3.3-01")
+    assert "A.3.3" in tab.soa_note.text() and "Included, planned" in tab.soa_note.text()
+    assert _cell(tab, "P-A.3.3-01", COL_STATUS) == "Planned"
+    assert tab.status_edit.currentText() == "Planned"  # the SoA's statuses, to set the line's
+    tab.status_edit.setFocus()
+    qtbot.keyClick(tab.status_edit, Qt.Key.Key_Down)  # Planned -> Partially implemented
+    qtbot.keyClick(tab.status_edit, Qt.Key.Key_Tab)
+    assert soa.get_line(demo_file, "A.3.3").status == "partial"
+    assert _cell(tab, "P-A.3.3-01", COL_STATUS) == "Partially implemented"
+    with qtbot.waitSignal(window.soa_tab.loaded, timeout=10_000):
+        window.select_tab("soa")
+    soa_status = window.soa_tab.model.index(window.soa_tab.model.position("A.3.3"), 5).data()
+    assert soa_status == "Partially implemented"
+    window.undo_stack.undo()
+    assert soa.get_line(demo_file, "A.3.3").status == "planned"
+    assert _cell(tab, "P-A.3.3-01", COL_STATUS) == "Planned"
+
+
+def test_clauses_follow_a_status_set_in_the_soa(qtbot, window, demo_file):
+    from PySide6.QtCore import Qt
+
+    tab = _open(window, demo_file)
+    st = window.soa_tab
+    with qtbot.waitSignal(st.loaded, timeout=10_000):
+        window.select_tab("soa")
+    st.select("A.7.4")
+    assert "P-A.7.4-01" in st.point_links.text() and "P-A.7.4-02" in st.point_links.text()
+    box = st.form.editors["status"]
+    box.setFocus()
+    box.setCurrentIndex(box.findData("partial"))
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # Partially implemented -> Implemented
+    qtbot.keyClick(box, Qt.Key.Key_Tab)
+    assert _cell(tab, "P-A.7.4-01", COL_STATUS) == "Implemented"
+    assert requirements.get_point(demo_file, "P-A.7.4-02").status == "implemented"
+    st.point_links.linkActivated.emit("P-A.7.4-02")
+    assert window.tabs.currentWidget() is tab and tab.selected_ids() == ["P-A.7.4-02"]
+
+
+def test_clauses_clipped_cells_show_their_full_text_as_tooltip(window, demo_file):
+    from PySide6.QtCore import Qt
+
+    from app.views.clauses_model import COL_EVIDENCE
+
+    tab = _open(window, demo_file)
+    point = next(r for r in requirements.list_points(demo_file) if r.evidence and r.owner)
+    owner = tab.model.index_for(point.id, COL_OWNER)
+    assert owner.data(Qt.ItemDataRole.ToolTipRole) == point.owner
+    evidence = tab.model.index_for(point.id, COL_EVIDENCE)
+    assert evidence.data(Qt.ItemDataRole.ToolTipRole) == point.evidence
+    status = tab.model.index_for("P-A.7.4-01", COL_STATUS).data(Qt.ItemDataRole.ToolTipRole)
+    assert status.startswith("Follows the SoA line of A.7.4")
+
+
+def test_clauses_link_to_the_soa_line_jumps_to_the_control(window, demo_file):
+    tab = _open(window, demo_file)
+    tab.select_point("P-A.7.4-02")
+    assert tab.soa_note.isVisibleTo(tab) and "A.7.4" in tab.soa_note.text()
+    tab.soa_note.linkActivated.emit("A.7.4")
+    assert window.tabs.currentWidget() is window.soa_tab
+    assert window.soa_tab.current == "A.7.4"
+    tab.select_point("P-4.1-01")
+    assert not tab.soa_note.isVisibleTo(tab)  # a clause's point has no SoA line

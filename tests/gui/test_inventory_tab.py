@@ -163,3 +163,31 @@ def test_inventory_filter_search_and_sort(tab):
     tab.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     names = [tab.model.index(r, 1).data() for r in range(tab.model.rowCount())]
     assert names == sorted(names, key=str.lower, reverse=True)
+
+
+def test_inventory_delete_of_a_system_with_assessments_asks_first(qtbot, tab, monkeypatch):
+    asked = []
+    system_id = next(
+        s.id for s in inventory.list_systems(tab.ef) if impact.list_assessments(tab.ef, s.id)
+    )
+    tab.select(system_id)
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or False)
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
+    assert "impact assessment" in asked[0] and tab.model.row(system_id) is not None
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
+    assert tab.model.row(system_id) is None
+
+
+def test_inventory_delete_of_an_assessment_with_impacts_asks_first(qtbot, tab, monkeypatch):
+    asked = []
+    done = next(a for a in impact.list_assessments(tab.ef) if a.impacts)
+    tab.select(done.system_id)
+    at = [a.id for a in tab.assessments.rows].index(done.id)
+    rect = tab.assessment_table.visualRect(tab.assessments.index(at, 0))
+    qtbot.mouseClick(tab.assessment_table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or False)
+    qtbot.mouseClick(tab.delete_assessment_button, Qt.MouseButton.LeftButton)
+    assert f"Delete {done.id} with its" in asked[0]
+    assert any(a.id == done.id for a in impact.list_assessments(tab.ef))

@@ -105,3 +105,87 @@ def test_window_new_engagement_flow(window, tmp_path, monkeypatch):
     assert window.ef is not None and window.ef.details.client == "Nordlicht AB"
     assert window.ef.details.size == "small"
     assert (tmp_path / "nordlicht.aims").exists()
+
+
+def _menu(window, title):
+    return next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == title)
+
+
+def test_window_view_menu_names_the_soa_tab_as_written(window):
+    names = [a.text().replace("&", "") for a in _menu(window, "View").actions()]
+    assert names == ["Clauses", "Inventory", "Risks", "SoA"]
+
+
+def test_window_help_opens_with_f1_and_lists_the_shortcuts(qtbot, window, new_file, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from app.views import dialogs
+
+    seen = []
+    monkeypatch.setattr(dialogs, "run_dialog", lambda d: seen.append(d.browser.toPlainText()))
+    window.set_engagement(new_file)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert seen and "Getting started" in seen[0] and "Keyboard shortcuts" in seen[0]
+    assert "Ctrl+Shift+E" in seen[0] and "Export Workbook" in seen[0] and "F1" in seen[0]
+
+
+def test_window_about_names_versions_and_says_not_affiliated_with_iso(
+    window, new_file, monkeypatch
+):
+    import app
+    from app.views import dialogs
+
+    seen = []
+    monkeypatch.setattr(dialogs, "info", lambda _p, title, text: seen.append(text))
+    window.set_engagement(new_file)
+    next(a for a in _menu(window, "Help").actions() if "About" in a.text()).trigger()
+    assert app.__version__ in seen[0] and f"Catalog {new_file.catalog.version}" in seen[0]
+    assert "not affiliated with" in seen[0] and "ISO" in seen[0]
+
+
+def test_window_new_engagement_remembers_the_consultant(window, tmp_path, monkeypatch):
+    from app.views import dialogs
+
+    seen = []
+
+    def fill(dialog):
+        seen.append(dialog.form.value("consultant"))
+        values = {**dialog.form.values(), "client": f"Client {len(seen)}"}
+        dialog.form.set_values({**values, "consultant": "Jordan Avery"})
+        dialog.try_accept()
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", fill)
+    monkeypatch.setattr(dialogs, "choose_save_path", lambda *a: tmp_path / f"c{len(seen)}.aims")
+    window.settings.set_consultant("")
+    window.new_engagement()
+    window.new_engagement()
+    assert seen == ["", "Jordan Avery"]
+
+
+def test_window_warns_of_a_past_stage1_date(qtbot, window, new_file, monkeypatch):
+    import datetime as dt
+
+    from PySide6.QtCore import Qt
+
+    from app.views import dialogs
+
+    notes = []
+
+    def fill(dialog):
+        dialog.show()
+        late = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+        box = dialog.form.editors["stage1_date"]
+        qtbot.keyClicks(box, late)
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # the form says it, and OK saves it
+        notes.append(dialog.layout().itemAt(1).widget().text())
+        return dialog.result()
+
+    window.set_engagement(new_file)
+    assert not window.banner.isVisible()
+    monkeypatch.setattr(dialogs, "run_dialog", fill)
+    window.edit_details()
+    assert "passed 3 days ago" in notes[0]
+    assert window.banner.isVisible() and "passed 3 days ago" in window.banner.text()
+    window.undo_stack.undo()
+    assert not window.banner.isVisible()

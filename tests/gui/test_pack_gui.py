@@ -6,6 +6,7 @@ import io
 import subprocess
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.services import pack_settings
 from app.views import dialogs
@@ -18,6 +19,8 @@ def fill(monkeypatch, **choices):
     def run(dialog) -> int:
         if not isinstance(dialog, PackDialog):
             raise AssertionError(f"unexpected dialog {dialog!r}")
+        if "kind" in choices:
+            dialog.kind.setCurrentIndex(dialog.kind.findData(choices["kind"]))
         for key, check in dialog.section_boxes.items():
             check.setChecked(key in choices.get("sections", pack_settings.SECTIONS))
         if "paper" in choices:
@@ -38,11 +41,14 @@ def test_pack_gui_export_builds_off_thread_remembers_the_choice_and_undoes(
     fill(monkeypatch, sections=["scope", "soa"], paper="letter", marking="Board only")
     monkeypatch.setattr(dialogs, "choose_pdf_path", lambda *a: out)
     window.export_pack()
-    qtbot.waitUntil(lambda: "Stage 1 pack written" in window.statusBar().currentMessage(),
-                    timeout=30_000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: "Stage 1 submission written" in window.statusBar().currentMessage(),
+        timeout=30_000,
+    )
     assert out.exists()
     remembered = pack_settings.get(demo_file)
-    assert remembered.chosen_sections == ("scope", "soa") and remembered.paper == "letter"
+    assert remembered.sections_of("submission") == ("scope", "soa")
+    assert remembered.paper == "letter"
     assert remembered.marking == "Board only"
     window.undo_stack.undo()
     assert pack_settings.get(demo_file) == pack_settings.PackSettings()
@@ -140,3 +146,149 @@ def test_pack_gui_print_draws_every_page_on_the_printer(
 @pytest.mark.parametrize("name", ["pack_action", "print_action"])
 def test_pack_gui_actions_need_an_engagement(window, name):
     assert not getattr(window, name).isEnabled()
+
+
+def test_pack_gui_readiness_report_chosen_with_the_keyboard_holds_the_gaps(
+    qtbot, window, demo_file, tmp_path, monkeypatch, external_tool
+):
+    window.set_engagement(demo_file)
+    out = tmp_path / "report.pdf"
+    seen = {}
+
+    def run(dialog) -> int:
+        dialog.show()
+        assert not dialog.section_boxes["readiness"].isEnabled()  # not in a submission
+        dialog.kind.setFocus()
+        qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)  # Stage 1 submission -> Readiness report
+        assert dialog.section_boxes["readiness"].isEnabled()
+        seen["note"] = dialog.kind_note.text()
+        for key, check in dialog.section_boxes.items():
+            check.setChecked(key in ("readiness", "scope"))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", run)
+    monkeypatch.setattr(dialogs, "choose_pdf_path", lambda *a: out)
+    window.export_pack()
+    qtbot.waitUntil(
+        lambda: "Readiness report written" in window.statusBar().currentMessage(), timeout=30_000
+    )
+    assert "every gap" in seen["note"]
+    assert pack_settings.get(demo_file).kind == "readiness"
+    pdftotext = external_tool("pdftotext")
+    text = subprocess.run([pdftotext, str(out), "-"], capture_output=True, text=True).stdout
+    assert "Readiness summary" in text and "Open gaps" in text
+
+
+def test_pack_gui_engagement_details_take_the_audit_and_document_control(
+    qtbot, window, new_file, monkeypatch
+):
+    from app.services.engagement_file import open_engagement
+
+    def run(dialog) -> int:
+        dialog.show()
+        editors = dialog.form.editors
+        editors["certification_body"].setFocus()
+        qtbot.keyClicks(editors["certification_body"], "Harbourline Assurance")
+        qtbot.keyClick(editors["certification_body"], Qt.Key.Key_Tab)
+        for name, typed in (("stage2_date", "2027-05-30"), ("doc_version", "1.0"),
+                            ("doc_approver", "Priya Shah")):  # fmt: skip
+            editors[name].setFocus()
+            qtbot.keyClicks(editors[name], typed)
+        qtbot.keyClick(editors["doc_approver"], Qt.Key.Key_Return)  # OK, the default button
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", run)
+    window.set_engagement(new_file)
+    window.edit_details()
+    path = new_file.path
+    window.close_engagement()
+    with open_engagement(path) as ef:
+        d = ef.details
+        assert d.certification_body == "Harbourline Assurance"
+        assert d.stage2_date.isoformat() == "2027-05-30"
+        assert (d.doc_version, d.doc_approver) == ("1.0", "Priya Shah")
+
+
+def test_pack_gui_soa_form_saves_the_implementation_description(qtbot, window, demo_file):
+    from app.services import soa
+    from app.services.engagement_file import open_engagement
+
+    window.set_engagement(demo_file)
+    tab = window.soa_tab
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        window.select_tab("soa")
+    tab.select("A.4.2")
+    editor = tab.form.editors["implementation"]
+    label = tab.form.layout().labelForField(editor).text()
+    assert label == "Implementation description"
+    editor.setFocus()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Asset register kept by the CIO")
+    tab.form.editors["owner"].setFocus()  # leaving the field saves it
+    path = demo_file.path
+    window.close_engagement()
+    with open_engagement(path) as ef:
+        assert soa.get_line(ef, "A.4.2").implementation == "Asset register kept by the CIO"
+
+
+def test_pack_gui_heat_map_cells_have_the_packs_colours(qtbot, demo_file):
+    from PySide6.QtGui import QColor
+
+    from app.services import heat_colours, risks
+    from app.views.heat_map import HeatMap
+
+    criteria = risks.get_criteria(demo_file)
+    heat = HeatMap()
+    qtbot.addWidget(heat)
+    heat.resize(320, 190)
+    heat.set_data(criteria, {})
+    image = heat.grab().toImage()
+    left, top, width, height = heat._grid()
+    rows = len(criteria.likelihood)
+    for likelihood, impact in ((1, 1), (rows, len(criteria.impact)), (3, 3)):
+        x = int(left + (impact - 0.8) * width)
+        y = int(top + (rows - likelihood + 0.2) * height)
+        want = heat_colours.band_colour(criteria, criteria.score(likelihood, impact))
+        assert image.pixelColor(x, y).name() == QColor(want).name()
+
+
+def test_pack_gui_print_turns_landscape_registers_onto_the_sheet(
+    qtbot, window, demo_file, tmp_path, monkeypatch
+):
+    """The SoA is on landscape pages; printed on portrait paper it is turned, not squashed:
+    the printed page's ink runs down the sheet, as the landscape page's runs across."""
+    import pypdfium2
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.views import pack_dialog
+
+    window.set_engagement(demo_file)
+    fill(monkeypatch, sections=["soa"])
+    monkeypatch.setattr(pack_dialog, "PRINT_DPI", 40)
+    printed = tmp_path / "printed.pdf"
+    seen = []
+
+    def preview(parent, printer, paint) -> None:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        paint(printer)
+        seen.append(True)
+
+    monkeypatch.setattr(dialogs, "print_preview", preview)
+    window.print_pack()
+    qtbot.waitUntil(lambda: bool(seen), timeout=30_000)
+    document = pypdfium2.PdfDocument(str(printed))
+    try:
+        page = document[2]  # the cover, the contents, then the SoA's first page
+        width, height = page.get_size()
+        image = page.render(scale=0.3).to_pil().convert("L")
+    finally:
+        document.close()
+    assert width < height  # portrait paper
+    # The SoA's header row: a shaded band across a landscape page, so down a turned one.
+    columns = [sum(image.getpixel((x, y)) < 250 for y in range(image.height))
+               for x in range(image.width)]  # fmt: skip
+    rows = [sum(image.getpixel((x, y)) < 250 for x in range(image.width))
+            for y in range(image.height)]  # fmt: skip
+    assert max(columns) > 0.8 * image.height and max(rows) < 0.8 * image.width

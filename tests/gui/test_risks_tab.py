@@ -151,3 +151,30 @@ def test_risks_heat_map_follows_an_edit(qtbot, tab):
     line.editingFinished.emit()
     qtbot.waitUntil(lambda: tab.heat_map.counts.get((1, 4), 0) == before.get((1, 4), 0) + 1)
     assert tab.heat_map.counts[(3, 4)] == before[(3, 4)] - 1
+
+
+def test_risks_heat_map_axes_carry_the_scale_labels(tab):
+    likelihood, impact = tab.heat_map.axis_labels()
+    criteria = risks.get_criteria(tab.ef)
+    assert likelihood[0] == f"{len(criteria.likelihood)} {criteria.likelihood[-1].label}"
+    assert likelihood[-1] == f"1 {criteria.likelihood[0].label}"
+    assert impact[0] == f"1 {criteria.impact[0].label}"
+
+
+def test_risks_new_risk_starts_low_1_by_1(tab):
+    tab.add_risk("risk")
+    row = risks.get_risk(tab.ef, tab.current)
+    assert (row.inherent_likelihood, row.inherent_impact, row.inherent_level) == (1, 1, "Low")
+
+
+def test_risks_delete_of_a_risk_with_actions_asks_first(qtbot, tab, monkeypatch):
+    asked = []
+    risk_id = next(r.id for r in risks.list_risks(tab.ef) if r.actions)
+    tab.select(risk_id)
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or False)
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
+    assert "treatment action" in asked[0] and tab.model.row(risk_id) is not None
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
+    assert tab.model.row(risk_id) is None

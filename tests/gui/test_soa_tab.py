@@ -113,3 +113,42 @@ def test_soa_follows_risk_edits_and_keeps_a_multiple_selection(qtbot, tab, windo
     assert sorted(tab.selected_ids()) == ids
     tab.bulk_set("status", "planned")
     assert [soa.get_line(tab.ef, c).status for c in ids] == ["planned"] * 3
+
+
+def test_soa_changes_tab_says_when_nothing_was_issued(qtbot, window, new_file):
+    window.set_engagement(new_file)
+    st = window.soa_tab
+    with qtbot.waitSignal(st.loaded, timeout=10_000):
+        window.select_tab("soa")
+    assert st.views.tabText(1) == "Not issued yet: 0 changes"
+    assert st.views.tabText(2) == "No version issued"
+    st.select("A.2.2")
+    st._apply("decision", {"A.2.2": "included"})
+    assert st.views.tabText(1) == "Not issued yet: 1 change"
+
+
+def test_soa_issue_dialog_lists_the_blocking_controls_in_a_scroll_area(tab, monkeypatch):
+    from PySide6.QtWidgets import QScrollArea
+
+    seen = []
+
+    def look(dialog):
+        seen.append((dialog.blocking.text(), dialog.findChild(QScrollArea), dialog.minimumWidth()))
+        return 0
+
+    monkeypatch.setattr(dialogs, "run_dialog", look)
+    tab.issue_version()
+    text, scroll, width = seen[0]
+    assert "1 exclusion with no justification blocks the issue" in text
+    assert f"A.8.3 {tab.ef.catalog.control_by_id['A.8.3'].title}" in text
+    assert scroll is not None and width >= 560
+
+
+def test_soa_clipped_cells_show_their_full_text_as_tooltip(tab):
+    from PySide6.QtCore import Qt
+
+    row = tab.model.position("A.5.2")
+    gaps = tab.model.index(row, 2)
+    title = tab.model.index(row, 1)
+    assert title.data(Qt.ItemDataRole.ToolTipRole) == title.data()
+    assert gaps.data(Qt.ItemDataRole.ToolTipRole) == "Marked implemented, with no evidence"

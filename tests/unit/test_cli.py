@@ -84,12 +84,33 @@ def test_cli_screenshot_writes_png_of_the_size(tmp_path, tab):
     out = tmp_path / "shot.png"
     result = run("screenshot", str(path), "--tab", tab, "-o", str(out), "--size", "1000x700")
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no Qt plugin notes
     header = out.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     assert (int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")) == (
         1000,
         700,
     )
+
+
+def test_cli_screenshot_selects_an_item_and_leaves_the_file_as_it_was(tmp_path):
+    path = tmp_path / "d.aims"
+    main(["demo", str(path)])
+    before, names = path.read_bytes(), {p.name for p in tmp_path.iterdir()}
+    out = tmp_path / "shot.png"
+    result = run("screenshot", str(path), "--tab", "risks", "--select", "R-001", "-o", str(out))
+    assert result.returncode == 0 and result.stderr == ""
+    assert out.exists() and path.read_bytes() == before
+    assert {p.name for p in tmp_path.iterdir()} == names | {"shot.png"}  # the copy is gone
+
+
+def test_cli_screenshot_of_an_unknown_item_exits_2(tmp_path):
+    path = tmp_path / "d.aims"
+    main(["demo", str(path)])
+    out = tmp_path / "shot.png"
+    result = run("screenshot", str(path), "--tab", "soa", "--select", "A.99", "-o", str(out))
+    assert result.returncode == 2 and "There is no A.99 in the SoA tab" in result.stderr
+    assert not out.exists()
 
 
 def test_cli_screenshot_of_a_bad_file_exits_2(tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services import requirements, status
+from app.services import requirements, soa, status
 
 
 def test_demo_has_work_in_every_state(demo_file):
@@ -17,3 +17,28 @@ def test_demo_readiness_is_partial(demo_file):
     data = status.summary(demo_file)
     assert 10 < data["readiness_percent"] < 80
     assert data["client"] == "Northwind Lending Ltd" and data["stage1_date"]
+
+
+def test_demo_checklist_and_soa_agree_on_every_control(demo_file):
+    lines = {line.control_id: line for line in soa.list_lines(demo_file)}
+    points = [r for r in requirements.list_points(demo_file) if r.control_id]
+    assert points and all(r.soa_status == lines[r.control_id].status for r in points)
+    a33 = next(r for r in points if r.id == "P-A.3.3-01")
+    assert a33.status == requirements.FROM_SOA[lines["A.3.3"].status]
+    readiness = status.summary(demo_file)["readiness_by_clause"]
+    done = [r for r in points if r.clause == "A.3" and r.status == "implemented"]
+    assert (readiness["A.3"] == 100.0) == bool(done)
+
+
+def test_demo_pack_readiness_is_the_status_readiness(demo_file):
+    from app.services import pack_data
+
+    steps = pack_data.load(demo_file)
+    try:
+        while True:
+            next(steps)
+    except StopIteration as done:
+        data = done.value
+    summary = status.summary(demo_file)
+    assert data.readiness_by_clause == summary["readiness_by_clause"]
+    assert data.readiness == summary["readiness_percent"]

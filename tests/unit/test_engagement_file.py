@@ -344,3 +344,24 @@ def test_engagement_damaged_risk_and_soa_records_are_a_clear_error(tmp_path, sta
     _sql(statement)(path)
     with open_engagement(path) as ef, pytest.raises(DamagedFileError, match="damaged"):
         status.summary(ef)
+
+
+def test_engagement_audit_and_document_control_details_save_and_reopen(tmp_path):
+    import datetime as dt
+
+    from app.services.engagement_file import create_engagement, open_engagement
+
+    path = tmp_path / "audit.aims"
+    with create_engagement(path, client="Audit Ltd", certification_body="Harbourline") as ef:
+        old = ef.update_details(
+            stage2_date="2027-03-15", doc_version="1.2", doc_author="Jordan Avery",
+            doc_reviewer="Grace Okafor", doc_approver="Priya Shah", doc_date="2027-01-10",
+        )  # fmt: skip
+        assert old["doc_version"] == "" and old["stage2_date"] is None
+    with open_engagement(path) as ef:
+        d = ef.details
+        assert d.certification_body == "Harbourline" and d.stage2_date == dt.date(2027, 3, 15)
+        assert (d.doc_version, d.doc_author, d.doc_reviewer, d.doc_approver) == (
+            "1.2", "Jordan Avery", "Grace Okafor", "Priya Shah",
+        )  # fmt: skip
+        assert d.doc_date == dt.date(2027, 1, 10)

@@ -182,7 +182,8 @@ def test_kills_during_exports_leave_the_old_output_or_the_new(large, tmp_path, c
     path = tmp_path / "e.aims"
     shutil.copy(large, path)
     out = tmp_path / f"out.{suffix}"
-    extra = ["--sections", "scope,checklist,inventory"] if command == "export-pack" else []
+    pack = ["--kind", "readiness", "--sections", "scope,checklist,inventory"]
+    extra = pack if command == "export-pack" else []
     duration = _timed(command, path, "-o", out, *extra)
     complete = out.read_bytes()
     for _ in range(KILLS_PER_KIND):

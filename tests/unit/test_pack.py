@@ -1,5 +1,6 @@
-"""The Stage 1 pack as the certification body gets it: checked with qpdf and poppler's tools
-(skipped on a laptop without them, required in CI)."""
+"""The Stage 1 pack in both kinds: the submission the certification body gets and the readiness
+report the client's management gets, checked with qpdf and poppler's tools (skipped on a laptop
+without them, required in CI)."""
 
 from __future__ import annotations
 
@@ -42,27 +43,31 @@ def pages_of(pdf) -> int:
     return int(re.search(r"Pages:\s+(\d+)", tool("pdfinfo", str(pdf))).group(1))
 
 
-def write(ef, path, sections=None, paper=None) -> pack.Result:
-    return pack.finish(pack.export(ef, path, sections, paper))
+def write(ef, path, sections=None, paper=None, kind=None) -> pack.Result:
+    return pack.finish(pack.export(ef, path, sections, paper, kind))
 
 
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory):
-    """The demo, an empty engagement and the large generated one (5,000 AI systems, 10,000
-    impact assessments, 20,000 risks: the bench's), each written once for the module."""
+    """The readiness report (every section: what the pack was before it had two kinds) of the
+    demo, of an empty engagement and of the large generated one (5,000 AI systems, 10,000
+    impact assessments, 20,000 risks: the bench's); the submission (the default kind) of the
+    demo and of the empty one. Each written once for the module."""
     folder = tmp_path_factory.mktemp("packs")
     made = {}
     with create_demo(folder / "demo.aims") as ef:
-        made["demo"] = write(ef, folder / "demo.pdf")
+        made["demo"] = write(ef, folder / "demo.pdf", kind="readiness")
         made["letter"] = write(ef, folder / "letter.pdf", ["scope", "soa"], "letter")
+        made["submission"] = write(ef, folder / "submission.pdf")
     with create_engagement(folder / "empty.aims", client="Empty Client Ltd") as ef:
-        made["empty"] = write(ef, folder / "empty.pdf")
+        made["empty"] = write(ef, folder / "empty.pdf", kind="readiness")
+        made["empty submission"] = write(ef, folder / "empty-submission.pdf")
     with create_large(folder / "large.aims") as ef:
-        made["large"] = write(ef, folder / "large.pdf")
+        made["large"] = write(ef, folder / "large.pdf", kind="readiness")
     return {name: result.path for name, result in made.items()}
 
 
-@pytest.mark.parametrize("name", ["demo", "empty", "large", "letter"])
+@pytest.mark.parametrize("name", ["demo", "empty", "large", "letter", "submission"])
 def test_pack_passes_qpdf_check(packs, name):
     tool("qpdf", "--check", str(packs[name]))  # exits non-zero on a broken file
 
@@ -105,7 +110,7 @@ def test_pack_contents_give_the_page_of_each_section(packs):
     assert re.search(r"^9 +Statement of Applicability$", pages[page - 1], re.MULTILINE)
 
 
-@pytest.mark.parametrize("name", ["demo", "empty", "large"])
+@pytest.mark.parametrize("name", ["demo", "empty", "large", "submission"])
 def test_pack_embeds_every_font(packs, name):
     rows = tool("pdffonts", str(packs[name])).splitlines()[2:]
     assert rows, "a pack with text has fonts"
@@ -137,6 +142,109 @@ def test_pack_of_an_empty_engagement_says_what_is_missing(packs):
     assert "Statement of Applicability (draft)" in text
     assert "DRAFT: no version" in text
     assert re.search(r"DI-01 .*Missing", text_of(packs["empty"], layout=True))
+
+
+@pytest.mark.parametrize("name", ["submission", "empty submission"])
+def test_pack_submission_has_no_gap_and_no_readiness_figure(packs, name):
+    text = " ".join(text_of(packs[name]).split())
+    assert re.search("gap", text, re.IGNORECASE) is None
+    assert "Readiness" not in text and "readiness of the checklist" not in text
+    assert "Overdue" not in text
+    layout = text_of(packs[name], layout=True)
+    assert re.search(r"^ *DI-\d+ .*(Missing|Found) *$", layout, re.MULTILINE) is None
+    # Percentages only where the client's own records hold them (the demo's "4% of records").
+    assert set(re.findall(r"\d+(?:\.\d+)?%", text)) <= {"4%", "5%"}
+
+
+def test_pack_readiness_report_has_the_gaps_and_readiness_figures(packs, tmp_path):
+    text = " ".join(text_of(packs["demo"]).split())
+    with create_demo(tmp_path / "demo.aims") as ef:
+        readiness = pack.finish(pack_data.load(ef)).readiness
+    assert "ISO/IEC 42001 · Readiness report" in text and "Open gaps" in text
+    assert f"{readiness:g}%" in text and "readiness of the checklist" in text
+    assert "Gaps" in text and "with a gap" in text and "overdue" in text
+    assert re.search(r"DI-01 .*Missing", text_of(packs["empty"], layout=True))
+
+
+def test_pack_submission_has_document_control_audit_dates_and_scope(packs):
+    text = text_of(packs["submission"], layout=True)
+    assert "ISO/IEC 42001 · Stage 1 submission" in text and "Document control" in text
+    assert re.search(r"Version +0\.3", text) and re.search(r"Author +Jordan Avery", text)
+    assert re.search(r"Reviewer +Grace Okafor", text)
+    assert re.search(r"Approver +Priya Shah", text)
+    assert re.search(r"Certification body +Harbourline Assurance", text)
+    assert re.search(r"Stage 2 audit date +\d{4}-\d{2}-\d{2}", text)
+    assert "Edition" not in text
+    assert "Engagement and scope" in text and "Checklist by clause" not in text
+
+
+def test_pack_submission_version_is_a_dated_draft_until_the_consultant_sets_one(tmp_path):
+    with create_engagement(tmp_path / "v.aims", client="Version Ltd") as ef:
+        draft = write(ef, tmp_path / "draft.pdf", ["scope"])
+        ef.update_details(doc_version="1.0", doc_author="Sam Reviewer")
+        final = write(ef, tmp_path / "final.pdf", ["scope"])
+    assert re.search(r"Version +Draft of \d{4}-\d{2}-\d{2}", text_of(draft.path, layout=True))
+    final_text = text_of(final.path, layout=True)
+    assert re.search(r"Version +1\.0\n", final_text)
+    assert re.search(r"Author +Sam Reviewer", final_text)
+
+
+def test_pack_submission_prints_the_implementation_of_an_included_control(tmp_path):
+    from app.services import soa
+
+    with create_engagement(tmp_path / "impl.aims", client="Impl Ltd") as ef:
+        soa.set_values(ef, "decision", {"A.2.2": "included", "A.2.3": "excluded"})
+        soa.set_values(ef, "implementation", {"A.2.2": "Policy signed by the board in March"})
+        soa.set_values(ef, "implementation", {"A.2.3": "Text kept from before the exclusion"})
+        result = write(ef, tmp_path / "impl.pdf", ["soa"])
+    text = text_of(result.path)
+    assert "Implementation description" in text
+    assert "Policy signed by the board in March" in " ".join(text.split())
+    assert "Text kept from before" not in text  # an excluded control is not implemented
+
+
+def test_pack_wide_registers_are_on_landscape_pages(packs):
+    info = tool("pdfinfo", "-f", "1", "-l", "99", str(packs["submission"]))
+    sizes = re.findall(r"Page +(\d+) size: +([\d.]+) x ([\d.]+)", info)
+    pages = text_of(packs["submission"]).split("\f")
+    for number, width, height in sizes:
+        page = pages[int(number) - 1]
+        wide = float(width) > float(height)
+        if re.search(r"^\d  (AI system inventory|Risk register|Statement of Applicability)",
+                     page, re.MULTILINE):  # fmt: skip
+            assert wide, f"page {number} is a wide register on a portrait page"
+        if number == "1" or "Contents" in page.splitlines()[:3]:
+            assert not wide
+
+
+def test_pack_kind_refuses_a_section_it_cannot_hold(new_file, tmp_path):
+    from app.services.errors import FieldError
+
+    with pytest.raises(FieldError, match="The Stage 1 submission holds no readiness summary"):
+        write(new_file, tmp_path / "x.pdf", ["readiness", "scope"])
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_pack_remembered_sections_of_the_other_kind_are_kept():
+    chosen = pack_settings.PackSettings(sections=("readiness", "scope", "risks"))
+    kept = pack_settings.remembered_sections(chosen, "submission", ["documents", "soa"])
+    assert kept == ("readiness", "documents", "soa")
+    assert pack_settings.PackSettings(sections=kept).sections_of("submission") == (
+        "documents", "soa",
+    )  # fmt: skip
+    assert pack_settings.PackSettings(sections=("readiness",)).sections_of("submission") == (
+        pack_settings.kind_sections("submission")
+    )
+
+
+def test_pack_heat_map_counts_are_white_on_the_dark_cells():
+    from app.services import heat_colours
+    from app.services.risk_criteria import DEFAULT
+
+    top = heat_colours.band_colour(DEFAULT, DEFAULT.max_score)
+    bottom = heat_colours.band_colour(DEFAULT, 1)
+    assert heat_colours.text_colour(top) == "#ffffff"
+    assert heat_colours.text_colour(bottom) == heat_colours.DARK_TEXT
 
 
 def test_pack_renders_accents_greek_and_cyrillic_in_the_client_name(tmp_path):
@@ -188,6 +296,31 @@ def test_pack_failure_while_writing_leaves_no_file(new_file, tmp_path, monkeypat
     with pytest.raises(FileWriteError, match="the disk is full. Nothing was changed"):
         write(new_file, out)
     assert list(tmp_path.glob("*.pdf*")) == [] and list(tmp_path.glob(".*.partial")) == []
+
+
+def test_pack_cli_kind_chooses_the_submission_or_the_readiness_report(demo_file, tmp_path, capsys):
+    submission, report = tmp_path / "submission.pdf", tmp_path / "report.pdf"
+    assert main(["export-pack", str(demo_file.path), "-o", str(submission)]) == 0
+    assert "Wrote the Stage 1 submission to" in capsys.readouterr().out
+    args = ["export-pack", str(demo_file.path), "-o", str(report), "--kind", "readiness"]
+    assert main(args) == 0
+    assert "Wrote the readiness report to" in capsys.readouterr().out
+    assert "Readiness summary" in text_of(report) and "Open gaps" in text_of(report)
+    assert "Readiness summary" not in text_of(submission)
+    assert re.search("gap", text_of(submission), re.IGNORECASE) is None
+
+
+def test_pack_cli_refuses_an_unknown_kind_or_a_section_the_kind_cannot_hold(
+    demo_file, tmp_path, capsys
+):
+    out = tmp_path / "x.pdf"
+    assert main(["export-pack", str(demo_file.path), "-o", str(out), "--kind", "audit"]) == 2
+    assert "invalid choice: 'audit'" in capsys.readouterr().err
+    args = ["export-pack", str(demo_file.path), "-o", str(out), "--sections", "checklist"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: The Stage 1 submission holds no checklist by clause")
+    assert not out.exists()
 
 
 def test_pack_cli_writes_the_chosen_sections_on_letter(demo_file, tmp_path, capsys):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from app.services import requirements, status
+from app.services import requirements, soa, status
 from app.services.errors import FieldError
 
 
@@ -89,3 +89,42 @@ def test_status_counts_and_readiness(new_file):
 def test_status_readiness_of_nothing_is_zero():
     assert status.readiness([]) == 0.0
     assert status.readiness(["implemented", "not_started"]) == 50.0
+
+
+def test_requirements_control_point_shows_its_soa_line(new_file):
+    soa.set_values(new_file, "decision", {"A.3.3": "included"})
+    soa.set_values(new_file, "status", {"A.3.3": "implemented"})
+    row = requirements.get_point(new_file, "P-A.3.3-01")
+    assert (row.control_id, row.soa_decision, row.status) == ("A.3.3", "included", "implemented")
+    soa.set_values(new_file, "status", {"A.3.3": "planned"})
+    row = requirements.get_point(new_file, "P-A.3.3-01")
+    assert row.status == "not_started" and row.status_label == "Planned"
+
+
+def test_requirements_control_point_status_is_written_to_the_soa_line(new_file):
+    soa.set_values(new_file, "status", {"A.3.3": "planned"})
+    old = requirements.set_values(new_file, "status", {"P-A.3.3-01": "In progress"})
+    assert soa.get_line(new_file, "A.3.3").status == "partial"
+    assert [(c.old, c.new) for c in soa.history_of(new_file, "A.3.3")][0] == ("planned", "partial")
+    changes = requirements.history_of(new_file, "P-A.3.3-01")
+    assert (changes[0].field, changes[0].new) == ("status", "partial")
+    requirements.set_values(new_file, "status", old)  # what undo does
+    assert soa.get_line(new_file, "A.3.3").status == "planned"
+
+
+def test_requirements_control_point_takes_the_soa_words_too(new_file):
+    old = requirements.set_values(new_file, "status", {"P-A.3.3-01": "Planned"})
+    assert old == {"P-A.3.3-01": "not_started"}
+    assert soa.get_line(new_file, "A.3.3").status == "planned"
+    with pytest.raises(FieldError, match="not one of"):
+        requirements.set_values(new_file, "status", {"P-4.1-01": "planned"})
+
+
+def test_status_leaves_points_of_excluded_controls_out_of_readiness(new_file):
+    soa.set_values(new_file, "decision", {"A.3.3": "excluded"})
+    soa.set_values(new_file, "status", {"A.3.3": "implemented"})
+    data = status.summary(new_file)
+    assert data["requirements"]["not_applicable"] == 1
+    assert sum(data["requirements"]["by_status"].values()) == data["requirements"]["total"] - 1
+    assert "A.3" not in data["readiness_by_clause"]
+    assert requirements.get_point(new_file, "P-A.3.3-01").status_label == "Excluded in the SoA"

@@ -202,7 +202,7 @@ def test_criteria_smaller_scale_refused_while_risks_use_it(new_file):
     smaller = dataclasses.replace(
         DEFAULT, likelihood=DEFAULT.likelihood[:4], bands=bands, threshold=8
     )
-    with pytest.raises(FieldError, match="1 risks are rated above"):
+    with pytest.raises(FieldError, match="1 risk is rated above"):
         list(risks.change_criteria(new_file, smaller))
 
 
@@ -264,3 +264,10 @@ def test_risk_same_control_twice_is_refused(new_file):
             {"title": "X", "inherent_likelihood": 1, "inherent_impact": 1},
             controls=twice,
         )
+
+
+def test_risk_given_no_rating_starts_at_1_by_1_low(new_file):
+    rid = risks.save_risk(new_file, None, {"title": "Chatbot hallucinates fees"})[0]
+    row = risks.get_risk(new_file, rid)
+    assert (row.inherent_likelihood, row.inherent_impact) == (1, 1)
+    assert (row.inherent_score, row.inherent_level) == (1, "Low")

@@ -94,3 +94,24 @@ def test_schema_failed_step_rolls_back_its_schema_changes(tmp_path, monkeypatch)
     version = con.execute("select version from schema_info").fetchone()[0]
     con.close()
     assert "half_done" not in tables and version == 2
+
+
+def test_schema_v5_file_upgraded_to_v6_keeps_its_data_and_gains_the_audit_fields(tmp_path):
+    from app.services import pack_settings, risks, soa
+
+    path = tmp_path / "v5.aims"
+    shutil.copy(FIXTURES / "schema_v5.aims", path)
+    with open_engagement(path) as ef:
+        assert ef.details.consultant == "Jordan Avery, Avery Governance Consulting"
+        assert len(inventory.list_systems(ef)) == 10 and len(risks.list_risks(ef)) == 26
+        assert pack_settings.get(ef).paper == "letter"
+        assert soa.last_issued(ef).number == 1  # frozen before format 6: still readable
+        line = soa.get_line(ef, "A.2.2")
+        assert line.decision == "included" and line.implementation == ""
+        assert ef.details.certification_body == "" and ef.details.stage2_date is None
+        soa.set_values(ef, "implementation", {"A.2.2": "Board-approved AI policy"})
+        ef.update_details(certification_body="Harbourline Assurance", doc_version="1.0")
+    with open_engagement(path) as ef:
+        assert soa.get_line(ef, "A.2.2").implementation == "Board-approved AI policy"
+        assert ef.details.certification_body == "Harbourline Assurance"
+        assert ef.details.doc_version == "1.0"

@@ -1,0 +1,15 @@
+"""How counts read: "1 AI system", "2 AI systems", "1 entry". One helper for every count a
+consultant sees, in the window, the command line and the files we write."""
+
+from __future__ import annotations
+
+
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """The noun in the number `n` calls for: as given for one, else `many` (the noun plus
+    "s" unless given)."""
+    return noun if n == 1 else many or noun + "s"
+
+
+def count(n: int, noun: str, many: str | None = None) -> str:
+    """`n` and its noun: "1 AI system", "1,200 points"."""
+    return f"{n:,} {plural(n, noun, many)}"

@@ -1,0 +1,49 @@
+"""`aims-prep status` in words says every count its JSON has, and warns of a past Stage 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from app.services import status
+
+
+def _numbered(data, numbers):
+    """The summary with every count replaced by a number of its own, so each can be found."""
+    if isinstance(data, dict):
+        return {k: _numbered(v, numbers) for k, v in data.items()}
+    if isinstance(data, int | float) and not isinstance(data, bool):
+        return next(numbers)
+    return data
+
+
+def test_status_text_shows_every_count_of_the_json(demo_file):
+    numbers = itertools.count(7001, 13)
+    data = _numbered(status.summary(demo_file), numbers)
+    text = status.as_text(data)
+    missing = [
+        n for n in range(7001, next(numbers), 13) if f"{n:,}" not in text and str(n) not in text
+    ]
+    assert missing == []
+
+
+def test_status_text_counts_one_in_the_singular(demo_file):
+    data = status.summary(demo_file)
+    data["requirements"]["without_owner"] = 1
+    data["risks"]["opportunities"] = 1
+    text = status.as_text(data)
+    assert "No owner:    1 point\n" in text and "1 opportunity;" in text
+
+
+def test_status_warns_of_a_past_stage1_date():
+    today = dt.date(2026, 12, 1)
+    assert status.stage1_warning(dt.date(2026, 11, 30), today).startswith(
+        "The target Stage 1 date (2026-11-30) passed 1 day ago."
+    )
+    assert status.stage1_warning(today, today) == "" and status.stage1_warning(None) == ""
+
+
+def test_status_text_flags_a_passed_stage1_date(demo_file):
+    data = status.summary(demo_file)
+    data["stage1_date"] = (dt.date.today() - dt.timedelta(days=5)).isoformat()
+    assert f"Stage 1:     {data['stage1_date']}, passed 5 days ago" in status.as_text(data)
