@@ -417,6 +417,9 @@ class FieldForm(QWidget):
         if self.pending and self._hint is not None:
             field, message = self._hint
             label = self.messages.get(field, self._general)
+            for other in (*self.messages.values(), self._general):
+                if other is not label and other.styleSheet() == _PENDING_TEXT:
+                    other.hide()
             label.setStyleSheet(_PENDING_TEXT)
             label.setText(f"Not saved yet: {message}")
             label.show()

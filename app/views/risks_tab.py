@@ -84,6 +84,13 @@ def _plan_cells(item: risk_rules.PlanItem) -> tuple[str, ...]:
 
 
 class RisksTab(RegisterTab):
+    empty_text = (
+        "<h3>No risks yet</h3><p>Add the first risk with <b>Add risk</b> (Insert) or an "
+        "opportunity with <b>Add opportunity</b>, or import the client's own risk register "
+        "with File &gt; Import Workbook (Ctrl+Shift+I).</p><p>The categories offered start "
+        "from AI harms (bias, transparency, oversight), not only classic IT risks.</p>"
+    )
+
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
         super().__init__(ef, undo_stack, RisksModel(), parent)
         self.model.setParent(self)
