@@ -411,7 +411,8 @@ class FieldForm(QWidget):
     def _show_pending(self) -> None:
         for name, editor in self.editors.items():
             if name in self.pending:
-                editor.setStyleSheet(_PENDING_STYLE)
+                if editor.styleSheet() != _PENDING_STYLE:
+                    editor.setStyleSheet(_PENDING_STYLE)
             elif editor.styleSheet() == _PENDING_STYLE:
                 editor.setStyleSheet("")
         if self.pending and self._hint is not None:
@@ -473,8 +474,8 @@ class FieldForm(QWidget):
 
     def clear_error(self) -> None:
         for name, editor in self.editors.items():
-            if name not in self.pending:
-                editor.setStyleSheet("")
+            if name not in self.pending and editor.styleSheet():
+                editor.setStyleSheet("")  # only when set: a restyled combo rebuilds its list
         for label in (*self.messages.values(), self._general):
             if label.styleSheet() != _PENDING_TEXT:
                 label.hide()

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 
 def target() -> QWidget:
-    widget = QApplication.activePopupWidget() or QApplication.focusWidget()
+    popup = QApplication.activePopupWidget()
+    widget = (popup.focusWidget() or popup) if popup else QApplication.focusWidget()
     assert widget is not None, "no widget has the focus"
     return widget
 
