@@ -52,6 +52,7 @@ class LineEdit(QLineEdit):
     back. `picked` is a value chosen from a list (a completer, a calendar): saved at once."""
 
     picked = Signal()
+    reverted = Signal()  # Escape: the typed value is dropped
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -74,6 +75,7 @@ class LineEdit(QLineEdit):
         if event.key() == Qt.Key.Key_Escape and self.is_changed():
             self.setText(self.shown)
             event.accept()
+            self.reverted.emit()
             return
         super().keyPressEvent(event)
 
@@ -195,6 +197,7 @@ class LongText(QPlainTextEdit):
 
     left = Signal()
     committed = Signal(str)  # the same moment, with the text
+    reverted = Signal()  # Escape: the typed text is dropped
 
     def __init__(self, parent=None, **kwargs) -> None:
         super().__init__(parent, **kwargs)
@@ -210,6 +213,7 @@ class LongText(QPlainTextEdit):
             self.setPlainText(self.shown)
             self.document().setModified(False)
             event.accept()
+            self.reverted.emit()
             return
         super().keyPressEvent(event)
 
@@ -272,6 +276,7 @@ class FieldForm(QWidget):
             text = LongText()
             text.setMaximumHeight(80)
             text.left.connect(lambda t=text: self._emit(name, t.toPlainText()))
+            text.reverted.connect(lambda: self._drop(name))
             return text
         line: LineEdit
         if spec.kind == "date":
@@ -282,6 +287,7 @@ class FieldForm(QWidget):
             line = LineEdit()
         line.editingFinished.connect(lambda ln=line: self._line_left(name, ln))
         line.picked.connect(lambda ln=line: self._line_left(name, ln))
+        line.reverted.connect(lambda: self._drop(name))
         return line
 
     def _line_left(self, name: str, line: LineEdit) -> None:
@@ -379,6 +385,12 @@ class FieldForm(QWidget):
             else:
                 self._settled()
             return
+
+    def _drop(self, name: str) -> None:
+        """Escape on a held value: it is given up, the stored one shows again."""
+        if name in self.pending:
+            del self.pending[name]
+            self._settled()
 
     def _related(self, name: str) -> set[str]:
         """Held fields that share a rule with this one (through other held fields too)."""

@@ -536,6 +536,7 @@ class MainWindow(QMainWindow):
                     ef.update_details(**values)
                 except AimsError as exc:
                     dialogs.error(self, "Could not undo or redo", exc.message)
+                    STATUS.refused(exc.message)
                 self._details_changed()
 
             return run

@@ -32,6 +32,7 @@ from app.services.risk_criteria import DEFAULT, Criteria
 from app.services.risks import RiskRow
 from app.views import dialogs, worker
 from app.views.field_form import FieldForm
+from app.views.guard import STATUS
 from app.views.heat_map import HeatMap
 from app.views.register_tab import ListModel, RegisterTab
 from app.views.risk_dialogs import CategoriesDialog, CriteriaDialog, TreatmentDialog
@@ -382,11 +383,6 @@ class RisksTab(RegisterTab):
             self.show_current()
         self.changed.emit()
 
-    def _save(
-        self, row: RiskRow, values: dict[str, Any], systems, controls, actions, text: str
-    ) -> bool:
-        return self.attempt(lambda: self._write(row, values, systems, controls, actions, text))[0]
-
     def _write(
         self, row: RiskRow, values: dict[str, Any], systems, controls, actions, text: str
     ) -> None:
@@ -427,11 +423,10 @@ class RisksTab(RegisterTab):
             return
         systems = [(s.id, s.name) for s in inventory.list_systems(self.ef)]
 
-        def save(chosen, controls, actions) -> None:
-            if not self._save(
+        def save(chosen, controls, actions) -> None:  # a refusal is shown in the dialog
+            self._write(
                 row, row.values(), chosen, controls, actions, f"Change treatment of {row.id}"
-            ):
-                raise FieldError("treatment", self.form.error.text() or "Not saved")
+            )
 
         dialogs.run_dialog(TreatmentDialog(row, systems, self.ef.catalog, save, self))
 
@@ -504,6 +499,7 @@ class RisksTab(RegisterTab):
 
         def failed(message: str) -> None:
             progress.close()
+            STATUS.refused(message)
             dialogs.error(self, "Criteria not changed", message)
 
         def show(count: int, total: int, _message: str) -> None:
@@ -521,6 +517,7 @@ class RisksTab(RegisterTab):
                 pass
         except AimsError as exc:
             dialogs.error(self, "Could not undo or redo", exc.message)
+            STATUS.refused(exc.message)
             return
         self.reload()
         self.changed.emit()

@@ -203,3 +203,15 @@ def test_forms_an_error_in_a_slot_is_shown_logged_and_the_status_warns(
     assert errors and "AttributeError" in errors[0][1] and "not saved" in errors[0][1]
     assert "NOT saved" in window.state_label.text()
     assert "AttributeError" in guard.log_path().read_text()
+
+
+def test_forms_escape_gives_up_a_held_value(qtbot, window, new_file):
+    tab = _risks(qtbot, window, new_file)
+    _new_risk(tab)
+    replace(qtbot, tab.form.editors["residual_likelihood"], "2")
+    press(qtbot, TAB)
+    focus(qtbot, tab.form.editors["residual_likelihood"])
+    press(qtbot, Qt.Key.Key_Escape)
+    assert tab.form.editors["residual_likelihood"].text() == ""
+    assert window.state_label.text() == "All changes saved"
+    window.select_tab("soa")  # nothing held: no message on leaving
