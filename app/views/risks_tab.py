@@ -383,6 +383,12 @@ class RisksTab(RegisterTab):
             self.show_current()
         self.changed.emit()
 
+    def _save(
+        self, row: RiskRow, values: dict[str, Any], systems, controls, actions, text: str
+    ) -> bool:
+        """A risk saved with its links; a refusal is shown (at its field when it has one)."""
+        return self.attempt(lambda: self._write(row, values, systems, controls, actions, text))[0]
+
     def _write(
         self, row: RiskRow, values: dict[str, Any], systems, controls, actions, text: str
     ) -> None:
