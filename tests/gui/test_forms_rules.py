@@ -215,3 +215,28 @@ def test_forms_escape_gives_up_a_held_value(qtbot, window, new_file):
     assert tab.form.editors["residual_likelihood"].text() == ""
     assert window.state_label.text() == "All changes saved"
     window.select_tab("soa")  # nothing held: no message on leaving
+
+
+def test_forms_refused_value_shows_at_its_field_and_the_status_warns(qtbot, window, new_file):
+    tab = _risks(qtbot, window, new_file)
+    rid = _new_risk(tab)
+    replace(qtbot, tab.form.editors["inherent_likelihood"], "7")
+    press(qtbot, TAB)
+    assert tab.form.error is tab.form.messages["inherent_likelihood"]
+    assert "from 1 to 5" in tab.form.error.text()
+    assert "NOT saved" in window.state_label.text()
+    replace(qtbot, tab.form.editors["inherent_likelihood"], "2")
+    press(qtbot, TAB)
+    assert window.state_label.text() == "All changes saved"
+    assert risks.get_risk(new_file, rid).inherent_likelihood == 2
+
+
+def test_forms_a_date_can_be_cleared(qtbot, window, new_file):
+    tab = _risks(qtbot, window, new_file)
+    rid = _new_risk(tab)
+    replace(qtbot, tab.form.editors["review_date"], "2026-05-31")
+    press(qtbot, Qt.Key.Key_Return)
+    assert str(risks.get_risk(new_file, rid).review_date) == "2026-05-31"
+    replace(qtbot, tab.form.editors["review_date"], "")
+    press(qtbot, TAB)
+    assert risks.get_risk(new_file, rid).review_date is None
