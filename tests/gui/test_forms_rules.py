@@ -240,3 +240,21 @@ def test_forms_a_date_can_be_cleared(qtbot, window, new_file):
     replace(qtbot, tab.form.editors["review_date"], "")
     press(qtbot, TAB)
     assert risks.get_risk(new_file, rid).review_date is None
+
+
+@pytest.mark.qt_no_exception_capture
+def test_forms_an_error_in_a_worker_callback_is_shown(qtbot, window, new_file, errors, monkeypatch):
+    from app.views import guard, worker
+
+    monkeypatch.setattr("sys.excepthook", guard.excepthook)
+    monkeypatch.setattr(guard, "_previous", lambda *a: None)
+    window.set_engagement(new_file)
+
+    def shown(_result):
+        raise KeyError("no such row")
+
+    task = worker.start(lambda: 1, shown, lambda _m: None)
+    task.wait()
+    qtbot.waitUntil(lambda: bool(errors))
+    assert "KeyError" in errors[0][1] and "not saved" in errors[0][1]
+    assert "NOT saved" in window.state_label.text()
