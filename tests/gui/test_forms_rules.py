@@ -49,6 +49,9 @@ def test_forms_residual_rating_typed_field_by_field_is_saved(qtbot, window, new_
     assert window.undo_stack.undoText() == (
         f"Change residual likelihood and residual impact of {rid}"
     )
+    window.undo_stack.undo()  # one step takes back the pair
+    assert risks.get_risk(new_file, rid).residual_likelihood is None
+    window.undo_stack.redo()
     window.close_engagement()
     row = _reopened(new_file, lambda ef: risks.get_risk(ef, rid))
     assert (row.residual_likelihood, row.residual_impact) == (1, 1)
