@@ -328,7 +328,7 @@ class FieldForm(QWidget):
             return editor.display(value)
         if isinstance(value, dt.date):
             return value.isoformat()
-        return str(value or "") if not isinstance(value, int) else str(value)
+        return "" if value is None else str(value)
 
     def _show(self, editor: QWidget, value: object) -> None:
         if isinstance(editor, QComboBox):

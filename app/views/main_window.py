@@ -314,8 +314,10 @@ class MainWindow(QMainWindow):
         if self.ef.read_only:
             self.state_label.setText("Read-only")
             return
-        self.state_label.setText(STATUS.text())
-        self.state_label.setToolTip(STATUS.text())
+        text = STATUS.text()  # a long refusal is cut here and read in full in the tooltip
+        metrics = self.state_label.fontMetrics()
+        self.state_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, 560))
+        self.state_label.setToolTip(text)
         self.state_label.setStyleSheet("color:#b3261e; font-weight:bold;" if STATUS.warning else "")
 
     def _tab_changed(self, _index: int) -> None:
