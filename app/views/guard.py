@@ -97,7 +97,7 @@ STATUS = SaveStatus()
 
 
 def log_path() -> Path:
-    return paths.user_data_dir() / "errors.log"
+    return paths.error_log_path()
 
 
 def _logger() -> logging.Logger:
