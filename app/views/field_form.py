@@ -463,8 +463,8 @@ class FieldForm(QWidget):
             dialogs.error(
                 self,
                 "Change not saved",
-                f"{what.capitalize()} not saved: {exc.message}\n\nEnter the rest of it, or "
-                "clear the field, and it is saved.",
+                f"{what[:1].upper() + what[1:]} was not saved: {exc.message}\n\nThe stored "
+                "value is shown again; enter the whole set together to save it.",
             )
             self._show_pending()
             if self._values:
