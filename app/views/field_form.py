@@ -226,6 +226,8 @@ class LongText(QPlainTextEdit):
 
 
 class FieldForm(QWidget):
+    edited = Signal(str, object)  # a field the user changed (name, value as typed)
+
     def __init__(self, specs: list[FieldSpec], parent=None, save: Save | None = None) -> None:
         super().__init__(parent)
         self.specs = {s.name: s for s in specs}
@@ -358,7 +360,10 @@ class FieldForm(QWidget):
 
     # saving, field by field or a set held together
     def _emit(self, name: str, value: object) -> None:
-        if self._loading or self._save is None:
+        if self._loading:
+            return
+        self.edited.emit(name, value)
+        if self._save is None:  # a dialog: saved together on OK
             return
         submitted = {name: value, **{n: self.pending[n] for n in self._related(name)}}
         while True:

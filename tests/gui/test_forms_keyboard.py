@@ -188,6 +188,7 @@ SOA = {
     "reason_other": True,
     "reason_text": "Lending rules\nand the bank's policy",
     "justification": "Not excluded",
+    "implementation": "Requirements template\nreviewed at each release",
     "status": "partial",
     "owner": "Chief Risk Officer",
     "target_date": dt.date(2026, 9, 30),
