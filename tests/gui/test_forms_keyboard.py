@@ -261,6 +261,8 @@ DETAILS = {
     "consultant": "Dana Berg",
     "scope_statement": "Lending AI\nand the HR tools",
     "stage1_date": dt.date(2027, 4, 12),
+    "stage2_date": dt.date(2027, 6, 7),
+    "doc_date": dt.date(2027, 3, 1),
 }
 
 
