@@ -152,8 +152,9 @@ def build_plan(
     by_name = {s.name: s for s in sheets}
     current = Items(ef)
     meta = by_name.get(META_SHEET)
-    plans: list[SheetPlan] = []
+    plans: list[SheetPlan | _SheetReader] = []
     own_sheets: set[str] = set()
+    new_systems: dict[str, str] = {}  # AI systems added by this import: lower-case name -> name
     if meta is not None:
         export = _read_meta(meta, path.name)
         _check_engagement(ef, export.info, path.name)
@@ -175,7 +176,9 @@ def build_plan(
             columns = {i: labels[h] for i, h in enumerate(headers) if h in labels}
             layout = Layout(table.kind, 1, headers, columns)
             baseline = export.baseline.get(sheet_name, {})
-            plans.append(_SheetReader(ef, raw, table, layout, current, baseline, changed).read())
+            plans.append(
+                _SheetReader(ef, raw, table, layout, current, baseline, changed, new_systems)
+            )
         criteria = by_name.get(CRITERIA_SHEET)
         if criteria is not None and _criteria_edited(ef, criteria):
             plans.append(_criteria_not_imported(criteria))
@@ -190,8 +193,13 @@ def build_plan(
         if area_table is None:
             plans.append(_unrecognised(raw, layout))
             continue
-        plans.append(_SheetReader(ef, raw, area_table, layout, current, None, set()).read())
-    plan = Plan(path, meta is not None, plans)
+        plans.append(_SheetReader(ef, raw, area_table, layout, current, None, set(), new_systems))
+    # the inventory first: a risk may name an AI system added on another sheet of the import
+    readers = [r for r in plans if isinstance(r, _SheetReader)]
+    for reader in sorted(readers, key=lambda r: r.table.kind != "inventory"):
+        reader.read()
+    sheet_plans = [p.plan if isinstance(p, _SheetReader) else p for p in plans]
+    plan = Plan(path, meta is not None, sheet_plans)
     if not ef.read_only and plan.changes:  # the trial run, rolled back: the services' checks
         apply(ef, plan, commit=False, skip_invalid=True)
     return plan
@@ -318,8 +326,10 @@ class _SheetReader:
     def __init__(
         self, ef: EngagementFile, raw: RawSheet, table: Table, layout: Layout, current: Items,
         baseline: dict[str, Exported] | None, changed: set[tuple[str, str]] | None,
+        new_systems: dict[str, str],
     ) -> None:  # fmt: skip
         self.ef, self.raw, self.table, self.layout = ef, raw, table, layout
+        self.new_systems = new_systems
         self.current = current
         self.baseline = baseline  # None: a foreign sheet
         self.changed = changed
@@ -432,6 +442,12 @@ class _SheetReader:
             self._check_risk(values, now, number)
         if key is None:
             _name_new_item(table, values)
+            if table.kind == "inventory" and table.child is None:
+                if text_of(values.get("vendor")) and "source" not in values:
+                    values["source"] = "vendor"  # a vendor is named: unless said, bought in
+                name = text_of(values.get("name"))
+                if name:
+                    self.new_systems.setdefault(name.lower(), name)
             shown = [
                 Change(self.columns[k].label, "", _show(self.columns[k], v))
                 for k, v in values.items()
@@ -476,7 +492,7 @@ class _SheetReader:
                 for k in ("name", "id")
             }
             self._categories = {c.name.lower() for c in risks.list_categories(self.ef)}
-        _resolve_systems(self._systems, values, now, self.plan, number)
+        _resolve_systems(self._systems, self.new_systems, values, now, self.plan, number)
         category = text_of(values.get("category"))
         assert self._categories is not None
         if category and category.lower() not in self._categories:
@@ -519,14 +535,30 @@ def _identify(
             )
             return None, ""
         key = child_key(parent, int(str(position))) if position else None
+        if key is None:
+            key = _same_line(table, parent, values, rows_now)
+            if key is not None:
+                message = (
+                    f"No. left empty: taken as line {key.rsplit('#', 1)[1]} of {parent}, "
+                    "which reads the same (imported before?), not added again."
+                )
+                plan.warnings.append(Issue(number, NUMBER_LABEL, message))
         return (key if key in rows_now else None), parent
     id_key = table.area.key.key
     item_id = text_of(values.pop(id_key, ""))
     if item_id and item_id in rows_now:
         return item_id, item_id
-    if foreign and table.area.match is not None:
+    can_add = table.area.set_deleted is not None
+    if table.area.match is not None and (foreign or (can_add and not item_id)):
         matched = table.area.match(ef, {**given, **values}, rows_now)
         if matched is not None:
+            if not foreign:  # our own sheet: a new row of an item already there
+                name = text_of(rows_now[matched].get(table.area.name_field))
+                message = (
+                    f"No ID: taken as {table.area.noun} {matched} ({short(name)}), which has "
+                    f"the same {table.area.matched_by} (imported before?), not added again."
+                )
+                plan.warnings.append(Issue(number, table.area.key.label, message))
             return matched, matched
     if item_id and not ids.CLIENT_ID.match(item_id):
         plan.warnings.append(
@@ -541,8 +573,37 @@ def _identify(
     return None, item_id or None
 
 
+NUMBER_LABEL = "No."
+
+
+def _same_line(table: Table, parent: str, values: Row, rows_now: dict[str, Row]) -> str | None:
+    """The key of the parent's line whose text is the same as this new line's."""
+    assert table.child is not None
+    text_key = next(c.key for c in table.child.columns if c.spec and c.spec.kind == "long")
+    wanted = " ".join(text_of(values.get(text_key)).lower().split())
+    if not wanted:
+        return None
+    prefix = f"{parent}#"
+    return next(
+        (
+            k
+            for k, row in rows_now.items()
+            if k.startswith(prefix)
+            and " ".join(text_of(row.get(text_key)).lower().split()) == wanted
+        ),
+        None,
+    )
+
+
 def _show(column: Column, value: object) -> str:
     """A value as the preview shows it: as the sheet would."""
+    if isinstance(value, tuple) and any(str(v).startswith(NEW_SYSTEM) for v in value):
+        value = tuple(
+            f"{str(v).removeprefix(NEW_SYSTEM)} (added by this import)"
+            if str(v).startswith(NEW_SYSTEM)
+            else v
+            for v in value
+        )
     shown = column.cell(value)
     return text_of(shown) if not isinstance(shown, tuple) else canonical(shown)
 
@@ -616,16 +677,25 @@ def _keep_extras(table: Table, layout: Layout, cells: list[object], unread: set[
         values[target] = f"{text}\n\n{block}".strip()
 
 
+NEW_SYSTEM = "\x00new AI system\x00"  # in a risk's systems: one added by the same import
+
+
 def _resolve_systems(
-    by_name: dict[str, str], values: Row, now: Row | None, plan: SheetPlan, number: int
-) -> None:
-    """AI systems named in a risk row by ID or by name; ones not in the inventory are kept in
-    the description and reported, and the row goes in."""
+    by_name: dict[str, str], new: dict[str, str], values: Row, now: Row | None,
+    plan: SheetPlan, number: int,
+) -> None:  # fmt: skip
+    """AI systems named in a risk row by ID or by name, or added on the inventory sheet of
+    the same import (linked once it has its ID); ones found nowhere are kept in the
+    description and reported, and the row goes in."""
     named = values.get("systems")
     if not isinstance(named, tuple) or not named:
         return
-    found = [by_name[n.lower()] for n in named if n.lower() in by_name]
-    unknown = [n for n in named if n.lower() not in by_name]
+    found = [
+        by_name[n.lower()] if n.lower() in by_name else NEW_SYSTEM + new[n.lower()]
+        for n in named
+        if n.lower() in by_name or n.lower() in new
+    ]
+    unknown = [n for n in named if n.lower() not in by_name and n.lower() not in new]
     values["systems"] = tuple(dict.fromkeys(found))
     if unknown:
         plan.warnings.append(
@@ -669,12 +739,17 @@ def apply(
     try:
         with ef.writing() as session:
             current = Items(ef)
+            added_systems: dict[str, str] = {}  # name -> ID of the systems this import adds
             for area in AREAS:
                 for item_id, row, before, origins in _targets(area, plan, current[area.kind]):
                     try:
+                        if area.kind == "risks":
+                            row = _link_new_systems(row, added_systems)
                         with session.begin_nested():
                             new_id = area.save(ef, item_id, row, before)
                         steps.append((area.kind, new_id, before, row))
+                        if area.kind == "inventory" and before is None:
+                            added_systems[text_of(row.get("name"))] = new_id
                     except FieldError as exc:
                         _refused(area, exc, origins)
             if commit and plan.errors and not skip_invalid:  # refused only now, by a service
@@ -687,6 +762,27 @@ def apply(
     except _RollbackError:
         return []
     return steps
+
+
+def _link_new_systems(row: Row, added: dict[str, str]) -> Row:
+    """A risk's systems with those added by the same import given their new IDs."""
+    systems = row.get("systems")
+    if not isinstance(systems, tuple) or not any(s.startswith(NEW_SYSTEM) for s in systems):
+        return row
+    linked = []
+    for system in systems:
+        name = system.removeprefix(NEW_SYSTEM)
+        if system.startswith(NEW_SYSTEM):
+            if name not in added:
+                raise FieldError(
+                    "systems",
+                    f"The AI system {name} was not added, so the risk "
+                    "cannot name it; fix that row of the AI systems sheet first.",
+                )
+            linked.append(added[name])
+        else:
+            linked.append(system)
+    return {**row, "systems": tuple(linked)}
 
 
 def _refused(area: Area, exc: FieldError, origins: list[tuple[SheetPlan, RowPlan]]) -> None:
@@ -753,8 +849,8 @@ def _targets(
                 continue
             children = [dict(c) for c in parent[0].get(name) or ()]  # type: ignore[attr-defined]
             fields = {k: v for k, v in row.values.items() if k not in (PARENT, NUMBER)}
-            if row.key is None:
-                children.append(fields)
+            if row.key is None:  # a new line: the fields left empty take their empty value
+                children.append({**_empty_child(sheet.table.child.columns), **fields})
             else:
                 position = int(row.key.rsplit("#", 1)[1]) - 1
                 children[position] = {**children[position], **fields}
@@ -764,6 +860,21 @@ def _targets(
         yield item_id, whole, now[item_id], origins
     for wanted, values, origins in added:
         yield wanted, values, None, origins
+
+
+def _empty_child(columns: tuple[Column, ...]) -> Row:
+    """What a new line's empty cells mean: no text, no date, not done, the first choice (as
+    a line added in the app). Numbers have no empty value; the service asks for them."""
+    empty: Row = {}
+    for column in columns:
+        spec = column.spec
+        if spec is None or spec.kind == "int":
+            continue
+        if spec.kind == "choice":
+            empty[column.key] = next(iter(spec.choices))
+        else:
+            empty[column.key] = {"date": None, "bool": False}.get(spec.kind, "")
+    return empty
 
 
 def undo(ef: EngagementFile, steps: list[UndoStep]) -> None:
