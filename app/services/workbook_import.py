@@ -64,6 +64,7 @@ class Change:
     label: str
     old: str
     new: str
+    field: str = ""  # the field's key
 
 
 @dataclass
@@ -102,6 +103,7 @@ class SheetPlan:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     raw: RawSheet | None = None  # the cells, for a mapping the user corrects
+    foreign: bool = False  # a sheet of the client's own, read through a mapping
 
     def to_json(self) -> dict[str, object]:
         issue = dataclasses.asdict
@@ -116,7 +118,24 @@ class SheetPlan:
             "conflicts": len(self.conflicts),
             "errors": [issue(e) for e in self.errors],
             "warnings": [issue(w) for w in self.warnings],
-        }
+            "changes": [
+                {"row": r.row, "id": r.key or r.item_id, "field": c.field, "old": c.old,
+                 "new": c.new}
+                for r in (*self.added, *self.updated) if not r.failed
+                for c in r.changes
+            ],
+            "conflict_values": [
+                {"row": c.row, "id": c.key, "field": c.field, "ours": self._shown(c.field, c.app),
+                 "theirs": self._shown(c.field, c.workbook)}
+                for c in self.conflicts
+            ],
+        }  # fmt: skip
+
+    def _shown(self, name: str, value: object) -> str:
+        column = (
+            next((c for c in self.table.columns if c.key == name), None) if self.table else None
+        )
+        return _show(column, value) if column is not None else text_of(value)
 
 
 @dataclass
@@ -137,6 +156,12 @@ class Plan:
 
     def to_json(self, applied: bool) -> dict[str, object]:
         return {"applied": applied, "sheets": [s.to_json() for s in self.sheets]}
+
+    def take(self, theirs: bool) -> None:
+        """Settle every conflict: the workbook's value (theirs) or the app's (ours)."""
+        for sheet in self.sheets:
+            for conflict in sheet.conflicts:
+                conflict.take_workbook = theirs
 
 
 # reading the plan
@@ -227,6 +252,7 @@ def _criteria_not_imported(raw: RawSheet) -> SheetPlan:
 
 def _unrecognised(raw: RawSheet, layout: Layout) -> SheetPlan:
     plan = SheetPlan(raw.name, layout.kind, layout.header_row, None, layout, raw=raw)
+    plan.foreign = True
     width = len(layout.headers) or 1
     plan.rows = sum(
         1 for r in range(layout.header_row, len(raw.rows)) if is_data_row(raw, r, width)
@@ -334,6 +360,7 @@ class _SheetReader:
         self.baseline = baseline  # None: a foreign sheet
         self.changed = changed
         self.plan = SheetPlan(raw.name, table.kind, layout.header_row, table, layout, raw=raw)
+        self.plan.foreign = baseline is None
         self.columns = {c.key: c for c in table.columns}
         self.seen: dict[str, int] = {}
         self.present: set[str] = set()  # keys on the sheet, rows with errors included
@@ -449,7 +476,7 @@ class _SheetReader:
                 if name:
                     self.new_systems.setdefault(name.lower(), name)
             shown = [
-                Change(self.columns[k].label, "", _show(self.columns[k], v))
+                Change(self.columns[k].label, "", _show(self.columns[k], v), k)
                 for k, v in values.items()
                 if k in self.columns and self.columns[k].editable and _show(self.columns[k], v)
             ]
@@ -465,8 +492,17 @@ class _SheetReader:
         unread: set[int] = set()
         for col, name in self.layout.columns.items():
             cell = _cell(cells, col)
-            given[name] = cell
             column = self.columns[name]
+            if (number - 1, col) in self.raw.uncached:  # it reads empty, but is not
+                message = (
+                    "A formula whose result was not saved in the file, so it cannot be read; "
+                    "the engagement's value is kept. Open the workbook in a spreadsheet "
+                    "program, save it, and import it again."
+                )
+                self.plan.warnings.append(Issue(number, column.label, message))
+                unread.add(col)
+                continue
+            given[name] = cell
             if text_of(cell) == "" and (self.foreign or _blank_is_unset(column)):
                 continue
             readable = column.editable or column.from_cell is not None
@@ -630,7 +666,7 @@ def _compare(
                 plan.conflicts.append(Conflict(number, key, name, column.label, value, old))
                 continue
         changes[name] = value
-        shown.append(Change(column.label, _show(column, old), _show(column, value)))
+        shown.append(Change(column.label, _show(column, old), _show(column, value), name))
     if changes:
         plan.updated.append(RowPlan(number, key, item_id, changes, shown))
     else:
@@ -904,6 +940,23 @@ def redo(ef: EngagementFile, steps: list[UndoStep]) -> None:
                 area.save(ef, item_id, saved, current[kind].get(item_id))
 
 
+def mapping_of(plan: Plan) -> dict[str, object]:
+    """The mapping the plan read the client's own sheets with, as a --mapping file holds it;
+    each sheet also lists the fields its area offers (ignored when the file is read)."""
+    sheets: dict[str, object] = {}
+    for sheet in plan.sheets:
+        if not sheet.foreign or sheet.layout is None:
+            continue
+        layout = sheet.layout.to_json()
+        table = sheet.table
+        columns = table.columns if table else ()
+        layout["fields"] = {
+            c.key: c.label for c in columns if c.editable or (table and c is table.area.key)
+        }
+        sheets[sheet.sheet] = layout
+    return {"sheets": sheets}
+
+
 def as_text(plan: Plan, applied: bool) -> str:
     """The preview (or the result) for a terminal: each sheet, then what would change."""
     lines = [f"{'Imported' if applied else 'Would import'} {plan.path.name}"
@@ -926,7 +979,8 @@ def as_text(plan: Plan, applied: bool) -> str:
             lines.append(
                 f"    conflict row {c.row} ({c.key}) {c.label}: "
                 f"workbook {short(text_of(c.workbook))!r}, "
-                f"app {short(text_of(c.app))!r} (the app's value is kept)"
+                f"app {short(text_of(c.app))!r} "
+                f"({'the workbook' if c.take_workbook else 'the app'}'s value is kept)"
             )
         for e in sheet.errors:
             lines.append(f"    error row {e.row}{', ' + e.column if e.column else ''}: {e.message}")

@@ -240,6 +240,8 @@ def test_json_shape_of_the_cli(demo_file, tmp_path, capsys):
         "conflicts",
         "errors",
         "warnings",
+        "changes",
+        "conflict_values",
     }
     assert all(set(s) == keys for s in data["sheets"])
     assert {s["kind"] for s in data["sheets"]} <= {

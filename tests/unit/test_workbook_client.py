@@ -5,6 +5,7 @@ the formula guard over every cell, and no temporary files left behind."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -13,7 +14,8 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from app.services import impact, inventory, risks, workbook_export
+from app.services import impact, inventory, requirements, risks, workbook_export
+from app.services.engagement_file import open_engagement
 from app.services.sheet_areas import AREAS
 from app.services.workbook_export import META_SHEET, export_workbook
 from app.services.workbook_import import apply, build_plan
@@ -221,7 +223,7 @@ def test_every_cell_of_the_workbook_is_text_never_a_formula(new_file, tmp_path):
         | {"assessed_on": dt.date(2026, 1, 1)},
         [{"scope": "individuals", "description": "=impact", "severity": 1, "likelihood": 1}],
     )  # fmt: skip
-    from app.services import requirements, soa
+    from app.services import soa
 
     first = ef.catalog.points[0].id
     for name, spec in requirements.FIELDS.items():
@@ -310,3 +312,109 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# the command line: changes and conflicts in the JSON, --take, --show-mapping
+
+
+def test_dry_run_json_lists_each_change_and_conflict_and_take_theirs_settles_them(
+    demo_file, tmp_path, capsys
+):
+    from app.cli import main
+
+    path = _export(demo_file, tmp_path / "out.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["AI systems"]
+    _type_row(ws, 2, {"Business owner": "Client value"})
+    _type_row(ws, 3, {"Vendor": "Acme AI"})
+    wb.save(path)
+    inventory.update_system(demo_file, "AIS-001", {"business_owner": "App value"})
+    vendor_before = inventory.get_system(demo_file, "AIS-002").vendor
+    demo_file.close()
+    args = ["import-xlsx", str(demo_file.path), str(path), "--json"]
+    assert main([*args, "--dry-run"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    sheet = next(s for s in data["sheets"] if s["sheet"] == "AI systems")
+    assert (sheet["updated"], sheet["conflicts"]) == (1, 1)  # the counts as before
+    assert sheet["changes"] == [
+        {"row": 3, "id": "AIS-002", "field": "vendor", "old": vendor_before, "new": "Acme AI"}
+    ]
+    assert sheet["conflict_values"] == [
+        {"row": 2, "id": "AIS-001", "field": "business_owner", "ours": "App value",
+         "theirs": "Client value"}
+    ]  # fmt: skip
+    assert all(s["changes"] == [] for s in data["sheets"] if s["sheet"] != "AI systems")
+    assert main([*args, "--take", "theirs"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["applied"] is True
+    with open_engagement(demo_file.path, read_only=True) as ef:
+        assert inventory.get_system(ef, "AIS-001").business_owner == "Client value"
+        assert inventory.get_system(ef, "AIS-002").vendor == "Acme AI"
+
+
+def _foreign(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Our AI tools"
+    ws.append(["AI tools in use (March)"])
+    ws.append(["Tool name", "Used for", "Supplier", "Go-live", "In scope?", "Comments"])
+    ws.append(["HireScreen", "Screening CVs", "TalentCo", dt.datetime(2025, 3, 1), "Yes", "ask HR"])
+    ws.append(
+        ["Forecast bot", "Cash forecasting", "", dt.datetime(2024, 6, 1), "No", "owned by FP&A"]
+    )
+    wb.save(path)
+    return path
+
+
+def test_foreign_headings_a_vendor_named_and_the_mapping_shown_edited_and_used(
+    demo_file, tmp_path, capsys
+):
+    from app.cli import main
+
+    path = _foreign(tmp_path / "tools.xlsx")
+    demo_file.close()
+    assert main(["import-xlsx", str(demo_file.path), str(path), "--show-mapping"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    layout = shown["sheets"]["Our AI tools"]
+    assert (layout["kind"], layout["header_row"]) == ("inventory", 2)
+    assert layout["columns"] == {
+        "Tool name": "name", "Used for": "intended_use", "Supplier": "vendor",
+        "Go-live": "deployment_date", "In scope?": "in_scope", "Comments": "",
+    }  # fmt: skip
+    assert layout["fields"]["ai_act_note"] == "EU AI Act note"
+    layout["columns"]["Comments"] = "human_oversight"  # the consultant edits the saved file
+    mapping = tmp_path / "tools-mapping.json"
+    mapping.write_text(json.dumps(shown))
+    args = ["import-xlsx", str(demo_file.path), str(path), "--mapping", str(mapping)]
+    assert main(args) == 0
+    capsys.readouterr()
+    with open_engagement(demo_file.path, read_only=True) as ef:
+        by_name = {s.name: s for s in inventory.list_systems(ef)}
+    hire, forecast = by_name["HireScreen"], by_name["Forecast bot"]
+    assert (hire.intended_use, hire.vendor, hire.source) == ("Screening CVs", "TalentCo", "vendor")
+    assert hire.deployment_date == dt.date(2025, 3, 1) and hire.in_scope
+    assert hire.human_oversight == "ask HR"
+    assert forecast.source == "in_house" and not forecast.in_scope  # no vendor: as it was
+    # the same foreign workbook again: matched by name, nothing added twice
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sheets"][0]["added"] == 0
+
+
+def test_a_formula_without_its_result_never_clears_a_stored_value(demo_file, tmp_path):
+    path = _export(demo_file, tmp_path / "out.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Checklist"]
+    notes = _header(ws).index("Notes") + 1
+    point = ws.cell(2, 1).value
+    before = next(p for p in requirements.list_points(demo_file) if p.id == point).notes
+    assert before
+    ws.cell(2, notes, '=CONCATENATE("see ", "minutes")')  # openpyxl saves no result
+    wb.save(path)
+    plan = build_plan(demo_file, path)
+    checklist = next(s for s in plan.sheets if s.sheet == "Checklist")
+    assert checklist.updated == [] and plan.changes == 0
+    (warning,) = checklist.warnings
+    assert (warning.row, warning.column) == (2, "Notes") and "formula" in warning.message
+    apply(demo_file, plan)
+    assert next(p for p in requirements.list_points(demo_file) if p.id == point).notes == before
