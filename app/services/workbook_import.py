@@ -441,6 +441,8 @@ class _SheetReader:
         self.present.add(_raw_key(table, given))
         if any(e.row == number for e in plan.errors):
             return
+        if table.child is not None:
+            self._parent_by_name(values)
         key, item_id = _identify(
             self.ef, table, values, given, rows_now, self.foreign, plan, number
         )
@@ -484,6 +486,18 @@ class _SheetReader:
             return
         exported = (self.baseline or {}).get(key)
         _compare(plan, table, key, item_id, values, rows_now[key], exported, number)
+
+    def _parent_by_name(self, values: Row) -> None:
+        """A line may name its item by name or title instead of ID: an item already in the
+        engagement gets its ID here; one added by this import is found when it is saved."""
+        parent = text_of(values.get(PARENT))
+        items = self.current[self.table.kind]
+        if not parent or parent in items:
+            return
+        field = self.table.area.name_field
+        found = [i for i, item in items.items() if _loosely(item.get(field)) == _loosely(parent)]
+        if len(found) == 1:
+            values[PARENT] = found[0]
 
     def _parse(self, cells: list[object], number: int) -> tuple[Row, Row, set[int]]:
         """(values read, cells as given, columns that could not be read)."""
@@ -616,19 +630,17 @@ def _same_line(table: Table, parent: str, values: Row, rows_now: dict[str, Row])
     """The key of the parent's line whose text is the same as this new line's."""
     assert table.child is not None
     text_key = next(c.key for c in table.child.columns if c.spec and c.spec.kind == "long")
-    wanted = " ".join(text_of(values.get(text_key)).lower().split())
+    wanted = _loosely(values.get(text_key))
     if not wanted:
         return None
     prefix = f"{parent}#"
-    return next(
-        (
-            k
-            for k, row in rows_now.items()
-            if k.startswith(prefix)
-            and " ".join(text_of(row.get(text_key)).lower().split()) == wanted
-        ),
-        None,
-    )
+    lines = (k for k, row in rows_now.items() if k.startswith(prefix))
+    return next((k for k in lines if _loosely(rows_now[k].get(text_key)) == wanted), None)
+
+
+def _loosely(value: object) -> str:
+    """Text compared as a person would: case and spacing aside."""
+    return " ".join(text_of(value).lower().split())
 
 
 def _show(column: Column, value: object) -> str:
@@ -839,10 +851,13 @@ def _targets(
     touched: dict[str, tuple[Row, list[tuple[SheetPlan, RowPlan]]]] = {}
     added: list[tuple[str | None, Row, list[tuple[SheetPlan, RowPlan]]]] = []
     new_by_id: dict[str, Row] = {}
+    new_by_name: dict[str, Row] = {}  # items added by the import, by name or title
 
     def item(item_id: str) -> tuple[Row, list[tuple[SheetPlan, RowPlan]]] | None:
         if item_id in new_by_id:
             return new_by_id[item_id], []
+        if item_id not in now and _loosely(item_id) in new_by_name:
+            return new_by_name[_loosely(item_id)], []
         if item_id not in now:
             return None
         return touched.setdefault(item_id, (dict(now[item_id]), []))
@@ -863,6 +878,7 @@ def _targets(
             added.append((row.item_id, values, [(sheet, row)]))
             if row.item_id:
                 new_by_id[row.item_id] = values
+            new_by_name.setdefault(_loosely(values.get(area.name_field)), values)
     for sheet in (s for s in sheets if s.table and s.table.child is not None):
         assert sheet.table is not None and sheet.table.child is not None
         name = sheet.table.child.field

@@ -73,6 +73,10 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
             column = ws.column_dimensions[get_column_letter(header.index(label) + 1)]
             assert not column.protection.locked, (sheet, label)
         _type_row(ws, row, values)
+    # a line of the risk added on the Risks sheet, named by its title (it has no ID yet)
+    actions = wb["Treatment actions"]
+    new_line = {"Risk ID": "Chatbot gives wrong advice", "Action": "Add a human review step"}
+    _type_row(actions, actions.max_row + 1, new_line)
     edited = tmp_path / "edited" / "engagement.xlsx"
     edited.parent.mkdir()
     wb.save(edited)
@@ -88,7 +92,7 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
     assert plan.errors == 0, [(s.sheet, s.errors) for s in plan.sheets if s.errors]
     assert added == {
         "Checklist": 0, "AI systems": 1, "Impact assessments": 1, "Impacts": 1, "Risks": 1,
-        "Treatment actions": 1, "SoA draft": 0,
+        "Treatment actions": 2, "SoA draft": 0,
     }  # fmt: skip
     apply(demo_file, plan)
     systems = inventory.list_systems(demo_file)
@@ -97,6 +101,7 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
     assert chatbot.source == "vendor"  # a vendor is named: bought from one
     risk = next(r for r in risks.list_risks(demo_file) if r.title == "Chatbot gives wrong advice")
     assert risk.systems == (chatbot.id,)  # the system added on the other sheet of the import
+    assert [a.action for a in risk.actions] == ["Add a human review step"]
     assert risks.get_risk(demo_file, "R-002").actions[-1].action == "Review prompts monthly"
     assert impact.get_assessment(demo_file, "IA-0001").impacts[-1].severity == 4
     # the same workbook imported again adds nothing twice, and says why
