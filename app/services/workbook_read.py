@@ -86,6 +86,7 @@ def read_workbook(path: Path) -> list[RawSheet]:
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+_CELL_MOST = 8 * MAX_CELL + 4096  # bytes of the longest cell: its text in UTF-8, escaped
 
 
 def _uncached_formulas(path: Path) -> dict[str, set[tuple[int, int]]]:
@@ -110,6 +111,9 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str) -> set[tuple[int, int]]:
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
             data = rest + chunk
+            if b"<f" not in data:  # no formula here: keep enough for a cell cut in two
+                rest = data[-_CELL_MOST:]
+                continue
             end = 0
             for match in _CELL.finditer(data):
                 end = match.end()
@@ -119,7 +123,7 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str) -> set[tuple[int, int]]:
                     if ref:
                         column = _column_number(ref.group(1).decode()) - 1
                         cells.add((int(ref.group(2)) - 1, column))
-            rest = data[end:] if end else data[-(4 * _CHUNK) :]
+            rest = data[end:] if end else data[-_CELL_MOST:]
     return cells
 
 
