@@ -423,3 +423,19 @@ def test_a_formula_without_its_result_never_clears_a_stored_value(demo_file, tmp
     assert (warning.row, warning.column) == (2, "Notes") and "formula" in warning.message
     apply(demo_file, plan)
     assert next(p for p in requirements.list_points(demo_file) if p.id == point).notes == before
+
+
+@pytest.mark.parametrize("chunk", [97, 4096, 1 << 20])
+def test_formulas_without_results_are_found_wherever_the_file_is_cut(tmp_path, monkeypatch, chunk):
+    from app.services import workbook_read
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Risks"
+    for row in range(1, 400):
+        ws.append([f"text {row} " * (row % 7), row, "=A1" if row % 37 == 0 else "plain"])
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    monkeypatch.setattr(workbook_read, "_CHUNK", chunk)
+    (sheet,) = workbook_read.read_workbook(path)
+    assert sheet.uncached == {(row - 1, 2) for row in range(37, 400, 37)}
