@@ -307,13 +307,15 @@ def _validation(column: Column, lists: _Lists, scales: dict[str, tuple[int, int]
 
 def _print_setup(ws: Any, last_col: str, last_row: int, one_page: bool = False) -> None:
     """Landscape, one page wide (one page in all for `one_page`), the heading row on every
-    page, the sheet's name and page numbers in the footer."""
+    page, the sheet's name and page numbers in the footer. The print area is the sheet's
+    columns, whole: rows the client adds below the data are printed too (spreadsheet
+    programs print the rows in use)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = not one_page
-    ws.print_area = f"A1:{last_col}{last_row}"
+    ws.print_area = f"A1:{last_col}{last_row if one_page else 1048576}"
     if not one_page:
         ws.print_title_rows = "1:1"
     ws.oddFooter.center.text = "&A, page &P of &N"

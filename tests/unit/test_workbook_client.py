@@ -146,7 +146,12 @@ def test_the_workbook_prints_landscape_one_page_wide_with_headings_on_every_page
         assert ws.print_area
         if ws.title != "Instructions":
             assert ws.print_title_rows == "$1:$1"
-    pdf = _soffice(path, tmp_path / "pdf", "pdf")
+    # a row the client types well below the data is inside the print area too
+    _type_row(wb["AI systems"], wb["AI systems"].max_row + 20, {"Name": "Typed far below"})
+    typed = tmp_path / "typed" / "out.xlsx"
+    typed.parent.mkdir()
+    wb.save(typed)
+    pdf = _soffice(typed, tmp_path / "pdf", "pdf")
     tool = require_tool("pdftotext")
     pages = subprocess.run(
         [tool, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
@@ -162,6 +167,9 @@ def test_the_workbook_prints_landscape_one_page_wide_with_headings_on_every_page
             first = next(line for line in page.splitlines() if line.strip())
             table = next(t for t in tables() if t.sheet == sheet)
             assert first.split()[0] == table.columns[0].label.split()[0]  # headings repeated
+    assert any(
+        "Typed far below" in p for p, s in zip(pages, sheets, strict=True) if s == "AI systems"
+    )
     instructions = pages[0]
     assert "type it in any empty row below the last one, or insert a row" in " ".join(
         instructions.split()
