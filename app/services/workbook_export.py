@@ -305,6 +305,9 @@ def _validation(column: Column, lists: _Lists, scales: dict[str, tuple[int, int]
     return None
 
 
+_PRINT_ROWS = 100_000  # rows a register's print area covers, data or not
+
+
 def _print_setup(ws: Any, last_col: str, last_row: int, one_page: bool = False) -> None:
     """Landscape, one page wide (one page in all for `one_page`), the heading row on every
     page, the sheet's name and page numbers in the footer. The print area is the sheet's
@@ -315,7 +318,9 @@ def _print_setup(ws: Any, last_col: str, last_row: int, one_page: bool = False) 
     ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = not one_page
-    ws.print_area = f"A1:{last_col}{last_row if one_page else 1048576}"
+    # not down to the sheet's last row: LibreOffice would save that as whole columns, which
+    # other programs (openpyxl among them) cannot read back
+    ws.print_area = f"A1:{last_col}{last_row if one_page else max(last_row, _PRINT_ROWS)}"
     if not one_page:
         ws.print_title_rows = "1:1"
     ws.oddFooter.center.text = "&A, page &P of &N"

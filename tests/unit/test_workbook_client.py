@@ -261,7 +261,11 @@ def test_every_cell_of_the_workbook_is_text_never_a_formula(new_file, tmp_path):
 
 
 def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if "export" in p.name or "openpyxl" in p.name)
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.name.endswith(".partial") or "export" in p.name or "openpyxl" in p.name
+    )
 
 
 def test_an_export_that_fails_midway_leaves_nothing_and_temp_files_stay_beside_it(
@@ -286,7 +290,9 @@ def test_an_export_that_fails_midway_leaves_nothing_and_temp_files_stay_beside_i
     monkeypatch.setattr(workbook_export, "_write_table", failing)
     with pytest.raises(OSError):
         _export(demo_file, target)
-    assert seen_beside and all(n.startswith(".client.xlsx.export-") for n in seen_beside)
+    assert seen_beside and all(
+        n.startswith(".client.xlsx.") and n.endswith(f".{os.getpid()}.partial") for n in seen_beside
+    )
     assert _leftovers(target.parent) == [] and list(system_temp.iterdir()) == []
     assert not target.exists()
     # cancelled (the generator closed midway): nothing left either
@@ -300,17 +306,17 @@ def test_an_export_that_fails_midway_leaves_nothing_and_temp_files_stay_beside_i
 def test_leftovers_of_an_export_killed_midway_are_removed_by_the_next(demo_file, tmp_path):
     target = tmp_path / "client.xlsx"
     pid = _gone_pid()
-    stale = [tmp_path / f".client.xlsx.export-{pid}-ab12cd34.sheet.xml",
-             tmp_path / f".client.xlsx.export-{pid}-ef56ab78.xlsx"]  # fmt: skip
+    stale = [tmp_path / f".client.xlsx.sheet-xml-ab12cd34.{pid}.partial",  # a sheet's
+             tmp_path / f".client.xlsx.{pid}.partial"]  # the workbook being moved in  # fmt: skip
     for path in stale:
         path.write_text("client data")
-    old_style = tmp_path / ".export-k2j3h4.xlsx"
+    old_style = tmp_path / ".export-k2j3h4.xlsx"  # what versions before this one left
     old_style.write_text("client data")
     os.utime(old_style, (1_000_000_000, 1_000_000_000))
-    other = tmp_path / f".other.xlsx.export-{pid}-0000.xlsx"  # another target's: not ours
-    other.write_text("x")
+    running = tmp_path / f".other.xlsx.sheet-xml-0000.{os.getppid()}.partial"  # still writing
+    running.write_text("x")
     _export(demo_file, target)
-    assert sorted(p.name for p in tmp_path.iterdir() if "export" in p.name) == [other.name]
+    assert _leftovers(tmp_path) == [running.name]
     assert target.exists()
     assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
 
