@@ -222,8 +222,7 @@ def test_every_cell_of_the_workbook_is_text_never_a_formula(new_file, tmp_path):
     risk_values = {
         k: next(payloads)
         for k, spec in risks.FIELDS.items()
-        if spec.kind in ("text", "long")
-        and k not in ("category", "accepted_by", "residual_comment")
+        if spec.kind in ("text", "long") and k not in ("accepted_by", "residual_comment")
     }
     risk_id, _ = risks.save_risk(
         ef, None, {**risk_values, "title": "=Risk", "inherent_likelihood": 1, "inherent_impact": 1},
@@ -245,7 +244,19 @@ def test_every_cell_of_the_workbook_is_text_never_a_formula(new_file, tmp_path):
     for name, spec in soa.FIELDS.items():
         if spec.kind in ("text", "long"):
             soa.set_values(ef, name, {"A.2.2": next(payloads)})
+    # the reference sheets: criteria labels, and an issued SoA approved by "=someone"
+    import dataclasses
+
+    criteria = risks.get_criteria(ef)
+    level = dataclasses.replace(criteria.likelihood[0], label="=Rare", description="-seldom")
+    new = dataclasses.replace(criteria, likelihood=(level, *criteria.likelihood[1:]))
+    for _ in risks.change_criteria(ef, new):
+        pass
+    soa.set_values(ef, "decision", {"A.2.2": "included"})
+    soa.issue(ef, approved_by="=Board")
     wb = openpyxl.load_workbook(_export(ef, tmp_path / "out.xlsx"))
+    assert wb["Risk criteria"]["C2"].value == "=Rare"
+    assert "=Board" in wb["SoA issued"]["B2"].value
     seen = 0
     for ws in wb.worksheets:
         for row in ws.iter_rows():
