@@ -411,8 +411,8 @@ INSTRUCTIONS = (
     "rows cannot be added there.",
     "To add an impact or a treatment action: in the first column, type the ID of its "
     "assessment or risk (or the risk's title, a risk added in this workbook included) and "
-    "leave No. empty. A risk can name AI systems by ID or by name, a system added on the AI "
-    "systems sheet of this workbook included.",
+    "leave No. empty. A risk or an impact assessment can name AI systems by ID or by name, a "
+    "system added on the AI systems sheet of this workbook included.",
     "Sending the same workbook back twice does not add its new rows twice: a new row with the "
     "name (or title) of an item already in the engagement is taken as that item.",
     "You can sort, filter, resize, insert and delete rows. Deleting a row does not delete "

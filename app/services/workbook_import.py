@@ -443,6 +443,8 @@ class _SheetReader:
             return
         if table.child is not None:
             self._parent_by_name(values)
+        elif table.kind == "impact_assessments" and values.get("system_id"):
+            values["system_id"] = self._system_named(text_of(values["system_id"]))
         key, item_id = _identify(
             self.ef, table, values, given, rows_now, self.foreign, plan, number
         )
@@ -534,15 +536,29 @@ class _SheetReader:
                 unread.add(col)
         return values, given, unread
 
-    def _check_risk(self, values: Row, now: Row | None, number: int) -> None:
+    def _systems_known(self) -> dict[str, str]:
         if self._systems is None:
             self._systems = {  # AI systems by lower-case ID and name
                 text_of(s.get(k)).lower(): i
                 for i, s in self.current["inventory"].items()
                 for k in ("name", "id")
             }
+        return self._systems
+
+    def _system_named(self, named: str) -> str:
+        """An assessment's AI system by ID or by name, one added by this import included;
+        a name found nowhere stays as typed (the service then says there is no such system)."""
+        known = self._systems_known()
+        if named.lower() in known:
+            return known[named.lower()]
+        if named.lower() in self.new_systems:
+            return NEW_SYSTEM + self.new_systems[named.lower()]
+        return named
+
+    def _check_risk(self, values: Row, now: Row | None, number: int) -> None:
+        if self._categories is None:
             self._categories = {c.name.lower() for c in risks.list_categories(self.ef)}
-        _resolve_systems(self._systems, self.new_systems, values, now, self.plan, number)
+        _resolve_systems(self._systems_known(), self.new_systems, values, now, self.plan, number)
         category = text_of(values.get("category"))
         assert self._categories is not None
         if category and category.lower() not in self._categories:
@@ -645,6 +661,8 @@ def _loosely(value: object) -> str:
 
 def _show(column: Column, value: object) -> str:
     """A value as the preview shows it: as the sheet would."""
+    if isinstance(value, str) and value.startswith(NEW_SYSTEM):
+        return f"{value.removeprefix(NEW_SYSTEM)} (added by this import)"
     if isinstance(value, tuple) and any(str(v).startswith(NEW_SYSTEM) for v in value):
         value = tuple(
             f"{str(v).removeprefix(NEW_SYSTEM)} (added by this import)"
@@ -791,8 +809,7 @@ def apply(
             for area in AREAS:
                 for item_id, row, before, origins in _targets(area, plan, current[area.kind]):
                     try:
-                        if area.kind == "risks":
-                            row = _link_new_systems(row, added_systems)
+                        row = _link_new_systems(row, added_systems)
                         with session.begin_nested():
                             new_id = area.save(ef, item_id, row, before)
                         steps.append((area.kind, new_id, before, row))
@@ -813,24 +830,28 @@ def apply(
 
 
 def _link_new_systems(row: Row, added: dict[str, str]) -> Row:
-    """A risk's systems with those added by the same import given their new IDs."""
-    systems = row.get("systems")
-    if not isinstance(systems, tuple) or not any(s.startswith(NEW_SYSTEM) for s in systems):
-        return row
-    linked = []
-    for system in systems:
+    """A risk's systems, or an assessment's system, with those added by the same import
+    given their new IDs."""
+
+    def linked(field: str, system: str) -> str:
+        if not system.startswith(NEW_SYSTEM):
+            return system
         name = system.removeprefix(NEW_SYSTEM)
-        if system.startswith(NEW_SYSTEM):
-            if name not in added:
-                raise FieldError(
-                    "systems",
-                    f"The AI system {name} was not added, so the risk "
-                    "cannot name it; fix that row of the AI systems sheet first.",
-                )
-            linked.append(added[name])
-        else:
-            linked.append(system)
-    return {**row, "systems": tuple(linked)}
+        if name not in added:
+            raise FieldError(
+                field,
+                f"The AI system {name} was not added, so this row cannot name it; fix that "
+                "row of the AI systems sheet first.",
+            )
+        return added[name]
+
+    found = dict(row)
+    systems, system = row.get("systems"), row.get("system_id")
+    if isinstance(systems, tuple):
+        found["systems"] = tuple(linked("systems", str(s)) for s in systems)
+    if isinstance(system, str):
+        found["system_id"] = linked("system_id", system)
+    return found
 
 
 def _refused(area: Area, exc: FieldError, origins: list[tuple[SheetPlan, RowPlan]]) -> None:

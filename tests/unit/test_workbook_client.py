@@ -37,7 +37,7 @@ def _type_row(ws, row: int, values: dict[str, object]) -> None:
 # what a client types on each sheet that takes new rows (the sheet's first free row + 3)
 NEW_ROWS = {
     "AI systems": {"Name": "Claims chatbot", "Vendor": "Botly Ltd", "Business owner": "Mia"},
-    "Impact assessments": {"AI system": "AIS-002", "Date": dt.datetime(2026, 11, 20)},
+    "Impact assessments": {"AI system": "Claims chatbot", "Date": dt.datetime(2026, 11, 20)},
     "Impacts": {"Impact assessment ID": "IA-0001", "Impact": "Applicants wrongly refused",
                 "Severity": 4, "Likelihood": 2},
     "Risks": {"Title": "Chatbot gives wrong advice", "Inherent likelihood": 3,
@@ -102,6 +102,9 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
     risk = next(r for r in risks.list_risks(demo_file) if r.title == "Chatbot gives wrong advice")
     assert risk.systems == (chatbot.id,)  # the system added on the other sheet of the import
     assert [a.action for a in risk.actions] == ["Add a human review step"]
+    assert [
+        a.assessed_on for a in impact.list_assessments(demo_file) if a.system_id == chatbot.id
+    ] == [dt.date(2026, 11, 20)]  # the assessment names the new system by name
     assert risks.get_risk(demo_file, "R-002").actions[-1].action == "Review prompts monthly"
     assert impact.get_assessment(demo_file, "IA-0001").impacts[-1].severity == 4
     # the same workbook imported again adds nothing twice, and says why
