@@ -415,9 +415,10 @@ INSTRUCTIONS = (
     "system added on the AI systems sheet of this workbook included.",
     "Sending the same workbook back twice does not add its new rows twice: a new row with the "
     "name (or title) of an item already in the engagement is taken as that item.",
-    "You can sort, filter, resize, insert and delete rows. Deleting a row does not delete "
-    "anything in the engagement: the consultant is told and decides. Please mark items to drop "
-    "in a comment instead.",
+    "You can filter (the arrows in the headings), resize columns and rows, and insert rows. "
+    "Rows cannot be deleted, because their grey cells are locked: to drop an item, say so in "
+    "its notes; the consultant decides. (A row deleted anyway deletes nothing in the "
+    "engagement: the consultant is told.)",
     "The sheets are protected, without a password, against editing grey cells by mistake: "
     "please leave the protection on, do not rename sheets or column headings, and send the "
     "file back as it is (.xlsx).",
