@@ -348,7 +348,10 @@ def _write_table(
         else:
             proto = styles.free_wrap if column.width > 30 else styles.free
         protos.append(proto)
-        dimension._style = copy(proto._style)
+        if table.area.set_deleted is not None or column.key in locked_keys:
+            dimension._style = copy(proto._style)
+        # else: the checklist and the SoA list what the catalog holds; no row can be added
+        # there, so the cells below them stay locked (a stray row would block the import)
     rows = table.rows(items)
     last_row = max(len(rows) + 1, 2)
     last_col = column_letter(len(columns) - 1)

@@ -55,10 +55,12 @@ def test_editable_columns_stay_editable_below_the_data_and_rows_can_be_inserted(
         assert ws.protection.sheet and not ws.protection.insertRows  # insertRows=0: allowed
         assert not ws.protection.deleteRows and not ws.protection.sort
         locked = set(table.id_keys) | {c.key for c in table.columns if not c.editable}
+        can_add = table.area.set_deleted is not None  # not the checklist or the SoA
         for index, column in enumerate(table.columns, 1):
             style = ws.column_dimensions[get_column_letter(index)]
             # the column's style is what every cell below the data (and an inserted row) has
-            assert style.protection.locked == (column.key in locked), (table.sheet, column.key)
+            editable = can_add and column.key not in locked
+            assert style.protection.locked == (not editable), (table.sheet, column.key)
             assert ws.cell(1, index).protection.locked  # the headings stay as they are
 
 
