@@ -83,6 +83,14 @@ def _parser() -> argparse.ArgumentParser:
         "--skip-invalid", action="store_true", help="import the valid rows when others have errors"
     )
     p.add_argument(
+        "--take", choices=("ours", "theirs"), default="ours",
+        help="settle conflicts: keep the app's value (ours, the default) or the workbook's",
+    )  # fmt: skip
+    p.add_argument(
+        "--show-mapping", action="store_true",
+        help="print the mapping of the foreign sheets (as a --mapping file) and import nothing",
+    )  # fmt: skip
+    p.add_argument(
         "--mapping", type=Path, metavar="MAP.json", help="a saved mapping for foreign sheets"
     )
 
@@ -200,8 +208,12 @@ def _import_xlsx(args: argparse.Namespace) -> int:
     from app.services.sheet_layout import load_mapping
 
     mapping = load_mapping(args.mapping) if args.mapping else None
-    with open_engagement(args.file) as ef:
+    with open_engagement(args.file, read_only=args.show_mapping) as ef:
         plan = workbook_import.build_plan(ef, args.workbook, mapping)
+        if args.show_mapping:
+            print(json.dumps(workbook_import.mapping_of(plan), indent=2, ensure_ascii=False))
+            return 0
+        plan.take(theirs=args.take == "theirs")
         blocked = plan.errors > 0 and not args.skip_invalid
         applied = not args.dry_run and not blocked
         if applied:

@@ -51,5 +51,10 @@ def user_data_dir() -> Path:
     return path
 
 
+def error_log_path() -> Path:
+    """Where errors that escaped the window are written (what failed, with its traceback)."""
+    return user_data_dir() / "errors.log"
+
+
 def demo_engagement_path() -> Path:
     return user_data_dir() / "Demo - Northwind Lending.aims"

@@ -16,7 +16,7 @@ import sqlite3
 import stat
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,6 +143,9 @@ class EngagementFile:
         # The write transaction open on this thread, if any: services called inside it join it,
         # so a workbook import of many items is one transaction (and sees its own writes).
         self._open = threading.local()
+        # Told after every committed write (on the thread that wrote): the window's status
+        # bar says "saved" only then.
+        self.on_commit: list[Callable[[], None]] = []
 
     @property
     def read_only(self) -> bool:
@@ -197,6 +200,8 @@ class EngagementFile:
                 f"The change could not be saved to {self.path}: "
                 f"{safe_output.disk_message(exc, self.path.parent)}"
             ) from exc
+        for hook in list(self.on_commit):
+            hook()
 
     def _check_still_there(self) -> None:
         """The file is where it was opened, and still the same file: a file put in its place

@@ -57,5 +57,15 @@ class FieldError(AimsError):
         self.field = field
 
 
+class RuleError(FieldError):
+    """A set of values refused by a rule across fields (a pair rated together, a date that
+    needs a name): `field` is the one to fix, `fields` every field the rule reads. A form holds
+    such an edit until the user has filled the rest of the set, then saves them together."""
+
+    def __init__(self, field: str, message: str, fields: tuple[str, ...]) -> None:
+        super().__init__(field, message)
+        self.fields = fields
+
+
 class WorkbookError(AimsError):
     """A workbook that cannot be imported as a whole: what it is, and what to do about it."""

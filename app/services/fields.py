@@ -21,6 +21,7 @@ class FieldSpec:
     required: bool = False
     low: int = 0
     high: int = 0
+    scale: str = ""  # a rating on the engagement's risk criteria: "likelihood" or "impact"
 
     def label_of(self, value: object) -> str:
         """How a stored value reads to a person."""

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from app.models import AISystem, Impact, ImpactAssessment
 from app.services import history, ids
 from app.services.engagement_file import EngagementFile
-from app.services.errors import FieldError
+from app.services.errors import FieldError, RuleError
 from app.services.fields import FieldSpec
 
 ENTITY = "impact_assessment"
@@ -85,9 +85,17 @@ def _check(values: Mapping[str, object], today: dt.date) -> dict[str, object]:
         )
     approved_on = out["approved_on"]
     if approved_on is not None and not out["approved_by"]:
-        raise FieldError("approved_by", "Say who approved it, or clear the approval date.")
+        raise RuleError(
+            "approved_by",
+            "Say who approved it, or clear the approval date.",
+            ("approved_by", "approved_on"),
+        )
     if isinstance(approved_on, dt.date) and approved_on < assessed:
-        raise FieldError("approved_on", "The approval cannot come before the assessment itself.")
+        raise RuleError(
+            "approved_on",
+            "The approval cannot come before the assessment itself.",
+            ("assessed_on", "approved_on"),
+        )
     return out
 
 

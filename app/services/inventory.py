@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.models import AISystem
 from app.services import history, ids
 from app.services.engagement_file import EngagementFile
-from app.services.errors import FieldError
+from app.services.errors import FieldError, RuleError
 from app.services.fields import FieldSpec
 
 ENTITY = "ai_system"
@@ -140,11 +140,12 @@ def _check_consistency(values: Mapping[str, object], today: dt.date) -> None:
     """Rules across fields, checked on the system as it would be after the change."""
     deployed = values.get("deployment_date")
     if values.get("stage") in LIVE_STAGES and isinstance(deployed, dt.date) and deployed > today:
-        raise FieldError(
+        raise RuleError(
             "deployment_date",
             f"A system in the {STAGES[str(values['stage'])].lower()} stage cannot have been "
             f"deployed on {deployed.isoformat()}, a date in the future. Enter the date it went "
             "live, or set the stage to one before deployment.",
+            ("stage", "deployment_date"),
         )
 
 

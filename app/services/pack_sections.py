@@ -39,6 +39,7 @@ from app.services import (
     risk_rules,
     risks,
     soa,
+    words,
 )
 from app.services.engagement_file import DETAIL_FIELDS
 from app.services.fields import FieldSpec
@@ -166,10 +167,6 @@ def _values(row: object, fields: dict[str, FieldSpec], spec: Sequence[Spec]) -> 
 
 def _flags(rules: dict[str, str], flags: Sequence[str]) -> str:
     return "; ".join(rules[f] for f in flags)
-
-
-def _plural(n: int, word: str, words: str = "") -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {words or word + 's'}"
 
 
 # cover and readiness
@@ -431,7 +428,7 @@ def _scope(c: Ctx) -> list[Flowable]:
         return out
     out.append(
         c.p(
-            f"{_plural(len(d.systems), 'AI system')} in the inventory: {len(in_scope):,} in "
+            f"{words.count(len(d.systems), 'AI system')} in the inventory: {len(in_scope):,} in "
             f"scope, {len(outside):,} left out"
             + (", listed below with the reason recorded." if outside else ".")
         )
@@ -454,14 +451,17 @@ def _checklist(c: Ctx) -> list[Flowable]:
     out = [*c.h1(pack_settings.SECTIONS["checklist"])]
     if not d.points:
         return [*out, c.p("The checklist holds no points.", c.st.alert)]
+    applicable = [p for p in d.points if p.applicable]
+    excluded = len(d.points) - len(applicable)
     out.append(
         c.p(
-            f"{len(d.points)} points, "
+            f"{words.count(len(d.points), 'point')}, "
             + ", ".join(
-                f"{sum(1 for p in d.points if p.status == s)} {label.lower()}"
+                f"{sum(1 for p in applicable if p.status == s)} {label.lower()}"
                 for s, label in requirements.STATUS_LABELS.items()
             )
-            + ". "
+            + (f", {excluded} under a control the SoA excludes" if excluded else "")
+            + ". A point under an Annex A control shows the status of the control's SoA line. "
             + _CUT_NOTE
         )
     )
@@ -473,7 +473,8 @@ def _checklist(c: Ctx) -> list[Flowable]:
         by_clause.setdefault(p.clause, []).append(p)
     for clause in sorted(by_clause, key=pack_charts.clause_order):
         out += c.h2(pack_charts.clause_title(d.catalog, clause))
-        rows = ([p.id, p.title, *_values(p, fields, spec)] for p in by_clause[clause])
+        rows = ([p.id, p.title, p.status_label, *_values(p, fields, spec[1:])]
+                for p in by_clause[clause])  # fmt: skip
         out += c.table(columns, rows)
     return out
 
@@ -527,7 +528,7 @@ def _inventory(c: Ctx) -> list[Flowable]:
     third = sum(1 for s in d.systems if s.third_party)
     gaps = f"; {len(flags):,} with a gap" if c.gaps else ""
     out.append(
-        c.p(f"{_plural(len(d.systems), 'AI system')}, {third:,} of them third-party{gaps}. "
+        c.p(f"{words.count(len(d.systems), 'AI system')}, {third:,} of them third-party{gaps}. "
             + _CUT_NOTE)
     )  # fmt: skip
     for n, (title, spec) in enumerate(_INVENTORY_TABLES):
@@ -554,8 +555,8 @@ def _impact(c: Ctx) -> list[Flowable]:
     if c.gaps:
         out.append(
             c.p(
-                f"{_plural(len(d.assessments), 'impact assessment')} recorded. "
-                f"{_plural(len(without), 'AI system')} in scope without one; "
+                f"{words.count(len(d.assessments), 'impact assessment')} recorded. "
+                f"{words.count(len(without), 'AI system')} in scope without one; "
                 f"{len(findings['assessed_after_deployment']):,} first assessed after "
                 f"deployment; {len(findings['stale_after_change']):,} changed since the latest "
                 "assessment."
@@ -567,8 +568,8 @@ def _impact(c: Ctx) -> list[Flowable]:
         assessed = len({a.system_id for a in d.assessments})
         out.append(
             c.p(
-                f"{_plural(len(d.assessments), 'impact assessment')} of "
-                f"{_plural(assessed, 'AI system')}, each with its impacts on individuals, "
+                f"{words.count(len(d.assessments), 'impact assessment')} of "
+                f"{words.count(assessed, 'AI system')}, each with its impacts on individuals, "
                 "groups and society."
             )
         )
@@ -664,8 +665,8 @@ def _risks(c: Ctx) -> list[Flowable]:
     )
     out.append(
         c.p(
-            f"{_plural(summary['total'], 'risk')} and "
-            f"{_plural(summary['opportunities'], 'opportunity', 'opportunities')}"
+            f"{words.count(summary['total'], 'risk')} and "
+            f"{words.count(summary['opportunities'], 'opportunity', 'opportunities')}"
             f"{found if c.gaps else ''}. Ratings read likelihood x impact = score, then the level."
         )
     )
@@ -725,7 +726,7 @@ def _risks(c: Ctx) -> list[Flowable]:
     overdue = sum(1 for i in d.plan if i.overdue)
     late = f"; {overdue:,} overdue" if c.gaps else ""
     out.append(
-        c.p(f"{_plural(len(d.plan), 'action')} by owner and due date{late}.")
+        c.p(f"{words.count(len(d.plan), 'action')} by owner and due date{late}.")
         if d.plan
         else c.absent("No treatment action has been recorded.", "")
     )
@@ -765,7 +766,7 @@ def _soa(c: Ctx) -> list[Flowable]:
             f"Issued version {issued.number}, issued {issued.issued_on.isoformat()} and "
             f"approved by {issued.approved_by}. "
             + (
-                f"The draft has {_plural(len(d.soa_changes), 'change')} since; they are listed "
+                f"The draft has {words.count(len(d.soa_changes), 'change')} since; they are listed "
                 "after the table."
                 if d.soa_changes
                 else "The draft has not changed since."

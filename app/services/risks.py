@@ -23,7 +23,7 @@ from app.models import (
 )
 from app.services import history, ids, words
 from app.services.engagement_file import EngagementFile
-from app.services.errors import FieldError
+from app.services.errors import FieldError, RuleError
 from app.services.fields import FieldSpec
 from app.services.risk_criteria import DEFAULT, Criteria, validate
 
@@ -53,12 +53,16 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("source", "Risk source", "text"),
         FieldSpec("affected_parties", "Affected parties", "long"),
         FieldSpec("owner", "Risk owner", "text"),
-        FieldSpec("inherent_likelihood", "Inherent likelihood", "int", low=1, high=10),
-        FieldSpec("inherent_impact", "Inherent impact", "int", low=1, high=10),
+        FieldSpec(
+            "inherent_likelihood", "Inherent likelihood", "int", low=1, high=10, scale="likelihood"
+        ),
+        FieldSpec("inherent_impact", "Inherent impact", "int", low=1, high=10, scale="impact"),
         FieldSpec("existing_controls", "Existing controls", "long"),
         FieldSpec("treatment", "Treatment", "choice", TREATMENTS),
-        FieldSpec("residual_likelihood", "Residual likelihood", "int", low=1, high=10),
-        FieldSpec("residual_impact", "Residual impact", "int", low=1, high=10),
+        FieldSpec(
+            "residual_likelihood", "Residual likelihood", "int", low=1, high=10, scale="likelihood"
+        ),
+        FieldSpec("residual_impact", "Residual impact", "int", low=1, high=10, scale="impact"),
         FieldSpec("residual_comment", "Why the residual is higher", "long"),
         FieldSpec("accepted_by", "Residual risk accepted by", "text"),
         FieldSpec("accepted_on", "Accepted on", "date"),
@@ -315,20 +319,28 @@ def _check(values: Mapping[str, object], criteria: Criteria) -> dict[str, object
     rl, ri = checked["residual_likelihood"], checked["residual_impact"]
     if (rl is None) != (ri is None):
         missing = "residual_impact" if ri is None else "residual_likelihood"
-        raise FieldError(missing, "Rate both residual likelihood and residual impact, or neither.")
+        raise RuleError(
+            missing,
+            "Rate both residual likelihood and residual impact, or neither.",
+            _OPTIONAL_INTS,
+        )
     inherent = criteria.score(
         int(str(checked["inherent_likelihood"])), int(str(checked["inherent_impact"]))
     )
     residual = criteria.score(rl, ri) if isinstance(rl, int) and isinstance(ri, int) else 0
     if residual > inherent and not str(checked["residual_comment"]).strip():
-        raise FieldError(
+        raise RuleError(
             "residual_comment",
             "The residual risk is higher than the inherent one: say why in the comment.",
+            ("inherent_likelihood", "inherent_impact", *_OPTIONAL_INTS, "residual_comment"),
         )
+    acceptance = ("accepted_by", "accepted_on")
     if checked["accepted_on"] is not None and not checked["accepted_by"]:
-        raise FieldError("accepted_by", "Say who accepted the residual risk, or clear the date.")
+        raise RuleError(
+            "accepted_by", "Say who accepted the residual risk, or clear the date.", acceptance
+        )
     if checked["accepted_by"] and checked["accepted_on"] is None:
-        raise FieldError("accepted_on", "Enter the date the residual risk was accepted.")
+        raise RuleError("accepted_on", "Enter the date the residual risk was accepted.", acceptance)
     return checked
 
 

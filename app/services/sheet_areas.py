@@ -93,6 +93,13 @@ class Area:
     # (name field, long field): a new item from a foreign sheet without a name takes the
     # first sentence of the long field
     name_from: tuple[str, str] | None = None
+    matched_by: str = ""  # what `match` compares, as the preview says it
+
+    @property
+    def name_field(self) -> str:
+        """The field that names an item for a person."""
+        keys = [c.key for c in self.columns]
+        return next((k for k in ("name", "title", "system_id") if k in keys), self.key.key)
 
     @property
     def key(self) -> Column:
@@ -137,8 +144,11 @@ def canonical(value: object) -> str:
 
 
 def _load_points(ef: EngagementFile) -> dict[str, Row]:
+    guidance = {p.id: p for p in ef.catalog.points}
     return {
         p.id: {"id": p.id, "clause": p.clause, "ref": p.ref, "title": p.title,
+               "question": guidance[p.id].question if p.id in guidance else "",
+               "typical_evidence": guidance[p.id].evidence if p.id in guidance else "",
                **{name: getattr(p, name) for name in requirements.FIELDS}}
         for p in requirements.list_points(ef)
         if not p.retired
@@ -195,6 +205,9 @@ REQUIREMENTS = Area(
             ),
         ),
         Column("title", "Point", width=40, synonyms=("requirement", "clause title")),
+        # guidance for the client, read-only: never imported
+        Column("question", "Question to ask", width=44),
+        Column("typical_evidence", "Typical evidence", width=40),
         *_spec_columns(
             requirements.FIELDS,
             {
@@ -230,9 +243,26 @@ def _save_system(ef: EngagementFile, system_id: str | None, row: Row, before: Ro
     return system_id
 
 
-def _match_system(_ef: EngagementFile, row: Row, items: dict[str, Row]) -> str | None:
-    name = text_of(row.get("name")).lower()
-    return next((i for i, s in items.items() if text_of(s.get("name")).lower() == name), None)
+def _same(field: str) -> Callable[[EngagementFile, Row, dict[str, Row]], str | None]:
+    """A matcher: the item whose `field` reads the same (case and spacing aside)."""
+
+    def match(_ef: EngagementFile, row: Row, items: dict[str, Row]) -> str | None:
+        wanted = " ".join(text_of(row.get(field)).lower().split())
+        if not wanted:
+            return None
+        return next(
+            (
+                i
+                for i, s in items.items()
+                if " ".join(text_of(s.get(field)).lower().split()) == wanted
+            ),
+            None,
+        )
+
+    return match
+
+
+_match_system = _same("name")
 
 
 INVENTORY = Area(
@@ -245,12 +275,29 @@ INVENTORY = Area(
         *_spec_columns(
             inventory.FIELDS,
             {
-                "name": ("ai system", "system name", "system", "ai system name", "application"),
+                "name": (
+                    "ai system",
+                    "system name",
+                    "system",
+                    "ai system name",
+                    "application",
+                    "tool name",
+                    "tool",
+                    "ai tool",
+                    "model name",
+                    "solution",
+                ),
                 "description": ("purpose", "summary"),
                 "business_owner": ("owner", "system owner", "accountable owner"),
                 "role": ("ai role", "organisation role", "organization role"),
-                "vendor": ("supplier", "provider"),
-                "intended_use": ("use case", "intended purpose"),
+                "vendor": ("supplier", "provider", "vendor name", "supplier name", "third party"),
+                "intended_use": (
+                    "use case",
+                    "intended purpose",
+                    "used for",
+                    "purpose of use",
+                    "what it is used for",
+                ),
                 "ai_act_tier": (
                     "eu ai act",
                     "risk tier",
@@ -258,9 +305,18 @@ INVENTORY = Area(
                     "risk classification",
                 ),
                 "stage": ("lifecycle", "status", "lifecycle stage"),
-                "deployment_date": ("go-live date", "go live", "deployed on", "live since"),
+                "deployment_date": (
+                    "go-live date",
+                    "go live",
+                    "go-live",
+                    "deployed on",
+                    "live since",
+                    "deployment",
+                    "date deployed",
+                    "in use since",
+                ),
                 "training_data": ("data used", "datasets"),
-                "in_scope": ("in aims scope", "scope"),
+                "in_scope": ("in aims scope", "scope", "in scope?", "within scope", "aims scope"),
             },
         ),
     ),  # fmt: skip
@@ -269,6 +325,7 @@ INVENTORY = Area(
     set_deleted=inventory.set_deleted,
     extras="description",
     match=_match_system,
+    matched_by="name",
 )
 
 
@@ -303,6 +360,20 @@ def _save_assessment(ef: EngagementFile, item_id: str | None, row: Row, before: 
     return item_id
 
 
+def _match_assessment(_ef: EngagementFile, row: Row, items: dict[str, Row]) -> str | None:
+    system, day = text_of(row.get("system_id")), row.get("assessed_on")
+    if not system or day is None:
+        return None
+    return next(
+        (
+            i
+            for i, a in items.items()
+            if a.get("system_id") == system and a.get("assessed_on") == day
+        ),
+        None,
+    )
+
+
 ASSESSMENTS = Area(
     kind="impact_assessments",
     entity=impact.ENTITY,
@@ -324,6 +395,8 @@ ASSESSMENTS = Area(
     set_deleted=impact.set_deleted,
     extras="result",
     children=(Child("impacts", "Impacts", "Impacts", _IMPACT_COLUMNS),),
+    match=_match_assessment,
+    matched_by="AI system and date",
 )
 
 
@@ -468,6 +541,8 @@ RISKS = Area(
     extras="description",
     children=(Child("actions", "Treatment actions", "Treatment actions", _ACTION_COLUMNS),),
     name_from=("title", "description"),
+    match=_same("title"),
+    matched_by="title",
 )
 
 
@@ -475,10 +550,11 @@ RISKS = Area(
 
 
 def _load_soa(ef: EngagementFile) -> dict[str, Row]:
+    summaries = {c.id: c.summary for c in ef.catalog.controls}
     return {
         line.control_id: {
             "id": line.control_id, "objective": line.objective, "title": line.title,
-            **line.values(),
+            "summary": summaries.get(line.control_id, ""), **line.values(),
         }
         for line in soa.list_lines(ef)
     }  # fmt: skip
@@ -521,6 +597,7 @@ SOA = Area(
         ),
         Column("objective", "Objective", width=8),
         Column("title", "Title", width=36, synonyms=("control title", "control name", "control")),
+        Column("summary", "What the control is about", width=44),  # guidance, read-only
         *_spec_columns(
             soa.FIELDS,
             {

@@ -28,11 +28,9 @@ class Layout:
     columns: dict[int, str] = field(default_factory=dict)  # column index -> field key
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "header_row": self.header_row,
-            "columns": {self.headers[i]: key for i, key in sorted(self.columns.items())},
-        }
+        """As a mapping file holds it: every heading, "" for one kept in the notes."""
+        columns = {h: self.columns.get(i, IGNORE) for i, h in enumerate(self.headers) if h}
+        return {"kind": self.kind, "header_row": self.header_row, "columns": columns}
 
 
 def normal(text: object) -> str:
@@ -97,6 +95,17 @@ def headers_at(sheet: RawSheet, row: int) -> list[str]:
                 if group and texts[col] and not texts[col].lower().startswith(group.lower()):
                     texts[col] = f"{group} {texts[col]}"
     return texts
+
+
+def likely_header_row(sheet: RawSheet) -> int:
+    """For a sheet no area was recognised on: the first of the top rows with the most
+    headings (text cells), 1 when there are none."""
+    best, best_count = 1, 0
+    for row in range(1, min(SCAN_ROWS, len(sheet.rows)) + 1):
+        count = sum(1 for c in sheet.rows[row - 1] if isinstance(c, str) and c.strip())
+        if count > best_count:
+            best, best_count = row, count
+    return best
 
 
 def detect(sheet: RawSheet) -> Layout:

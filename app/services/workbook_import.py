@@ -64,6 +64,7 @@ class Change:
     label: str
     old: str
     new: str
+    field: str = ""  # the field's key
 
 
 @dataclass
@@ -102,6 +103,7 @@ class SheetPlan:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     raw: RawSheet | None = None  # the cells, for a mapping the user corrects
+    foreign: bool = False  # a sheet of the client's own, read through a mapping
 
     def to_json(self) -> dict[str, object]:
         issue = dataclasses.asdict
@@ -116,7 +118,24 @@ class SheetPlan:
             "conflicts": len(self.conflicts),
             "errors": [issue(e) for e in self.errors],
             "warnings": [issue(w) for w in self.warnings],
-        }
+            "changes": [
+                {"row": r.row, "id": r.key or r.item_id, "field": c.field, "old": c.old,
+                 "new": c.new}
+                for r in (*self.added, *self.updated) if not r.failed
+                for c in r.changes
+            ],
+            "conflict_values": [
+                {"row": c.row, "id": c.key, "field": c.field, "ours": self._shown(c.field, c.app),
+                 "theirs": self._shown(c.field, c.workbook)}
+                for c in self.conflicts
+            ],
+        }  # fmt: skip
+
+    def _shown(self, name: str, value: object) -> str:
+        column = (
+            next((c for c in self.table.columns if c.key == name), None) if self.table else None
+        )
+        return _show(column, value) if column is not None else text_of(value)
 
 
 @dataclass
@@ -138,6 +157,12 @@ class Plan:
     def to_json(self, applied: bool) -> dict[str, object]:
         return {"applied": applied, "sheets": [s.to_json() for s in self.sheets]}
 
+    def take(self, theirs: bool) -> None:
+        """Settle every conflict: the workbook's value (theirs) or the app's (ours)."""
+        for sheet in self.sheets:
+            for conflict in sheet.conflicts:
+                conflict.take_workbook = theirs
+
 
 # reading the plan
 
@@ -152,8 +177,9 @@ def build_plan(
     by_name = {s.name: s for s in sheets}
     current = Items(ef)
     meta = by_name.get(META_SHEET)
-    plans: list[SheetPlan] = []
+    plans: list[SheetPlan | _SheetReader] = []
     own_sheets: set[str] = set()
+    new_systems: dict[str, str] = {}  # AI systems added by this import: lower-case name -> name
     if meta is not None:
         export = _read_meta(meta, path.name)
         _check_engagement(ef, export.info, path.name)
@@ -175,7 +201,9 @@ def build_plan(
             columns = {i: labels[h] for i, h in enumerate(headers) if h in labels}
             layout = Layout(table.kind, 1, headers, columns)
             baseline = export.baseline.get(sheet_name, {})
-            plans.append(_SheetReader(ef, raw, table, layout, current, baseline, changed).read())
+            plans.append(
+                _SheetReader(ef, raw, table, layout, current, baseline, changed, new_systems)
+            )
         criteria = by_name.get(CRITERIA_SHEET)
         if criteria is not None and _criteria_edited(ef, criteria):
             plans.append(_criteria_not_imported(criteria))
@@ -190,8 +218,13 @@ def build_plan(
         if area_table is None:
             plans.append(_unrecognised(raw, layout))
             continue
-        plans.append(_SheetReader(ef, raw, area_table, layout, current, None, set()).read())
-    plan = Plan(path, meta is not None, plans)
+        plans.append(_SheetReader(ef, raw, area_table, layout, current, None, set(), new_systems))
+    # the inventory first: a risk may name an AI system added on another sheet of the import
+    readers = [r for r in plans if isinstance(r, _SheetReader)]
+    for reader in sorted(readers, key=lambda r: r.table.kind != "inventory"):
+        reader.read()
+    sheet_plans = [p.plan if isinstance(p, _SheetReader) else p for p in plans]
+    plan = Plan(path, meta is not None, sheet_plans)
     if not ef.read_only and plan.changes:  # the trial run, rolled back: the services' checks
         apply(ef, plan, commit=False, skip_invalid=True)
     return plan
@@ -219,6 +252,7 @@ def _criteria_not_imported(raw: RawSheet) -> SheetPlan:
 
 def _unrecognised(raw: RawSheet, layout: Layout) -> SheetPlan:
     plan = SheetPlan(raw.name, layout.kind, layout.header_row, None, layout, raw=raw)
+    plan.foreign = True
     width = len(layout.headers) or 1
     plan.rows = sum(
         1 for r in range(layout.header_row, len(raw.rows)) if is_data_row(raw, r, width)
@@ -318,12 +352,15 @@ class _SheetReader:
     def __init__(
         self, ef: EngagementFile, raw: RawSheet, table: Table, layout: Layout, current: Items,
         baseline: dict[str, Exported] | None, changed: set[tuple[str, str]] | None,
+        new_systems: dict[str, str],
     ) -> None:  # fmt: skip
         self.ef, self.raw, self.table, self.layout = ef, raw, table, layout
+        self.new_systems = new_systems
         self.current = current
         self.baseline = baseline  # None: a foreign sheet
         self.changed = changed
         self.plan = SheetPlan(raw.name, table.kind, layout.header_row, table, layout, raw=raw)
+        self.plan.foreign = baseline is None
         self.columns = {c.key: c for c in table.columns}
         self.seen: dict[str, int] = {}
         self.present: set[str] = set()  # keys on the sheet, rows with errors included
@@ -404,6 +441,10 @@ class _SheetReader:
         self.present.add(_raw_key(table, given))
         if any(e.row == number for e in plan.errors):
             return
+        if table.child is not None:
+            self._parent_by_name(values)
+        elif table.kind == "impact_assessments" and values.get("system_id"):
+            values["system_id"] = self._system_named(text_of(values["system_id"]))
         key, item_id = _identify(
             self.ef, table, values, given, rows_now, self.foreign, plan, number
         )
@@ -432,8 +473,14 @@ class _SheetReader:
             self._check_risk(values, now, number)
         if key is None:
             _name_new_item(table, values)
+            if table.kind == "inventory" and table.child is None:
+                if text_of(values.get("vendor")) and "source" not in values:
+                    values["source"] = "vendor"  # a vendor is named: unless said, bought in
+                name = text_of(values.get("name"))
+                if name:
+                    self.new_systems.setdefault(name.lower(), name)
             shown = [
-                Change(self.columns[k].label, "", _show(self.columns[k], v))
+                Change(self.columns[k].label, "", _show(self.columns[k], v), k)
                 for k, v in values.items()
                 if k in self.columns and self.columns[k].editable and _show(self.columns[k], v)
             ]
@@ -442,6 +489,18 @@ class _SheetReader:
         exported = (self.baseline or {}).get(key)
         _compare(plan, table, key, item_id, values, rows_now[key], exported, number)
 
+    def _parent_by_name(self, values: Row) -> None:
+        """A line may name its item by name or title instead of ID: an item already in the
+        engagement gets its ID here; one added by this import is found when it is saved."""
+        parent = text_of(values.get(PARENT))
+        items = self.current[self.table.kind]
+        if not parent or parent in items:
+            return
+        field = self.table.area.name_field
+        found = [i for i, item in items.items() if _loosely(item.get(field)) == _loosely(parent)]
+        if len(found) == 1:
+            values[PARENT] = found[0]
+
     def _parse(self, cells: list[object], number: int) -> tuple[Row, Row, set[int]]:
         """(values read, cells as given, columns that could not be read)."""
         values: Row = {}
@@ -449,8 +508,17 @@ class _SheetReader:
         unread: set[int] = set()
         for col, name in self.layout.columns.items():
             cell = _cell(cells, col)
-            given[name] = cell
             column = self.columns[name]
+            if (number - 1, col) in self.raw.uncached:  # it reads empty, but is not
+                message = (
+                    "A formula whose result was not saved in the file, so it cannot be read; "
+                    "the engagement's value is kept. Open the workbook in a spreadsheet "
+                    "program, save it, and import it again."
+                )
+                self.plan.warnings.append(Issue(number, column.label, message))
+                unread.add(col)
+                continue
+            given[name] = cell
             if text_of(cell) == "" and (self.foreign or _blank_is_unset(column)):
                 continue
             readable = column.editable or column.from_cell is not None
@@ -468,15 +536,29 @@ class _SheetReader:
                 unread.add(col)
         return values, given, unread
 
-    def _check_risk(self, values: Row, now: Row | None, number: int) -> None:
+    def _systems_known(self) -> dict[str, str]:
         if self._systems is None:
             self._systems = {  # AI systems by lower-case ID and name
                 text_of(s.get(k)).lower(): i
                 for i, s in self.current["inventory"].items()
                 for k in ("name", "id")
             }
+        return self._systems
+
+    def _system_named(self, named: str) -> str:
+        """An assessment's AI system by ID or by name, one added by this import included;
+        a name found nowhere stays as typed (the service then says there is no such system)."""
+        known = self._systems_known()
+        if named.lower() in known:
+            return known[named.lower()]
+        if named.lower() in self.new_systems:
+            return NEW_SYSTEM + self.new_systems[named.lower()]
+        return named
+
+    def _check_risk(self, values: Row, now: Row | None, number: int) -> None:
+        if self._categories is None:
             self._categories = {c.name.lower() for c in risks.list_categories(self.ef)}
-        _resolve_systems(self._systems, values, now, self.plan, number)
+        _resolve_systems(self._systems_known(), self.new_systems, values, now, self.plan, number)
         category = text_of(values.get("category"))
         assert self._categories is not None
         if category and category.lower() not in self._categories:
@@ -519,14 +601,30 @@ def _identify(
             )
             return None, ""
         key = child_key(parent, int(str(position))) if position else None
+        if key is None:
+            key = _same_line(table, parent, values, rows_now)
+            if key is not None:
+                message = (
+                    f"No. left empty: taken as line {key.rsplit('#', 1)[1]} of {parent}, "
+                    "which reads the same (imported before?), not added again."
+                )
+                plan.warnings.append(Issue(number, NUMBER_LABEL, message))
         return (key if key in rows_now else None), parent
     id_key = table.area.key.key
     item_id = text_of(values.pop(id_key, ""))
     if item_id and item_id in rows_now:
         return item_id, item_id
-    if foreign and table.area.match is not None:
+    can_add = table.area.set_deleted is not None
+    if table.area.match is not None and (foreign or (can_add and not item_id)):
         matched = table.area.match(ef, {**given, **values}, rows_now)
         if matched is not None:
+            if not foreign:  # our own sheet: a new row of an item already there
+                name = text_of(rows_now[matched].get(table.area.name_field))
+                message = (
+                    f"No ID: taken as {table.area.noun} {matched} ({short(name)}), which has "
+                    f"the same {table.area.matched_by} (imported before?), not added again."
+                )
+                plan.warnings.append(Issue(number, table.area.key.label, message))
             return matched, matched
     if item_id and not ids.CLIENT_ID.match(item_id):
         plan.warnings.append(
@@ -541,8 +639,37 @@ def _identify(
     return None, item_id or None
 
 
+NUMBER_LABEL = "No."
+
+
+def _same_line(table: Table, parent: str, values: Row, rows_now: dict[str, Row]) -> str | None:
+    """The key of the parent's line whose text is the same as this new line's."""
+    assert table.child is not None
+    text_key = next(c.key for c in table.child.columns if c.spec and c.spec.kind == "long")
+    wanted = _loosely(values.get(text_key))
+    if not wanted:
+        return None
+    prefix = f"{parent}#"
+    lines = (k for k, row in rows_now.items() if k.startswith(prefix))
+    return next((k for k in lines if _loosely(rows_now[k].get(text_key)) == wanted), None)
+
+
+def _loosely(value: object) -> str:
+    """Text compared as a person would: case and spacing aside."""
+    return " ".join(text_of(value).lower().split())
+
+
 def _show(column: Column, value: object) -> str:
     """A value as the preview shows it: as the sheet would."""
+    if isinstance(value, str) and value.startswith(NEW_SYSTEM):
+        return f"{value.removeprefix(NEW_SYSTEM)} (added by this import)"
+    if isinstance(value, tuple) and any(str(v).startswith(NEW_SYSTEM) for v in value):
+        value = tuple(
+            f"{str(v).removeprefix(NEW_SYSTEM)} (added by this import)"
+            if str(v).startswith(NEW_SYSTEM)
+            else v
+            for v in value
+        )
     shown = column.cell(value)
     return text_of(shown) if not isinstance(shown, tuple) else canonical(shown)
 
@@ -569,7 +696,7 @@ def _compare(
                 plan.conflicts.append(Conflict(number, key, name, column.label, value, old))
                 continue
         changes[name] = value
-        shown.append(Change(column.label, _show(column, old), _show(column, value)))
+        shown.append(Change(column.label, _show(column, old), _show(column, value), name))
     if changes:
         plan.updated.append(RowPlan(number, key, item_id, changes, shown))
     else:
@@ -616,16 +743,25 @@ def _keep_extras(table: Table, layout: Layout, cells: list[object], unread: set[
         values[target] = f"{text}\n\n{block}".strip()
 
 
+NEW_SYSTEM = "\x00new AI system\x00"  # in a risk's systems: one added by the same import
+
+
 def _resolve_systems(
-    by_name: dict[str, str], values: Row, now: Row | None, plan: SheetPlan, number: int
-) -> None:
-    """AI systems named in a risk row by ID or by name; ones not in the inventory are kept in
-    the description and reported, and the row goes in."""
+    by_name: dict[str, str], new: dict[str, str], values: Row, now: Row | None,
+    plan: SheetPlan, number: int,
+) -> None:  # fmt: skip
+    """AI systems named in a risk row by ID or by name, or added on the inventory sheet of
+    the same import (linked once it has its ID); ones found nowhere are kept in the
+    description and reported, and the row goes in."""
     named = values.get("systems")
     if not isinstance(named, tuple) or not named:
         return
-    found = [by_name[n.lower()] for n in named if n.lower() in by_name]
-    unknown = [n for n in named if n.lower() not in by_name]
+    found = [
+        by_name[n.lower()] if n.lower() in by_name else NEW_SYSTEM + new[n.lower()]
+        for n in named
+        if n.lower() in by_name or n.lower() in new
+    ]
+    unknown = [n for n in named if n.lower() not in by_name and n.lower() not in new]
     values["systems"] = tuple(dict.fromkeys(found))
     if unknown:
         plan.warnings.append(
@@ -669,12 +805,16 @@ def apply(
     try:
         with ef.writing() as session:
             current = Items(ef)
+            added_systems: dict[str, str] = {}  # name -> ID of the systems this import adds
             for area in AREAS:
                 for item_id, row, before, origins in _targets(area, plan, current[area.kind]):
                     try:
+                        row = _link_new_systems(row, added_systems)
                         with session.begin_nested():
                             new_id = area.save(ef, item_id, row, before)
                         steps.append((area.kind, new_id, before, row))
+                        if area.kind == "inventory" and before is None:
+                            added_systems[text_of(row.get("name"))] = new_id
                     except FieldError as exc:
                         _refused(area, exc, origins)
             if commit and plan.errors and not skip_invalid:  # refused only now, by a service
@@ -687,6 +827,31 @@ def apply(
     except _RollbackError:
         return []
     return steps
+
+
+def _link_new_systems(row: Row, added: dict[str, str]) -> Row:
+    """A risk's systems, or an assessment's system, with those added by the same import
+    given their new IDs."""
+
+    def linked(field: str, system: str) -> str:
+        if not system.startswith(NEW_SYSTEM):
+            return system
+        name = system.removeprefix(NEW_SYSTEM)
+        if name not in added:
+            raise FieldError(
+                field,
+                f"The AI system {name} was not added, so this row cannot name it; fix that "
+                "row of the AI systems sheet first.",
+            )
+        return added[name]
+
+    found = dict(row)
+    systems, system = row.get("systems"), row.get("system_id")
+    if isinstance(systems, tuple):
+        found["systems"] = tuple(linked("systems", str(s)) for s in systems)
+    if isinstance(system, str):
+        found["system_id"] = linked("system_id", system)
+    return found
 
 
 def _refused(area: Area, exc: FieldError, origins: list[tuple[SheetPlan, RowPlan]]) -> None:
@@ -707,10 +872,13 @@ def _targets(
     touched: dict[str, tuple[Row, list[tuple[SheetPlan, RowPlan]]]] = {}
     added: list[tuple[str | None, Row, list[tuple[SheetPlan, RowPlan]]]] = []
     new_by_id: dict[str, Row] = {}
+    new_by_name: dict[str, Row] = {}  # items added by the import, by name or title
 
     def item(item_id: str) -> tuple[Row, list[tuple[SheetPlan, RowPlan]]] | None:
         if item_id in new_by_id:
             return new_by_id[item_id], []
+        if item_id not in now and _loosely(item_id) in new_by_name:
+            return new_by_name[_loosely(item_id)], []
         if item_id not in now:
             return None
         return touched.setdefault(item_id, (dict(now[item_id]), []))
@@ -731,6 +899,7 @@ def _targets(
             added.append((row.item_id, values, [(sheet, row)]))
             if row.item_id:
                 new_by_id[row.item_id] = values
+            new_by_name.setdefault(_loosely(values.get(area.name_field)), values)
     for sheet in (s for s in sheets if s.table and s.table.child is not None):
         assert sheet.table is not None and sheet.table.child is not None
         name = sheet.table.child.field
@@ -753,8 +922,8 @@ def _targets(
                 continue
             children = [dict(c) for c in parent[0].get(name) or ()]  # type: ignore[attr-defined]
             fields = {k: v for k, v in row.values.items() if k not in (PARENT, NUMBER)}
-            if row.key is None:
-                children.append(fields)
+            if row.key is None:  # a new line: the fields left empty take their empty value
+                children.append({**_empty_child(sheet.table.child.columns), **fields})
             else:
                 position = int(row.key.rsplit("#", 1)[1]) - 1
                 children[position] = {**children[position], **fields}
@@ -764,6 +933,21 @@ def _targets(
         yield item_id, whole, now[item_id], origins
     for wanted, values, origins in added:
         yield wanted, values, None, origins
+
+
+def _empty_child(columns: tuple[Column, ...]) -> Row:
+    """What a new line's empty cells mean: no text, no date, not done, the first choice (as
+    a line added in the app). Numbers have no empty value; the service asks for them."""
+    empty: Row = {}
+    for column in columns:
+        spec = column.spec
+        if spec is None or spec.kind == "int":
+            continue
+        if spec.kind == "choice":
+            empty[column.key] = next(iter(spec.choices))
+        else:
+            empty[column.key] = {"date": None, "bool": False}.get(spec.kind, "")
+    return empty
 
 
 def undo(ef: EngagementFile, steps: list[UndoStep]) -> None:
@@ -793,6 +977,23 @@ def redo(ef: EngagementFile, steps: list[UndoStep]) -> None:
                 area.save(ef, item_id, saved, current[kind].get(item_id))
 
 
+def mapping_of(plan: Plan) -> dict[str, object]:
+    """The mapping the plan read the client's own sheets with, as a --mapping file holds it;
+    each sheet also lists the fields its area offers (ignored when the file is read)."""
+    sheets: dict[str, object] = {}
+    for sheet in plan.sheets:
+        if not sheet.foreign or sheet.layout is None:
+            continue
+        layout = sheet.layout.to_json()
+        table = sheet.table
+        columns = table.columns if table else ()
+        layout["fields"] = {
+            c.key: c.label for c in columns if c.editable or (table and c is table.area.key)
+        }
+        sheets[sheet.sheet] = layout
+    return {"sheets": sheets}
+
+
 def as_text(plan: Plan, applied: bool) -> str:
     """The preview (or the result) for a terminal: each sheet, then what would change."""
     lines = [f"{'Imported' if applied else 'Would import'} {plan.path.name}"
@@ -815,7 +1016,8 @@ def as_text(plan: Plan, applied: bool) -> str:
             lines.append(
                 f"    conflict row {c.row} ({c.key}) {c.label}: "
                 f"workbook {short(text_of(c.workbook))!r}, "
-                f"app {short(text_of(c.app))!r} (the app's value is kept)"
+                f"app {short(text_of(c.app))!r} "
+                f"({'the workbook' if c.take_workbook else 'the app'}'s value is kept)"
             )
         for e in sheet.errors:
             lines.append(f"    error row {e.row}{', ' + e.column if e.column else ''}: {e.message}")

@@ -37,6 +37,9 @@ class RawSheet:
     rows: list[list[object]]  # row 1 of the sheet is rows[0]; column A is [0]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     hidden: bool = False
+    # (row, column), 0-based, of formulas saved without their result: they read as empty,
+    # though the cell is not empty (a program that writes formulas but never calculates)
+    uncached: set[tuple[int, int]] = field(default_factory=set)
 
 
 def read_workbook(path: Path) -> list[RawSheet]:
@@ -73,7 +76,55 @@ def read_workbook(path: Path) -> list[RawSheet]:
             f"{path.name} is not a workbook this app can read. Save it as .xlsx, .ods or .csv."
         )
     _check_zip(path)
-    return _read_zipped(path)
+    sheets = _read_zipped(path)
+    uncached = _uncached_formulas(path)
+    for sheet in sheets:
+        sheet.uncached = uncached.get(sheet.name, set())
+    return sheets
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+_CELL_MOST = 8 * MAX_CELL + 4096  # bytes of the longest cell: its text in UTF-8, escaped
+
+
+def _uncached_formulas(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Per sheet name, the cells of an .xlsx holding a formula without a saved result. The
+    sheets were checked by _check_zip already; each is read in chunks, never whole."""
+    found: dict[str, set[tuple[int, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member, name in _sheet_names(archive).items():
+                if member in archive.namelist():
+                    cells = _scan_sheet(archive, member)
+                    if cells:
+                        found[name] = cells
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return {}  # .ods, or not readable this way: calamine's values stand
+    return found
+
+
+def _scan_sheet(archive: zipfile.ZipFile, member: str) -> set[tuple[int, int]]:
+    cells: set[tuple[int, int]] = set()
+    rest = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            data = rest + chunk
+            if b"<f" not in data:  # no formula here: keep enough for a cell cut in two
+                rest = data[-_CELL_MOST:]
+                continue
+            end = 0
+            for match in _CELL.finditer(data):
+                end = match.end()
+                inner = match.group(2)
+                if inner and b"<f" in inner and not _VALUE.search(inner):
+                    ref = _REF.search(match.group(1))
+                    if ref:
+                        column = _column_number(ref.group(1).decode()) - 1
+                        cells.add((int(ref.group(2)) - 1, column))
+            rest = data[end:] if end else data[-_CELL_MOST:]
+    return cells
 
 
 def _check_zip(path: Path) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 from app import paths
 from app.services.engagement_file import open_engagement
 from app.services.errors import FieldError, FileWriteError
+from app.views import guard
 from app.views.main_window import MainWindow
 from app.views.tab_names import TAB_TITLES
 
@@ -48,6 +49,7 @@ def run(path: Path | None, smoke: bool = False) -> int:
     app = make_app()
     if smoke:
         return _smoke(app, path)
+    guard.install()  # an error in any slot is shown, logged, and the status bar warns
     window = MainWindow()
     window.show()
     if path is not None:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QPlainTextEdit,
     QTreeView,
     QWidget,
 )
@@ -33,6 +32,8 @@ from app.views.clauses_model import (
     ClausesFilter,
     ClausesModel,
 )
+from app.views.field_form import DateEdit, LineEdit, LongText
+from app.views.guard import STATUS
 from app.views.text import esc, history_html, short
 from app.views.undo import AppliedCommand
 from app.views.widgets import compact, detail_panel, list_and_panel
@@ -44,18 +45,6 @@ _FIELD_LABELS = {
     "notes": "notes",
     "evidence": "evidence",
 }
-
-
-class _CommitTextEdit(QPlainTextEdit):
-    """A text box that reports its text when the user leaves it (one undo step per visit)."""
-
-    committed = Signal(str)
-
-    def focusOutEvent(self, event) -> None:
-        super().focusOutEvent(event)
-        if self.document().isModified():
-            self.document().setModified(False)
-            self.committed.emit(self.toPlainText())
 
 
 class ClausesTab(QWidget):
@@ -146,35 +135,29 @@ class ClausesTab(QWidget):
         self.status_edit.activated.connect(
             lambda _i: self._edit("status", self.status_edit.currentData())
         )
-        self.owner_edit = QLineEdit(placeholderText="Who is responsible")
+        self.owner_edit = LineEdit()
+        self.owner_edit.setPlaceholderText("Who is responsible")
         self.owner_completer = QCompleter([], self)
         self.owner_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.owner_edit.setCompleter(self.owner_completer)
-        # Only a typed change counts: leaving the box shown blank for a mixed selection must
-        # not clear every owner.
-        self.owner_edit.editingFinished.connect(
-            lambda: (
-                self._edit("owner", self.owner_edit.text())
-                if self.owner_edit.isModified()
-                else None
-            )
-        )
-        self.due_edit = QLineEdit(placeholderText="YYYY-MM-DD")
-        self.due_edit.editingFinished.connect(
-            lambda: (
-                self._edit("due_date", self.due_edit.text()) if self.due_edit.isModified() else None
-            )
-        )
-        self.notes_edit = _CommitTextEdit(placeholderText="What was discussed, what is missing")
+        self.due_edit = DateEdit()
+        # Only a change counts (typed, or picked from the list or the calendar): leaving the
+        # box shown blank for a mixed selection must not clear every owner.
+        for name, line in (("owner", self.owner_edit), ("due_date", self.due_edit)):
+            line.editingFinished.connect(lambda n=name, ln=line: self._line_left(n, ln))
+            line.picked.connect(lambda n=name, ln=line: self._line_left(n, ln))
+        self.notes_edit = LongText(placeholderText="What was discussed, what is missing")
         self.notes_edit.committed.connect(lambda text: self._edit("notes", text))
-        self.evidence_edit = _CommitTextEdit(placeholderText="Document IDs, links, file names")
+        self.evidence_edit = LongText(placeholderText="Document IDs, links, file names")
         self.evidence_edit.committed.connect(lambda text: self._edit("evidence", text))
         for box in (self.notes_edit, self.evidence_edit):
             box.setMinimumHeight(60)
             box.setMaximumHeight(120)
-        self.field_error = QLabel(wordWrap=True)
-        self.field_error.setStyleSheet("color: #b3261e; font-weight: bold;")
-        self.field_error.hide()
+        # A refused value is shown under its own field.
+        self.field_errors = {name: QLabel(wordWrap=True) for name in _FIELD_LABELS}
+        for message in self.field_errors.values():
+            message.setStyleSheet("color: #b3261e; font-weight: bold;")
+            message.hide()
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -183,17 +166,20 @@ class ClausesTab(QWidget):
         self.soa_note.setStyleSheet("background:#e8f0fe; padding:4px;")
         self.soa_note.linkActivated.connect(self.jump_to_control.emit)
         form = QFormLayout()
-        form.addRow("Status", self.status_edit)
-        form.addRow(self.soa_note)
-        form.addRow("Owner", self.owner_edit)
-        form.addRow("Due date", self.due_edit)
-        form.addRow("Notes", self.notes_edit)
-        form.addRow("Evidence", self.evidence_edit)
+        for name, editor in self._field_editors().items():
+            form.addRow(_FIELD_LABELS[name].capitalize(), editor)
+            form.addRow(self.field_errors[name])
+            if name == "status":
+                form.addRow(self.soa_note)
         self.editors = QWidget()
         self.editors.setLayout(form)
 
-        items = [self.heading, self.guidance, self.editors, self.field_error]
+        items = [self.heading, self.guidance, self.editors]
         return detail_panel(items, self.history_view)
+
+    def _line_left(self, field: str, line: LineEdit) -> None:
+        if line.is_changed():
+            self._edit(field, line.text())
 
     # selection and panel
     def selected_ids(self) -> list[str]:
@@ -225,7 +211,7 @@ class ClausesTab(QWidget):
 
     def _show_selection(self) -> None:
         ids = self.selected_ids()
-        self.field_error.hide()
+        self._clear_field_error()
         self._loading = True
         try:
             self._fill_panel(ids)
@@ -278,12 +264,12 @@ class ClausesTab(QWidget):
                 self.status_edit, rows[0].status if len({r.status for r in rows}) == 1 else None
             )
             owners = {r.owner for r in rows}
-            self.owner_edit.setText(owners.pop() if len(owners) == 1 else "")
+            self.owner_edit.show_text(owners.pop() if len(owners) == 1 else "")
             for widget in (self.due_edit, self.notes_edit, self.evidence_edit):
                 widget.setEnabled(False)
-            self.due_edit.clear()
-            self.notes_edit.setPlainText("")
-            self.evidence_edit.setPlainText("")
+            self.due_edit.show_text("")
+            self.notes_edit.show_text("")
+            self.evidence_edit.show_text("")
             self.guidance.setText("")
             self.history_view.setText("")
             return
@@ -293,10 +279,10 @@ class ClausesTab(QWidget):
         # a control's point offers the SoA's statuses: it sets the line's, "planned" included
         self._status_choices(soa.STATUSES if row.control_id else requirements.STATUS_LABELS)
         self._set_combo(self.status_edit, row.soa_status if row.control_id else row.status)
-        self.owner_edit.setText(row.owner)
-        self.due_edit.setText(row.due_date.isoformat() if row.due_date else "")
-        self.notes_edit.setPlainText(row.notes)
-        self.evidence_edit.setPlainText(row.evidence)
+        self.owner_edit.show_text(row.owner)
+        self.due_edit.show_text(row.due_date.isoformat() if row.due_date else "")
+        self.notes_edit.show_text(row.notes)
+        self.evidence_edit.show_text(row.evidence)
         self.heading.setText(
             f"<h3>{esc(row.id)}: {esc(row.title)}</h3>"
             f"<span style='color:#555'>{esc(row.ref)} "
@@ -356,17 +342,18 @@ class ClausesTab(QWidget):
         try:
             new = value if soa_words else requirements.coerce(field, value)
         except FieldError as exc:
-            self._show_field_error(exc.message)
+            self._show_field_error(field, exc.message)
             return
         targets = {i: new for i, row in rows.items() if _current(row, field, soa_words) != new}
         if not targets:
+            self._show_selection()  # the value as stored (e.g. without the spaces typed)
             return
         try:
             old = requirements.set_values(self.ef, field, targets)
         except AimsError as exc:
-            self._show_field_error(exc.message)
+            self._show_field_error(field, exc.message)
             return
-        self.field_error.hide()
+        self._clear_field_error()
         label = _FIELD_LABELS[field]
         text = (
             f"Set {label} of {next(iter(targets))}"
@@ -386,6 +373,7 @@ class ClausesTab(QWidget):
             requirements.set_values(self.ef, field, values)
         except AimsError as exc:
             dialogs.error(self, "Could not undo or redo", exc.message)
+            STATUS.refused(exc.message)
             return
         self._after_change(list(values))
 
@@ -397,9 +385,36 @@ class ClausesTab(QWidget):
         self._update_count()
         self.changed.emit()
 
-    def _show_field_error(self, message: str) -> None:
-        self.field_error.setText(message)
-        self.field_error.show()
+    def _field_editors(self) -> dict[str, QWidget]:
+        return {
+            "status": self.status_edit,
+            "owner": self.owner_edit,
+            "due_date": self.due_edit,
+            "notes": self.notes_edit,
+            "evidence": self.evidence_edit,
+        }
+
+    def _show_field_error(self, field: str, message: str) -> None:
+        """A refused value: the message under its field, the field marked; nothing saved."""
+        self._clear_field_error()
+        editor = self._field_editors()[field]
+        editor.setStyleSheet("border: 2px solid #b3261e;")
+        self.field_errors[field].setText(message)
+        self.field_errors[field].show()
+        editor.setFocus()
+        STATUS.refused(message)
+
+    @property
+    def field_error(self) -> QLabel:
+        """The message shown, if any (under the field it is about)."""
+        shown = [label for label in self.field_errors.values() if not label.isHidden()]
+        return shown[0] if shown else self.field_errors["status"]
+
+    def _clear_field_error(self) -> None:
+        for editor in self._field_editors().values():
+            editor.setStyleSheet("")
+        for label in self.field_errors.values():
+            label.hide()
 
     def set_selected(self, field: str, value: object) -> None:
         """Set a field on the selection, as the side panel and context menu do."""

@@ -26,7 +26,13 @@ from PySide6.QtWidgets import (
 
 from app.services.cell_values import text_of
 from app.services.sheet_areas import AREA_BY_KIND
-from app.services.sheet_layout import IGNORE, Layout, headers_at, match_columns
+from app.services.sheet_layout import (
+    IGNORE,
+    Layout,
+    headers_at,
+    likely_header_row,
+    match_columns,
+)
 from app.services.workbook_import import Plan, SheetPlan, short
 from app.services.workbook_read import RawSheet
 from app.services.workbook_tables import Table
@@ -212,6 +218,10 @@ class MappingDialog(QDialog):
         self.setWindowTitle(f"Mapping of sheet {sheet}")
         self.resize(620, 520)
         self._headers = list(layout.headers)
+        header_row = layout.header_row
+        if not self._headers and raw is not None:  # not recognised: the likeliest headings
+            header_row = likely_header_row(raw)
+            self._headers = headers_at(raw, header_row)
         box = QVBoxLayout(self)
         form = QFormLayout()
         self.kind = QComboBox()
@@ -222,7 +232,7 @@ class MappingDialog(QDialog):
         form.addRow("This sheet is", self.kind)
         self.header_row = QSpinBox()
         self.header_row.setRange(1, max(1, len(raw.rows)) if raw else 1)
-        self.header_row.setValue(max(1, layout.header_row))
+        self.header_row.setValue(max(1, header_row))
         self.header_row.setEnabled(raw is not None)
         form.addRow("Headings are on row", self.header_row)
         box.addLayout(form)

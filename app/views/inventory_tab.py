@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import (
     Qt,
@@ -58,6 +58,12 @@ def _assessment_cells(r: impact.AssessmentRow) -> tuple[str, ...]:
 class InventoryTab(RegisterTab):
     noun = "AI systems"
     noun_one = "AI system"
+    empty_text = (
+        "<h3>No AI systems yet</h3><p>Add the client's first AI system with <b>Add system</b> "
+        "(Insert), or import the client's own register with File &gt; Import Workbook "
+        "(Ctrl+Shift+I).</p><p>Count the systems bought from vendors and those built into "
+        "other tools too: auditors look for them.</p>"
+    )
 
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
         super().__init__(ef, undo_stack, SystemsModel(), parent)
@@ -114,8 +120,10 @@ class InventoryTab(RegisterTab):
         self.heading = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.gaps = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
-        self.form = FieldForm([spec for name, spec in inventory.FIELDS.items() if name != "id"])
-        self.form.edited.connect(self._edit)
+        self.form = FieldForm(
+            [spec for name, spec in inventory.FIELDS.items() if name != "id"],
+            save=self._save_fields,
+        )
         self.assessments = ListModel(
             ("ID", "Date", "Trigger", "Assessor", "Impacts", "Approved by"),
             _assessment_cells,
@@ -181,8 +189,10 @@ class InventoryTab(RegisterTab):
         self.add_button.setEnabled(not self.ef.read_only)
         if row is None:
             self.heading.setText(
-                "<h3>No AI system selected</h3>Add the client's AI systems, "
-                "including those bought from vendors or built into other tools."
+                self.empty_heading(
+                    "<h3>No AI system selected</h3>Add the client's AI systems, "
+                    "including those bought from vendors or built into other tools."
+                )
             )
             self.gaps.hide()
             self.form.set_values({})
@@ -196,7 +206,7 @@ class InventoryTab(RegisterTab):
             "<b>Gaps an auditor will find</b><br>"
             + "<br>".join("• " + esc(inventory_rules.RULES[f]) for f in flags)
         )
-        self.form.set_values({name: getattr(row, name) for name in inventory.EDITABLE})
+        self.form.set_values({name: getattr(row, name) for name in inventory.EDITABLE}, row.id)
         self.assessments.set_rows(impact.list_assessments(self.ef, row.id))
         self.history_view.setText(self._history_html(row.id))
 
@@ -223,21 +233,19 @@ class InventoryTab(RegisterTab):
             self.show_current()
         self.changed.emit()
 
-    def _edit(self, field: str, value: object) -> None:
-        system_id = self.current
-        if system_id is None:
+    def _save_fields(self, system_id: object, changes: dict[str, object]) -> None:
+        """The form's edit of one field, or of a set a rule wants together: one undo step."""
+        if not isinstance(system_id, str):
+            raise FieldError("id", "Select an AI system first.")
+        old = inventory.update_system(self.ef, system_id, changes)
+        if not old:
+            self.show_current()  # the value as stored (e.g. without the spaces typed)
             return
-        saved, result = self.attempt(
-            lambda: inventory.update_system(self.ef, system_id, {field: value})
-        )
-        if not saved or not result:
-            return
-        old = cast(dict[str, object], result)
-        new = {field: value}
-        label = inventory.FIELDS[field].label.lower()
+        new = dict(changes)
+        labels = " and ".join(inventory.FIELDS[f].label.lower() for f in changes)
         self.undo_stack.push(
             AppliedCommand(
-                f"Change {label} of {system_id}",
+                f"Change {labels} of {system_id}",
                 self.replay(system_id, lambda: inventory.update_system(self.ef, system_id, old)),
                 self.replay(system_id, lambda: inventory.update_system(self.ef, system_id, new)),
             )

@@ -9,7 +9,14 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 import app
 from app import paths
@@ -27,6 +34,7 @@ from app.services.workbook_read import SUFFIXES
 from app.views import dialogs, worker
 from app.views.clauses_tab import ClausesTab
 from app.views.field_form import FormDialog
+from app.views.guard import STATUS
 from app.views.help import HelpDialog
 from app.views.inventory_tab import InventoryTab
 from app.views.pack_dialog import export_pack, print_pack
@@ -51,6 +59,8 @@ class MainWindow(QMainWindow):
         self._workbooks = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self._tab_shown: QWidget | None = None
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
@@ -76,6 +86,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.file_label, 1)
         self.statusBar().addPermanentWidget(self.readiness_label)
         self.statusBar().addPermanentWidget(self.state_label)
+        STATUS.changed.connect(self._show_save_state)
         self.setAcceptDrops(True)
         self._build_menus()
         self._show_engagement()
@@ -201,6 +212,11 @@ class MainWindow(QMainWindow):
         waited for last, with no new one allowed to start."""
         self._closing = True
         try:
+            focused = QApplication.focusWidget()
+            if focused is not None and self.tabs.isAncestorOf(focused):
+                focused.clearFocus()  # the field being typed in is saved first
+            self._leave_tab()  # an edit the form still holds is saved, or the user told
+            self._tab_shown = None
             self.undo_stack.clear()
             for tab in (self.inventory_tab, self.risks_tab, self.soa_tab):
                 tab.shutdown()
@@ -234,6 +250,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(has)
         self.import_xlsx_action.setEnabled(has and not ef.read_only)
         self.details_action.setEnabled(has and not ef.read_only)
+        STATUS.reset()
         if ef is None:
             self.setWindowTitle("AIMS Prep")
             self.banner.hide()
@@ -267,7 +284,9 @@ class MainWindow(QMainWindow):
         )
         self._show_banner()
         self.file_label.setText(str(ef.path))
-        self.state_label.setText("Read-only" if ef.read_only else "All changes saved")
+        if STATUS.committed not in ef.on_commit:
+            ef.on_commit.append(STATUS.committed)
+        self._show_save_state()
         self.upgrade_action.setEnabled(not ef.read_only)
         # Counted once the window has painted: the count competes for the interpreter.
         QTimer.singleShot(0, self._refresh_status)
@@ -286,6 +305,33 @@ class MainWindow(QMainWindow):
             notes.append(f"<b>Stage 1:</b> {esc(late)} (File &gt; Engagement Details, Ctrl+E)")
         self.banner.setText("<br>".join(notes))
         self.banner.setVisible(bool(notes))
+
+    def _show_save_state(self) -> None:
+        """ "All changes saved" only when the last edit committed; otherwise a warning."""
+        if self.ef is None:
+            self.state_label.setText("")
+            return
+        if self.ef.read_only:
+            self.state_label.setText("Read-only")
+            return
+        text = STATUS.text()  # a long refusal is cut here and read in full in the tooltip
+        metrics = self.state_label.fontMetrics()
+        self.state_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, 560))
+        self.state_label.setToolTip(text)
+        self.state_label.setStyleSheet("color:#b3261e; font-weight:bold;" if STATUS.warning else "")
+
+    def _tab_changed(self, _index: int) -> None:
+        if self._closing:  # the tabs are being removed, left already
+            self._tab_shown = None
+            return
+        self._leave_tab()
+        self._tab_shown = self.tabs.currentWidget()
+
+    def _leave_tab(self) -> None:
+        """The tab the user leaves settles what its form still holds."""
+        leave = getattr(self._tab_shown, "leave", None)
+        if leave is not None:
+            leave()
 
     def _refresh_status(self) -> None:
         """Recount off the UI thread (a large inventory takes a while); one count at a time,
@@ -306,7 +352,7 @@ class MainWindow(QMainWindow):
         def failed(message: str) -> None:
             if task is self._status_task:
                 self._status_task = None
-                self.state_label.setText(message)
+                self.readiness_label.setText(message)  # the count failed, not a save
 
         task = self._status_task = worker.start(lambda: status.summary(ef), done, failed)
 
@@ -492,6 +538,7 @@ class MainWindow(QMainWindow):
                     ef.update_details(**values)
                 except AimsError as exc:
                     dialogs.error(self, "Could not undo or redo", exc.message)
+                    STATUS.refused(exc.message)
                 self._details_changed()
 
             return run

@@ -28,6 +28,7 @@ from app.services import words
 from app.services.engagement_file import EngagementFile
 from app.services.errors import AimsError, FieldError
 from app.views import dialogs, worker
+from app.views.guard import STATUS
 from app.views.row_table import ROW_ROLE, RowTableModel
 from app.views.undo import AppliedCommand
 from app.views.widgets import compact
@@ -139,8 +140,30 @@ class RegisterTab(QWidget):
         try:
             if self.current is None and self.model.rowCount():
                 self.select(self.model.id_at(0))
+            elif self.current is None:
+                self.show_current()  # an empty register: say what to do, form disabled
         finally:
             self.loaded.emit()
+
+    def _kept_selection(self) -> None:
+        """After the table was reset (a reload, a filter): the row that was current stays
+        current when it is still shown; otherwise the panel shows nothing selected, so no
+        edit can land on a row the table no longer shows."""
+        if self.current is not None and self.model.position(self.current) >= 0:
+            self.select(self.current)
+        else:
+            self.show_current()
+
+    def leave(self) -> None:
+        """The user leaves the tab (or the file closes): edits the form holds are settled."""
+        self.form.leave()
+
+    # what the panel says with nothing to show
+    empty_text = "<h3>Nothing here yet</h3>"
+
+    def empty_heading(self, nothing_selected: str) -> str:
+        """The heading with no row current: what to do, when the register is empty."""
+        return self.empty_text if self.model.total() == 0 else nothing_selected
 
     def _load_failed(self, message: str) -> None:
         self._task = None
@@ -164,6 +187,7 @@ class RegisterTab(QWidget):
         for column, width in enumerate(widths):
             table.setColumnWidth(column, width)
         table.selectionModel().currentRowChanged.connect(lambda *_: self.show_current())
+        self.model.modelReset.connect(self._kept_selection)
         self.table = table
         return table
 
@@ -255,8 +279,10 @@ class RegisterTab(QWidget):
             return True, action()
         except FieldError as exc:
             self.form.show_error(exc.field, exc.message)
+            STATUS.refused(exc.message)
         except AimsError as exc:
             dialogs.error(self, "Change not saved", exc.message)
+            STATUS.refused(exc.message)
         return False, None
 
     def replay(
@@ -267,6 +293,7 @@ class RegisterTab(QWidget):
                 action()
             except AimsError as exc:
                 dialogs.error(self, "Could not undo or redo", exc.message)
+                STATUS.refused(exc.message)
                 return
             self.refresh(row_id, select)
 

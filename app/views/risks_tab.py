@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
@@ -32,6 +32,7 @@ from app.services.risk_criteria import DEFAULT, Criteria
 from app.services.risks import RiskRow
 from app.views import dialogs, worker
 from app.views.field_form import FieldForm
+from app.views.guard import STATUS
 from app.views.heat_map import HeatMap
 from app.views.register_tab import ListModel, RegisterTab
 from app.views.risk_dialogs import CategoriesDialog, CriteriaDialog, TreatmentDialog
@@ -84,6 +85,13 @@ def _plan_cells(item: risk_rules.PlanItem) -> tuple[str, ...]:
 
 
 class RisksTab(RegisterTab):
+    empty_text = (
+        "<h3>No risks yet</h3><p>Add the first risk with <b>Add risk</b> (Insert) or an "
+        "opportunity with <b>Add opportunity</b>, or import the client's own risk register "
+        "with File &gt; Import Workbook (Ctrl+Shift+I).</p><p>The categories offered start "
+        "from AI harms (bias, transparency, oversight), not only classic IT risks.</p>"
+    )
+
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
         super().__init__(ef, undo_stack, RisksModel(), parent)
         self.model.setParent(self)
@@ -187,8 +195,7 @@ class RisksTab(RegisterTab):
         self.heading = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.gaps = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
-        self.form = FieldForm(list(risks.FIELDS.values()))
-        self.form.edited.connect(self._edit)
+        self.form = FieldForm(list(risks.FIELDS.values()), save=self._save_fields)
         self.category_completer = QCompleter([], self)
         self.category_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.form.editors["category"].setCompleter(self.category_completer)
@@ -223,6 +230,12 @@ class RisksTab(RegisterTab):
         self, result: tuple[Prepared, Criteria, list[risks.Category], Overview]
     ) -> None:
         prepared, self.criteria, self.categories, self.overview = result
+        self.form.set_scales(
+            {
+                "likelihood": [level.label for level in self.criteria.likelihood],
+                "impact": [level.label for level in self.criteria.impact],
+            }
+        )
         self.model.set_prepared(prepared)
         self._show_overview()
         self.category_completer.model().setStringList([c.name for c in self.categories])
@@ -301,7 +314,7 @@ class RisksTab(RegisterTab):
         ):
             widget.setEnabled(not self.ef.read_only)
         if row is None:
-            self.heading.setText("<h3>No risk selected</h3>")
+            self.heading.setText(self.empty_heading("<h3>No risk selected</h3>"))
             self.gaps.hide()
             self.form.set_values({})
             self.treatment_summary.setText("")
@@ -316,7 +329,7 @@ class RisksTab(RegisterTab):
             "<b>Gaps an auditor will find</b><br>"
             + "<br>".join("• " + esc(risk_rules.RULES[f]) for f in flags)
         )
-        self.form.set_values(row.values())
+        self.form.set_values(row.values(), row.id)
         decisions = {x.control_id: x.decision for x in soa.list_lines(self.ef)}
         controls = "".join(
             f"<br>• {esc(c.control_id)} {esc(self.ef.catalog.ref_title(c.control_id))}: "
@@ -373,12 +386,15 @@ class RisksTab(RegisterTab):
     def _save(
         self, row: RiskRow, values: dict[str, Any], systems, controls, actions, text: str
     ) -> bool:
-        saved, result = self.attempt(
-            lambda: risks.save_risk(self.ef, row.id, values, systems, controls, actions)
-        )
-        if not saved:
-            return False
-        _, before = cast(tuple[str, RiskRow], result)
+        """A risk saved with its links; a refusal is shown (at its field when it has one)."""
+        return self.attempt(lambda: self._write(row, values, systems, controls, actions, text))[0]
+
+    def _write(
+        self, row: RiskRow, values: dict[str, Any], systems, controls, actions, text: str
+    ) -> None:
+        """Save through the service (raising its refusal), then the undo step."""
+        _, before = risks.save_risk(self.ef, row.id, values, systems, controls, actions)
+        assert before is not None
         self.undo_stack.push(
             AppliedCommand(
                 text,
@@ -390,18 +406,21 @@ class RisksTab(RegisterTab):
             )
         )
         self.refresh(row.id)
-        return True
 
-    def _edit(self, field: str, value: object) -> None:
-        row = self.model.row(self.current) if self.current else None
+    def _save_fields(self, risk_id: object, changes: dict[str, object]) -> None:
+        """The form's edit of one field, or of a set a rule wants together (the residual
+        rating, the acceptance): one service call, one undo step."""
+        row = self.model.row(risk_id) if isinstance(risk_id, str) else None
         if row is None:
+            raise FieldError("id", "Select a risk first.")
+        changed = {f: v for f, v in changes.items() if _shown(v) != _shown(getattr(row, f))}
+        if not changed:
+            self.show_current()  # the value as stored
             return
-        values = {**row.values(), field: value}
-        if str(values[field]) == str(getattr(row, field)):
-            return
-        label = risks.FIELDS[field].label.lower()
-        self._save(
-            row, values, row.systems, row.controls, row.actions, f"Change {label} of {row.id}"
+        labels = " and ".join(risks.FIELDS[f].label.lower() for f in changed)
+        values = {**row.values(), **changed}
+        self._write(
+            row, values, row.systems, row.controls, row.actions, f"Change {labels} of {row.id}"
         )
 
     def edit_treatment(self) -> None:
@@ -410,11 +429,10 @@ class RisksTab(RegisterTab):
             return
         systems = [(s.id, s.name) for s in inventory.list_systems(self.ef)]
 
-        def save(chosen, controls, actions) -> None:
-            if not self._save(
+        def save(chosen, controls, actions) -> None:  # a refusal is shown in the dialog
+            self._write(
                 row, row.values(), chosen, controls, actions, f"Change treatment of {row.id}"
-            ):
-                raise FieldError("treatment", self.form.error.text() or "Not saved")
+            )
 
         dialogs.run_dialog(TreatmentDialog(row, systems, self.ef.catalog, save, self))
 
@@ -487,6 +505,7 @@ class RisksTab(RegisterTab):
 
         def failed(message: str) -> None:
             progress.close()
+            STATUS.refused(message)
             dialogs.error(self, "Criteria not changed", message)
 
         def show(count: int, total: int, _message: str) -> None:
@@ -504,6 +523,7 @@ class RisksTab(RegisterTab):
                 pass
         except AimsError as exc:
             dialogs.error(self, "Could not undo or redo", exc.message)
+            STATUS.refused(exc.message)
             return
         self.reload()
         self.changed.emit()
@@ -547,6 +567,11 @@ class RisksTab(RegisterTab):
         except AimsError as exc:
             dialogs.error(self, "Could not undo or redo", exc.message)
         self.reload()
+
+
+def _shown(value: object) -> str:
+    """A value as text, to tell an edit from what is stored (a date typed, a number)."""
+    return "" if value is None else str(value)
 
 
 def _refill(combo: QComboBox, everything: str, choices: list[str]) -> None:

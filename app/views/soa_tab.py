@@ -4,7 +4,7 @@ that call for each, bulk edits, and issued versions with the changes since the l
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.services import requirements, soa, words
 from app.services.engagement_file import EngagementFile
+from app.services.errors import FieldError
 from app.services.fields import FieldSpec
 from app.services.soa import SoaLine
 from app.views import dialogs
@@ -195,8 +196,7 @@ class SoaTab(RegisterTab):
         self.point_links = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.point_links.setStyleSheet("background:#e8f0fe; padding:4px;")
         self.point_links.linkActivated.connect(self.jump_to_point.emit)
-        self.form = FieldForm(list(soa.FIELDS.values()))
-        self.form.edited.connect(self._edit)
+        self.form = FieldForm(list(soa.FIELDS.values()), save=self._save_fields)
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         items = [
             self.heading,
@@ -278,7 +278,7 @@ class SoaTab(RegisterTab):
             )
         )
         self._show_points(line)
-        self.form.set_values(line.values())
+        self.form.set_values(line.values(), line.control_id)
         labels = {name: spec.label for name, spec in soa.FIELDS.items()}
         changes = soa.history_of(self.ef, line.control_id)
         self.history_view.setText(history_html(changes, labels, shown_by_spec(soa.FIELDS)))
@@ -316,11 +316,12 @@ class SoaTab(RegisterTab):
         self.changed.emit()
 
     def _apply(self, field: str, values: Mapping[str, object]) -> None:
+        self.attempt(lambda: self._write(field, values))
+
+    def _write(self, field: str, values: Mapping[str, object]) -> None:
+        """Save through the service (raising its refusal), then the undo step."""
         label = soa.FIELDS[field].label.lower()
-        saved, result = self.attempt(lambda: soa.set_values(self.ef, field, values))
-        if not saved:
-            return
-        old = cast(dict[str, object], result)
+        old = soa.set_values(self.ef, field, values)
         first = next(iter(values))
         text = (
             f"Set {label} of {first}"
@@ -336,9 +337,13 @@ class SoaTab(RegisterTab):
         )
         self.refresh(first)
 
-    def _edit(self, field: str, value: object) -> None:
-        if self.current is not None and self.current_row().values()[field] != value:
-            self._apply(field, {self.current: value})
+    def _save_fields(self, control_id: object, changes: dict[str, object]) -> None:
+        line = self.model.row(control_id) if isinstance(control_id, str) else None
+        if line is None:
+            raise FieldError("control", "Select a control first.")
+        for field, value in changes.items():  # no rule of the SoA spans fields
+            if str(line.values()[field] or "") != str(value or ""):
+                self._write(field, {line.control_id: value})
 
     def bulk_set(self, field: str, value: object) -> None:
         ids = self.selected_ids()

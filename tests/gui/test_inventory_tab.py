@@ -59,7 +59,7 @@ def test_inventory_reason_clears_the_gap_and_undo_brings_it_back(tab, window):
     assert "left out of scope" in _gaps(tab, hr)
 
 
-def test_inventory_future_deployment_is_refused_at_the_field(tab):
+def test_inventory_future_deployment_is_refused_at_the_field(tab, errors):
     credit = _id_by_name(tab, "Credit decisioning model")
     tab.select(credit)
     line = tab.form.editors["deployment_date"]
@@ -68,6 +68,8 @@ def test_inventory_future_deployment_is_refused_at_the_field(tab):
     line.editingFinished.emit()
     assert tab.form.error.isVisible() and "in the future" in tab.form.error.text()
     assert inventory.get_system(tab.ef, credit).deployment_date == dt.date(2024, 5, 13)
+    tab.leave()  # still refused when the form is left: the user is told it was not saved
+    assert errors and "in the future" in errors[0][1]
 
 
 def _fill_add_dialog(monkeypatch, values, seen=None):

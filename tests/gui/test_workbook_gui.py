@@ -123,3 +123,37 @@ def test_workbook_dropped_on_the_window_is_imported(
     qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
     assert seen[0].plan.path == FIXTURE
     assert window.ef is demo_file  # still the same engagement: the workbook was not "opened"
+
+
+def test_mapping_grid_is_filled_as_soon_as_an_area_is_chosen(qtbot, window, demo_file, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from app.services.workbook_import import build_plan
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Stuff"
+    ws.append(["Register of things"])
+    ws.append(["Item", "Notes on it", "Supplier", "Go-live"])  # not recognised as any area
+    ws.append(["HireScreen", "CV screening", "TalentCo", "2025-03-01"])
+    path = tmp_path / "stuff.xlsx"
+    wb.save(path)
+    sheet = next(s for s in build_plan(demo_file, path).sheets if s.sheet == "Stuff")
+    assert sheet.kind == "unknown"
+    mapping = MappingDialog(sheet.sheet, sheet.layout, None, sheet.raw)
+    qtbot.addWidget(mapping)
+    mapping.show()
+    assert mapping.header_row.value() == 2  # the row with the headings, not the title
+    assert [mapping.table.item(i, 0).text() for i in range(4)] == [
+        "Item", "Notes on it", "Supplier", "Go-live"
+    ]  # fmt: skip
+    mapping.kind.setFocus()
+    qtbot.keyClicks(mapping.kind, "AI")  # the user picks "AI system inventory" by typing
+    assert mapping.kind.currentData() == "inventory"
+    fields = [mapping.table.cellWidget(i, 1).currentData() for i in range(4)]
+    assert fields == ["", "", "vendor", "deployment_date"]
+    name = mapping.table.cellWidget(0, 1)
+    name.setFocus()
+    qtbot.keyClicks(name, "Name")
+    qtbot.keyClick(name, Qt.Key.Key_Tab)
+    assert mapping.chosen().columns == {0: "name", 2: "vendor", 3: "deployment_date"}

@@ -126,8 +126,13 @@ def test_client_edits_arrive_as_exactly_those_changes_and_undo_in_one_step(demo_
     actions = wb["Treatment actions"]
     actions.append(["R-002", None, "Retrain on 2026 data", "Tom", dt.datetime(2027, 1, 5), "No"])
     soa_ws = wb["SoA draft"]
-    soa_ws.cell(3, 4, "Excluded")
-    soa_ws.cell(3, 11, "Not relevant to the systems in scope")
+    soa_header = [c.value for c in soa_ws[1]]  # by heading: the guidance column moved them
+    soa_ws.cell(3, soa_header.index("Decision") + 1, "Excluded")
+    soa_ws.cell(
+        3,
+        soa_header.index("Justification for exclusion") + 1,
+        "Not relevant to the systems in scope",
+    )
     points = wb["Checklist"]
     points.cell(2, [c.value for c in points[1]].index("Status") + 1, "Implemented")
     wb.save(path)
@@ -235,6 +240,8 @@ def test_json_shape_of_the_cli(demo_file, tmp_path, capsys):
         "conflicts",
         "errors",
         "warnings",
+        "changes",
+        "conflict_values",
     }
     assert all(set(s) == keys for s in data["sheets"])
     assert {s["kind"] for s in data["sheets"]} <= {
@@ -458,7 +465,7 @@ def test_libreoffice_round_trip(demo_file, tmp_path, compare):
     # edits made with the client's program arrive as exactly those changes
     wb = openpyxl.load_workbook(resaved)
     wb["AI systems"]["D2"] = "Edited in LibreOffice"
-    wb["SoA draft"]["M2"] = "Jan Nowak"
+    wb["SoA draft"]["N2"] = "Jan Nowak"  # Owner (M before the guidance column came in)
     edited = tmp_path / "edited" / "engagement.xlsx"
     edited.parent.mkdir()
     wb.save(edited)

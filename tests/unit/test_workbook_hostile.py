@@ -515,7 +515,7 @@ def test_skip_invalid_imports_the_valid_rows_and_reports_the_bad(
     data = json.loads(out)
     assert set(data) == {"applied", "sheets"} and data["applied"] is True
     keys = {"sheet", "kind", "header_row", "rows", "added", "updated", "unchanged", "conflicts",
-            "errors", "warnings"}  # fmt: skip
+            "errors", "warnings", "changes", "conflict_values"}  # fmt: skip
     for sheet in data["sheets"]:
         assert set(sheet) == keys
         assert all(set(e) == {"row", "column", "message"} for e in sheet["errors"])
