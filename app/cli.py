@@ -200,7 +200,7 @@ def _import_xlsx(args: argparse.Namespace) -> int:
     from app.services.sheet_layout import load_mapping
 
     mapping = load_mapping(args.mapping) if args.mapping else None
-    with open_engagement(args.file) as ef:
+    with open_engagement(args.file, read_only=args.dry_run) as ef:  # a preview never writes
         plan = workbook_import.build_plan(ef, args.workbook, mapping)
         blocked = plan.errors > 0 and not args.skip_invalid
         applied = not args.dry_run and not blocked

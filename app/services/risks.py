@@ -410,7 +410,7 @@ def _links_text(
 
 def next_id(ef: EngagementFile) -> str:
     with ef.reading() as session:
-        return ids.next_id(session.scalars(select(Risk.id)), "R", 3)
+        return ids.next_free_id(session, Risk, "R", 3)
 
 
 def save_risk(

@@ -1,10 +1,11 @@
 """Import a workbook: our own export coming back from the client, or any workbook of theirs.
 
 `build_plan` reads and compares without writing; `apply` writes the plan in one transaction
-(a trial run of it, rolled back, is how the preview learns every refusal the services would
-give); `undo` puts everything back in one step. Rows the client deleted are reported and
-never deleted; a field changed both in the workbook and in the app since the export is a
-conflict the user settles."""
+(a trial run of it on a copy of the engagement in memory, thrown away, is how the preview
+learns every refusal the services would give without writing to the file); `undo` puts
+everything back in one step. Rows the client deleted are reported and never deleted; a field
+changed both in the workbook and in the app since the export is a conflict the user
+settles."""
 
 from __future__ import annotations
 
@@ -191,9 +192,16 @@ def build_plan(
             plans.append(_unrecognised(raw, layout))
             continue
         plans.append(_SheetReader(ef, raw, area_table, layout, current, None, set()).read())
+    if not plans and any(raw.hidden for raw in sheets):
+        raise WorkbookError(
+            f"Nothing was imported from {path.name}: every sheet with cells in it is hidden, "
+            "and hidden sheets are never imported. Unhide the sheets to import in your "
+            "spreadsheet program (right-click a sheet tab > Unhide), save, and import again."
+        )
     plan = Plan(path, meta is not None, plans)
-    if not ef.read_only and plan.changes:  # the trial run, rolled back: the services' checks
-        apply(ef, plan, commit=False, skip_invalid=True)
+    if plan.changes:  # the trial run, on a copy in memory: the services' checks, no writes
+        with ef.trial_copy() as trial:
+            apply(trial, plan, commit=False, skip_invalid=True)
     return plan
 
 

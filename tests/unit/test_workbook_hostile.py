@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
+import re
 import shutil
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -340,7 +344,7 @@ WHOLE = [
     ("doctype-after-2mib", _doctype_after_2mib_unused, ["declares XML entities"]),
     ("truncated", _truncated, ["damaged", "truncated", "send it again"]),
     ("corrupt", _bytes("corrupt.xlsx", CORRUPT), ["damaged", "send it again"]),
-    ("empty", _bytes("empty.xlsx", b""), ["not a workbook", "Save it as .xlsx"]),
+    ("empty", _bytes("empty.xlsx", b""), ["the file is empty"]),
     ("text", _bytes("notes.xlsx", b"Risk register\nR-1,drift\n"), ["not a workbook", ".xlsx"]),
     ("png", _bytes("photo.xlsx", PNG), ["not a workbook", "Save it as .xlsx"]),
     ("zip-not-workbook", _zip_of_text, ["notes.xlsx", "save it again as .xlsx"]),
@@ -565,3 +569,183 @@ def test_unusable_mapping_is_refused(base, engagement, tmp_path, capsys, text, f
     _, err = _refused(capsys, engagement, base.plain, "--mapping", str(mapping))
     for fragment in fragments:
         assert fragment in err, (fragment, err)
+
+
+# 10: files that killed or hung the process, packages that are not valid, messages that said
+# nothing; each run as a user runs it (a separate process, killed if it does not end in time)
+
+ROOT = Path(__file__).resolve().parents[2]
+BOUND = 90  # seconds; every case ends in a few, a hang or a runaway read does not end at all
+
+
+def _cli(*args: str, timeout: float = BOUND) -> subprocess.CompletedProcess[str]:
+    """`python -m app ARGS` in its own process; a hang fails the test instead of the suite."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True,
+            text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`{' '.join(args)}` did not end within {timeout} s")
+
+
+def _refused_by_cli(engagement: Path, workbook: Path, *options: str) -> str:
+    """The import in its own process: exit 2, one `error:` line, no traceback, the
+    engagement's bytes unchanged. Returns the error line."""
+    before = _sha(engagement)
+    done = _cli("import-xlsx", str(engagement), str(workbook), *options)
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.stderr.startswith("error: "), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert _sha(engagement) == before, "the engagement file was changed"
+    return done.stderr.strip()
+
+
+def _sheet_xml(change: Callable[[bytes], bytes]) -> Callable[[Base, Path], Path]:
+    def build(base: Base, tmp: Path) -> Path:
+        return _rewrite(base.plain, tmp / "far.xlsx", {SHEET1: change})
+
+    return build
+
+
+def _cell_at(ref: bytes) -> Callable[[bytes], bytes]:
+    """One more cell, at `ref`, the declared dimension left as it was (it understates)."""
+    row = re.match(rb"[A-Z]+(\d+)", ref)
+    assert row is not None
+
+    def change(data: bytes) -> bytes:
+        cell = b'<row r="%s"><c r="%s" t="n"><v>1</v></c></row>' % (row[1], ref)
+        return data.replace(b"</sheetData>", cell + b"</sheetData>")
+
+    return change
+
+
+def _utf16(member: str, bom: bool) -> Callable[[Base, Path], Path]:
+    """A part re-encoded as UTF-16 (with a byte-order mark, or only the XML declaration
+    saying so), with the billion laughs in its prolog."""
+
+    def change(data: bytes) -> bytes:
+        text = _after_declaration(LAUGHS)(data).decode()
+        if not text.startswith("<?xml"):
+            text = '<?xml version="1.0" encoding="UTF-16"?>\n' + text
+        text = re.sub(r'encoding="[^"]*"', 'encoding="UTF-16"', text, count=1)
+        return text.encode("utf-16" if bom else "utf-16-le")
+
+    def build(base: Base, tmp: Path) -> Path:
+        return _rewrite(base.plain, tmp / "utf16.xlsx", {member: change})
+
+    return build
+
+
+def _doubled(base: Base, tmp: Path) -> Path:
+    """A second copy of the sheet under the same name, with other cells (the copy a reader
+    that takes the last one would import)."""
+    path = tmp / "twice.xlsx"
+    shutil.copyfile(base.plain, path)
+    data = zipfile.ZipFile(base.plain).read(SHEET1).replace(b"Model drift", b"Planted row")
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(SHEET1, data)
+    return path
+
+
+def _climbing(member: str) -> Callable[[Base, Path], Path]:
+    def build(base: Base, tmp: Path) -> Path:
+        path = tmp / "climb.xlsx"
+        shutil.copyfile(base.plain, path)
+        with zipfile.ZipFile(path, "a") as archive:
+            archive.writestr(member, b"<x/>")
+        return path
+
+    return build
+
+
+def _fifo(base: Base, tmp: Path) -> Path:
+    path = tmp / "risks.xlsx"
+    os.mkfifo(path)
+    return path
+
+
+def _link_to(target: str, name: str) -> Callable[[Base, Path], Path]:
+    def build(base: Base, tmp: Path) -> Path:
+        path = tmp / name
+        path.symlink_to(target)
+        return path
+
+    return build
+
+
+def _sparse(base: Base, tmp: Path) -> Path:
+    """201 MB that take no room on disk."""
+    path = tmp / "huge.csv"
+    with path.open("wb") as handle:
+        handle.truncate(201 * MiB)
+    return path
+
+
+def _hidden_sheets(base: Base, tmp: Path) -> Path:
+    wb = openpyxl.load_workbook(base.plain)
+    other = wb.create_sheet("Notes")
+    other["A1"] = "Some notes"
+    wb.save(tmp / "two.xlsx")  # openpyxl refuses to save with every sheet hidden; Excel not
+
+    def hide(data: bytes) -> bytes:
+        return data.replace(b'state="visible"', b'state="hidden"')
+
+    return _rewrite(tmp / "two.xlsx", tmp / "hidden.xlsx", {"xl/workbook.xml": hide})
+
+
+def _libreoffice(build: Callable[[Base, Path], Path], suffix: str) -> Callable[[Base, Path], Path]:
+    """The workbook `build` makes, opened and saved again by LibreOffice."""
+
+    def again(base: Base, tmp: Path) -> Path:
+        source = build(base, tmp)
+        out = tmp / "lo"
+        out.mkdir()
+        subprocess.run(
+            ["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/lo-profile",
+             "--convert-to", suffix.lstrip("."), "--outdir", str(out), str(source)],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        return out / f"{source.stem}{suffix}"
+
+    return again
+
+
+FAR_CELL = _sheet_xml(_cell_at(b"XFD1048576"))
+
+BOUNDED = [
+    # (id, builder, fragments the error line must hold)
+    ("far-cell", FAR_CELL, ["sheet Risks", "row 1,048,576", "column XFD", "250,000 rows"]),
+    ("far-column", _sheet_xml(_cell_at(b"XFD2")), ["column XFD", "500 columns"]),
+    ("far-row-only", _sheet_xml(_cell_at(b"A300000")), ["row 300,000", "250,000 rows"]),
+    ("grid-too-big", _sheet_xml(_cell_at(b"SF12000")), ["12,000 rows by 500 columns",
+                                                       "5,000,000 cells"]),
+    ("fifo", _fifo, ["risks.xlsx", "named pipe", "not a workbook file"]),
+    ("dev-zero-as-csv", _link_to("/dev/zero", "zero.csv"), ["zero.csv", "a device"]),
+    ("dev-zero-as-xlsx", _link_to("/dev/zero", "zero.xlsx"), ["zero.xlsx", "a device"]),
+    ("link-loop", _link_to("loop.xlsx", "loop.xlsx"), ["loop"]),
+    ("over-200mb", _sparse, ["huge.csv", "201 MB", "200 MB"]),
+    ("member-twice", _doubled, ["two parts named 'xl/worksheets/sheet1.xml'", "save it again"]),
+    ("member-climbs-out", _climbing("../../evil.xml"), ["'../../evil.xml'", "outside"]),
+    ("member-climbs-inside", _climbing("xl/../../evil.xml"), ["outside", "unsafe"]),
+    ("member-absolute", _climbing("/etc/evil.xml"), ["'/etc/evil.xml'", "outside"]),
+    ("laughs-utf16-bom", _utf16(SHEET1, bom=True), ["declares XML entities", "sheet Risks"]),
+    ("laughs-utf16-declared", _utf16(SHEET1, bom=False), ["declares XML entities"]),
+    ("laughs-utf16-types", _utf16("[Content_Types].xml", bom=True),
+     ["declares XML entities", "[Content_Types].xml"]),
+    ("empty-csv", _bytes("empty.csv", b""), ["empty.csv", "the file is empty"]),
+    ("empty-xlsx", _bytes("empty.xlsx", b""), ["empty.xlsx", "the file is empty"]),
+    ("blank-csv", _bytes("blank.csv", b"\xef\xbb\xbf\r\n \r\n"), ["the file is empty"]),
+    ("all-sheets-hidden", _hidden_sheets, ["hidden.xlsx", "every sheet", "hidden", "unhide"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("build", "fragments"), [pytest.param(b, f, id=i) for i, b, f in BOUNDED])
+def test_hostile_file_is_refused_in_time(base, engagement, tmp_path, build, fragments):
+    workbook = build(base, tmp_path)
+    for options in ((), ("--dry-run",)):
+        err = _refused_by_cli(engagement, workbook, *options)
+        for fragment in fragments:
+            assert fragment.lower() in err.lower(), (fragment, err)
