@@ -221,9 +221,9 @@ def _measure(text: str, size: SheetSize, name: str, shown: str) -> None:
     if columns:
         size.columns = max(size.columns, max(map(column_number, columns)))
     if size.rows > MAX_ROWS or size.columns > MAX_COLUMNS:
-        raise WorkbookError(_too_far(name, shown, size))
+        raise WorkbookError(too_far(name, shown, size.rows, size.columns))
     if size.rows * size.columns > MAX_CELLS:
-        raise WorkbookError(_too_many(name, shown, size))
+        raise WorkbookError(too_many(name, shown, size.rows, size.columns))
 
 
 def column_number(letters: str) -> int:
@@ -248,18 +248,18 @@ def too_big(name: str, sheet: str, rows: int, columns: int) -> str:
     )
 
 
-def _too_far(name: str, sheet: str, size: SheetSize) -> str:
+def too_far(name: str, sheet: str, rows: int, columns: int) -> str:
     return (
-        f"{name}: {sheet} has cells as far as row {size.rows:,} and column "
-        f"{column_letter(size.columns - 1)}; at most {MAX_ROWS:,} rows and {MAX_COLUMNS} "
+        f"{name}: {sheet} has cells as far as row {rows:,} and column "
+        f"{column_letter(columns - 1)}; at most {MAX_ROWS:,} rows and {MAX_COLUMNS} "
         "columns can be imported. Delete the rows and columns after the data (a stray cell "
         "far below or to the right counts too), or split the sheet."
     )
 
 
-def _too_many(name: str, sheet: str, size: SheetSize) -> str:
+def too_many(name: str, sheet: str, rows: int, columns: int) -> str:
     return (
-        f"{name}: {sheet} spans {size.rows:,} rows by {size.columns:,} columns, more than "
+        f"{name}: {sheet} spans {rows:,} rows by {columns:,} columns, more than "
         f"the {MAX_CELLS:,} cells (rows times columns) that can be imported from one sheet. "
         "Delete unused rows and columns, or split the sheet."
     )

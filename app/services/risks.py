@@ -298,6 +298,7 @@ def merge_category(ef: EngagementFile, source_id: int, target_id: int) -> list[s
 def _check(values: Mapping[str, object], criteria: Criteria) -> dict[str, object]:
     checked: dict[str, object] = {}
     defaults = {"kind": "risk", "status": "open", "treatment": ""}
+    scales = {"likelihood": len(criteria.likelihood), "impact": len(criteria.impact)}
     for name, spec in FIELDS.items():
         raw = values.get(name) or defaults.get(name, values.get(name))
         if name in _NEW_RATING and raw in (None, ""):
@@ -305,8 +306,10 @@ def _check(values: Mapping[str, object], criteria: Criteria) -> dict[str, object
         if name in _OPTIONAL_INTS and (raw is None or raw == ""):
             checked[name] = None
             continue
+        top = scales.get(name.split("_")[-1], 0)
+        if top and isinstance(raw, int) and not isinstance(raw, bool) and raw < 1:
+            raise FieldError(name, f"{spec.label} must be from 1 to {top}, not {raw}.")
         checked[name] = spec.coerce(raw)
-    scales = {"likelihood": len(criteria.likelihood), "impact": len(criteria.impact)}
     for name in ("inherent_likelihood", "inherent_impact", *_OPTIONAL_INTS):
         value = checked[name]
         top = scales[name.split("_")[1]]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.services import history, ids, risks
-from app.services.cell_values import plain, text_of
+from app.services.cell_values import clause_parts, plain, text_of
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError, WorkbookError
 from app.services.sheet_areas import AREA_BY_KIND, AREAS, Area, Column, Row, canonical
@@ -103,6 +103,9 @@ class SheetPlan:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     raw: RawSheet | None = None  # the cells, for a mapping the user corrects
+    # (row, field) -> why the cell could not be read, quoting it: a service refusing the row
+    # for that field (then missing) is told in these words, not as a blank
+    unread: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         issue = dataclasses.asdict
@@ -435,6 +438,12 @@ class _SheetReader:
             self.seen[key] = number
         now = rows_now.get(key or "")
         if self.foreign:
+            if table.kind == "requirements":  # "6.1.2 a)": the list item goes to the notes
+                unread |= {
+                    i for i, name in self.layout.columns.items()
+                    if name in ("ref", "clause") and (parts := clause_parts(given.get(name)))
+                    and parts[1]
+                }  # fmt: skip
             _keep_extras(table, self.layout, cells, unread, values, now)
         if table.kind == "risks" and table.child is None:
             self._check_risk(values, now, number)
@@ -470,9 +479,16 @@ class _SheetReader:
                 if not self.foreign:
                     self.plan.errors.append(Issue(number, column.label, exc.message))
                     continue
+                typed = plain(cell)
+                if isinstance(typed, str) and re.fullmatch(r"-?\d{1,9}", typed):
+                    typed = int(typed)
+                if isinstance(typed, int) and not isinstance(typed, bool):
+                    values[name] = typed  # out of range: the service says the engagement's own
+                    continue
                 # a client's own sheet: the cell is kept in the notes, the row still goes in
                 message = f"{exc.message} Kept in the notes instead."
                 self.plan.warnings.append(Issue(number, column.label, message))
+                self.plan.unread[(number, name)] = exc.message
                 unread.add(col)
         return values, given, unread
 
@@ -701,9 +717,15 @@ def _refused(area: Area, exc: FieldError, origins: list[tuple[SheetPlan, RowPlan
     labels = area.field_labels()
     sheet, row = origins[0]
     row.failed = True
-    if not any(e.row == row.row and e.message == exc.message for e in sheet.errors):
-        column = labels.get(exc.field.split(".")[0], "")
-        sheet.errors.append(Issue(row.row, column, exc.message))
+    name = exc.field.split(".")[0]
+    message = sheet.unread.get((row.row, name), exc.message)  # what the client typed
+    column = labels.get(name, "")
+    if message != exc.message:  # the row is refused, so the cell is not kept in the notes
+        sheet.warnings = [
+            w for w in sheet.warnings if not (w.row == row.row and w.column == column)
+        ]
+    if not any(e.row == row.row and e.message == message for e in sheet.errors):
+        sheet.errors.append(Issue(row.row, column, message))
 
 
 def _targets(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app.services.csv_read import read_csv
 from app.services.errors import WorkbookError
+from app.services.ods_layout import OdsSheet, ods_layout
 from app.services.package_check import (
     MAX_COLUMNS,
     MAX_ROWS,
@@ -128,6 +129,7 @@ def _too_large(path: Path, size: int) -> str:
 def _read_zipped(path: Path, data: bytes) -> list[RawSheet]:
     import python_calamine as calamine
 
+    ods = ods_layout(data, path.name)  # the reader knows no merged cells in an .ods
     try:  # the bytes that were checked, not the file again (it may have changed since)
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -140,7 +142,7 @@ def _read_zipped(path: Path, data: bytes) -> list[RawSheet]:
                     too_big(path.name, f"sheet {meta.name}", sheet.total_height, sheet.total_width)
                 )
             rows: list[list[object]] = sheet.to_python(skip_empty_area=False)  # type: ignore[assignment]
-            merged = list(sheet.merged_cell_ranges or [])
+            merged = list(sheet.merged_cell_ranges or ods.get(meta.name, OdsSheet()).merged)
             hidden = meta.visible != calamine.SheetVisibleEnum.Visible
             sheets.append(_checked(RawSheet(meta.name, rows, merged, hidden), path.name))
         workbook.close()

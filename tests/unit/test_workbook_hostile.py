@@ -6,15 +6,18 @@ files, edited exports of our own); nothing here is a checked-in binary fixture."
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import random
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
+import time
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -714,6 +717,56 @@ def _libreoffice(build: Callable[[Base, Path], Path], suffix: str) -> Callable[[
 
 
 FAR_CELL = _sheet_xml(_cell_at(b"XFD1048576"))
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def _ods(rows: str) -> Callable[[Base, Path], Path]:
+    """An OpenDocument spreadsheet, as LibreOffice writes one (repeat counts included), with
+    a sheet Risks of a header row and `rows` after it."""
+
+    def cell(text: str) -> str:
+        return (
+            f'<table:table-cell office:value-type="string"><text:p>{text}</text:p>'
+            "</table:table-cell>"
+        )
+
+    header = "".join(cell(t) for t in ("Title", "Likelihood", "Impact"))
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS} '
+        'office:version="1.3"><office:body><office:spreadsheet><table:table table:name="Risks">'
+        f"<table:table-row>{header}</table:table-row>"
+        f"<table:table-row>{cell('Model drift')}{cell('3')}{cell('4')}</table:table-row>"
+        f"{rows}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+        '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+        'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+
+    def build(base: Base, tmp: Path) -> Path:
+        path = tmp / "far.ods"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(
+                "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+            )
+            archive.writestr("content.xml", content)
+            archive.writestr("META-INF/manifest.xml", manifest)
+        return path
+
+    return build
+
+
+ODS_VALUE = (
+    '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+    "</table:table-cell>"
+)
 
 BOUNDED = [
     # (id, builder, fragments the error line must hold)
@@ -722,6 +775,14 @@ BOUNDED = [
     ("far-row-only", _sheet_xml(_cell_at(b"A300000")), ["row 300,000", "250,000 rows"]),
     ("grid-too-big", _sheet_xml(_cell_at(b"SF12000")), ["12,000 rows by 500 columns",
                                                        "5,000,000 cells"]),
+    ("ods-far-row", _ods('<table:table-row table:number-rows-repeated="1048573">'
+                         f'<table:table-cell/></table:table-row><table:table-row>{ODS_VALUE}'
+                         "</table:table-row>"), ["far.ods", "sheet Risks", "row 1,048,576"]),
+    ("ods-far-column", _ods('<table:table-row><table:table-cell table:number-columns-repeated='
+                            f'"16383"/>{ODS_VALUE}</table:table-row>'),
+     ["far.ods", "column XFD", "500 columns"]),
+    ("ods-repeated-rows", _ods('<table:table-row table:number-rows-repeated="20000">'
+                               f'{ODS_VALUE * 300}</table:table-row>'), ["5,000,000 cells"]),
     ("fifo", _fifo, ["risks.xlsx", "named pipe", "not a workbook file"]),
     ("dev-zero-as-csv", _link_to("/dev/zero", "zero.csv"), ["zero.csv", "a device"]),
     ("dev-zero-as-xlsx", _link_to("/dev/zero", "zero.xlsx"), ["zero.xlsx", "a device"]),
@@ -749,3 +810,185 @@ def test_hostile_file_is_refused_in_time(base, engagement, tmp_path, build, frag
         err = _refused_by_cli(engagement, workbook, *options)
         for fragment in fragments:
             assert fragment.lower() in err.lower(), (fragment, err)
+
+
+# 11: a preview never writes, even killed half-way
+
+PREVIEW_KILLS = 20
+
+
+@pytest.mark.slow
+def test_preview_killed_at_random_moments_leaves_the_file_as_it_was(tmp_path):
+    from app.services.generator import create_large
+
+    path = tmp_path / "large.aims"
+    create_large(
+        path, history_rows=20_000, systems=1_000, assessments=1_000, risk_count=2_000
+    ).close()
+    path_sha = _sha(path)
+    risks = json.loads(_cli("status", str(path), "--json", timeout=300).stdout)["risks"]["total"]
+    workbook = tmp_path / "new risks.csv"
+    workbook.write_text(
+        "Risk,Likelihood,Impact,Treatment,Owner\n"
+        + "".join(f"Killed preview risk {n},3,4,Reduce,Owner {n % 9}\n" for n in range(1_500)),
+        "utf-8",
+    )
+    command = [sys.executable, "-m", "app", "import-xlsx", str(path), str(workbook), "--dry-run"]
+    start = time.monotonic()
+    whole = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    duration = time.monotonic() - start  # how long a preview runs here, to kill inside it
+    assert whole.returncode == 0, whole.stderr
+    assert "1500 new" in whole.stdout
+    rng = random.Random(15)
+    killed = 0
+    for _ in range(PREVIEW_KILLS):
+        preview = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        try:
+            preview.wait(timeout=rng.uniform(0.1, duration))
+        except subprocess.TimeoutExpired:
+            preview.send_signal(signal.SIGKILL)
+            preview.wait()
+            killed += 1
+        assert _sha(path) == path_sha, "a preview wrote to the engagement"
+        assert not path.with_name(path.name + "-journal").exists()
+        status = _cli("status", str(path), "--json", timeout=300)
+        assert status.returncode == 0 and "Traceback" not in status.stderr, status.stderr
+        assert json.loads(status.stdout)["risks"]["total"] == risks
+        out = tmp_path / "after.xlsx"
+        export = _cli("export-xlsx", str(path), "-o", str(out), timeout=300)
+        assert export.returncode == 0 and "Traceback" not in export.stderr, export.stderr
+        assert _sha(path) == path_sha, "a read-only command wrote to the engagement"
+    assert killed >= PREVIEW_KILLS // 2, f"only {killed} previews were still running when killed"
+
+
+# 12: a number the client typed that cannot be read is quoted, not shown as 'None'
+
+
+def test_unreadable_number_is_quoted_as_typed(engagement, tmp_path):
+    workbook = tmp_path / "ratings.csv"
+    workbook.write_text(
+        "Risk,Likelihood,Impact,Treatment\n"
+        'Drift,very high,3,Reduce\nBias,0,3,Reduce\nLeak,-1,3,Reduce\nOutage,"4,5",3,Reduce\n'
+        'Fine,"4,0",3,Reduce\n',
+        "utf-8",
+    )
+    _refused_by_cli(engagement, workbook)
+    done = _cli("import-xlsx", str(engagement), str(workbook), "--json")
+    [sheet] = json.loads(done.stdout)["sheets"]
+    messages = {e["row"]: e["message"] for e in sheet["errors"]}
+    assert messages == {
+        2: "Inherent likelihood: 'very high' is not a whole number.",
+        3: "Inherent likelihood must be from 1 to 5, not 0.",
+        4: "Inherent likelihood must be from 1 to 5, not -1.",
+        5: "Inherent likelihood: '4,5' is not a whole number.",
+    }
+    assert all("None" not in w["message"] for w in sheet["warnings"])
+    assert sheet["added"] == 1  # "4,0" is 4
+
+
+# 13: client layouts that were refused
+
+
+def _read_back(engagement: Path) -> dict[str, list[dict[str, object]]]:
+    from app.services import requirements, risks
+    from app.services.engagement_file import open_engagement
+
+    with open_engagement(engagement, read_only=True) as ef:
+        return {
+            "risks": [dataclasses.asdict(r) for r in risks.list_risks(ef)],
+            "points": [dataclasses.asdict(p) for p in requirements.list_points(ef)],
+        }
+
+
+def _imported(engagement: Path, workbook: Path) -> str:
+    done = _cli("import-xlsx", str(engagement), str(workbook))
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and done.stderr == ""
+    return done.stdout
+
+
+def _clauses_sheet(base: Base, tmp: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ISO 42001 gap analysis"
+    ws.append(["Clause", "Requirement", "Status", "Owner"])
+    ws.append(["6.1.2 a)", "Risk assessment criteria", "In progress", "Priya Risk"])
+    ws.append(["6.1.3 d)", "Statement of applicability", "Done", "Sam SoA"])
+    ws.append(["Clause 4.1", "Context of the organisation", "Done", "Cleo Context"])
+    wb.save(tmp / "clauses.xlsx")
+    return tmp / "clauses.xlsx"
+
+
+@pytest.mark.parametrize(
+    "build", [_clauses_sheet, _libreoffice(_clauses_sheet, ".xlsx")], ids=["openpyxl", "lo"]
+)
+def test_clause_reference_with_list_item_matches_the_clause(base, engagement, tmp_path, build):
+    _imported(engagement, build(base, tmp_path))
+    points = _read_back(engagement)["points"]
+    first = {ref: next(p for p in points if p["ref"] == ref) for ref in ("6.1.2", "6.1.3", "4.1")}
+    assert first["6.1.2"]["owner"] == "Priya Risk"
+    assert "Clause: 6.1.2 a)" in first["6.1.2"]["notes"]
+    assert first["6.1.3"]["owner"] == "Sam SoA" and first["6.1.3"]["status"] == "implemented"
+    assert "Clause: 6.1.3 d)" in first["6.1.3"]["notes"]
+    assert first["4.1"]["owner"] == "Cleo Context"
+    assert "Clause:" not in first["4.1"]["notes"]  # nothing beside the number to keep
+
+
+def _two_row_header(base: Base, tmp: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Risk register"
+    ws.append(["Risk ID", "Title", "Inherent risk", None, "Treatment"])
+    ws.append([None, None, "Likelihood", "Impact", None])
+    for cells in ("A1:A2", "B1:B2", "C1:D1", "E1:E2"):
+        ws.merge_cells(cells)
+    ws.append(["CR-1", "Model drift", 3, 4, "Reduce"])
+    ws.append(["CR-2", "Biased training data", 2, 5, "Accept"])
+    wb.save(tmp / "two rows.xlsx")
+    return tmp / "two rows.xlsx"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [_two_row_header, *(_libreoffice(_two_row_header, suffix) for suffix in (".xlsx", ".ods"))],
+    ids=["openpyxl", "lo-xlsx", "lo-ods"],
+)  # fmt: skip
+def test_two_row_header_with_merged_headings_is_one_header(base, engagement, tmp_path, build):
+    out = _imported(engagement, build(base, tmp_path))
+    assert "header row 2" in out and "2 new" in out, out
+    found = {r["id"]: r for r in _read_back(engagement)["risks"]}
+    assert found["CR-1"]["title"] == "Model drift"
+    assert (found["CR-1"]["inherent_likelihood"], found["CR-1"]["inherent_impact"]) == (3, 4)
+    assert found["CR-2"]["treatment"] == "retain"
+    assert "Likelihood" not in found  # the second header row is not a risk
+
+
+CSV_TEXT = (
+    "Risk;Likelihood;Impact;Treatment;Description\r\n"
+    "Dérive du modèle;4,0;3;Reduce;Coût élevé, à revoir\r\n"
+    "Biais des données;2;5,0;Accept;« anciennes » données\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("european.csv", CSV_TEXT.encode("cp1252")),
+        ("powershell.csv", CSV_TEXT.replace(";", ",").replace("4,0", "4")
+         .replace("5,0", "5").replace("élevé, à", "élevé à").encode("utf-16")),
+        ("utf16-be.csv", CSV_TEXT.encode("utf-16-be")),
+    ],
+    ids=["semicolons-cp1252", "utf16-bom", "utf16-be-no-bom"],
+)  # fmt: skip
+def test_european_and_utf16_csv_are_read(engagement, tmp_path, name, data):
+    workbook = tmp_path / name
+    workbook.write_bytes(data)
+    out = _imported(engagement, workbook)
+    assert "2 new" in out, out
+    found = {r["title"]: r for r in _read_back(engagement)["risks"]}
+    drift = found["Dérive du modèle"]
+    assert (drift["inherent_likelihood"], drift["inherent_impact"]) == (4, 3)
+    assert drift["description"].startswith("Coût élevé")
+    assert found["Biais des données"]["inherent_impact"] == 5
+    assert found["Biais des données"]["description"] == "« anciennes » données"
