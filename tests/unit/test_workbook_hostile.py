@@ -874,17 +874,46 @@ def test_unreadable_number_is_quoted_as_typed(engagement, tmp_path):
         "utf-8",
     )
     _refused_by_cli(engagement, workbook)
-    done = _cli("import-xlsx", str(engagement), str(workbook), "--json")
-    [sheet] = json.loads(done.stdout)["sheets"]
-    messages = {e["row"]: e["message"] for e in sheet["errors"]}
-    assert messages == {
-        2: "Inherent likelihood: 'very high' is not a whole number.",
-        3: "Inherent likelihood must be from 1 to 5, not 0.",
-        4: "Inherent likelihood must be from 1 to 5, not -1.",
-        5: "Inherent likelihood: '4,5' is not a whole number.",
-    }
-    assert all("None" not in w["message"] for w in sheet["warnings"])
-    assert sheet["added"] == 1  # "4,0" is 4
+    for options in ((), ("--dry-run",)):  # the preview's trial run finds the same
+        done = _cli("import-xlsx", str(engagement), str(workbook), "--json", *options)
+        [sheet] = json.loads(done.stdout)["sheets"]
+        messages = {e["row"]: e["message"] for e in sheet["errors"]}
+        assert messages == {
+            2: "Inherent likelihood: 'very high' is not a whole number.",
+            3: "Inherent likelihood must be from 1 to 5, not 0.",
+            4: "Inherent likelihood must be from 1 to 5, not -1.",
+            5: "Inherent likelihood: '4,5' is not a whole number.",
+        }
+        assert all("None" not in w["message"] for w in sheet["warnings"])
+        assert sheet["added"] == 1  # "4,0" is 4
+
+
+def test_window_preview_does_not_write_to_the_open_file(engagement, tmp_path):
+    """The window previews with the engagement open for editing: the trial run goes to a
+    copy in memory, and the file (its bytes and its modification time) stays as it was."""
+    from app.services.engagement_file import open_engagement
+    from app.services.workbook_import import build_plan
+
+    workbook = tmp_path / "new.csv"
+    workbook.write_text(
+        "Risk,Likelihood,Impact\n" + "".join(f"Risk {n},{1 + n % 7},3\n" for n in range(50)),
+        "utf-8",
+    )
+    from sqlalchemy import event
+
+    with open_engagement(engagement) as ef:
+        before = (_sha(engagement), os.stat(engagement).st_mtime_ns)
+        statements: list[str] = []
+        event.listen(ef.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        plan = build_plan(ef, workbook)
+        reads = ("SELECT", "BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")
+        writes = [s for s in statements if not s.upper().startswith(reads) or "=" in s[:40]]
+        assert writes == [], writes[:3]  # not even a write rolled back
+        assert (_sha(engagement), os.stat(engagement).st_mtime_ns) == before
+        assert not engagement.with_name(engagement.name + "-journal").exists()
+    [sheet] = plan.sheets
+    # the trial run refused the ratings above the engagement's 5 levels, and only those
+    assert [r.row for r in sheet.added if r.failed] == [n + 2 for n in range(50) if n % 7 >= 5]
 
 
 # 13: client layouts that were refused
