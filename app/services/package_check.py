@@ -31,11 +31,14 @@ MAX_CELLS = 5_000_000
 _CHUNK = 1 << 20
 _CARRY = 1 << 20  # text kept between chunks while no tag ends in it
 
-_DIMENSION = re.compile(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
-_CELL_ROW = re.compile(r'<(?:\w+:)?c\s(?:[^>]*?\s)?r="[A-Z]{1,7}(\d{1,12})"')
-_CELL_COLUMN = re.compile(r'<(?:\w+:)?c\s(?:[^>]*?\s)?r="([A-Z]{1,7})\d')
-_ROW = re.compile(r'<(?:\w+:)?row\s(?:[^>]*?\s)?r="(\d{1,12})"')
-_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
+# A cell beyond column T or row 250,000 (or a row tag beyond it): an ordinary sheet of up to
+# 20 columns has none, and is measured by this one search; any other is measured exactly.
+_OVER = rb"0*(?:\d{7,}|[3-9]\d{5}|2[6-9]\d{4}|25[1-9]\d{3}|250[1-9]\d\d|2500[1-9]\d|25000[1-9])"
+_SUSPECT = re.compile(rb'r="(?:(?:[A-Z]{2,7}|[U-Z])\d|[A-Z]{0,7}' + _OVER + rb'")')
+_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)[\s>/]([^>]*)")
+_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]*)(\d*)["']""")
 _DECLARED = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -57,6 +60,12 @@ _SNIFFED = (
 class SheetSize:
     rows: int = 0  # the farthest row holding a cell (1-based)
     columns: int = 0  # the farthest column
+    row: int = 0  # where the walk is: a row or cell without a reference follows the last
+    column: int = 0
+
+
+class _UnevenSheetError(Exception):
+    """The sheet needs measuring cell by cell."""
 
 
 def check_package(data: bytes, name: str) -> None:
@@ -134,9 +143,18 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, shown: str) -> int:
     """Decompress one member in chunks (never whole), stopping at the first broken limit."""
+    worksheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
+    try:
+        return _walk_member(archive, member, name, shown, "quick" if worksheet else "")
+    except _UnevenSheetError:
+        return _walk_member(archive, member, name, shown, "exact")
+
+
+def _walk_member(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, shown: str, measure: str
+) -> int:
     limit = max(member.compress_size * MAX_RATIO, 10 * 2**20)
     read = 0
-    worksheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
     size = SheetSize()
     with archive.open(member) as stream:
 
@@ -150,32 +168,47 @@ def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, 
 
         first = True
         for text in _texts(chunks(), member.filename):
-            if _DTD.search(text):
+            if b"<!" in text and _DTD.search(text):
                 raise WorkbookError(
                     f"{name} declares XML entities in {shown}; spreadsheet programs never "
                     "write that, so the file is refused as unsafe."
                 )
-            if worksheet:
-                if first and (found := _DIMENSION.search(text)):
-                    rows, columns = int(found[2]), column_number(found[1])
-                    if rows > MAX_ROWS or columns > MAX_COLUMNS:
-                        raise WorkbookError(too_big(name, shown, rows, columns))
+            if first and measure and (found := _DIMENSION.search(text)):
+                rows, columns = int(found[2]), column_number(found[1])
+                if rows > MAX_ROWS or columns > MAX_COLUMNS:
+                    raise WorkbookError(too_big(name, shown, rows, columns))
+            if measure == "quick" and (_SUSPECT.search(text) or _unreferenced(text)):
+                raise _UnevenSheetError
+            if measure == "exact":
                 _measure(text, size, name, shown)
             first = False
     return read
 
 
-def _texts(chunks: Iterator[bytes], member: str) -> Iterator[str]:
-    """A part as text, decoded by its byte-order mark or XML declaration (UTF-8 when it has
-    neither, or for a part that is not XML), in pieces cut after a '>' so that no tag is ever
-    split between two pieces."""
+def _unreferenced(text: bytes) -> bool:
+    """Some cell or row may have no reference (its place is then the one after the last), or
+    tags carry a namespace prefix: the quick count cannot tell where they are."""
+    tags = sum(text.count(t) for t in (b"<c ", b"<c>", b"<c/>", b"<row ", b"<row>"))
+    if not tags and b":c " in text:
+        return True
+    return tags > text.count(b' r="')
+
+
+def _texts(chunks: Iterator[bytes], member: str) -> Iterator[bytes]:
+    """A part as UTF-8, decoded by its byte-order mark or XML declaration (UTF-8 when it has
+    neither, or for a part that is not XML) and encoded again where it was not UTF-8, in
+    pieces cut after a '>' so that no tag is ever split between two pieces."""
     decoder: codecs.IncrementalDecoder | None = None
-    carry = ""
+    utf8 = True
+    carry = b""
     for chunk in chunks:
         if decoder is None:
-            decoder = codecs.getincrementaldecoder(_encoding(chunk, member))(errors="replace")
-        text = carry + decoder.decode(chunk)
-        cut = text.rfind(">") + 1
+            encoding = _encoding(chunk, member)
+            utf8 = codecs.lookup(encoding).name in ("utf-8", "ascii")
+            decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        data = chunk if utf8 else decoder.decode(chunk).encode("utf-8", "replace")
+        text = carry + data
+        cut = text.rfind(b">") + 1
         if cut == 0 and len(text) < _CARRY:
             carry = text
             continue
@@ -186,7 +219,7 @@ def _texts(chunks: Iterator[bytes], member: str) -> Iterator[str]:
         carry = text[cut:]
         yield text[:cut]
     if decoder is not None:
-        yield carry + decoder.decode(b"", final=True)
+        yield carry + (b"" if utf8 else decoder.decode(b"", final=True).encode("utf-8", "replace"))
 
 
 def _encoding(head: bytes, member: str) -> str:
@@ -210,26 +243,31 @@ def _encoding(head: bytes, member: str) -> str:
     return "utf-8"
 
 
-def _measure(text: str, size: SheetSize, name: str, shown: str) -> None:
-    """Grow `size` by the cells (and rows) in `text`; refuse as soon as the sheet is over a
-    limit. (Two passes of a regular expression: a loop over every cell would take longer
-    than reading the sheet does.)"""
-    rows = _CELL_ROW.findall(text) + _ROW.findall(text)
-    if rows:
-        size.rows = max(size.rows, max(map(int, rows)))
-    columns = set(_CELL_COLUMN.findall(text))
-    if columns:
-        size.columns = max(size.columns, max(map(column_number, columns)))
-    if size.rows > MAX_ROWS or size.columns > MAX_COLUMNS:
-        raise WorkbookError(too_far(name, shown, size.rows, size.columns))
-    if size.rows * size.columns > MAX_CELLS:
-        raise WorkbookError(too_many(name, shown, size.rows, size.columns))
+def _measure(text: bytes, size: SheetSize, name: str, shown: str) -> None:
+    """Walk the rows and cells in `text`, growing `size`; refuse as soon as the sheet is over a
+    limit. A row or cell without a reference is the one after the last."""
+    for found in _TAG.finditer(text):
+        ref = _REF.search(b" " + found[2])
+        letters, digits = (ref[1], ref[2]) if ref else (b"", b"")
+        if found[1] == b"row":
+            size.row = int(digits) if digits else size.row + 1
+            size.column = 0
+            continue
+        size.column = column_number(letters) if letters else size.column + 1
+        row = int(digits) if digits else max(size.row, 1)
+        if row > size.rows or size.column > size.columns:
+            size.rows, size.columns = max(size.rows, row), max(size.columns, size.column)
+            if size.rows > MAX_ROWS or size.columns > MAX_COLUMNS:
+                raise WorkbookError(too_far(name, shown, size.rows, size.columns))
+            if size.rows * size.columns > MAX_CELLS:
+                raise WorkbookError(too_many(name, shown, size.rows, size.columns))
 
 
-def column_number(letters: str) -> int:
+def column_number(letters: str | bytes) -> int:
+    """A -> 1, AA -> 27."""
     number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
+    for letter in letters.encode() if isinstance(letters, str) else letters:
+        number = number * 26 + letter - 64
     return number
 
 

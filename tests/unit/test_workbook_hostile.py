@@ -625,6 +625,13 @@ def _cell_at(ref: bytes) -> Callable[[bytes], bytes]:
     return change
 
 
+def _before_end(xml: bytes) -> Callable[[bytes], bytes]:
+    def change(data: bytes) -> bytes:
+        return data.replace(b"</sheetData>", xml + b"</sheetData>")
+
+    return change
+
+
 def _utf16(member: str, bom: bool) -> Callable[[Base, Path], Path]:
     """A part re-encoded as UTF-16 (with a byte-order mark, or only the XML declaration
     saying so), with the billion laughs in its prolog."""
@@ -775,6 +782,14 @@ BOUNDED = [
     ("far-row-only", _sheet_xml(_cell_at(b"A300000")), ["row 300,000", "250,000 rows"]),
     ("grid-too-big", _sheet_xml(_cell_at(b"SF12000")), ["12,000 rows by 500 columns",
                                                        "5,000,000 cells"]),
+    ("far-cell-prefixed", _sheet_xml(_before_end(
+        b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'r="900000"><x:c r="XFD900000"><x:v>1</x:v></x:c></x:row>')), ["row 900,000"]),
+    ("far-cell-newline", _sheet_xml(_before_end(b'<row r="3"><c\nr="XFD3"><v>1</v></c></row>')),
+     ["column XFD"]),
+    ("cells-without-reference", _sheet_xml(_before_end(
+        b'<row r="3">' + b'<c t="n"><v>1</v></c>' * 600 + b"</row>")),
+     ["column SG", "500 columns"]),
     ("ods-far-row", _ods('<table:table-row table:number-rows-repeated="1048573">'
                          f'<table:table-cell/></table:table-row><table:table-row>{ODS_VALUE}'
                          "</table:table-row>"), ["far.ods", "sheet Risks", "row 1,048,576"]),
