@@ -833,6 +833,7 @@ PREVIEW_KILLS = 20
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1500)  # twenty previews and forty read-only commands, each a process
 def test_preview_killed_at_random_moments_leaves_the_file_as_it_was(tmp_path):
     from app.services.generator import create_large
 
