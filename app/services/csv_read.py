@@ -12,6 +12,7 @@ import csv
 import io
 
 from app.services.errors import WorkbookError
+from app.services.package_check import too_many
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -47,9 +48,10 @@ def decode(data: bytes, name: str) -> str:
 
 
 def read_csv(
-    data: bytes, sheet: str, name: str, max_rows: int, max_columns: int
+    data: bytes, sheet: str, name: str, max_rows: int, max_columns: int, max_cells: int
 ) -> list[list[object]]:
-    """The rows of the .csv in `data` (file `name`, shown as sheet `sheet`)."""
+    """The rows of the .csv in `data` (file `name`, shown as sheet `sheet`); the grid (rows
+    times the widest row) stays within `max_cells`."""
     text = decode(data, name)
     if not text.strip():
         raise WorkbookError(
@@ -59,14 +61,18 @@ def read_csv(
     dialect = _dialect(text[:20_000])
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))  # the caller names the cell
     rows: list[list[object]] = []
+    width = 0
     try:
         for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            width = max(width, len(row))
             if number > max_rows or len(row) > max_columns:
                 raise WorkbookError(
                     f"{name}: sheet {sheet} has {max(number, len(rows)):,} rows and {len(row):,} "
                     f"columns; at most {max_rows:,} rows and {max_columns} columns can be "
                     "imported. Remove unused rows and columns, or split the sheet."
                 )
+            if number * width > max_cells:
+                raise WorkbookError(too_many(name, f"sheet {sheet}", number, width))
             rows.append(list(row))
     except csv.Error as exc:
         raise WorkbookError(f"{name} is not a readable .csv ({exc}).") from None

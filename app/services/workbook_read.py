@@ -17,6 +17,7 @@ from app.services.csv_read import read_csv
 from app.services.errors import WorkbookError
 from app.services.ods_layout import OdsSheet, ods_layout
 from app.services.package_check import (
+    MAX_CELLS,
     MAX_COLUMNS,
     MAX_ROWS,
     check_package,
@@ -60,7 +61,7 @@ def read_workbook(path: Path) -> list[RawSheet]:
             "and save it as .xlsx (Excel Workbook), then import that file."
         )
     if path.suffix.lower() == ".csv":
-        rows = read_csv(data, path.stem, path.name, MAX_ROWS, MAX_COLUMNS)
+        rows = read_csv(data, path.stem, path.name, MAX_ROWS, MAX_COLUMNS, MAX_CELLS)
         return [_checked(RawSheet(path.stem, rows), path.name)]
     if not data.startswith(b"PK"):
         raise WorkbookError(

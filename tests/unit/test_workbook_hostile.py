@@ -798,6 +798,8 @@ BOUNDED = [
      ["far.ods", "column XFD", "500 columns"]),
     ("ods-repeated-rows", _ods('<table:table-row table:number-rows-repeated="20000">'
                                f'{ODS_VALUE * 300}</table:table-row>'), ["5,000,000 cells"]),
+    ("csv-grid-too-big", _bytes("wide.csv", b"Title,Likelihood\n" + (b"," * 499 + b"\n") * 10_100),
+     ["wide.csv", "10,001 rows by 500 columns", "5,000,000 cells"]),
     ("fifo", _fifo, ["risks.xlsx", "named pipe", "not a workbook file"]),
     ("dev-zero-as-csv", _link_to("/dev/zero", "zero.csv"), ["zero.csv", "a device"]),
     ("dev-zero-as-xlsx", _link_to("/dev/zero", "zero.xlsx"), ["zero.xlsx", "a device"]),
