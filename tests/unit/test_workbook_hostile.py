@@ -895,15 +895,19 @@ def test_unreadable_number_is_quoted_as_typed(engagement, tmp_path):
     for options in ((), ("--dry-run",)):  # the preview's trial run finds the same
         done = _cli("import-xlsx", str(engagement), str(workbook), "--json", *options)
         [sheet] = json.loads(done.stdout)["sheets"]
-        messages = {e["row"]: e["message"] for e in sheet["errors"]}
-        assert messages == {
-            2: "Inherent likelihood: 'very high' is not a whole number.",
+        errors = {e["row"]: e["message"] for e in sheet["errors"]}
+        assert errors == {
             3: "Inherent likelihood must be from 1 to 5, not 0.",
             4: "Inherent likelihood must be from 1 to 5, not -1.",
-            5: "Inherent likelihood: '4,5' is not a whole number.",
         }
-        assert all("None" not in w["message"] for w in sheet["warnings"])
-        assert sheet["added"] == 1  # "4,0" is 4
+        # a rating that is no number: the row goes in unrated, the cell kept in the notes
+        warnings = {w["row"]: w["message"] for w in sheet["warnings"]}
+        assert warnings == {
+            2: "Inherent likelihood: 'very high' is not a whole number. Kept in the notes instead.",
+            5: "Inherent likelihood: '4,5' is not a whole number. Kept in the notes instead.",
+        }
+        assert "None" not in done.stdout
+        assert sheet["added"] == 3  # "4,0" is 4
 
 
 def test_window_preview_does_not_write_to_the_open_file(engagement, tmp_path):
