@@ -208,7 +208,8 @@ def _import_xlsx(args: argparse.Namespace) -> int:
     from app.services.sheet_layout import load_mapping
 
     mapping = load_mapping(args.mapping) if args.mapping else None
-    with open_engagement(args.file, read_only=args.show_mapping) as ef:
+    # a preview never writes
+    with open_engagement(args.file, read_only=args.dry_run or args.show_mapping) as ef:
         plan = workbook_import.build_plan(ef, args.workbook, mapping)
         if args.show_mapping:
             print(json.dumps(workbook_import.mapping_of(plan), indent=2, ensure_ascii=False))

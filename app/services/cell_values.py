@@ -150,6 +150,19 @@ def _make(name: str, label: str, text: str, year: int, month: int, day: int) -> 
         raise FieldError(name, f"{label}: '{text}' is not a date that exists.") from None
 
 
+_CLAUSE = re.compile(
+    r"^\s*(?:clause|cl\.|§)?\s*(\d{1,2}(?:\.\d{1,2}){0,3})(?![\d.]*\d)\.?\s*(.*?)\s*$",
+    re.I | re.S,
+)
+
+
+def clause_parts(text: object) -> tuple[str, str] | None:
+    """`6.1.2 a)` -> ("6.1.2", "a)"); `Clause 4.1` -> ("4.1", ""); None when the text does not
+    start with a clause number."""
+    found = _CLAUSE.match(text_of(text))
+    return (found[1], found[2]) if found else None
+
+
 def control_ref(text: object) -> str | None:
     """`5.2`, `A 5.2`, `a.5.2` -> `A.5.2`; None when the text is no control reference."""
     found = _CONTROL.match(text_of(text))
@@ -168,6 +181,8 @@ def to_stored(spec: FieldSpec, value: object) -> object:
             return None  # the service says whether the number may be left out
         if isinstance(value, str) and re.fullmatch(r"\d+\s*(\(.*\))?", value):
             value = int(value.split("(")[0])
+        elif isinstance(value, str) and re.fullmatch(r"\d+[.,]0+", value):
+            value = int(re.split(r"[.,]", value)[0])  # "4,0": a European 4
         if isinstance(value, float):
             raise FieldError(spec.name, f"{spec.label}: {value} is not a whole number.")
         return spec.coerce(value)

@@ -26,7 +26,7 @@ from urllib.parse import quote
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 import app
 from app.models import Base, CatalogSnapshot, EngagementInfo, RequirementState, SchemaInfo
@@ -293,6 +293,28 @@ class EngagementFile:
                 with suppress(OSError):
                     leftover.unlink()
 
+    @contextmanager
+    def trial_copy(self) -> Iterator[EngagementFile]:
+        """The engagement copied into memory, writable, for a trial run whose changes are
+        thrown away (an import's preview): the file itself is never written, so a preview
+        killed half-way leaves nothing to roll back."""
+        memory = sqlite3.connect(":memory:", check_same_thread=False)
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                raw.driver_connection.backup(memory)  # type: ignore[union-attr]
+            finally:
+                raw.close()
+            engine = _configured(create_engine("sqlite://", creator=lambda: memory,
+                                               poolclass=StaticPool))  # fmt: skip
+            copy = EngagementFile(self.path, engine, None, "", self.actor)
+            try:
+                yield copy
+            finally:
+                engine.dispose()
+        finally:
+            memory.close()
+
     def close(self) -> None:
         self.engine.dispose()
         if self._lock is not None:
@@ -317,8 +339,10 @@ def _connect(path: Path, mode: str) -> Engine:
     # A queue pool hands each thread its own connection for the length of a session; the
     # default for a "sqlite://" URL (one connection per thread, five at most) closes another
     # thread's connection once more threads have used it.
-    engine = create_engine("sqlite://", creator=creator, poolclass=QueuePool)
+    return _configured(create_engine("sqlite://", creator=creator, poolclass=QueuePool))
 
+
+def _configured(engine: Engine) -> Engine:
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Transactions are begun explicitly (below), so that schema changes in a migration

@@ -113,7 +113,7 @@ def _check_impacts(impacts: Sequence[Mapping[str, object]]) -> list[dict[str, ob
 
 def next_id(ef: EngagementFile) -> str:
     with ef.reading() as session:
-        return ids.next_id(session.scalars(select(ImpactAssessment.id)), "IA", 4)
+        return ids.next_free_id(session, ImpactAssessment, "IA", 4)
 
 
 def _write_impacts(session: object, assessment_id: str, impacts: list[dict[str, object]]) -> None:

@@ -163,7 +163,7 @@ def _defaults() -> dict[str, object]:
 def next_id(ef: EngagementFile) -> str:
     """AIS-001, AIS-002...: never reuses an ID, not even one of a deleted system."""
     with ef.reading() as session:
-        return ids.next_id(session.scalars(select(AISystem.id)), "AIS", 3)
+        return ids.next_free_id(session, AISystem, "AIS", 3)
 
 
 def coerce(field: str, value: object) -> object:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.services import impact, inventory, requirements, risks, soa
-from app.services.cell_values import control_ref, text_of, to_stored
+from app.services.cell_values import clause_parts, control_ref, text_of, to_stored
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError
 from app.services.fields import FieldSpec
@@ -168,10 +168,13 @@ def _save_point(ef: EngagementFile, point_id: str | None, row: Row, before: Row 
 
 
 def _match_point(ef: EngagementFile, row: Row, _items: dict[str, Row]) -> str | None:
-    """A client's row by clause number (4.1, Clause 4.1) or by clause title (British or
-    American spelling): the first checklist point of that clause."""
+    """A client's row by clause number (4.1, Clause 4.1, 6.1.2 a) in the Ref or the Clause
+    column) or by clause title (British or American spelling): the first checklist point of
+    that clause."""
+    clauses = {c.id for c in ef.catalog.clauses}
+    numbers = [clause_parts(row.get(name)) for name in ("ref", "clause")]
+    ref = next((n[0] for n in numbers if n is not None and n[0] in clauses), None)
     text = text_of(row.get("ref")).removeprefix("Clause").strip()
-    ref = next((c.id for c in ef.catalog.clauses if c.id == text), None)
     if ref is None:
         wanted = _loose(text)
         ref = next((c.id for c in ef.catalog.clauses if wanted and _loose(c.title) in wanted), None)

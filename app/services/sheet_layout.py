@@ -85,6 +85,9 @@ def headers_at(sheet: RawSheet, row: int) -> list[str]:
     """The header texts of 1-based `row`; a merged group heading above is put in front."""
     cells = sheet.rows[row - 1] if 0 < row <= len(sheet.rows) else []
     texts = [" ".join(text_of(c).split()) for c in cells]
+    for (top, left), (bottom, _right) in sheet.merged:  # a heading merged down onto this row
+        if top < row - 1 <= bottom and left < len(texts) and not texts[left]:
+            texts[left] = " ".join(text_of(sheet.rows[top][left]).split())
     for (top, left), (bottom, right) in sheet.merged:
         spans = right - left + 1
         if bottom == row - 2 and 1 < spans < sum(1 for t in texts if t):  # a group heading

@@ -1,10 +1,11 @@
 """Import a workbook: our own export coming back from the client, or any workbook of theirs.
 
 `build_plan` reads and compares without writing; `apply` writes the plan in one transaction
-(a trial run of it, rolled back, is how the preview learns every refusal the services would
-give); `undo` puts everything back in one step. Rows the client deleted are reported and
-never deleted; a field changed both in the workbook and in the app since the export is a
-conflict the user settles."""
+(a trial run of it on a copy of the engagement in memory, thrown away, is how the preview
+learns every refusal the services would give without writing to the file); `undo` puts
+everything back in one step. Rows the client deleted are reported and never deleted; a field
+changed both in the workbook and in the app since the export is a conflict the user
+settles."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.services import history, ids, risks
-from app.services.cell_values import plain, text_of
+from app.services.cell_values import clause_parts, plain, text_of
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError, WorkbookError
 from app.services.sheet_areas import AREA_BY_KIND, AREAS, Area, Column, Row, canonical
@@ -104,6 +105,9 @@ class SheetPlan:
     warnings: list[Issue] = field(default_factory=list)
     raw: RawSheet | None = None  # the cells, for a mapping the user corrects
     foreign: bool = False  # a sheet of the client's own, read through a mapping
+    # (row, field) -> why the cell could not be read, quoting it: a service refusing the row
+    # for that field (then missing) is told in these words, not as a blank
+    unread: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         issue = dataclasses.asdict
@@ -219,14 +223,21 @@ def build_plan(
             plans.append(_unrecognised(raw, layout))
             continue
         plans.append(_SheetReader(ef, raw, area_table, layout, current, None, set(), new_systems))
+    if not plans and any(raw.hidden for raw in sheets):
+        raise WorkbookError(
+            f"Nothing was imported from {path.name}: every sheet with cells in it is hidden, "
+            "and hidden sheets are never imported. Unhide the sheets to import in your "
+            "spreadsheet program (right-click a sheet tab > Unhide), save, and import again."
+        )
     # the inventory first: a risk may name an AI system added on another sheet of the import
     readers = [r for r in plans if isinstance(r, _SheetReader)]
     for reader in sorted(readers, key=lambda r: r.table.kind != "inventory"):
         reader.read()
     sheet_plans = [p.plan if isinstance(p, _SheetReader) else p for p in plans]
     plan = Plan(path, meta is not None, sheet_plans)
-    if not ef.read_only and plan.changes:  # the trial run, rolled back: the services' checks
-        apply(ef, plan, commit=False, skip_invalid=True)
+    if plan.changes:  # the trial run, on a copy in memory: the services' checks, no writes
+        with ef.trial_copy() as trial:
+            apply(trial, plan, commit=False, skip_invalid=True)
     return plan
 
 
@@ -468,6 +479,12 @@ class _SheetReader:
             self.seen[key] = number
         now = rows_now.get(key or "")
         if self.foreign:
+            if table.kind == "requirements":  # "6.1.2 a)": the list item goes to the notes
+                unread |= {
+                    i for i, name in self.layout.columns.items()
+                    if name in ("ref", "clause") and (parts := clause_parts(given.get(name)))
+                    and parts[1]
+                }  # fmt: skip
             _keep_extras(table, self.layout, cells, unread, values, now)
         if table.kind == "risks" and table.child is None:
             self._check_risk(values, now, number)
@@ -530,9 +547,16 @@ class _SheetReader:
                 if not self.foreign:
                     self.plan.errors.append(Issue(number, column.label, exc.message))
                     continue
+                typed = plain(cell)
+                if isinstance(typed, str) and re.fullmatch(r"-?\d{1,9}", typed):
+                    typed = int(typed)
+                if isinstance(typed, int) and not isinstance(typed, bool):
+                    values[name] = typed  # out of range: the service says the engagement's own
+                    continue
                 # a client's own sheet: the cell is kept in the notes, the row still goes in
                 message = f"{exc.message} Kept in the notes instead."
                 self.plan.warnings.append(Issue(number, column.label, message))
+                self.plan.unread[(number, name)] = exc.message
                 unread.add(col)
         return values, given, unread
 
@@ -858,9 +882,15 @@ def _refused(area: Area, exc: FieldError, origins: list[tuple[SheetPlan, RowPlan
     labels = area.field_labels()
     sheet, row = origins[0]
     row.failed = True
-    if not any(e.row == row.row and e.message == exc.message for e in sheet.errors):
-        column = labels.get(exc.field.split(".")[0], "")
-        sheet.errors.append(Issue(row.row, column, exc.message))
+    name = exc.field.split(".")[0]
+    message = sheet.unread.get((row.row, name), exc.message)  # what the client typed
+    column = labels.get(name, "")
+    if message != exc.message:  # the row is refused, so the cell is not kept in the notes
+        sheet.warnings = [
+            w for w in sheet.warnings if not (w.row == row.row and w.column == column)
+        ]
+    if not any(e.row == row.row and e.message == message for e in sheet.errors):
+        sheet.errors.append(Issue(row.row, column, message))
 
 
 def _targets(

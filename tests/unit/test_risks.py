@@ -43,7 +43,7 @@ def test_risk_scores_and_level_from_the_criteria(new_file):
     ("values", "field", "words"),
     [
         ({"inherent_likelihood": 6}, "inherent_likelihood", "from 1 to 5"),
-        ({"inherent_impact": 0}, "inherent_impact", "from 1 to 10"),
+        ({"inherent_impact": 0}, "inherent_impact", "from 1 to 5, not 0"),
         ({"inherent_impact": "high"}, "inherent_impact", "not a whole number"),
         ({"residual_likelihood": 5, "residual_impact": 5}, "residual_comment", "higher than"),
         ({"residual_likelihood": 2}, "residual_impact", "both"),

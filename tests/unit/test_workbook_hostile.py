@@ -6,11 +6,18 @@ files, edited exports of our own); nothing here is a checked-in binary fixture."
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import os
 import random
+import re
 import shutil
+import signal
 import struct
+import subprocess
+import sys
+import time
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -340,7 +347,7 @@ WHOLE = [
     ("doctype-after-2mib", _doctype_after_2mib_unused, ["declares XML entities"]),
     ("truncated", _truncated, ["damaged", "truncated", "send it again"]),
     ("corrupt", _bytes("corrupt.xlsx", CORRUPT), ["damaged", "send it again"]),
-    ("empty", _bytes("empty.xlsx", b""), ["not a workbook", "Save it as .xlsx"]),
+    ("empty", _bytes("empty.xlsx", b""), ["the file is empty"]),
     ("text", _bytes("notes.xlsx", b"Risk register\nR-1,drift\n"), ["not a workbook", ".xlsx"]),
     ("png", _bytes("photo.xlsx", PNG), ["not a workbook", "Save it as .xlsx"]),
     ("zip-not-workbook", _zip_of_text, ["notes.xlsx", "save it again as .xlsx"]),
@@ -565,3 +572,474 @@ def test_unusable_mapping_is_refused(base, engagement, tmp_path, capsys, text, f
     _, err = _refused(capsys, engagement, base.plain, "--mapping", str(mapping))
     for fragment in fragments:
         assert fragment in err, (fragment, err)
+
+
+# 10: files that killed or hung the process, packages that are not valid, messages that said
+# nothing; each run as a user runs it (a separate process, killed if it does not end in time)
+
+ROOT = Path(__file__).resolve().parents[2]
+BOUND = 90  # seconds; every case ends in a few, a hang or a runaway read does not end at all
+
+
+def _cli(*args: str, timeout: float = BOUND) -> subprocess.CompletedProcess[str]:
+    """`python -m app ARGS` in its own process; a hang fails the test instead of the suite."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True,
+            text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`{' '.join(args)}` did not end within {timeout} s")
+
+
+def _refused_by_cli(engagement: Path, workbook: Path, *options: str) -> str:
+    """The import in its own process: exit 2, one `error:` line, no traceback, the
+    engagement's bytes unchanged. Returns the error line."""
+    before = _sha(engagement)
+    done = _cli("import-xlsx", str(engagement), str(workbook), *options)
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.stderr.startswith("error: "), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert _sha(engagement) == before, "the engagement file was changed"
+    return done.stderr.strip()
+
+
+def _sheet_xml(change: Callable[[bytes], bytes]) -> Callable[[Base, Path], Path]:
+    def build(base: Base, tmp: Path) -> Path:
+        return _rewrite(base.plain, tmp / "far.xlsx", {SHEET1: change})
+
+    return build
+
+
+def _cell_at(ref: bytes) -> Callable[[bytes], bytes]:
+    """One more cell, at `ref`, the declared dimension left as it was (it understates)."""
+    row = re.match(rb"[A-Z]+(\d+)", ref)
+    assert row is not None
+
+    def change(data: bytes) -> bytes:
+        cell = b'<row r="%s"><c r="%s" t="n"><v>1</v></c></row>' % (row[1], ref)
+        return data.replace(b"</sheetData>", cell + b"</sheetData>")
+
+    return change
+
+
+def _before_end(xml: bytes) -> Callable[[bytes], bytes]:
+    def change(data: bytes) -> bytes:
+        return data.replace(b"</sheetData>", xml + b"</sheetData>")
+
+    return change
+
+
+def _utf16(member: str, bom: bool) -> Callable[[Base, Path], Path]:
+    """A part re-encoded as UTF-16 (with a byte-order mark, or only the XML declaration
+    saying so), with the billion laughs in its prolog."""
+
+    def change(data: bytes) -> bytes:
+        text = _after_declaration(LAUGHS)(data).decode()
+        if not text.startswith("<?xml"):
+            text = '<?xml version="1.0" encoding="UTF-16"?>\n' + text
+        text = re.sub(r'encoding="[^"]*"', 'encoding="UTF-16"', text, count=1)
+        return text.encode("utf-16" if bom else "utf-16-le")
+
+    def build(base: Base, tmp: Path) -> Path:
+        return _rewrite(base.plain, tmp / "utf16.xlsx", {member: change})
+
+    return build
+
+
+def _doubled(base: Base, tmp: Path) -> Path:
+    """A second copy of the sheet under the same name, with other cells (the copy a reader
+    that takes the last one would import)."""
+    path = tmp / "twice.xlsx"
+    shutil.copyfile(base.plain, path)
+    data = zipfile.ZipFile(base.plain).read(SHEET1).replace(b"Model drift", b"Planted row")
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(SHEET1, data)
+    return path
+
+
+def _climbing(member: str) -> Callable[[Base, Path], Path]:
+    def build(base: Base, tmp: Path) -> Path:
+        path = tmp / "climb.xlsx"
+        shutil.copyfile(base.plain, path)
+        with zipfile.ZipFile(path, "a") as archive:
+            archive.writestr(member, b"<x/>")
+        return path
+
+    return build
+
+
+def _fifo(base: Base, tmp: Path) -> Path:
+    path = tmp / "risks.xlsx"
+    os.mkfifo(path)
+    return path
+
+
+def _link_to(target: str, name: str) -> Callable[[Base, Path], Path]:
+    def build(base: Base, tmp: Path) -> Path:
+        path = tmp / name
+        path.symlink_to(target)
+        return path
+
+    return build
+
+
+def _sparse(base: Base, tmp: Path) -> Path:
+    """201 MB that take no room on disk."""
+    path = tmp / "huge.csv"
+    with path.open("wb") as handle:
+        handle.truncate(201 * MiB)
+    return path
+
+
+def _hidden_sheets(base: Base, tmp: Path) -> Path:
+    wb = openpyxl.load_workbook(base.plain)
+    other = wb.create_sheet("Notes")
+    other["A1"] = "Some notes"
+    wb.save(tmp / "two.xlsx")  # openpyxl refuses to save with every sheet hidden; Excel not
+
+    def hide(data: bytes) -> bytes:
+        return data.replace(b'state="visible"', b'state="hidden"')
+
+    return _rewrite(tmp / "two.xlsx", tmp / "hidden.xlsx", {"xl/workbook.xml": hide})
+
+
+def _libreoffice(build: Callable[[Base, Path], Path], suffix: str) -> Callable[[Base, Path], Path]:
+    """The workbook `build` makes, opened and saved again by LibreOffice."""
+
+    def again(base: Base, tmp: Path) -> Path:
+        source = build(base, tmp)
+        out = tmp / "lo"
+        out.mkdir()
+        subprocess.run(
+            ["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/lo-profile",
+             "--convert-to", suffix.lstrip("."), "--outdir", str(out), str(source)],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        return out / f"{source.stem}{suffix}"
+
+    return again
+
+
+FAR_CELL = _sheet_xml(_cell_at(b"XFD1048576"))
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def _ods(rows: str) -> Callable[[Base, Path], Path]:
+    """An OpenDocument spreadsheet, as LibreOffice writes one (repeat counts included), with
+    a sheet Risks of a header row and `rows` after it."""
+
+    def cell(text: str) -> str:
+        return (
+            f'<table:table-cell office:value-type="string"><text:p>{text}</text:p>'
+            "</table:table-cell>"
+        )
+
+    header = "".join(cell(t) for t in ("Title", "Likelihood", "Impact"))
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS} '
+        'office:version="1.3"><office:body><office:spreadsheet><table:table table:name="Risks">'
+        f"<table:table-row>{header}</table:table-row>"
+        f"<table:table-row>{cell('Model drift')}{cell('3')}{cell('4')}</table:table-row>"
+        f"{rows}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+        '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+        'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+
+    def build(base: Base, tmp: Path) -> Path:
+        path = tmp / "far.ods"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(
+                "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+            )
+            archive.writestr("content.xml", content)
+            archive.writestr("META-INF/manifest.xml", manifest)
+        return path
+
+    return build
+
+
+ODS_VALUE = (
+    '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+    "</table:table-cell>"
+)
+
+BOUNDED = [
+    # (id, builder, fragments the error line must hold)
+    ("far-cell", FAR_CELL, ["sheet Risks", "row 1,048,576", "column XFD", "250,000 rows"]),
+    ("far-column", _sheet_xml(_cell_at(b"XFD2")), ["column XFD", "500 columns"]),
+    ("far-row-only", _sheet_xml(_cell_at(b"A300000")), ["row 300,000", "250,000 rows"]),
+    ("grid-too-big", _sheet_xml(_cell_at(b"SF12000")), ["12,000 rows by 500 columns",
+                                                       "5,000,000 cells"]),
+    ("far-cell-prefixed", _sheet_xml(_before_end(
+        b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'r="900000"><x:c r="XFD900000"><x:v>1</x:v></x:c></x:row>')), ["row 900,000"]),
+    ("far-cell-newline", _sheet_xml(_before_end(b'<row r="3"><c\nr="XFD3"><v>1</v></c></row>')),
+     ["column XFD"]),
+    ("cells-without-reference", _sheet_xml(_before_end(
+        b'<row r="3">' + b'<c t="n"><v>1</v></c>' * 600 + b"</row>")),
+     ["column SG", "500 columns"]),
+    ("ods-far-row", _ods('<table:table-row table:number-rows-repeated="1048573">'
+                         f'<table:table-cell/></table:table-row><table:table-row>{ODS_VALUE}'
+                         "</table:table-row>"), ["far.ods", "sheet Risks", "row 1,048,576"]),
+    ("ods-far-column", _ods('<table:table-row><table:table-cell table:number-columns-repeated='
+                            f'"16383"/>{ODS_VALUE}</table:table-row>'),
+     ["far.ods", "column XFD", "500 columns"]),
+    ("ods-repeated-rows", _ods('<table:table-row table:number-rows-repeated="20000">'
+                               f'{ODS_VALUE * 300}</table:table-row>'), ["5,000,000 cells"]),
+    ("csv-grid-too-big", _bytes("wide.csv", b"Title,Likelihood\n" + (b"," * 499 + b"\n") * 10_100),
+     ["wide.csv", "10,001 rows by 500 columns", "5,000,000 cells"]),
+    ("fifo", _fifo, ["risks.xlsx", "named pipe", "not a workbook file"]),
+    ("dev-zero-as-csv", _link_to("/dev/zero", "zero.csv"), ["zero.csv", "a device"]),
+    ("dev-zero-as-xlsx", _link_to("/dev/zero", "zero.xlsx"), ["zero.xlsx", "a device"]),
+    ("link-loop", _link_to("loop.xlsx", "loop.xlsx"), ["loop"]),
+    ("over-200mb", _sparse, ["huge.csv", "201 MB", "200 MB"]),
+    ("member-twice", _doubled, ["two parts named 'xl/worksheets/sheet1.xml'", "save it again"]),
+    ("member-climbs-out", _climbing("../../evil.xml"), ["'../../evil.xml'", "outside"]),
+    ("member-climbs-inside", _climbing("xl/../../evil.xml"), ["outside", "unsafe"]),
+    ("member-absolute", _climbing("/etc/evil.xml"), ["'/etc/evil.xml'", "outside"]),
+    ("laughs-utf16-bom", _utf16(SHEET1, bom=True), ["declares XML entities", "sheet Risks"]),
+    ("laughs-utf16-declared", _utf16(SHEET1, bom=False), ["declares XML entities"]),
+    ("laughs-utf16-types", _utf16("[Content_Types].xml", bom=True),
+     ["declares XML entities", "[Content_Types].xml"]),
+    ("empty-csv", _bytes("empty.csv", b""), ["empty.csv", "the file is empty"]),
+    ("empty-xlsx", _bytes("empty.xlsx", b""), ["empty.xlsx", "the file is empty"]),
+    ("blank-csv", _bytes("blank.csv", b"\xef\xbb\xbf\r\n \r\n"), ["the file is empty"]),
+    ("all-sheets-hidden", _hidden_sheets, ["hidden.xlsx", "every sheet", "hidden", "unhide"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("build", "fragments"), [pytest.param(b, f, id=i) for i, b, f in BOUNDED])
+def test_hostile_file_is_refused_in_time(base, engagement, tmp_path, build, fragments):
+    workbook = build(base, tmp_path)
+    for options in ((), ("--dry-run",)):
+        err = _refused_by_cli(engagement, workbook, *options)
+        for fragment in fragments:
+            assert fragment.lower() in err.lower(), (fragment, err)
+
+
+# 11: a preview never writes, even killed half-way
+
+PREVIEW_KILLS = 20
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1500)  # twenty previews and forty read-only commands, each a process
+def test_preview_killed_at_random_moments_leaves_the_file_as_it_was(tmp_path):
+    from app.services.generator import create_large
+
+    path = tmp_path / "large.aims"
+    create_large(
+        path, history_rows=20_000, systems=1_000, assessments=1_000, risk_count=2_000
+    ).close()
+    path_sha = _sha(path)
+    risks = json.loads(_cli("status", str(path), "--json", timeout=300).stdout)["risks"]["total"]
+    workbook = tmp_path / "new risks.csv"
+    workbook.write_text(
+        "Risk,Likelihood,Impact,Treatment,Owner\n"
+        + "".join(f"Killed preview risk {n},3,4,Reduce,Owner {n % 9}\n" for n in range(1_500)),
+        "utf-8",
+    )
+    command = [sys.executable, "-m", "app", "import-xlsx", str(path), str(workbook), "--dry-run"]
+    start = time.monotonic()
+    whole = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    duration = time.monotonic() - start  # how long a preview runs here, to kill inside it
+    assert whole.returncode == 0, whole.stderr
+    assert "1500 new" in whole.stdout
+    rng = random.Random(15)
+    killed = 0
+    for _ in range(PREVIEW_KILLS):
+        preview = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        try:
+            preview.wait(timeout=rng.uniform(0.1, duration))
+        except subprocess.TimeoutExpired:
+            preview.send_signal(signal.SIGKILL)
+            preview.wait()
+            killed += 1
+        assert _sha(path) == path_sha, "a preview wrote to the engagement"
+        assert not path.with_name(path.name + "-journal").exists()
+        status = _cli("status", str(path), "--json", timeout=300)
+        assert status.returncode == 0 and "Traceback" not in status.stderr, status.stderr
+        assert json.loads(status.stdout)["risks"]["total"] == risks
+        out = tmp_path / "after.xlsx"
+        export = _cli("export-xlsx", str(path), "-o", str(out), timeout=300)
+        assert export.returncode == 0 and "Traceback" not in export.stderr, export.stderr
+        assert _sha(path) == path_sha, "a read-only command wrote to the engagement"
+    assert killed >= PREVIEW_KILLS // 2, f"only {killed} previews were still running when killed"
+
+
+# 12: a number the client typed that cannot be read is quoted, not shown as 'None'
+
+
+def test_unreadable_number_is_quoted_as_typed(engagement, tmp_path):
+    workbook = tmp_path / "ratings.csv"
+    workbook.write_text(
+        "Risk,Likelihood,Impact,Treatment\n"
+        'Drift,very high,3,Reduce\nBias,0,3,Reduce\nLeak,-1,3,Reduce\nOutage,"4,5",3,Reduce\n'
+        'Fine,"4,0",3,Reduce\n',
+        "utf-8",
+    )
+    _refused_by_cli(engagement, workbook)
+    for options in ((), ("--dry-run",)):  # the preview's trial run finds the same
+        done = _cli("import-xlsx", str(engagement), str(workbook), "--json", *options)
+        [sheet] = json.loads(done.stdout)["sheets"]
+        errors = {e["row"]: e["message"] for e in sheet["errors"]}
+        assert errors == {
+            3: "Inherent likelihood must be from 1 to 5, not 0.",
+            4: "Inherent likelihood must be from 1 to 5, not -1.",
+        }
+        # a rating that is no number: the row goes in unrated, the cell kept in the notes
+        warnings = {w["row"]: w["message"] for w in sheet["warnings"]}
+        assert warnings == {
+            2: "Inherent likelihood: 'very high' is not a whole number. Kept in the notes instead.",
+            5: "Inherent likelihood: '4,5' is not a whole number. Kept in the notes instead.",
+        }
+        assert "None" not in done.stdout
+        assert sheet["added"] == 3  # "4,0" is 4
+
+
+def test_window_preview_does_not_write_to_the_open_file(engagement, tmp_path):
+    """The window previews with the engagement open for editing: the trial run goes to a
+    copy in memory, and the file (its bytes and its modification time) stays as it was."""
+    from app.services.engagement_file import open_engagement
+    from app.services.workbook_import import build_plan
+
+    workbook = tmp_path / "new.csv"
+    workbook.write_text(
+        "Risk,Likelihood,Impact\n" + "".join(f"Risk {n},{1 + n % 7},3\n" for n in range(50)),
+        "utf-8",
+    )
+    from sqlalchemy import event
+
+    with open_engagement(engagement) as ef:
+        before = (_sha(engagement), os.stat(engagement).st_mtime_ns)
+        statements: list[str] = []
+        event.listen(ef.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        plan = build_plan(ef, workbook)
+        reads = ("SELECT", "BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")
+        writes = [s for s in statements if not s.upper().startswith(reads) or "=" in s[:40]]
+        assert writes == [], writes[:3]  # not even a write rolled back
+        assert (_sha(engagement), os.stat(engagement).st_mtime_ns) == before
+        assert not engagement.with_name(engagement.name + "-journal").exists()
+    [sheet] = plan.sheets
+    # the trial run refused the ratings above the engagement's 5 levels, and only those
+    assert [r.row for r in sheet.added if r.failed] == [n + 2 for n in range(50) if n % 7 >= 5]
+
+
+# 13: client layouts that were refused
+
+
+def _read_back(engagement: Path) -> dict[str, list[dict[str, object]]]:
+    from app.services import requirements, risks
+    from app.services.engagement_file import open_engagement
+
+    with open_engagement(engagement, read_only=True) as ef:
+        return {
+            "risks": [dataclasses.asdict(r) for r in risks.list_risks(ef)],
+            "points": [dataclasses.asdict(p) for p in requirements.list_points(ef)],
+        }
+
+
+def _imported(engagement: Path, workbook: Path) -> str:
+    done = _cli("import-xlsx", str(engagement), str(workbook))
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and done.stderr == ""
+    return done.stdout
+
+
+def _clauses_sheet(base: Base, tmp: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ISO 42001 gap analysis"
+    ws.append(["Clause", "Requirement", "Status", "Owner"])
+    ws.append(["6.1.2 a)", "Risk assessment criteria", "In progress", "Priya Risk"])
+    ws.append(["6.1.3 d)", "Statement of applicability", "Done", "Sam SoA"])
+    ws.append(["Clause 4.1", "Context of the organisation", "Done", "Cleo Context"])
+    wb.save(tmp / "clauses.xlsx")
+    return tmp / "clauses.xlsx"
+
+
+@pytest.mark.parametrize(
+    "build", [_clauses_sheet, _libreoffice(_clauses_sheet, ".xlsx")], ids=["openpyxl", "lo"]
+)
+def test_clause_reference_with_list_item_matches_the_clause(base, engagement, tmp_path, build):
+    _imported(engagement, build(base, tmp_path))
+    points = _read_back(engagement)["points"]
+    first = {ref: next(p for p in points if p["ref"] == ref) for ref in ("6.1.2", "6.1.3", "4.1")}
+    assert first["6.1.2"]["owner"] == "Priya Risk"
+    assert "Clause: 6.1.2 a)" in first["6.1.2"]["notes"]
+    assert first["6.1.3"]["owner"] == "Sam SoA" and first["6.1.3"]["status"] == "implemented"
+    assert "Clause: 6.1.3 d)" in first["6.1.3"]["notes"]
+    assert first["4.1"]["owner"] == "Cleo Context"
+    assert "Clause:" not in first["4.1"]["notes"]  # nothing beside the number to keep
+
+
+def _two_row_header(base: Base, tmp: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Risk register"
+    ws.append(["Risk ID", "Title", "Inherent risk", None, "Treatment"])
+    ws.append([None, None, "Likelihood", "Impact", None])
+    for cells in ("A1:A2", "B1:B2", "C1:D1", "E1:E2"):
+        ws.merge_cells(cells)
+    ws.append(["CR-1", "Model drift", 3, 4, "Reduce"])
+    ws.append(["CR-2", "Biased training data", 2, 5, "Accept"])
+    wb.save(tmp / "two rows.xlsx")
+    return tmp / "two rows.xlsx"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [_two_row_header, *(_libreoffice(_two_row_header, suffix) for suffix in (".xlsx", ".ods"))],
+    ids=["openpyxl", "lo-xlsx", "lo-ods"],
+)  # fmt: skip
+def test_two_row_header_with_merged_headings_is_one_header(base, engagement, tmp_path, build):
+    out = _imported(engagement, build(base, tmp_path))
+    assert "header row 2" in out and "2 new" in out, out
+    found = {r["id"]: r for r in _read_back(engagement)["risks"]}
+    assert found["CR-1"]["title"] == "Model drift"
+    assert (found["CR-1"]["inherent_likelihood"], found["CR-1"]["inherent_impact"]) == (3, 4)
+    assert found["CR-2"]["treatment"] == "retain"
+    assert "Likelihood" not in found  # the second header row is not a risk
+
+
+CSV_TEXT = (
+    "Risk;Likelihood;Impact;Treatment;Description\r\n"
+    "Dérive du modèle;4,0;3;Reduce;Coût élevé, à revoir\r\n"
+    "Biais des données;2;5,0;Accept;« anciennes » données\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("european.csv", CSV_TEXT.encode("cp1252")),
+        ("powershell.csv", CSV_TEXT.replace(";", ",").replace("4,0", "4")
+         .replace("5,0", "5").replace("élevé, à", "élevé à").encode("utf-16")),
+        ("utf16-be.csv", CSV_TEXT.encode("utf-16-be")),
+    ],
+    ids=["semicolons-cp1252", "utf16-bom", "utf16-be-no-bom"],
+)  # fmt: skip
+def test_european_and_utf16_csv_are_read(engagement, tmp_path, name, data):
+    workbook = tmp_path / name
+    workbook.write_bytes(data)
+    out = _imported(engagement, workbook)
+    assert "2 new" in out, out
+    found = {r["title"]: r for r in _read_back(engagement)["risks"]}
+    drift = found["Dérive du modèle"]
+    assert (drift["inherent_likelihood"], drift["inherent_impact"]) == (4, 3)
+    assert drift["description"].startswith("Coût élevé")
+    assert found["Biais des données"]["inherent_impact"] == 5
+    assert found["Biais des données"]["description"] == "« anciennes » données"

@@ -1,0 +1,38 @@
+"""One measured step of the foreign-import benchmark, in a fresh process:
+`python -m bench.foreign_import_probe MODE ENGAGEMENT WORKBOOK`; prints SECONDS=..."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+
+def main(mode: str, engagement: Path, workbook: Path) -> None:
+    if mode == "import":
+        from app.services.engagement_file import open_engagement
+        from app.services.workbook_import import apply, build_plan
+
+        target = engagement.with_name("imported.aims")  # a fresh copy each run
+        shutil.copyfile(engagement, target)
+        with open_engagement(target) as ef:
+            start = time.perf_counter()
+            plan = build_plan(ef, workbook)
+            assert plan.errors == 0, plan.to_json(False)
+            apply(ef, plan)
+        target.unlink()
+    elif mode == "floor":
+        import python_calamine
+
+        start = time.perf_counter()
+        book = python_calamine.CalamineWorkbook.from_path(str(workbook))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    print(f"SECONDS={time.perf_counter() - start:.4f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
