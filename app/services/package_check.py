@@ -82,10 +82,10 @@ def check_package(data: bytes, name: str) -> None:
             _check_names([m.filename for m in members], name)
             if sum(m.file_size for m in members) > MAX_UNZIPPED:
                 raise WorkbookError(_bomb(name))
-            sheet_names = sheet_names(archive)
+            names = sheet_names(archive)
             total = 0
             for member in members:
-                shown = sheet_names.get(member.filename)
+                shown = names.get(member.filename)
                 shown = f"sheet {shown}" if shown else member.filename
                 total += _check_member(archive, member, name, shown)
                 if total > MAX_UNZIPPED:
