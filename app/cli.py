@@ -203,7 +203,7 @@ def _export_xlsx(args: argparse.Namespace) -> int:
 
 
 def _import_xlsx(args: argparse.Namespace) -> int:
-    from app.services import workbook_import
+    from app.services import words, workbook_import
     from app.services.engagement_file import open_engagement
     from app.services.sheet_layout import load_mapping
 
@@ -225,7 +225,8 @@ def _import_xlsx(args: argparse.Namespace) -> int:
         print(workbook_import.as_text(plan, applied))
     if blocked:
         print(
-            f"error: {plan.errors} problem(s) in the workbook; nothing was imported. Fix them, "
+            f"error: {words.count(plan.errors, 'problem')} in the workbook; nothing was imported. "
+            "Fix them, "
             "or run again with --skip-invalid to import the valid rows.",
             file=sys.stderr,
         )

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.services import history, ids, risks
+from app.services import history, ids, risks, words
 from app.services.cell_values import clause_parts, plain, text_of
 from app.services.engagement_file import EngagementFile
 from app.services.errors import FieldError, WorkbookError
@@ -822,7 +822,8 @@ def apply(
     written unless `skip_invalid`; then the valid rows go in. Returns the undo steps."""
     if commit and plan.errors and not skip_invalid:
         raise WorkbookError(
-            f"{plan.errors} rows have errors; nothing was imported. "
+            f"{words.count(plan.errors, 'row')} {'has' if plan.errors == 1 else 'have'} "
+            "errors; nothing was imported. "
             "Fix them in the workbook, or import only the valid rows."
         )
     steps: list[UndoStep] = []
@@ -843,7 +844,9 @@ def apply(
                         _refused(area, exc, origins)
             if commit and plan.errors and not skip_invalid:  # refused only now, by a service
                 raise WorkbookError(
-                    f"{plan.errors} row(s) were refused while importing; nothing was imported. "
+                    f"{words.count(plan.errors, 'row')} "
+                    f"{'was' if plan.errors == 1 else 'were'} refused while importing; "
+                    "nothing was imported. "
                     "Fix them in the workbook, or import only the valid rows."
                 )
             if not commit:
@@ -1031,9 +1034,11 @@ def as_text(plan: Plan, applied: bool) -> str:
     for sheet in plan.sheets:
         data = sheet.to_json()
         lines.append(
-            f"  {sheet.sheet} [{sheet.kind}, header row {sheet.header_row}]: {sheet.rows} rows, "
+            f"  {sheet.sheet} [{sheet.kind}, header row {sheet.header_row}]: "
+            f"{words.count(sheet.rows, 'row')}, "
             f"{data['added']} new, {data['updated']} changed, {sheet.unchanged} unchanged, "
-            f"{len(sheet.conflicts)} conflicts, {len(sheet.errors)} errors"
+            f"{words.count(len(sheet.conflicts), 'conflict')}, "
+            f"{words.count(len(sheet.errors), 'error')}"
         )
         for row in (r for r in (*sheet.added, *sheet.updated) if not r.failed):
             what = "new" if row.key is None else str(row.key)

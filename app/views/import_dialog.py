@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import words
 from app.services.cell_values import text_of
 from app.services.sheet_areas import AREA_BY_KIND
 from app.services.sheet_layout import (
@@ -113,9 +114,9 @@ class ImportDialog(QDialog):
         head = QHBoxLayout()
         head.addWidget(QLabel(
             f"{KIND_LABELS.get(sheet.kind, sheet.kind)}; header on row {sheet.header_row}; "
-            f"{sheet.rows} rows: {data['added']} new, {data['updated']} changed, "
+            f"{words.count(sheet.rows, 'row')}: {data['added']} new, {data['updated']} changed, "
             f"{sheet.unchanged} unchanged, {len(sheet.conflicts)} in conflict, "
-            f"{len(sheet.errors)} errors."
+            f"{words.count(len(sheet.errors), 'error')}."
         ))  # fmt: skip
         head.addStretch(1)
         if not self.plan.own or sheet.table is None:
@@ -184,10 +185,10 @@ class ImportDialog(QDialog):
         self.valid_button.setVisible(errors > 0)
         self.valid_button.setEnabled(changes > 0)
         self.summary.setText(
-            f"{changes} item(s) would change. "
+            f"{words.count(changes, 'item')} would change. "
             + (
-                f"{errors} problem(s) must be fixed in the workbook first, or import only "
-                "the valid rows."
+                f"{words.count(errors, 'problem')} must be fixed in the workbook first, or "
+                "import only the valid rows."
                 if errors
                 else "Import applies everything in one step (Undo takes it back)."
             )

@@ -466,6 +466,6 @@ def test_formulas_without_results_are_found_wherever_the_file_is_cut(tmp_path, m
         ws.append([f"text {row} " * (row % 7), row, "=A1" if row % 37 == 0 else "plain"])
     path = tmp_path / "f.xlsx"
     wb.save(path)
-    monkeypatch.setattr(workbook_read, "_CHUNK", chunk)
+    monkeypatch.setattr(workbook_read, "CHUNK", chunk)
     (sheet,) = workbook_read.read_workbook(path)
     assert sheet.uncached == {(row - 1, 2) for row in range(37, 400, 37)}

@@ -445,7 +445,7 @@ def test_bad_row_in_own_export_is_refused_and_named(
     if row is None:
         row = openpyxl.load_workbook(workbook, read_only=True)[sheet].max_row
     out, err = _refused(capsys, engagement, workbook, "--json")
-    assert "problem(s) in the workbook" in err and "--skip-invalid" in err
+    assert "in the workbook; nothing was imported" in err and "--skip-invalid" in err
     data = json.loads(out)
     assert data["applied"] is False
     errors = {s["sheet"]: s["errors"] for s in data["sheets"]}
