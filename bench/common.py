@@ -111,3 +111,12 @@ def bench_env(home: Path) -> dict[str, str]:
     env["XDG_CONFIG_HOME"] = str(home / "config")
     env["XDG_DATA_HOME"] = str(home / "data")
     return env
+
+
+def read_with_calamine(workbook: Path) -> None:
+    """The floor of every import figure: python-calamine reading each sheet of the file."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(workbook))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python(skip_empty_area=False)

@@ -23,12 +23,10 @@ def main(mode: str, engagement: Path, workbook: Path) -> None:
             apply(ef, plan)
         target.unlink()
     elif mode == "floor":
-        import python_calamine
+        from bench.common import read_with_calamine
 
         start = time.perf_counter()
-        book = python_calamine.CalamineWorkbook.from_path(str(workbook))
-        for name in book.sheet_names:
-            book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        read_with_calamine(workbook)
     else:
         raise SystemExit(f"unknown mode {mode}")
     print(f"SECONDS={time.perf_counter() - start:.4f}")

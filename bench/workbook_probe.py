@@ -40,12 +40,10 @@ def main(mode: str, engagement: Path, workbook: Path) -> None:
             plan = build_plan(ef, workbook)
             assert plan.changes == 0 and plan.errors == 0, plan.to_json(False)
     elif mode == "import-floor":
-        import python_calamine
+        from bench.common import read_with_calamine
 
         start = time.perf_counter()
-        book = python_calamine.CalamineWorkbook.from_path(str(workbook))
-        for name in book.sheet_names:
-            book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        read_with_calamine(workbook)
     else:
         raise SystemExit(f"unknown mode {mode}")
     print(f"SECONDS={time.perf_counter() - start:.4f}")
