@@ -266,7 +266,7 @@ class EngagementFile:
             lock = WriterLock(destination.resolve())
             if not lock.acquire():
                 raise FileWriteError(
-                    f"{destination.name} is open for editing by {lock.holder}; choose another name."
+                    f"{destination.name} cannot be replaced: {lock.refusal}; choose another name."
                 )
             lock.release()
         if not destination.parent.is_dir():
@@ -563,7 +563,7 @@ def open_engagement(
     if not reason:
         lock = WriterLock(path.resolve())  # one lock however the file is reached (symlinks)
         if not lock.acquire():
-            reason = lock.problem or f"it is open for editing by {lock.holder}"
+            reason = lock.refusal
             lock = None
     try:
         _finish_interrupted_save(path, lock, writable)

@@ -52,8 +52,12 @@ class WriterLock:
     def acquire(self) -> bool:
         try:
             handle = _open_regular(self.path)
-        except OSError:
-            self.holder = "the folder is not writable"
+        except OSError as exc:
+            self.problem = (
+                "the disk is full, so its lock file cannot be written"
+                if exc.errno == errno.ENOSPC
+                else f"its lock file cannot be written here ({exc.strerror})"
+            )
             return False
         except LockFileError as exc:
             self.problem = str(exc)
@@ -85,6 +89,11 @@ class WriterLock:
             # Closing drops the OS lock. The sidecar stays: unlinking it could let a third
             # opener lock a new file while a second still holds the unlinked one.
             handle.close()
+
+    @property
+    def refusal(self) -> str:
+        """Why acquire() failed, as the end of a sentence about the file."""
+        return self.problem or f"it is open for editing by {self.holder}"
 
     @property
     def held(self) -> bool:

@@ -108,7 +108,7 @@ def check_output(target: Path, inputs: Iterable[Path] = ()) -> None:
     if lock.path.exists():
         if not lock.acquire():
             raise FileWriteError(
-                f"{target.name} is open for editing by {lock.holder}; choose another name."
+                f"{target.name} cannot be replaced: {lock.refusal}; choose another name."
             )
         lock.release()
 
