@@ -191,10 +191,8 @@ def _upgrade_catalog(args: argparse.Namespace) -> int:
 
 def _export_xlsx(args: argparse.Namespace) -> int:
     from app.services.engagement_file import open_engagement
-    from app.services.safe_output import check_output
     from app.services.workbook_export import export_workbook
 
-    check_output(args.output, [args.file])
     with open_engagement(args.file, read_only=True) as ef:
         for _ in export_workbook(ef, args.output):
             pass
@@ -237,9 +235,7 @@ def _import_xlsx(args: argparse.Namespace) -> int:
 def _export_pack(args: argparse.Namespace) -> int:
     from app.services import pack, pack_settings
     from app.services.engagement_file import open_engagement
-    from app.services.safe_output import check_output
 
-    check_output(args.output, [args.file])
     sections = None
     if args.sections is not None:
         sections = [k.strip() for k in args.sections.split(",") if k.strip()]
