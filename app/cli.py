@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import app
-from app.services.errors import AimsError
+from app.services.engagement.errors import AimsError
 from app.views.tab_names import TAB_NAMES
 
 
@@ -132,8 +132,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from app.services.engagement_file import create_engagement
-    from app.services.fields import parse_date
+    from app.services.engagement.fields import parse_date
+    from app.services.engagement.file import create_engagement
 
     stage1 = parse_date("stage1", args.stage1)
     with create_engagement(
@@ -159,7 +159,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from app.services import status
-    from app.services.engagement_file import open_engagement
+    from app.services.engagement.file import open_engagement
 
     with open_engagement(args.file, read_only=True) as ef:
         data = status.summary(ef)
@@ -168,7 +168,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _copy(args: argparse.Namespace) -> int:
-    from app.services.engagement_file import open_engagement
+    from app.services.engagement.file import open_engagement
 
     with open_engagement(args.file, read_only=True) as ef:
         ef.save_copy(args.destination)
@@ -177,8 +177,9 @@ def _copy(args: argparse.Namespace) -> int:
 
 
 def _upgrade_catalog(args: argparse.Namespace) -> int:
-    from app.services import catalog, catalog_upgrade
-    from app.services.engagement_file import open_engagement
+    from app.services.catalog import content as catalog
+    from app.services.catalog import upgrade as catalog_upgrade
+    from app.services.engagement.file import open_engagement
 
     new = catalog.load_file(args.catalog) if args.catalog else catalog.load_bundled()
     with open_engagement(args.file, read_only=not args.apply) as ef:
@@ -190,8 +191,8 @@ def _upgrade_catalog(args: argparse.Namespace) -> int:
 
 
 def _export_xlsx(args: argparse.Namespace) -> int:
-    from app.services.engagement_file import open_engagement
-    from app.services.workbook_export import export_workbook
+    from app.services.engagement.file import open_engagement
+    from app.services.workbook.export import export_workbook
 
     with open_engagement(args.file, read_only=True) as ef:
         for _ in export_workbook(ef, args.output):
@@ -201,9 +202,10 @@ def _export_xlsx(args: argparse.Namespace) -> int:
 
 
 def _import_xlsx(args: argparse.Namespace) -> int:
-    from app.services import words, workbook_import
-    from app.services.engagement_file import open_engagement
-    from app.services.sheet_layout import load_mapping
+    from app.services import words
+    from app.services.engagement.file import open_engagement
+    from app.services.workbook import importer as workbook_import
+    from app.services.workbook.layout import load_mapping
 
     mapping = load_mapping(args.mapping) if args.mapping else None
     # a preview never writes
@@ -233,8 +235,9 @@ def _import_xlsx(args: argparse.Namespace) -> int:
 
 
 def _export_pack(args: argparse.Namespace) -> int:
-    from app.services import pack, pack_settings
-    from app.services.engagement_file import open_engagement
+    from app.services.engagement.file import open_engagement
+    from app.services.pack import build as pack
+    from app.services.pack import settings as pack_settings
 
     sections = None
     if args.sections is not None:
@@ -323,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _stored_value_problem(path: Path) -> str | None:
-    from app.services.stored_values import diagnose_file
+    from app.services.engagement.stored_values import diagnose_file
 
     found = diagnose_file(path) if path.is_file() else None
     return found.message if found else None

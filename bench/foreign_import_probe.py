@@ -11,8 +11,8 @@ from pathlib import Path
 
 def main(mode: str, engagement: Path, workbook: Path) -> None:
     if mode == "import":
-        from app.services.engagement_file import open_engagement
-        from app.services.workbook_import import apply, build_plan
+        from app.services.engagement.file import open_engagement
+        from app.services.workbook.importer import apply, build_plan
 
         target = engagement.with_name("imported.aims")  # a fresh copy each run
         shutil.copyfile(engagement, target)

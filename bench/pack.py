@@ -23,8 +23,10 @@ def _dump_rows(large: Path, rows_path: Path) -> int:
     """Every table row of the pack as the pack lays it out (wrapped text, same widths)."""
     from reportlab.platypus import Table
 
-    from app.services import pack, pack_data, pack_settings
-    from app.services.engagement_file import open_engagement
+    from app.services.engagement.file import open_engagement
+    from app.services.pack import build as pack
+    from app.services.pack import data as pack_data
+    from app.services.pack import settings as pack_settings
 
     with open_engagement(large, read_only=True) as ef:
         data = pack.finish(pack_data.load(ef))

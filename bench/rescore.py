@@ -21,9 +21,9 @@ def run() -> list[Figure]:
     from sqlalchemy import bindparam, select, update
 
     from app.models import Risk
-    from app.services import risks
     from app.services.generator import create_large
-    from app.services.risk_criteria import DEFAULT, Band
+    from app.services.risks import service as risks
+    from app.services.risks.criteria import DEFAULT, Band
 
     variants = [
         dataclasses.replace(DEFAULT, bands=(Band("Low", 6), Band("High", 25)), threshold=6),

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 
 import app.services.status  # noqa: F401  (services before Qt, as the app does)
-from app.services.engagement_file import open_engagement
+from app.services.engagement.file import open_engagement
 from app.views.app import make_app
 from app.views.main_window import MainWindow
 

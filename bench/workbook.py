@@ -36,7 +36,7 @@ def _seconds(run: Run) -> float:
 
 def run() -> list[Figure]:
     from app.services.generator import create_large
-    from app.services.workbook_export import export_workbook
+    from app.services.workbook.export import export_workbook
 
     with tempfile.TemporaryDirectory(prefix="aims-bench-") as folder:
         home = Path(folder)

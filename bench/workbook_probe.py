@@ -10,8 +10,8 @@ from pathlib import Path
 
 def main(mode: str, engagement: Path, workbook: Path) -> None:
     if mode == "export":
-        from app.services.engagement_file import open_engagement
-        from app.services.workbook_export import export_workbook
+        from app.services.engagement.file import open_engagement
+        from app.services.workbook.export import export_workbook
 
         with open_engagement(engagement, read_only=True) as ef:
             start = time.perf_counter()
@@ -32,8 +32,8 @@ def main(mode: str, engagement: Path, workbook: Path) -> None:
                 ws.append(row)
         wb.save(workbook.with_name("floor.xlsx"))
     elif mode == "import":
-        from app.services.engagement_file import open_engagement
-        from app.services.workbook_import import build_plan
+        from app.services.engagement.file import open_engagement
+        from app.services.workbook.importer import build_plan
 
         with open_engagement(engagement) as ef:
             start = time.perf_counter()

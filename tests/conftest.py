@@ -41,7 +41,7 @@ def external_tool():
 @pytest.fixture
 def new_file(tmp_path):
     """A fresh engagement, open for editing, closed after the test."""
-    from app.services.engagement_file import create_engagement
+    from app.services.engagement.file import create_engagement
 
     ef = create_engagement(tmp_path / "client.aims", client="Acme Analytics GmbH", size="small")
     yield ef

@@ -9,11 +9,11 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from app.services import requirements
-from app.services.demo_inventory import add_inventory
-from app.services.demo_risks import add_risks
-from app.services.demo_soa import add_soa
-from app.services.engagement_file import EngagementFile, create_engagement
+from app.services.clauses import requirements
+from app.services.engagement.file import EngagementFile, create_engagement
+from app.services.inventory.demo import add_inventory
+from app.services.risks.demo import add_risks
+from app.services.soa.demo import add_soa
 
 CLIENT = "Northwind Lending Ltd"
 SCOPE = (

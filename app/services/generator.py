@@ -24,8 +24,10 @@ from app.models import (
     RiskControl,
     RiskSystem,
 )
-from app.services import impact, inventory, risk_criteria
-from app.services.engagement_file import EngagementFile, create_engagement
+from app.services.engagement.file import EngagementFile, create_engagement
+from app.services.inventory import impact
+from app.services.inventory import service as inventory
+from app.services.risks import criteria as risk_criteria
 
 _BATCH = 5_000
 _KINDS = ("scoring", "chat", "vision", "ranking")

@@ -7,17 +7,15 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from app.services import (
-    impact,
-    inventory,
-    inventory_rules,
-    requirements,
-    risk_rules,
-    risks,
-    soa,
-    words,
-)
-from app.services.engagement_file import SIZES, EngagementFile
+from app.services import words
+from app.services.clauses import requirements
+from app.services.engagement.file import SIZES, EngagementFile
+from app.services.inventory import impact
+from app.services.inventory import rules as inventory_rules
+from app.services.inventory import service as inventory
+from app.services.risks import rules as risk_rules
+from app.services.risks import service as risks
+from app.services.soa import service as soa
 
 # An implemented point counts fully, one in progress half: work started is not work done.
 _WEIGHTS = {"not_started": 0.0, "in_progress": 0.5, "implemented": 1.0}

@@ -21,9 +21,9 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication
 
 from app import paths
-from app.services.engagement_file import open_engagement
-from app.services.errors import FieldError, FileWriteError
-from app.views import guard
+from app.services.engagement.errors import FieldError, FileWriteError
+from app.services.engagement.file import open_engagement
+from app.views.common import guard
 from app.views.main_window import MainWindow
 from app.views.tab_names import TAB_TITLES
 

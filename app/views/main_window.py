@@ -20,30 +20,32 @@ from PySide6.QtWidgets import (
 
 import app
 from app import paths
-from app.services import catalog as catalog_service
-from app.services import catalog_upgrade, requirements, status, words
+from app.services import status, words
+from app.services.catalog import content as catalog_service
+from app.services.catalog import upgrade as catalog_upgrade
+from app.services.clauses import requirements
 from app.services.demo import create_demo
-from app.services.engagement_file import (
+from app.services.engagement.errors import AimsError
+from app.services.engagement.file import (
     DETAIL_FIELDS,
     EngagementFile,
     create_engagement,
     open_engagement,
 )
-from app.services.errors import AimsError
-from app.services.workbook_read import SUFFIXES
-from app.views import dialogs, worker
-from app.views.clauses_tab import ClausesTab
-from app.views.field_form import FormDialog
-from app.views.guard import STATUS
-from app.views.help import HelpDialog
-from app.views.inventory_tab import InventoryTab
-from app.views.pack_dialog import export_pack, print_pack
-from app.views.risks_tab import RisksTab
-from app.views.settings import UiSettings
-from app.views.soa_tab import SoaTab
+from app.services.workbook.read import SUFFIXES
+from app.views.clauses.tab import ClausesTab
+from app.views.common import dialogs, worker
+from app.views.common.field_form import FormDialog
+from app.views.common.guard import STATUS
+from app.views.common.help import HelpDialog
+from app.views.common.settings import UiSettings
+from app.views.common.text import esc
+from app.views.common.undo import AppliedCommand
+from app.views.inventory.tab import InventoryTab
+from app.views.pack.dialog import export_pack, print_pack
+from app.views.risks.tab import RisksTab
+from app.views.soa.tab import SoaTab
 from app.views.tab_names import TAB_NAMES, TAB_TITLES
-from app.views.text import esc
-from app.views.undo import AppliedCommand
 
 
 class MainWindow(QMainWindow):
@@ -558,7 +560,7 @@ class MainWindow(QMainWindow):
     def workbooks(self):
         """Export and import; made on first use (openpyxl is slow to import at start-up)."""
         if self._workbooks is None:
-            from app.views.workbook_actions import WorkbookActions
+            from app.views.workbook.actions import WorkbookActions
 
             self._workbooks = WorkbookActions(self, self.undo_stack, self._data_changed)
         return self._workbooks

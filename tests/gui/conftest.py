@@ -27,7 +27,7 @@ def window(qtbot):
 @pytest.fixture
 def errors(monkeypatch):
     """Message boxes patched: each call is recorded instead of blocking the test."""
-    from app.views import dialogs
+    from app.views.common import dialogs
 
     seen: list[tuple[str, str]] = []
     monkeypatch.setattr(

@@ -40,7 +40,7 @@ def test_window_vanished_recent_file_is_forgotten(window, errors, tmp_path, new_
 
 
 def test_window_save_copy(window, new_file, tmp_path, monkeypatch):
-    from app.views import dialogs
+    from app.views.common import dialogs
 
     target = tmp_path / "copy.aims"
     monkeypatch.setattr(dialogs, "choose_save_path", lambda *a: target)
@@ -50,7 +50,7 @@ def test_window_save_copy(window, new_file, tmp_path, monkeypatch):
 
 
 def test_window_engagement_details_edit_and_undo(window, new_file, monkeypatch):
-    from app.views import dialogs
+    from app.views.common import dialogs
 
     def fill(dialog):
         dialog.form.set_values({**dialog.form.values(), "client": "Acme AI GmbH", "iso27001": True})
@@ -68,7 +68,7 @@ def test_window_engagement_details_edit_and_undo(window, new_file, monkeypatch):
 
 
 def test_window_engagement_details_refuse_a_bad_date_at_the_field(window, new_file, monkeypatch):
-    from app.views import dialogs
+    from app.views.common import dialogs
 
     seen = {}
 
@@ -86,7 +86,7 @@ def test_window_engagement_details_refuse_a_bad_date_at_the_field(window, new_fi
 
 
 def test_window_new_engagement_flow(window, tmp_path, monkeypatch):
-    from app.views import dialogs
+    from app.views.common import dialogs
 
     seen = {}
 
@@ -119,7 +119,7 @@ def test_window_view_menu_names_the_soa_tab_as_written(window):
 def test_window_help_opens_with_f1_and_lists_the_shortcuts(qtbot, window, new_file, monkeypatch):
     from PySide6.QtCore import Qt
 
-    from app.views import dialogs
+    from app.views.common import dialogs
 
     seen = []
     monkeypatch.setattr(dialogs, "run_dialog", lambda d: seen.append(d.browser.toPlainText()))
@@ -133,7 +133,7 @@ def test_window_about_names_versions_and_says_not_affiliated_with_iso(
     window, new_file, monkeypatch
 ):
     import app
-    from app.views import dialogs
+    from app.views.common import dialogs
 
     seen = []
     monkeypatch.setattr(dialogs, "info", lambda _p, title, text: seen.append(text))
@@ -144,7 +144,7 @@ def test_window_about_names_versions_and_says_not_affiliated_with_iso(
 
 
 def test_window_new_engagement_remembers_the_consultant(window, tmp_path, monkeypatch):
-    from app.views import dialogs
+    from app.views.common import dialogs
 
     seen = []
 
@@ -168,7 +168,7 @@ def test_window_warns_of_a_past_stage1_date(qtbot, window, new_file, monkeypatch
 
     from PySide6.QtCore import Qt
 
-    from app.views import dialogs
+    from app.views.common import dialogs
 
     notes = []
 

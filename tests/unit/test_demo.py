@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.services import requirements, soa, status
+from app.services import status
+from app.services.clauses import requirements
+from app.services.soa import service as soa
 
 
 def test_demo_has_work_in_every_state(demo_file):
@@ -31,7 +33,7 @@ def test_demo_checklist_and_soa_agree_on_every_control(demo_file):
 
 
 def test_demo_pack_readiness_is_the_status_readiness(demo_file):
-    from app.services import pack_data
+    from app.services.pack import data as pack_data
 
     steps = pack_data.load(demo_file)
     try:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import impact, inventory, risks
-from app.services.errors import RuleError
+from app.services.engagement.errors import RuleError
+from app.services.inventory import impact
+from app.services.inventory import service as inventory
+from app.services.risks import service as risks
 
 RATED = {"title": "Drift", "inherent_likelihood": 1, "inherent_impact": 1}
 

@@ -1,0 +1,2 @@
+"""The engagement file: opening, locking, migrating; its history, IDs, errors and field
+descriptions."""

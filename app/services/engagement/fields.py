@@ -1,0 +1,116 @@
+"""Field descriptions shared by services (validation), views (forms, columns) and later the
+workbook and the PDF, so a field's label, kind and choices are written once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from app.services.engagement.errors import FieldError
+
+MAX_SHORT = 200
+MAX_LONG = 20_000
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: str  # "text", "long", "bool", "date", "choice", "int"
+    choices: dict[str, str] = field(default_factory=dict)  # stored value -> label
+    required: bool = False
+    low: int = 0
+    high: int = 0
+    scale: str = ""  # a rating on the engagement's risk criteria: "likelihood" or "impact"
+
+    def label_of(self, value: object) -> str:
+        """How a stored value reads to a person."""
+        if value is None:
+            return ""
+        if self.kind == "choice":
+            return self.choices.get(str(value), str(value))
+        if self.kind == "bool":
+            return "Yes" if value else "No"
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+    def coerce(self, value: object) -> object:
+        """The stored form of a typed or imported value, or a FieldError saying what to fix."""
+        if self.kind == "date":
+            return parse_date(self.name, value, self.label)
+        if self.kind == "bool":
+            return parse_bool(self.name, value, self.label)
+        if self.kind == "int":
+            return parse_int(self.name, value, self.label, self.low, self.high)
+        if self.kind == "choice":
+            return parse_choice(self.name, value, self.label, self.choices)
+        text = "" if value is None else str(value)
+        if self.kind == "text":
+            text = text.strip()
+        limit = MAX_SHORT if self.kind == "text" else MAX_LONG
+        if len(text) > limit:
+            raise FieldError(self.name, f"{self.label} is at most {limit:,} characters.")
+        if self.required and not text.strip():
+            raise FieldError(self.name, f"{self.label} cannot be blank.")
+        return text
+
+
+def parse_date(name: str, value: object, label: str = "") -> dt.date | None:
+    """Accept a date or ISO text; refuse dates that cannot be, with what to type instead."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        parsed = value
+    else:
+        try:
+            parsed = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise FieldError(
+                name,
+                f"{label + ': ' if label else ''}'{value}' is not a date. "
+                "Write it as YYYY-MM-DD, e.g. 2027-03-31.",
+            ) from None
+    if not 1990 <= parsed.year <= 2100:
+        raise FieldError(
+            name, f"{parsed.isoformat()} is out of range: use a year from 1990 to 2100."
+        )
+    return parsed
+
+
+_TRUE = {"yes", "y", "true", "1", "x"}
+_FALSE = {"no", "n", "false", "0", ""}
+
+
+def parse_bool(name: str, value: object, label: str = "") -> bool:
+    if isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise FieldError(name, f"{label or name}: '{value}' is not yes or no.")
+
+
+def parse_int(name: str, value: object, label: str, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except ValueError:
+        raise FieldError(name, f"{label}: '{value}' is not a whole number.") from None
+    if not low <= number <= high:
+        raise FieldError(name, f"{label} must be from {low} to {high}, not {number}.")
+    return number
+
+
+def parse_choice(name: str, value: object, label: str, choices: dict[str, str]) -> str:
+    text = "" if value is None else str(value).strip()
+    if text in choices:
+        return text
+    by_label = {v.lower(): k for k, v in choices.items()}
+    key = by_label.get(text.lower())
+    if key is None:
+        raise FieldError(name, f"{label}: '{text}' is not one of: {', '.join(choices.values())}.")
+    return key

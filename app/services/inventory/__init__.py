@@ -1,0 +1,1 @@
+"""The AI system inventory and its impact assessments."""

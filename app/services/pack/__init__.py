@@ -1,0 +1,1 @@
+"""The Stage 1 PDF pack: build, sections, charts, style and settings."""

@@ -1,0 +1,113 @@
+"""Everything the Stage 1 pack shows, read from the engagement once (one snapshot, so every
+section and chart agrees), with the gaps each area's rules find in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Generator
+from dataclasses import dataclass
+
+from app.services import status
+from app.services.catalog.content import Catalog
+from app.services.clauses import requirements
+from app.services.clauses.requirements import PointRow
+from app.services.engagement.file import Details, EngagementFile
+from app.services.inventory import impact
+from app.services.inventory import rules as inventory_rules
+from app.services.inventory import service as inventory
+from app.services.inventory.impact import AssessmentRow
+from app.services.inventory.service import SystemRow
+from app.services.pack import settings as pack_settings
+from app.services.pack.settings import PackSettings
+from app.services.risks import rules as risk_rules
+from app.services.risks import service as risks
+from app.services.risks.criteria import Criteria
+from app.services.risks.service import Category, RiskRow
+from app.services.soa import service as soa
+
+
+@dataclass(frozen=True)
+class PackData:
+    details: Details
+    catalog: Catalog
+    settings: PackSettings
+    generated: dt.datetime
+    points: list[PointRow]
+    systems: list[SystemRow]
+    assessments: list[AssessmentRow]
+    inventory_findings: inventory_rules.Findings
+    criteria: Criteria
+    categories: list[Category]
+    risks: list[RiskRow]
+    risk_findings: risk_rules.Findings
+    plan: list[risk_rules.PlanItem]
+    soa_draft: list[soa.SoaLine]
+    soa_issued: soa.IssuedVersion | None
+    soa_selected: dict[str, list[tuple[str, str]]]  # control -> (risk ID, title) selecting it
+    soa_findings: dict[str, list[str]]  # of the draft: what is open today
+    soa_changes: list[soa.Change]
+
+    @property
+    def readiness_by_clause(self) -> dict[str, float]:
+        return status.readiness_by_clause(self.points)
+
+    @property
+    def readiness(self) -> float:
+        return status.readiness_of(self.points)
+
+    @property
+    def document_version(self) -> str:
+        """The version the consultant set in the document control, else a draft of the day
+        (never a count of edits: that tells a reader nothing)."""
+        set_version = self.details.doc_version.strip()
+        return set_version or f"Draft of {self.generated:%Y-%m-%d}"
+
+    @property
+    def soa_lines(self) -> list[soa.SoaLine]:
+        """What the pack prints: the last issued version, or the draft when none is."""
+        return list(self.soa_issued.lines) if self.soa_issued else self.soa_draft
+
+
+def load(
+    ef: EngagementFile, settings: PackSettings | None = None
+) -> Generator[tuple[int, int, str], None, PackData]:
+    """Read the engagement for the pack, yielding progress; returns the PackData."""
+    total = 5
+    yield 0, total, "Reading the checklist"
+    points = [p for p in requirements.list_points(ef) if not p.retired]
+    yield 1, total, "Reading the AI system inventory"
+    systems = inventory.list_systems(ef)
+    assessments = impact.list_assessments(ef)
+    dates: dict[str, list[dt.date]] = {}
+    for a in assessments:
+        dates.setdefault(a.system_id, []).append(a.assessed_on)
+    yield 2, total, "Reading the risk register"
+    criteria = risks.get_criteria(ef)
+    categories = risks.list_categories(ef)
+    risk_rows = risks.list_risks(ef)
+    yield 3, total, "Reading the Statement of Applicability"
+    draft = soa.list_lines(ef)
+    selected = soa.risks_by_control(ef)
+    yield 4, total, "Checking the gaps"
+    data = PackData(
+        details=ef.details,
+        catalog=ef.catalog,
+        settings=settings or pack_settings.get(ef),
+        generated=dt.datetime.now().replace(microsecond=0),
+        points=points,
+        systems=systems,
+        assessments=assessments,
+        inventory_findings=inventory_rules.evaluate(systems, dates),
+        criteria=criteria,
+        categories=categories,
+        risks=risk_rows,
+        risk_findings=risk_rules.evaluate(risk_rows, criteria, categories),
+        plan=risk_rules.treatment_plan(risk_rows),
+        soa_draft=draft,
+        soa_issued=soa.last_issued(ef),
+        soa_selected=selected,
+        soa_findings=soa.evaluate(draft, selected),
+        soa_changes=soa.changes_since_issued(ef, draft),
+    )
+    yield total, total, "Read"
+    return data

@@ -1,0 +1,1 @@
+"""The AI risk register, its criteria and treatment."""

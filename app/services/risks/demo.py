@@ -1,0 +1,121 @@
+"""The demo client's AI risk register: about 25 risks over its AI systems, across AI harm
+categories, some untreated, some with residual risk nobody accepted, one without an owner,
+and two opportunities."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from app.services.engagement.file import EngagementFile
+from app.services.risks import service as risks
+from app.services.risks.service import Action, ControlChoice
+
+CRO, CIO = "Priya Shah (Chief Risk Officer)", "Marcus Lee (CIO)"
+DPO, HR = "Elena Rossi (Data Protection Officer)", "Anna Kowalski (HR Director)"
+HDS, COMP = "Tom Becker (Head of Data Science)", "Grace Okafor (Compliance Manager)"
+
+# title, category, systems, owner, (L, I), treatment, controls, actions, residual, accepted by
+_RISKS: list[tuple[Any, ...]] = [
+    ("Credit model declines thin-file applicants unfairly", "Fair - with harmful bias managed",
+     ["AIS-001"], CRO, (4, 4), "modify",
+     [("A.7.4", "Data quality checks per applicant group"),
+      ("A.6.2.4", "Fairness tests before release")],
+     [("Add thin-file referral band", HDS, 20, False),
+      ("Quarterly parity report", CRO, -10, False)],
+     (2, 4), CRO),
+    ("Applicants cannot get an explanation of a decline", "Explainable and interpretable",
+     ["AIS-001"], COMP, (3, 4), "modify", [("A.8.2", "Reason codes in decline letters")],
+     [("Reason-code template for letters", COMP, 45, False)], (2, 3), ""),
+    ("Underwriters rubber-stamp model referrals", "Level of automation", ["AIS-001"], CRO,
+     (4, 3), "modify", [("A.9.2", "Review procedure with sampling")],
+     [("Sample 5% of referrals monthly", CRO, -5, False)], (3, 3), ""),
+    ("Model drift after interest-rate changes", "Risk sources related to machine learning",
+     ["AIS-001", "AIS-009"], HDS, (4, 4), "modify", [("A.6.2.6", "Drift monitoring")],
+     [("Population stability alerts", HDS, 30, True)], (2, 4), CRO),
+    ("Fraud model blocks genuine payments abroad", "Valid and reliable", ["AIS-002"], CIO,
+     (3, 3), "retain", [], [], None, CIO),
+    ("Card-not-present use never assessed for fraud model", "System life cycle issues",
+     ["AIS-002"], CIO, (3, 4), "", [], [], None, ""),
+    ("Chat assistant gives wrong fee information", "Misinformation", ["AIS-003"], COMP,
+     (4, 3), "modify", [("A.8.2", "Answers limited to approved content")],
+     [("Monthly transcript review", COMP, 15, False)], (2, 3), ""),
+    ("Customers not told they talk to an AI", "Accountable and transparent", ["AIS-003"], COMP,
+     (3, 3), "modify", [("A.8.5", "Disclosure banner")],
+     [("Add disclosure banner", CIO, -30, True)],
+     (1, 3), COMP),
+    ("Vulnerable customers not routed to a person", "Human- Computer Interaction", ["AIS-003"],
+     "", (3, 5), "", [], [], None, ""),
+    ("Prompt injection leaks account data through the assistant", "Privacy & Security",
+     ["AIS-003"], CIO, (3, 5), "modify", [("A.10.3", "Vendor security testing clause")],
+     [("Ask Conversia for red-team report", CIO, -3, False)], (3, 4), ""),
+    ("CV screening ranks older applicants lower", "Discrimination & Toxicity", ["AIS-004"], HR,
+     (4, 5), "", [], [], None, ""),
+    ("HR vendor changes the ranking model without notice", "Complexity of environment",
+     ["AIS-004"], HR, (3, 4), "share", [("A.10.3", "Change notification in the contract")],
+     [("Contract addendum with TalentCloud", HR, 60, False)], (2, 4), HR),
+    ("Collections model pushes customers in hardship", "Socioeconomic & Environmental",
+     ["AIS-005"], CRO, (3, 5), "", [], [], None, ""),
+    ("Acquired collections model has no documentation", "Technology readiness", ["AIS-005"],
+     HDS, (4, 3), "modify", [("A.6.2.7", "Technical documentation")],
+     [("Write model card", HDS, 25, False)], (3, 3), ""),
+    ("Marketing copy implies credit approval", "Misinformation", ["AIS-006"], COMP, (3, 4),
+     "modify", [("A.9.4", "Intended-use rules for the generator")],
+     [("Compliance sign-off on AI copy", COMP, 10, False)], (2, 3), COMP),
+    ("Generated copy reuses copyrighted text", "Malicious actors", ["AIS-006"], COMP, (2, 3),
+     "avoid", [], [], None, ""),
+    ("OCR misreads payslips", "Valid and reliable", ["AIS-007"], HDS, (3, 3), "modify",
+     [("A.7.4", "Confidence threshold")], [("Manual keying below threshold", HDS, 40, False)],
+     (2, 2), HDS),
+    ("Income estimator overstates income", "Safe", ["AIS-009"], CRO, (3, 5), "modify",
+     [("A.6.2.4", "Validation against payslips")],
+     [("Cap at verified income", HDS, 50, False)], (2, 4), ""),
+    ("Training data holds special-category data", "Privacy-enhanced", ["AIS-001", "AIS-009"],
+     DPO, (3, 4), "modify", [("A.7.3", "Data acquisition rules"), ("A.7.5", "Provenance records")],
+     [("Data protection impact assessment", DPO, -15, False)], (2, 3), DPO),
+    ("Model servers run out of capacity at month end", "System hardware issues",
+     ["AIS-001", "AIS-002"], CIO, (2, 3), "retain", [], [], None, CIO),
+    ("Ransomware on the model training environment", "Information security (IT)", [], CIO,
+     (2, 5), "modify", [], [("Offline backups of training data", CIO, 20, False)], (1, 5), CIO),
+    ("Data centre outage stops fraud scoring", "IT service continuity", ["AIS-002"], CIO,
+     (2, 4), "share", [], [], (2, 3), CIO),
+    ("Single vendor for all generative AI", "Vendor lock-in", ["AIS-003", "AIS-006"], CIO,
+     (3, 2), "retain", [], [], None, CIO),
+    ("Staff use public chatbots with customer data", "Privacy & Security", [], DPO, (4, 4),
+     "modify", [("A.9.2", "Acceptable-use rules"), ("A.4.6", "Training")],
+     [("Publish acceptable-use policy", DPO, 5, False)], (3, 4), ""),
+]  # fmt: skip
+
+_OPPORTUNITIES = [
+    ("Explainable declines as a selling point", "Accountable and transparent", ["AIS-001"], COMP),
+    ("Faster affordability checks for brokers", "Valid and reliable", ["AIS-009"], CRO),
+]
+
+
+def add_risks(ef: EngagementFile) -> None:
+    today = dt.date.today()
+    for title, category, systems, owner, (lik, imp), treat, controls, actions, resid, by in _RISKS:
+        values: dict[str, object] = {
+            "title": title, "category": category, "owner": owner,
+            "description": f"Cause, event and consequence of: {title.lower()}.",
+            "source": "", "inherent_likelihood": lik, "inherent_impact": imp,
+            "treatment": treat, "status": "in_treatment" if treat else "open",
+            "review_date": today + dt.timedelta(days=90),
+            "affected_parties": "Customers" if "HR" not in category else "Job applicants",
+        }  # fmt: skip
+        if resid:
+            values["residual_likelihood"], values["residual_impact"] = resid
+        if by:
+            values.update(accepted_by=by, accepted_on=today - dt.timedelta(days=12))
+        risks.save_risk(
+            ef, None, values, systems,
+            [ControlChoice(c, reason) for c, reason in controls],
+            [Action(a, who, today + dt.timedelta(days=due), done) for a, who, due, done in actions],
+        )  # fmt: skip
+    for title, category, systems, owner in _OPPORTUNITIES:
+        risks.save_risk(
+            ef, None,
+            {"kind": "opportunity", "title": title, "category": category, "owner": owner,
+             "inherent_likelihood": 3, "inherent_impact": 3},
+            systems,
+        )  # fmt: skip

@@ -1,0 +1,300 @@
+"""Tree model of clauses (and Annex A controls) with their checklist points, and its filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.services.catalog.content import Catalog
+from app.services.clauses.requirements import STATUS_LABELS, PointRow
+from app.services.soa.service import STATUSES as SOA_STATUSES
+
+COLUMNS = ("ID", "Title", "Status", "Owner", "Due", "Evidence")
+COL_ID, COL_TITLE, COL_STATUS, COL_OWNER, COL_DUE, COL_EVIDENCE = range(len(COLUMNS))
+POINT_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+_STATUS_COLOURS = {
+    "not_started": QColor("#b3261e"),
+    "in_progress": QColor("#9a6700"),
+    "implemented": QColor("#1a7f37"),
+}
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(eq=False)
+class Node:
+    kind: str  # "root", "clause", "annex", "objective", "control", "point"
+    key: str
+    title: str
+    order: int
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    point: PointRow | None = None
+
+    def add(self, child: Node) -> Node:
+        child.parent = self
+        self.children.append(child)
+        return child
+
+    def row(self) -> int:
+        return self.parent.children.index(self) if self.parent else 0
+
+    def points(self) -> list[PointRow]:
+        if self.point is not None:
+            return [self.point]
+        return [p for c in self.children for p in c.points()]
+
+
+def build_tree(catalog: Catalog, rows: list[PointRow]) -> tuple[Node, dict[str, Node]]:
+    """Clauses 4-10 then Annex A (objective > control), each point under its clause or control."""
+    root = Node("root", "", "", 0)
+    by_ref: dict[str, Node] = {}
+    order = 0
+    for clause in catalog.clauses:
+        parent: Node = by_ref[clause.parent] if clause.parent else root
+        order += 1
+        by_ref[clause.id] = parent.add(Node("clause", clause.id, clause.title, order))
+    annex: Node | None = None
+    refs_with_points = {r.ref for r in rows}
+    for objective in catalog.objectives:
+        controls = [c for c in catalog.controls if c.objective == objective.id]
+        if not any(c.id in refs_with_points for c in controls):
+            continue
+        if annex is None:
+            annex = root.add(Node("annex", "Annex A", "Controls", order + 1))
+        order += 1
+        obj_node = annex.add(Node("objective", objective.id, objective.title, order))
+        for control in controls:
+            if control.id in refs_with_points:
+                order += 1
+                by_ref[control.id] = obj_node.add(Node("control", control.id, control.title, order))
+    points: dict[str, Node] = {}
+    retired: Node | None = None
+    for row in rows:
+        order += 1
+        home = by_ref.get(row.ref)
+        if home is None or row.retired:
+            retired = retired or root.add(
+                Node("annex", "Retired", "Dropped by a catalog upgrade", 10**6)
+            )
+            home = retired
+        points[row.id] = home.add(Node("point", row.id, row.title, order, point=row))
+    return root, points
+
+
+def _overdue(point: PointRow | None) -> bool:
+    return bool(
+        point
+        and point.due_date
+        and point.due_date < dt.date.today()
+        and point.status != "implemented"
+    )
+
+
+class ClausesModel(QAbstractItemModel):
+    def __init__(self, catalog: Catalog, rows: list[PointRow], parent=None) -> None:
+        super().__init__(parent)
+        self._catalog = catalog
+        self._root, self._points = build_tree(catalog, rows)
+
+    def update_rows(self, rows: list[PointRow]) -> None:
+        """Refresh edited points in place (and their ancestors' progress) without a reset."""
+        for row in rows:
+            node = self._points.get(row.id)
+            if node is None:
+                continue
+            node.point = row
+            index = self.index_for(row.id)
+            self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
+            parent = node.parent
+            while parent is not None and parent.kind != "root":
+                pindex = self._index_of(parent)
+                self.dataChanged.emit(
+                    pindex.siblingAtColumn(COL_STATUS), pindex.siblingAtColumn(COL_STATUS)
+                )
+                parent = parent.parent
+
+    def point_ids(self) -> list[str]:
+        return list(self._points)
+
+    def index_for(self, point_id: str, column: int = 0) -> QModelIndex:
+        node = self._points.get(point_id)
+        return self._index_of(node, column) if node else QModelIndex()
+
+    def _index_of(self, node: Node, column: int = 0) -> QModelIndex:
+        return self.createIndex(node.row(), column, node)
+
+    def node(self, index: AnyIndex) -> Node:
+        return index.internalPointer() if index.isValid() else self._root
+
+    # Qt model interface
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:
+        node = self.node(parent)
+        if not (0 <= row < len(node.children) and 0 <= column < len(COLUMNS)):
+            return QModelIndex()
+        return self.createIndex(row, column, node.children[row])
+
+    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid():
+            return QModelIndex()
+        parent = self.node(index).parent
+        if parent is None or parent is self._root:
+            return QModelIndex()
+        return self._index_of(parent)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self.node(parent).children)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return len(COLUMNS)
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        node = self.node(index)
+        column = index.column()
+        point = node.point
+        if role == POINT_ROLE:
+            return point
+        if role == SORT_ROLE:
+            return self._sort_value(node, column)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(node, column)
+        if role == Qt.ItemDataRole.ToolTipRole:  # the full text of a clipped cell
+            return self._tooltip(node, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS and point:
+            return QBrush(_STATUS_COLOURS[point.status])
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_DUE and _overdue(point):
+            return QBrush(_STATUS_COLOURS["not_started"])
+        if role == Qt.ItemDataRole.FontRole and point is None:
+            font = QFont()
+            font.setBold(
+                node.kind in ("clause", "annex", "objective")
+                and (node.parent is self._root or node.kind != "clause")
+            )
+            return font
+        return None
+
+    def _display(self, node: Node, column: int) -> str:
+        point = node.point
+        if column == COL_ID:
+            return node.key
+        if column == COL_TITLE:
+            return node.title
+        if point is None:
+            if column == COL_STATUS:
+                points = node.points()
+                if not points:
+                    return ""
+                counted = [p for p in points if p.applicable]
+                if not counted:
+                    return "Excluded in the SoA"
+                done = sum(1 for p in counted if p.status == "implemented")
+                return f"{done} of {len(counted)} done"
+            return ""
+        if column == COL_STATUS:
+            return point.status_label
+        if column == COL_OWNER:
+            return point.owner
+        if column == COL_DUE:
+            return point.due_date.isoformat() if point.due_date else ""
+        if column == COL_EVIDENCE:
+            return point.evidence.splitlines()[0] if point.evidence else ""
+        return ""
+
+    def _tooltip(self, node: Node, column: int) -> str | None:
+        point = node.point
+        if point is not None and column == COL_EVIDENCE:
+            return point.evidence or None
+        if point is not None and column == COL_STATUS and point.control_id:
+            return (
+                f"Follows the SoA line of {point.control_id} ({point.soa_decision}, "
+                f"{SOA_STATUSES[point.soa_status].lower()})"
+            )
+        return self._display(node, column) or None
+
+    def _sort_value(self, node: Node, column: int) -> object:
+        point = node.point
+        if point is None or column in (COL_ID, COL_TITLE):
+            return node.order if column == COL_ID else node.title.lower()
+        if column == COL_STATUS:
+            return list(STATUS_LABELS).index(point.status)
+        if column == COL_DUE:
+            return point.due_date.toordinal() if point.due_date else 10**7
+        return self._display(node, column).lower()
+
+
+NO_OWNER = "\x00none"
+
+
+class ClausesFilter(QSortFilterProxyModel):
+    """Shows points matching status, owner, clause and text; their clauses stay as context."""
+
+    def __init__(self, catalog: Catalog, parent=None) -> None:
+        super().__init__(parent)
+        self._catalog = catalog
+        self.setRecursiveFilteringEnabled(True)
+        self.setSortRole(SORT_ROLE)
+        self.status = ""
+        self.owner = ""
+        self.clause = ""
+        self.text = ""
+
+    def set_filters(self, *, status=None, owner=None, clause=None, text=None) -> None:
+        self.beginFilterChange()
+        if status is not None:
+            self.status = status
+        if owner is not None:
+            self.owner = owner
+        if clause is not None:
+            self.clause = clause
+        if text is not None:
+            self.text = text.strip().lower()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def active(self) -> bool:
+        return bool(self.status or self.owner or self.clause or self.text)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        model = self.sourceModel()
+        index = model.index(source_row, 0, source_parent)
+        point: PointRow | None = model.data(index, POINT_ROLE)
+        if point is None:
+            return not self.active()
+        if self.status and point.status != self.status:
+            return False
+        if self.owner == NO_OWNER and point.owner:
+            return False
+        if self.owner and self.owner != NO_OWNER and point.owner != self.owner:
+            return False
+        if self.clause and point.clause != self.clause:
+            return False
+        if self.text:
+            catalog_point = self._catalog.point_by_id.get(point.id)
+            haystack = " ".join(
+                [point.id, point.ref, point.title, point.owner, point.notes, point.evidence]
+                + ([catalog_point.requirement, catalog_point.question] if catalog_point else [])
+            ).lower()
+            return self.text in haystack
+        return True

@@ -1,0 +1,1 @@
+"""Widgets every area uses: the register tab, tables, forms, workers, dialogs, undo."""

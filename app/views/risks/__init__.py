@@ -1,0 +1,1 @@
+"""The Risks tab, its dialogs and heat map."""

@@ -1,0 +1,590 @@
+"""The Risks tab: the AI risk register with its heat map, gaps, treatment and acceptance, the
+treatment plan, and the criteria that score it all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
+
+from app.services import words
+from app.services.engagement.errors import AimsError, FieldError
+from app.services.engagement.file import EngagementFile
+from app.services.inventory import service as inventory
+from app.services.risks import rules as risk_rules
+from app.services.risks import service as risks
+from app.services.risks.criteria import DEFAULT, Criteria
+from app.services.risks.service import RiskRow
+from app.services.soa import service as soa
+from app.views.common import dialogs, worker
+from app.views.common.field_form import FieldForm
+from app.views.common.guard import STATUS
+from app.views.common.register_tab import ListModel, RegisterTab
+from app.views.common.row_table import Prepared, prepare
+from app.views.common.text import esc, history_html, shown_by_spec
+from app.views.common.undo import AppliedCommand
+from app.views.common.widgets import detail_panel, list_and_panel
+from app.views.risks.dialogs import CategoriesDialog, CriteriaDialog, TreatmentDialog
+from app.views.risks.heat_map import HeatMap
+from app.views.risks.model import RisksModel, haystack
+
+
+@dataclass
+class Overview:
+    """What the tab shows beside the table: both heat maps, the plan, the cyber-only gap."""
+
+    heat: dict[tuple[int, int], int]
+    heat_residual: dict[tuple[int, int], int]
+    plan: list[risk_rules.PlanItem]
+    cyber_only: bool
+    flagged: int  # risks with gaps
+
+
+def overview(rows: list[RiskRow], criteria: Criteria, categories: list[risks.Category]) -> Overview:
+    def counts(residual: bool) -> dict[tuple[int, int], int]:
+        return {cell: len(ids) for cell, ids in risk_rules.heat_map(rows, residual).items()}
+
+    findings = risk_rules.evaluate(rows, criteria, categories)
+    return Overview(
+        counts(False),
+        counts(True),
+        risk_rules.treatment_plan(rows),
+        findings.cyber_only,
+        len(findings.by_risk()),
+    )
+
+
+def load_risks(ef: EngagementFile) -> tuple[Prepared, Criteria, list[risks.Category], Overview]:
+    """Everything the tab shows, ready to swap in; runs on a worker thread."""
+    rows = risks.list_risks(ef)
+    criteria = risks.get_criteria(ef)
+    categories = risks.list_categories(ef)
+    flags = risk_rules.evaluate(rows, criteria, categories).by_risk()
+    prepared = prepare(rows, {r.id: flags.get(r.id, []) for r in rows}, haystack)
+    return prepared, criteria, categories, overview(rows, criteria, categories)
+
+
+def _plan_cells(item: risk_rules.PlanItem) -> tuple[str, ...]:
+    due = item.due_date.isoformat() if item.due_date else ""
+    done = "Yes" if item.done else ("OVERDUE" if item.overdue else "No")
+    return (item.owner, due, item.action, f"{item.risk_id} {item.risk_title}", done)
+
+
+class RisksTab(RegisterTab):
+    empty_text = (
+        "<h3>No risks yet</h3><p>Add the first risk with <b>Add risk</b> (Insert) or an "
+        "opportunity with <b>Add opportunity</b>, or import the client's own risk register "
+        "with File &gt; Import Workbook (Ctrl+Shift+I).</p><p>The categories offered start "
+        "from AI harms (bias, transparency, oversight), not only classic IT risks.</p>"
+    )
+
+    def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
+        super().__init__(ef, undo_stack, RisksModel(), parent)
+        self.model.setParent(self)
+        self.criteria = DEFAULT  # until the register is loaded (off the UI thread)
+        self.categories: list[risks.Category] = []
+        self.overview = Overview({}, {}, [], False, 0)
+        self._overview_task: worker.Task | None = None
+        self._build()
+
+    # layout
+    def _build(self) -> None:
+        bar = QHBoxLayout()
+        self.add_button = QPushButton("Add risk")
+        self.add_button.clicked.connect(lambda: self.add_risk("risk"))
+        self.add_opportunity_button = QPushButton("Add opportunity")
+        self.add_opportunity_button.clicked.connect(lambda: self.add_risk("opportunity"))
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(self.delete_risk)
+        self.criteria_button = QPushButton("Criteria…")
+        self.criteria_button.clicked.connect(self.edit_criteria)
+        self.categories_button = QPushButton("Categories…")
+        self.categories_button.clicked.connect(self.edit_categories)
+        self.add_shortcuts(
+            [
+                (QKeySequence(Qt.Key.Key_Insert), lambda: self.add_risk("risk")),
+                (QKeySequence(QKeySequence.StandardKey.Delete), self.delete_risk),
+            ]
+        )
+        self.make_search("Search risks, owners, systems, controls (Ctrl+F)")
+        for widget in (
+            self.add_button,
+            self.add_opportunity_button,
+            self.delete_button,
+            self.criteria_button,
+            self.categories_button,
+        ):
+            bar.addWidget(widget)
+        bar.addWidget(self.search, 1)
+
+        filters = QHBoxLayout()
+        self.kind_filter = self.make_filter(
+            [("Risks and opportunities", "")] + [(v, k) for k, v in risks.KINDS.items()], "kind"
+        )
+        self.level_filter = self.make_filter(
+            [("All levels", "")] + [(b.name, b.name) for b in self.criteria.bands], "level"
+        )
+        self.category_filter = self.make_filter([("All categories", "")], "category")
+        self.flagged = QCheckBox("Only risks with gaps")
+        self.flagged.toggled.connect(lambda on: self.filter(flagged_only=on))
+        self.cell_label = QLabel()
+        self.clear_cell = QPushButton("Show all cells")
+        self.clear_cell.clicked.connect(lambda: self.filter_cell(None))
+        for item in (
+            self.kind_filter,
+            self.level_filter,
+            self.category_filter,
+            self.flagged,
+            self.cell_label,
+            self.clear_cell,
+        ):
+            filters.addWidget(item)
+        filters.addStretch(1)
+        self.cell_label.hide()
+        self.clear_cell.hide()
+
+        self.make_table([60, 300, 220, 110, 110, 200])
+        self.plan = ListModel(
+            ("Owner", "Due", "Action", "Risk", "Done"), _plan_cells, lambda i: i.overdue, self
+        )
+        plan_view = QTableView()
+        plan_view.setModel(self.plan)
+        plan_view.verticalHeader().hide()
+        plan_view.horizontalHeader().setStretchLastSection(True)
+        for column, width in ((0, 220), (1, 100), (2, 320), (3, 300)):
+            plan_view.setColumnWidth(column, width)
+        self.views = QTabWidget()
+        self.views.addTab(self.table, "Register")
+        self.views.addTab(plan_view, "Treatment plan")
+        self.count_label = QLabel("Loading the risk register…")
+        list_and_panel(
+            self, [bar, filters, self.views, self.count_label], self._build_panel(), [860, 560]
+        )
+
+    def _build_panel(self) -> QWidget:
+        self.heat_map = HeatMap()
+        self.heat_map.cellClicked.connect(lambda lik, imp: self.filter_cell((lik, imp)))
+        self.inherent_radio = QRadioButton("Inherent")
+        self.residual_radio = QRadioButton("Residual")
+        self.inherent_radio.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.inherent_radio)
+        group.addButton(self.residual_radio)
+        self.residual_radio.toggled.connect(lambda _on: self._redraw_heat_map())
+        self.cyber_only = QLabel(
+            "<b>Only classic IT risk categories in this register.</b> Auditors expect AI harms "
+            "too: bias, transparency, human oversight, safety, privacy, societal effects."
+        )
+        self.cyber_only.setWordWrap(True)
+        self.cyber_only.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
+        self.cyber_only.hide()
+        self.heading = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.gaps = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
+        self.form = FieldForm(list(risks.FIELDS.values()), save=self._save_fields)
+        self.category_completer = QCompleter([], self)
+        self.category_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.form.editors["category"].setCompleter(self.category_completer)
+        self.treatment_summary = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.treatment_button = QPushButton("Systems, controls and actions…")
+        self.treatment_button.clicked.connect(self.edit_treatment)
+        self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        toggle = QHBoxLayout()
+        toggle.addWidget(QLabel("<b>Heat map</b>: likelihood ↑ × impact →; click a cell to filter"))
+        toggle.addStretch(1)
+        toggle.addWidget(self.inherent_radio)
+        toggle.addWidget(self.residual_radio)
+        items: list[QWidget | QLayout] = [
+            toggle,
+            self.heat_map,
+            self.cyber_only,
+            self.heading,
+            self.gaps,
+            self.treatment_summary,
+            self.treatment_button,
+            self.form,
+        ]
+        return detail_panel(items, self.history_view)
+
+    # loading
+    def load(self) -> Callable[[], tuple[Prepared, Criteria, list[risks.Category], Overview]]:
+        ef = self.ef
+        return lambda: load_risks(ef)
+
+    def show_loaded(
+        self, result: tuple[Prepared, Criteria, list[risks.Category], Overview]
+    ) -> None:
+        prepared, self.criteria, self.categories, self.overview = result
+        self.form.set_scales(
+            {
+                "likelihood": [level.label for level in self.criteria.likelihood],
+                "impact": [level.label for level in self.criteria.impact],
+            }
+        )
+        self.model.set_prepared(prepared)
+        self._show_overview()
+        self.category_completer.model().setStringList([c.name for c in self.categories])
+        _refill(self.category_filter, "All categories", [c.name for c in self.categories])
+        _refill(self.level_filter, "All levels", [b.name for b in self.criteria.bands])
+
+    def _recount_overview(self) -> None:
+        """Heat maps, plan and gap count again after an edit, off the UI thread (thousands
+        of risks take a few hundred ms); only the latest recount is shown."""
+        rows, criteria, categories = self.model.all_rows(), self.criteria, self.categories
+        task: worker.Task | None = None
+
+        def done(result: Overview) -> None:
+            if task is self._overview_task:
+                self._overview_task = None
+                self.overview = result
+                self._show_overview()
+
+        def failed(message: str) -> None:
+            if task is self._overview_task:
+                self._overview_task = None
+                self.count_label.setText(message)
+
+        task = self._overview_task = worker.start(
+            lambda: overview(rows, criteria, categories), done, failed
+        )
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        if self._overview_task is not None:  # its result would land on a closed tab
+            self._overview_task.wait()
+            self._overview_task = None
+
+    def _show_overview(self) -> None:
+        self._redraw_heat_map()
+        self.plan.set_rows(self.overview.plan)
+        self.cyber_only.setVisible(self.overview.cyber_only)
+        self.update_count()
+
+    def flagged_total(self) -> int | None:
+        return self.overview.flagged
+
+    def _redraw_heat_map(self) -> None:
+        residual = self.residual_radio.isChecked()
+        self.heat_map.set_data(
+            self.criteria, self.overview.heat_residual if residual else self.overview.heat
+        )
+        if (
+            self.model.cell is not None
+            and self.model.cell_residual != self.residual_radio.isChecked()
+        ):
+            self.filter_cell(self.model.cell)
+
+    def filter_cell(self, cell: tuple[int, int] | None) -> None:
+        self.heat_map.selected = cell
+        self.heat_map.update()
+        self.cell_label.setVisible(cell is not None)
+        self.clear_cell.setVisible(cell is not None)
+        if cell is not None:
+            which = "residual" if self.residual_radio.isChecked() else "inherent"
+            self.cell_label.setText(f"Cell: likelihood {cell[0]}, impact {cell[1]} ({which})")
+        self.filter(cell=cell, cell_residual=self.residual_radio.isChecked())
+
+    # selection and panel
+    def show_current(self) -> None:
+        row: RiskRow | None = self.current_row()
+        self.current = row.id if row else None
+        writable = row is not None and not self.ef.read_only
+        for widget in (self.form, self.treatment_button, self.delete_button):
+            widget.setEnabled(writable)
+        for widget in (
+            self.add_button,
+            self.add_opportunity_button,
+            self.criteria_button,
+            self.categories_button,
+        ):
+            widget.setEnabled(not self.ef.read_only)
+        if row is None:
+            self.heading.setText(self.empty_heading("<h3>No risk selected</h3>"))
+            self.gaps.hide()
+            self.form.set_values({})
+            self.treatment_summary.setText("")
+            self.history_view.setText("")
+            return
+        source = next((c.attribution for c in self.categories if c.name == row.category), "")
+        credit = f"<br><small>Category from {esc(source)}</small>" if source else ""
+        self.heading.setText(f"<h3>{esc(row.id)}: {esc(row.title)}</h3>{esc(row.category)}{credit}")
+        flags = self.model.info_of(row.id)
+        self.gaps.setVisible(bool(flags))
+        self.gaps.setText(
+            "<b>Gaps an auditor will find</b><br>"
+            + "<br>".join("• " + esc(risk_rules.RULES[f]) for f in flags)
+        )
+        self.form.set_values(row.values(), row.id)
+        decisions = {x.control_id: x.decision for x in soa.list_lines(self.ef)}
+        controls = "".join(
+            f"<br>• {esc(c.control_id)} {esc(self.ef.catalog.ref_title(c.control_id))}: "
+            f"{esc(c.reason)}"
+            + (
+                " <b style='color:#b3261e'>(excluded in the SoA)</b>"
+                if decisions.get(c.control_id) == "excluded"
+                else ""
+            )
+            for c in row.controls
+        )
+        actions = "".join(
+            f"<br>• {esc(a.action)} ({esc(a.owner)}, "
+            f"{a.due_date.isoformat() if a.due_date else 'no date'}"
+            f"{', done' if a.done else ''})"
+            for a in row.actions
+        )
+        self.treatment_summary.setText(
+            f"<b>AI systems:</b> {esc(', '.join(row.systems)) or 'none'}"
+            f"<br><b>Controls:</b>{controls or ' none'}<br><b>Actions:</b>{actions or ' none'}"
+        )
+        self.history_view.setText(self._history_html(row.id))
+
+    def _history_html(self, risk_id: str) -> str:
+        labels = {name: spec.label for name, spec in risks.FIELDS.items()}
+        changes = risks.history_of(self.ef, risk_id, limit=50)
+        return history_html(changes, labels, shown_by_spec(risks.FIELDS))
+
+    def refresh_panel(self) -> None:
+        if self.current is not None:
+            self.show_current()
+
+    # editing: service first, then an undo step that replays it
+    def refresh(self, risk_id: str, select: bool = False) -> None:
+        try:
+            row: RiskRow | None = risks.get_risk(self.ef, risk_id)
+        except FieldError:
+            row = None
+        self.categories = risks.list_categories(self.ef)
+        flags = (
+            risk_rules.evaluate([row], self.criteria, self.categories).flags_for(risk_id)
+            if row
+            else []
+        )
+        self.model.update_row(risk_id, row, flags)
+        self.update_count()
+        self._recount_overview()
+        if select and row is not None:
+            self.select(risk_id)
+        elif risk_id == self.current:
+            self.show_current()
+        self.changed.emit()
+
+    def _save(
+        self, row: RiskRow, values: dict[str, Any], systems, controls, actions, text: str
+    ) -> bool:
+        """A risk saved with its links; a refusal is shown (at its field when it has one)."""
+        return self.attempt(lambda: self._write(row, values, systems, controls, actions, text))[0]
+
+    def _write(
+        self, row: RiskRow, values: dict[str, Any], systems, controls, actions, text: str
+    ) -> None:
+        """Save through the service (raising its refusal), then the undo step."""
+        _, before = risks.save_risk(self.ef, row.id, values, systems, controls, actions)
+        assert before is not None
+        self.undo_stack.push(
+            AppliedCommand(
+                text,
+                self.replay(row.id, lambda: risks.restore(self.ef, before)),
+                self.replay(
+                    row.id,
+                    lambda: risks.save_risk(self.ef, row.id, values, systems, controls, actions),
+                ),
+            )
+        )
+        self.refresh(row.id)
+
+    def _save_fields(self, risk_id: object, changes: dict[str, object]) -> None:
+        """The form's edit of one field, or of a set a rule wants together (the residual
+        rating, the acceptance): one service call, one undo step."""
+        row = self.model.row(risk_id) if isinstance(risk_id, str) else None
+        if row is None:
+            raise FieldError("id", "Select a risk first.")
+        changed = {f: v for f, v in changes.items() if _shown(v) != _shown(getattr(row, f))}
+        if not changed:
+            self.show_current()  # the value as stored
+            return
+        labels = " and ".join(risks.FIELDS[f].label.lower() for f in changed)
+        values = {**row.values(), **changed}
+        self._write(
+            row, values, row.systems, row.controls, row.actions, f"Change {labels} of {row.id}"
+        )
+
+    def edit_treatment(self) -> None:
+        row = self.model.row(self.current) if self.current else None
+        if row is None or self.ef.read_only:
+            return
+        systems = [(s.id, s.name) for s in inventory.list_systems(self.ef)]
+
+        def save(chosen, controls, actions) -> None:  # a refusal is shown in the dialog
+            self._write(
+                row, row.values(), chosen, controls, actions, f"Change treatment of {row.id}"
+            )
+
+        dialogs.run_dialog(TreatmentDialog(row, systems, self.ef.catalog, save, self))
+
+    def add_risk(self, kind: str) -> None:
+        if self.ef.read_only:
+            return
+        values = {
+            "kind": kind,
+            "title": f"New {risks.KINDS[kind].lower()}",  # rated 1 x 1 by the service
+            "owner": "",
+        }
+        try:
+            new_id, _ = risks.save_risk(self.ef, None, values)
+        except AimsError as exc:
+            dialogs.error(self, "Not added", exc.message)
+            return
+        self.push_existence(f"Add {new_id}", new_id, True, risks.set_deleted)
+        self.refresh(new_id, select=True)
+        self.form.editors["title"].setFocus()
+
+    def delete_risk(self) -> None:
+        risk_id = self.current
+        if risk_id is None or self.ef.read_only:
+            return
+        row = self.current_row()
+        actions = len(row.actions) if row is not None else 0
+        if actions and not dialogs.confirm(
+            self,
+            "Delete risk",
+            f"Delete {risk_id} with its {words.count(actions, 'treatment action')}? "
+            "Edit > Undo (Ctrl+Z) brings them back.",
+        ):
+            return
+        try:
+            risks.set_deleted(self.ef, risk_id, True)
+        except AimsError as exc:
+            dialogs.error(self, "Not deleted", exc.message)
+            return
+        self.push_existence(f"Delete {risk_id}", risk_id, False, risks.set_deleted)
+        self.refresh(risk_id)
+
+    # criteria and categories
+    def edit_criteria(self) -> None:
+        if self.ef.read_only:
+            return
+        dialog = CriteriaDialog(self.criteria, self)
+        if not dialogs.run_dialog(dialog):
+            return
+        self.apply_criteria(dialog.criteria)
+
+    def apply_criteria(self, new: Criteria) -> None:
+        """Save criteria and re-score every risk off the UI thread, with progress and Cancel."""
+        old = self.criteria
+        progress = QProgressDialog("Re-scoring risks…", "Cancel", 0, 100, self)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        ef = self.ef
+
+        def done(_result) -> None:
+            progress.close()
+            self.undo_stack.push(
+                AppliedCommand(
+                    "Change risk criteria",
+                    lambda: self.apply_criteria_quietly(old),
+                    lambda: self.apply_criteria_quietly(new),
+                )
+            )
+            self.reload()
+            self.changed.emit()
+
+        def failed(message: str) -> None:
+            progress.close()
+            STATUS.refused(message)
+            dialogs.error(self, "Criteria not changed", message)
+
+        def show(count: int, total: int, _message: str) -> None:
+            progress.setValue(int(100 * count / total) if total else 100)
+
+        task = worker.start(lambda: risks.change_criteria(ef, new), done, failed, show)
+        task.signals.cancelled.connect(progress.close)
+        progress.canceled.connect(task.cancel)
+        self._criteria_task = task
+
+    def apply_criteria_quietly(self, criteria: Criteria) -> None:
+        """Undo/redo of a criteria change: re-score in place (the register is reloaded)."""
+        try:
+            for _ in risks.change_criteria(self.ef, criteria):
+                pass
+        except AimsError as exc:
+            dialogs.error(self, "Could not undo or redo", exc.message)
+            STATUS.refused(exc.message)
+            return
+        self.reload()
+        self.changed.emit()
+
+    def edit_categories(self) -> None:
+        if self.ef.read_only:
+            return
+
+        def rename(category_id: int, name: str) -> None:
+            old = risks.rename_category(self.ef, category_id, name)
+            self.undo_stack.push(
+                AppliedCommand(
+                    f"Rename category {old}",
+                    lambda: self._quietly(lambda: risks.rename_category(self.ef, category_id, old)),
+                    lambda: self._quietly(
+                        lambda: risks.rename_category(self.ef, category_id, name)
+                    ),
+                )
+            )
+
+        def merge(source: int, target: int) -> None:
+            moved = risks.merge_category(self.ef, source, target)
+
+            def redo() -> None:  # the risks moved by the latest merge are the ones to move back
+                moved[:] = risks.merge_category(self.ef, source, target)
+
+            self.undo_stack.push(
+                AppliedCommand(
+                    "Merge categories",
+                    lambda: self._quietly(lambda: risks.unmerge_category(self.ef, source, moved)),
+                    lambda: self._quietly(redo),
+                )
+            )
+
+        dialogs.run_dialog(CategoriesDialog(risks.list_categories(self.ef), rename, merge, self))
+        self.reload()
+
+    def _quietly(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except AimsError as exc:
+            dialogs.error(self, "Could not undo or redo", exc.message)
+        self.reload()
+
+
+def _shown(value: object) -> str:
+    """A value as text, to tell an edit from what is stored (a date typed, a number)."""
+    return "" if value is None else str(value)
+
+
+def _refill(combo: QComboBox, everything: str, choices: list[str]) -> None:
+    """New choices for a filter, keeping the one picked when it still exists."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(everything, "")
+    for choice in choices:
+        combo.addItem(choice, choice)
+    combo.setCurrentIndex(max(combo.findData(current), 0))
+    combo.blockSignals(False)

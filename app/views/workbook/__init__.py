@@ -1,0 +1,1 @@
+"""Workbook import and export in the window."""
