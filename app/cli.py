@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("list", help="every item of a register, with every field")
+    p.add_argument("file", type=Path)
+    p.add_argument("register", nargs="?", help="which register (leave out to name them)")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("copy", help="write a consistent copy of an engagement file")
     p.add_argument("file", type=Path)
     p.add_argument("destination", type=Path)
@@ -164,6 +169,25 @@ def _status(args: argparse.Namespace) -> int:
     with open_engagement(args.file, read_only=True) as ef:
         data = status.summary(ef)
     print(json.dumps(data, indent=2) if args.json else status.as_text(data))
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from app.services.engagement.file import open_engagement
+    from app.services.registers import listing
+
+    if args.register is not None:
+        listing.area(args.register)  # an unknown name is refused before the file is opened
+    with open_engagement(args.file, read_only=True) as ef:
+        if args.register is None:
+            found = listing.counts(ef)
+            text = listing.counts_text(found)
+        else:
+            items = listing.items(ef, args.register)
+            text = listing.as_text(args.register, items)
+    if args.json:
+        text = json.dumps(found if args.register is None else items, indent=2, ensure_ascii=False)
+    print(text)
     return 0
 
 
@@ -280,6 +304,7 @@ _COMMANDS = {
     "new": _new,
     "demo": _demo,
     "status": _status,
+    "list": _list,
     "copy": _copy,
     "upgrade-catalog": _upgrade_catalog,
     "export-xlsx": _export_xlsx,

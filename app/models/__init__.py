@@ -1,6 +1,13 @@
 """SQLAlchemy models of an engagement file. Portable SQL only: no SQLite-specific types."""
 
 from app.models.base import Base
+from app.models.context import (
+    ContextFacts,
+    ContextIssue,
+    InterestedParty,
+    Obligation,
+    PartyRequirement,
+)
 from app.models.engagement import CatalogSnapshot, EngagementInfo, SchemaInfo
 from app.models.history import HistoryEntry
 from app.models.inventory import AISystem, Impact, ImpactAssessment
@@ -15,8 +22,13 @@ __all__ = [
     "ImpactAssessment",
     "Base",
     "CatalogSnapshot",
+    "ContextFacts",
+    "ContextIssue",
     "EngagementInfo",
     "HistoryEntry",
+    "InterestedParty",
+    "Obligation",
+    "PartyRequirement",
     "PackSettings",
     "RequirementState",
     "Risk",

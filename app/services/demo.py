@@ -10,6 +10,7 @@ import random
 from pathlib import Path
 
 from app.services.clauses import requirements
+from app.services.context.demo import add_context
 from app.services.engagement.file import EngagementFile, create_engagement
 from app.services.inventory.demo import add_inventory
 from app.services.risks.demo import add_risks
@@ -102,4 +103,5 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
     add_inventory(ef)
     add_risks(ef)
     add_soa(ef)
+    add_context(ef)
     return ef

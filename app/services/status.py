@@ -9,6 +9,7 @@ from typing import Any
 
 from app.services import words
 from app.services.clauses import requirements
+from app.services.context import summary as context
 from app.services.engagement.file import SIZES, EngagementFile
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
@@ -67,6 +68,7 @@ def summary(ef: EngagementFile) -> dict[str, Any]:
             risks.list_risks(ef, links=False), risks.get_criteria(ef), risks.list_categories(ef)
         ),
         "soa": soa.summary(ef),
+        "context": context.summary(ef),
     }
 
 
@@ -154,6 +156,7 @@ def as_text(data: dict[str, Any]) -> str:
         f"with no justification, {sa['contradictions']} contradicting the risk register, "
         f"{sa['included_without_owner']} included with no owner, "
         f"{sa['implemented_without_evidence']} implemented with no evidence",
+        context.as_text(data["context"]),
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]
     return "\n".join(lines)

@@ -13,3 +13,8 @@ def plural(n: int, noun: str, many: str | None = None) -> str:
 def count(n: int, noun: str, many: str | None = None) -> str:
     """`n` and its noun: "1 AI system", "1,200 points"."""
     return f"{n:,} {plural(n, noun, many)}"
+
+
+def a(noun: str) -> str:
+    """The noun with its article: "an issue", "a party requirement"."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun

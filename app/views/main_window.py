@@ -41,6 +41,7 @@ from app.views.common.help import HelpDialog
 from app.views.common.settings import UiSettings
 from app.views.common.text import esc
 from app.views.common.undo import AppliedCommand
+from app.views.context.page import ContextPage
 from app.views.inventory.tab import InventoryTab
 from app.views.pack.dialog import export_pack, print_pack
 from app.views.risks.tab import RisksTab
@@ -153,6 +154,9 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
         self._action(edit_menu, "&Find", self._find, QKeySequence.StandardKey.Find)
+        self.search_action = self._action(
+            edit_menu, "&Search Every Register…", self.search_all, QKeySequence("Ctrl+Shift+F")
+        )
 
         view_menu = bar.addMenu("&View")
         for number, name in enumerate(TAB_NAMES, start=1):
@@ -220,7 +224,7 @@ class MainWindow(QMainWindow):
             self._leave_tab()  # an edit the form still holds is saved, or the user told
             self._tab_shown = None
             self.undo_stack.clear()
-            for tab in (self.inventory_tab, self.risks_tab, self.soa_tab):
+            for tab in (self.context_tab, self.inventory_tab, self.risks_tab, self.soa_tab):
                 tab.shutdown()
             while self.tabs.count():
                 widget = self.tabs.widget(0)
@@ -242,6 +246,7 @@ class MainWindow(QMainWindow):
         self.tabs.setVisible(has)
         self.empty.setVisible(not has)
         for action in (
+            self.search_action,
             self.copy_action,
             self.upgrade_action,
             self.close_action,
@@ -263,6 +268,9 @@ class MainWindow(QMainWindow):
         self.clauses_tab = ClausesTab(ef, self.undo_stack)
         self.clauses_tab.changed.connect(self._refresh_status)
         self.tabs.addTab(self.clauses_tab, "Clauses")
+        self.context_tab = ContextPage(ef, self.undo_stack)
+        self.context_tab.changed.connect(self._refresh_status)
+        self.tabs.addTab(self.context_tab, "Context")
         self.inventory_tab = InventoryTab(ef, self.undo_stack)
         self.inventory_tab.changed.connect(self._refresh_status)
         self.tabs.addTab(self.inventory_tab, "Inventory")
@@ -378,7 +386,9 @@ class MainWindow(QMainWindow):
         QCoreApplication.sendPostedEvents()
         QCoreApplication.processEvents()  # starts the status count queued after painting
         for tab in (
-            (self.inventory_tab, self.risks_tab, self.soa_tab) if self.ef is not None else ()
+            (self.context_tab, self.inventory_tab, self.risks_tab, self.soa_tab)
+            if self.ef is not None
+            else ()
         ):
             if tab.is_loading():
                 loop = QEventLoop()
@@ -583,13 +593,37 @@ class MainWindow(QMainWindow):
             return
         self.clauses_tab.model.update_rows(requirements.list_points(self.ef))
         self.clauses_tab.refresh_panel()
-        for tab in (self.inventory_tab, self.risks_tab, self.soa_tab):
+        for tab in (self.context_tab, self.inventory_tab, self.risks_tab, self.soa_tab):
             tab.reload_if_shown()
         self._refresh_status()
 
     def _find(self) -> None:
         if self.ef is not None:
             self.tabs.currentWidget().focus_search()
+
+    def search_all(self) -> None:
+        """One search across every register; the hit chosen opens in its area."""
+        if self.ef is None:
+            return
+        from app.views.common.search_dialog import SearchDialog
+
+        self.search_dialog = SearchDialog(self.ef, self.open_item, self)
+        dialogs.run_dialog(self.search_dialog)
+
+    def open_item(self, kind: str, item_id: str) -> None:
+        """Show an item of any area: its tab, with the item selected."""
+        if kind == "requirements":
+            self.show_point(item_id)
+            return
+        if kind in self.context_tab.registers:
+            self.select_tab("context")
+            tab = self.context_tab.show_item(kind, item_id)
+        else:
+            self.select_tab(kind)
+            tab = {"inventory": self.inventory_tab, "risks": self.risks_tab}.get(kind, self.soa_tab)
+        self.wait_until_loaded()
+        tab.select(item_id)
+        tab.table.setFocus()
 
     def show_help(self) -> None:
         """Getting started and the keyboard shortcuts (F1)."""

@@ -1,6 +1,12 @@
 """The tabs of the main window, in order, by the lower-case names the CLI uses. No Qt here:
 the CLI reads this list without starting Qt."""
 
-TAB_NAMES = ("clauses", "inventory", "risks", "soa")
+TAB_NAMES = ("clauses", "context", "inventory", "risks", "soa")
 # As the window and its menus show them.
-TAB_TITLES = {"clauses": "Clauses", "inventory": "Inventory", "risks": "Risks", "soa": "SoA"}
+TAB_TITLES = {
+    "clauses": "Clauses",
+    "context": "Context",
+    "inventory": "Inventory",
+    "risks": "Risks",
+    "soa": "SoA",
+}

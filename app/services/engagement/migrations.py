@@ -25,7 +25,7 @@ from sqlalchemy import (
     text,
 )
 
-CURRENT_VERSION = 6
+CURRENT_VERSION = 7
 
 Step = Callable[[Connection], None]
 
@@ -102,7 +102,8 @@ def _v1_to_v2(conn: Connection) -> None:
 
 def _v2_to_v3(conn: Connection) -> None:
     """Version 3 adds the AI risk register: criteria, categories, risks and their links."""
-    from app.services import risk_criteria, risk_seed
+    from app.services.risks import criteria as risk_criteria
+    from app.services.risks import seed as risk_seed
 
     meta = MetaData()
     existing = Table("ai_system", meta, Column("id", String(40), primary_key=True))
@@ -253,8 +254,62 @@ def _v5_to_v6(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}"))
 
 
+def _v6_to_v7(conn: Connection) -> None:
+    """Version 7 adds the context registers: issues (4.1), interested parties and their
+    requirements (4.2), obligations, and the context's own facts (climate change)."""
+    meta = MetaData()
+
+    def register(name: str, *columns: Column[object]) -> None:
+        Table(
+            name,
+            meta,
+            Column("id", String(40), primary_key=True),
+            *columns,
+            Column("deleted", Boolean, nullable=False),
+            Column("created_at", DateTime, nullable=False),
+        )
+
+    def short(name: str) -> Column[object]:
+        return Column(name, String(200), nullable=False)
+
+    def code(name: str) -> Column[object]:
+        return Column(name, String(20), nullable=False)
+
+    def long(name: str) -> Column[object]:
+        return Column(name, Text, nullable=False)
+
+    register(
+        "context_issue", short("title"), code("direction"), code("category"),
+        long("description"), long("effect"), short("source"), long("risks"), short("owner"),
+        Column("review_date", Date),
+    )  # fmt: skip
+    register(
+        "interested_party", short("name"), code("party_type"), long("description"),
+        short("contact"),
+    )  # fmt: skip
+    register(
+        "party_requirement", short("requirement"), Column("party", String(40), nullable=False),
+        code("addressed"), long("how"),
+    )  # fmt: skip
+    register(
+        "obligation", short("title"), code("kind"), short("jurisdiction"), long("systems"),
+        short("owner"), code("status"), long("notes"),
+    )  # fmt: skip
+    Table(
+        "context_facts",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("climate_change", String(10), nullable=False),
+        Column("climate_issue", String(40), nullable=False),
+        Column("climate_reason", Text, nullable=False),
+    )
+    meta.create_all(conn)
+
+
 # from-version -> step to from-version + 1
-STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
+STEPS: dict[int, Step] = {
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
+}  # fmt: skip
 
 
 def steps_from(version: int) -> list[tuple[int, Step]]:

@@ -34,8 +34,10 @@ from reportlab.platypus import (
 )
 
 import app
+from app.services import registry
 from app.services.engagement import safe_output
 from app.services.engagement.file import EngagementFile
+from app.services.pack import blocks
 from app.services.pack import data as pack_data
 from app.services.pack import sections as pack_sections
 from app.services.pack import settings as pack_settings
@@ -317,15 +319,15 @@ def flowables(
 ) -> list[Flowable]:
     """The cover, the contents and the chosen sections, numbered in the pack's order."""
     st = pack_style.styles(data.settings.accent_or_default)
-    ctx = pack_sections.Ctx(data, st, frame_width, kind, wide_width or frame_width)
+    ctx = blocks.Ctx(data, st, frame_width, kind, wide_width or frame_width)
     front = pack_sections.cover(ctx)  # first: the sections leave the width of their frame
     body: list[Flowable] = []
     for number, key in enumerate(chosen, start=1):
         ctx.number = number
-        body += pack_sections.BUILDERS[key](ctx)
-    entries = [(f.level, f.title, f.key) for f in body if isinstance(f, pack_sections.Heading)]
-    contents_heading = pack_sections.Heading("Contents", st.h1, "contents", "Contents", 0)
-    cover_mark = pack_sections.Anchor("cover", "Cover")
+        body += registry.pack_builder(key)(ctx)
+    entries = [(f.level, f.title, f.key) for f in body if isinstance(f, blocks.Heading)]
+    contents_heading = blocks.Heading("Contents", st.h1, "contents", "Contents", 0)
+    cover_mark = blocks.Anchor("cover", "Cover")
     return [
         cover_mark,
         *front,

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from app.services import status
+from app.services import registry, status
 from app.services.catalog.content import Catalog
 from app.services.clauses import requirements
 from app.services.clauses.requirements import PointRow
+from app.services.context import climate
+from app.services.context.climate import Climate
 from app.services.engagement.file import Details, EngagementFile
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
@@ -19,6 +21,8 @@ from app.services.inventory.impact import AssessmentRow
 from app.services.inventory.service import SystemRow
 from app.services.pack import settings as pack_settings
 from app.services.pack.settings import PackSettings
+from app.services.registers import service as register
+from app.services.registers.description import Item
 from app.services.risks import rules as risk_rules
 from app.services.risks import service as risks
 from app.services.risks.criteria import Criteria
@@ -46,6 +50,9 @@ class PackData:
     soa_selected: dict[str, list[tuple[str, str]]]  # control -> (risk ID, title) selecting it
     soa_findings: dict[str, list[str]]  # of the draft: what is open today
     soa_changes: list[soa.Change]
+    # every described register's items, by register key (the context registers...)
+    registers: dict[str, list[Item]] = field(default_factory=dict)
+    climate: Climate = Climate("", "", "")
 
     @property
     def readiness_by_clause(self) -> dict[str, float]:
@@ -88,6 +95,7 @@ def load(
     yield 3, total, "Reading the Statement of Applicability"
     draft = soa.list_lines(ef)
     selected = soa.risks_by_control(ef)
+    described = {r.key: register.list_items(ef, r) for r in registry.DESCRIBED}
     yield 4, total, "Checking the gaps"
     data = PackData(
         details=ef.details,
@@ -108,6 +116,8 @@ def load(
         soa_selected=selected,
         soa_findings=soa.evaluate(draft, selected),
         soa_changes=soa.changes_since_issued(ef, draft),
+        registers=described,
+        climate=climate.get(ef),
     )
     yield total, total, "Read"
     return data

@@ -20,21 +20,11 @@ from app.services.engagement import history, stored_values
 from app.services.engagement.errors import FieldError
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import EngagementFile
+from app.services.registry import PACK_SECTIONS
 
 ENTITY = "pack"
-# Every section the pack can hold, in the order it is printed. A new area of the engagement
-# is one more entry here and one builder in pack_sections.BUILDERS.
-SECTIONS: dict[str, str] = {
-    "readiness": "Readiness summary",
-    "documents": "Mandatory documented information",
-    "scope": "Engagement and scope",
-    "checklist": "Checklist by clause",
-    "inventory": "AI system inventory",
-    "impact": "Impact assessments",
-    "criteria": "Risk criteria",
-    "risks": "Risk register and treatment plan",
-    "soa": "Statement of Applicability",
-}
+# Every section the pack can hold, in the order it is printed (the registry lists them).
+SECTIONS: dict[str, str] = {key: title for key, (title, _b) in PACK_SECTIONS.items()}
 # Two documents from the same sections: what the certification body gets (no gaps, no
 # readiness figures: the facts as recorded), and what the client's management gets (the same
 # with every gap and the readiness figures).

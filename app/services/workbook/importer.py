@@ -20,8 +20,9 @@ from app.services import words
 from app.services.engagement import history, ids
 from app.services.engagement.errors import FieldError, WorkbookError
 from app.services.engagement.file import EngagementFile
+from app.services.registry import AREA_BY_KIND, AREAS
 from app.services.risks import service as risks
-from app.services.workbook.areas import AREA_BY_KIND, AREAS, Area, Column, Row, canonical
+from app.services.workbook.areas import Area, Column, Row, canonical
 from app.services.workbook.cells import clause_parts, plain, text_of
 from app.services.workbook.export import (
     CRITERIA_HEADER,
@@ -1057,7 +1058,8 @@ def as_text(plan: Plan, applied: bool) -> str:
                 f"({'the workbook' if c.take_workbook else 'the app'}'s value is kept)"
             )
         for e in sheet.errors:
-            lines.append(f"    error row {e.row}{', ' + e.column if e.column else ''}: {e.message}")
+            message = e.message.removeprefix(f"{e.column}: ")  # the column is named once
+            lines.append(f"    error row {e.row}{', ' + e.column if e.column else ''}: {message}")
         for w in sheet.warnings:
             lines.append(
                 f"    warning row {w.row}{', ' + w.column if w.column else ''}: {w.message}"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.services.engagement.errors import WorkbookError
+from app.services.registry import AREA_BY_KIND
 from app.services.workbook.areas import KINDS_WITHOUT_REGISTER
 from app.services.workbook.cells import text_of
 from app.services.workbook.read import RawSheet
@@ -48,14 +49,6 @@ def _names(table: Table) -> list[tuple[str, str]]:
 
 
 _TABLES = [t for t in tables() if t.child is None]
-# A sheet is taken for an area only if one of these columns is found on it.
-SIGNATURES = {
-    "requirements": {"ref", "status", "due_date"},
-    "inventory": {"name", "role", "ai_act_tier", "stage", "intended_use"},
-    "impact_assessments": {"assessed_on", "system_id"},
-    "risks": {"title", "inherent_likelihood", "inherent_impact", "treatment"},
-    "soa": {"decision", "justification", "reason_text"},
-}
 
 
 def match_columns(table: Table, headers: list[str]) -> dict[int, str]:
@@ -121,7 +114,7 @@ def detect(sheet: RawSheet) -> Layout:
             continue
         for table in _TABLES:
             columns = match_columns(table, headers)
-            if not set(columns.values()) & SIGNATURES[table.kind]:
+            if not set(columns.values()) & table.area.signature:
                 continue
             score = len(columns) + (1 if table.area.key.key in columns.values() else 0)
             if score > best_score:
@@ -174,7 +167,7 @@ def load_mapping(path: Path) -> dict[str, dict[str, object]]:
 
 def _check_fields(sheet: str, kind: str, fields: object) -> None:
     """ValueError naming a kind or field the sheet's area does not have."""
-    if kind not in SIGNATURES and kind not in KINDS_WITHOUT_REGISTER and kind != "unknown":
+    if kind not in AREA_BY_KIND and kind not in KINDS_WITHOUT_REGISTER and kind != "unknown":
         raise ValueError(f"sheet {sheet} is said to be '{kind}', which is no area")
     table = next((t for t in _TABLES if t.kind == kind), None)
     known = {c.key for c in table.columns} if table else set()

@@ -12,7 +12,8 @@ from functools import cached_property
 from app.services.engagement.errors import FieldError
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import EngagementFile
-from app.services.workbook.areas import AREAS, Area, Child, Column, Row, canonical
+from app.services.registry import AREAS
+from app.services.workbook.areas import Area, Child, Column, Row, canonical
 from app.services.workbook.cells import text_of
 
 PARENT = "parent"

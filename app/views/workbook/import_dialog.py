@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import words
-from app.services.workbook.areas import AREA_BY_KIND
+from app.services.registry import AREA_BY_KIND
 from app.services.workbook.cells import text_of
 from app.services.workbook.importer import Plan, SheetPlan, short
 from app.services.workbook.layout import (

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.gui.gui_keys import focus, press, replace, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox
 
@@ -18,6 +17,7 @@ from app.services.risks import service as risks
 from app.services.soa import service as soa
 from app.views.common import dialogs
 from app.views.common.field_form import FieldForm
+from tests.gui.gui_keys import focus, press, replace, type_text
 
 TAB, RETURN, ESCAPE = Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Escape
 

@@ -4,7 +4,6 @@ empty register, errors that escape a slot. Driven with real keys."""
 from __future__ import annotations
 
 import pytest
-from tests.gui.gui_keys import focus, press, replace, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -12,6 +11,7 @@ from app.services.engagement.file import open_engagement
 from app.services.inventory import service as inventory
 from app.services.risks import service as risks
 from app.services.soa import service as soa
+from tests.gui.gui_keys import focus, press, replace, type_text
 
 TAB = Qt.Key.Key_Tab
 

@@ -16,10 +16,10 @@ from app.cli import main
 from app.services.clauses import requirements
 from app.services.inventory import impact
 from app.services.inventory import service as inventory
+from app.services.registry import AREAS
 from app.services.risks import service as risks
 from app.services.soa import service as soa
 from app.services.workbook import importer as workbook_import
-from app.services.workbook.areas import AREAS
 from app.services.workbook.export import META_SHEET, export_workbook
 from app.services.workbook.importer import apply, build_plan, redo, undo
 from app.services.workbook.tables import tables

@@ -18,9 +18,9 @@ from app.services.clauses import requirements
 from app.services.engagement.file import open_engagement
 from app.services.inventory import impact
 from app.services.inventory import service as inventory
+from app.services.registry import AREAS
 from app.services.risks import service as risks
 from app.services.workbook import export as workbook_export
-from app.services.workbook.areas import AREAS
 from app.services.workbook.export import META_SHEET, export_workbook
 from app.services.workbook.importer import apply, build_plan
 from app.services.workbook.tables import tables

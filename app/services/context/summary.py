@@ -1,0 +1,31 @@
+"""What `status` says of the context: the registers' own counts and the climate answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.services import words
+from app.services.context import climate
+from app.services.context.registers import REGISTERS
+from app.services.engagement.file import EngagementFile
+from app.services.registers import service as register
+
+
+def summary(ef: EngagementFile) -> dict[str, Any]:
+    counts: dict[str, Any] = {}
+    for reg in REGISTERS:
+        counts.update(register.counts(reg, register.list_items(ef, reg)))
+    counts["climate_change_considered"] = climate.get(ef).considered
+    return counts
+
+
+def as_text(data: dict[str, Any]) -> str:
+    climate_text = "considered" if data["climate_change_considered"] else "NOT considered"
+    return (
+        f"Context:     {words.count(data['issues'], 'issue')}, "
+        f"{words.count(data['interested_parties'], 'interested party', 'interested parties')} "
+        f"with {words.count(data['party_requirements'], 'requirement')} "
+        f"({data['requirements_undecided']} undecided), "
+        f"{words.count(data['obligations'], 'obligation')} "
+        f"({data['obligations_without_owner']} without owner); climate change {climate_text}"
+    )

@@ -1,0 +1,108 @@
+"""What a register is, said once: its fields, its list, its rules and where it shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.services.engagement.fields import FieldSpec
+
+SEVERITIES = {"major": "Major", "minor": "Minor", "observation": "Observation"}
+
+
+class Item:
+    """One item of a register: its ID and its stored values, read as attributes (`item.owner`)
+    so the generic tables and forms take it like any other row."""
+
+    __slots__ = ("id", "values", "deleted")
+
+    def __init__(self, item_id: str, values: Mapping[str, object], deleted: bool = False) -> None:
+        self.id = item_id
+        self.values = dict(values)
+        self.deleted = deleted
+
+    def __getattr__(self, name: str) -> object:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Item) and (self.id, self.values, self.deleted) == (
+            other.id,
+            other.values,
+            other.deleted,
+        )
+
+    def __repr__(self) -> str:
+        return f"Item({self.id!r}, {self.values!r})"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A gap an auditor would raise against one item."""
+
+    id: str  # e.g. CTX-01: stable, cited in the pack and on the dashboard
+    title: str
+    ref: str  # the clause or control it is about
+    severity: str  # a key of SEVERITIES
+    applies: Callable[[Item], bool]  # True: the item has this gap
+    counted_as: str = ""  # the key `status --json` counts it under
+
+
+@dataclass(frozen=True)
+class Link:
+    """A field holding IDs of items elsewhere (one, or several separated by commas)."""
+
+    field: str
+    target: str  # what the IDs name, as a person says it: "risk", "AI system"
+    ids: Callable[[Any], set[str]]  # (session) -> the IDs that exist
+    many: bool = True
+
+
+@dataclass(frozen=True)
+class Register:
+    key: str  # the command line's name and the status key: "issues"
+    title: str  # "Issues (4.1)"
+    noun: str  # "issue"
+    plural: str  # "issues"
+    clause: str  # where the standard asks for it
+    model: type[Any]
+    prefix: str  # IDs: PREFIX-001
+    fields: tuple[FieldSpec, ...]  # without the ID
+    columns: tuple[str, ...]  # the list's columns after the ID
+    filters: tuple[str, ...] = ()  # choice fields offered as filters
+    rules: tuple[Rule, ...] = ()
+    links: tuple[Link, ...] = ()
+    sheet: str = ""  # the workbook sheet's name (default: the title without the clause)
+    pack_columns: tuple[str, ...] = ()  # the pack table's columns after the ID
+    counted_as: str = ""  # the key `status --json` counts its items under
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # foreign headers
+    # a foreign sheet is taken for this register only if one of these columns is found on it
+    signature: tuple[str, ...] = ()
+    empty_text: str = ""  # what the tab says while the register is empty
+    id_width: int = 3
+
+    @property
+    def entity(self) -> str:
+        """How the change history names its items."""
+        return str(self.model.__tablename__)
+
+    @property
+    def spec(self) -> dict[str, FieldSpec]:
+        return {f.name: f for f in self.fields}
+
+    @property
+    def name_field(self) -> str:
+        return self.fields[0].name
+
+    @property
+    def sheet_name(self) -> str:
+        return self.sheet or self.title.split(" (")[0]
+
+    def link(self, name: str) -> Link | None:
+        return next((k for k in self.links if k.field == name), None)
+
+    def gaps(self, item: Item) -> list[Rule]:
+        return [rule for rule in self.rules if rule.applies(item)]

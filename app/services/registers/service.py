@@ -1,0 +1,159 @@
+"""Create, read, change and delete the items of any described register, with history: every
+change checked field by field first, so a refusal names the field and what to write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services.engagement import history, ids
+from app.services.engagement.errors import FieldError
+from app.services.engagement.file import EngagementFile
+from app.services.registers.description import Item, Link, Register
+
+
+def _item(reg: Register, row: Any) -> Item:
+    return Item(row.id, {f.name: getattr(row, f.name) for f in reg.fields}, bool(row.deleted))
+
+
+def list_items(ef: EngagementFile, reg: Register, deleted: bool = False) -> list[Item]:
+    with ef.reading() as session:
+        query = select(reg.model)
+        if not deleted:
+            query = query.where(reg.model.deleted.is_(False))
+        return [_item(reg, row) for row in session.scalars(query)]
+
+
+def get_item(ef: EngagementFile, reg: Register, item_id: str) -> Item:
+    with ef.reading() as session:
+        row = session.get(reg.model, item_id)
+        if row is None:
+            raise FieldError("id", f"There is no {reg.noun} {item_id}.")
+        return _item(reg, row)
+
+
+def next_id(ef: EngagementFile, reg: Register) -> str:
+    with ef.reading() as session:
+        return ids.next_free_id(session, reg.model, reg.prefix, reg.id_width)
+
+
+def split_ids(value: object) -> list[str]:
+    return [part.strip() for part in str(value or "").replace(";", ",").split(",") if part.strip()]
+
+
+def _check_link(session: Session, link: Link, label: str, value: object) -> str:
+    """The IDs in a link field, each one checked: one that names nothing is refused."""
+    wanted = split_ids(value)
+    if len(wanted) > 1 and not link.many:
+        raise FieldError(link.field, f"{label}: give one {link.target} ID, not {len(wanted)}.")
+    known = link.ids(session)
+    missing = [w for w in wanted if w not in known]
+    if missing:
+        raise FieldError(
+            link.field,
+            f"{label}: there is no {link.target} {', '.join(missing)}. "
+            f"Give the ID of an existing {link.target}.",
+        )
+    return ", ".join(dict.fromkeys(wanted))
+
+
+def coerce(reg: Register, values: Mapping[str, object]) -> dict[str, object]:
+    """Every field checked on its own; an unknown name is refused."""
+    spec = reg.spec
+    checked: dict[str, object] = {}
+    for name, value in values.items():
+        if name not in spec:
+            raise FieldError(name, f"'{name}' is not a field of {reg.noun} items.")
+        checked[name] = spec[name].coerce(value)
+    return checked
+
+
+def _linked(session: Session, reg: Register, values: dict[str, object]) -> dict[str, object]:
+    for name, value in values.items():
+        link = reg.link(name)
+        if link is not None:
+            values[name] = _check_link(session, link, reg.spec[name].label, value)
+    return values
+
+
+def _defaults(reg: Register) -> dict[str, object]:
+    empty: dict[str, object] = {}
+    for f in reg.fields:
+        if f.kind == "choice":
+            empty[f.name] = next(iter(f.choices))
+        elif f.kind == "bool":
+            empty[f.name] = False
+        elif f.kind in ("date", "int"):
+            empty[f.name] = None
+        else:
+            empty[f.name] = ""
+    return empty
+
+
+def create(ef: EngagementFile, reg: Register, values: Mapping[str, object]) -> str:
+    """Add an item; `values` may carry an ID of the client's own, otherwise one is given."""
+    wanted = str(values.get("id") or "").strip()
+    fields = coerce(reg, {k: v for k, v in values.items() if k != "id"})
+    first = reg.fields[0]
+    if not str(fields.get(first.name, "")).strip():
+        raise FieldError(first.name, f"{first.label} cannot be blank.")
+    if wanted:
+        ids.check_client_id(wanted)
+    with ef.writing() as session:
+        item_id = wanted or ids.next_free_id(session, reg.model, reg.prefix, reg.id_width)
+        if session.get(reg.model, item_id) is not None:
+            raise FieldError("id", f"The ID {item_id} is already used; choose another.")
+        merged = {**_defaults(reg), **_linked(session, reg, fields)}
+        session.add(reg.model(id=item_id, created_at=history.now(), deleted=False, **merged))
+        history.record(session, ef.actor, reg.entity, item_id, "created", None, merged[first.name])
+    return item_id
+
+
+def update(
+    ef: EngagementFile, reg: Register, item_id: str, changes: Mapping[str, object]
+) -> dict[str, object]:
+    """Change fields of one item in one transaction; returns the old values (for undo)."""
+    checked = coerce(reg, changes)
+    first = reg.fields[0].name
+    if first in checked and not str(checked[first]).strip():
+        raise FieldError(first, f"{reg.fields[0].label} cannot be blank.")
+    old: dict[str, object] = {}
+    with ef.writing() as session:
+        row = session.get(reg.model, item_id)
+        if row is None or row.deleted:
+            raise FieldError("id", f"There is no {reg.noun} {item_id}.")
+        for name, value in _linked(session, reg, checked).items():
+            if getattr(row, name) != value:
+                old[name] = getattr(row, name)
+                setattr(row, name, value)
+                history.record(session, ef.actor, reg.entity, item_id, name, old[name], value)
+    return old
+
+
+def set_deleted(ef: EngagementFile, reg: Register, item_id: str, deleted: bool) -> None:
+    ef.set_deleted(reg.model, reg.entity, item_id, deleted, reg.noun)
+
+
+def history_of(
+    ef: EngagementFile, reg: Register, item_id: str, limit: int = 500
+) -> list[history.Change]:
+    with ef.reading() as session:
+        return history.for_entity(session, reg.entity, item_id, limit)
+
+
+def gaps_by_item(reg: Register, items: Iterable[Item]) -> dict[str, list[str]]:
+    """Rule IDs each item breaks (items without gaps left out)."""
+    found = {i.id: [r.id for r in reg.gaps(i)] for i in items}
+    return {k: v for k, v in found.items() if v}
+
+
+def counts(reg: Register, items: list[Item]) -> dict[str, int]:
+    """What `status --json` says of the register: its items and each counted rule."""
+    shown = {reg.counted_as or reg.key: len(items)}
+    for rule in reg.rules:
+        if rule.counted_as:
+            shown[rule.counted_as] = sum(1 for i in items if rule.applies(i))
+    return shown

@@ -1,0 +1,57 @@
+"""Every area the engagement keeps, in the order the workbook, the pack, search and the
+command line show them. The engines (workbook, pack, search) read this list and name no area;
+an area joins by adding itself here."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from app.services.clauses.sheet import REQUIREMENTS
+from app.services.context.registers import REGISTERS as CONTEXT
+from app.services.inventory.sheet import ASSESSMENTS, INVENTORY
+from app.services.registers.description import Register
+from app.services.registers.sheet import area_of
+from app.services.risks.sheet import RISKS
+from app.services.soa.sheet import SOA
+from app.services.workbook.areas import Area
+
+# registers built wholly from their description
+DESCRIBED: tuple[Register, ...] = CONTEXT
+DESCRIBED_BY_KEY = {r.key: r for r in DESCRIBED}
+
+AREAS: tuple[Area, ...] = (
+    REQUIREMENTS,
+    INVENTORY,
+    ASSESSMENTS,
+    RISKS,
+    SOA,
+    *(area_of(r) for r in DESCRIBED),
+)
+AREA_BY_KIND = {area.kind: area for area in AREAS}
+
+# The pack's sections in print order: key -> (title, the builder as "module:function"). The
+# builders are imported when a pack is made, not before: they load reportlab.
+PACK_SECTIONS: dict[str, tuple[str, str]] = {
+    "readiness": ("Readiness summary", "app.services.pack.sections:readiness_section"),
+    "documents": (
+        "Mandatory documented information",
+        "app.services.pack.sections:documents_section",
+    ),
+    "scope": ("Engagement and scope", "app.services.pack.sections:scope_section"),
+    "context": ("Context of the organization", "app.services.context.pack:context_section"),
+    "checklist": ("Checklist by clause", "app.services.clauses.pack:checklist_section"),
+    "inventory": ("AI system inventory", "app.services.inventory.pack:inventory_section"),
+    "impact": ("Impact assessments", "app.services.inventory.pack:impact_section"),
+    "criteria": ("Risk criteria", "app.services.risks.pack:criteria_section"),
+    "risks": ("Risk register and treatment plan", "app.services.risks.pack:risks_section"),
+    "soa": ("Statement of Applicability", "app.services.soa.pack:soa_section"),
+}
+
+
+def pack_builder(key: str) -> Callable[[Any], list[Any]]:
+    """The function that builds a section of the pack (from a pack context to flowables)."""
+    module, _, name = PACK_SECTIONS[key][1].partition(":")
+    builder: Callable[[Any], list[Any]] = getattr(importlib.import_module(module), name)
+    return builder

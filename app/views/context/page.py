@@ -1,0 +1,125 @@
+"""The Context tab: issues, interested parties, their requirements and obligations, each a
+described register on a tab of its own, and above them whether climate change was considered."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QGroupBox, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from app.services.context import climate
+from app.services.context.registers import REGISTERS
+from app.services.engagement.errors import AimsError
+from app.services.engagement.file import EngagementFile
+from app.views.common import dialogs
+from app.views.common.field_form import FieldForm
+from app.views.common.text import esc
+from app.views.common.undo import AppliedCommand
+from app.views.registers.tab import DescribedTab
+
+
+class ContextPage(QWidget):
+    changed = Signal()
+    loaded = Signal()
+
+    def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
+        super().__init__(parent)
+        self.ef, self.undo_stack = ef, undo_stack
+        self.climate_form = FieldForm(list(climate.FIELDS.values()), save=self._save_climate)
+        self.climate_form.editors["climate_issue"].setToolTip("The ID of the issue, e.g. ISS-006")
+        self.climate_form.editors["climate_reason"].setMaximumHeight(44)
+        self.climate_note = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        box = QGroupBox("Climate change (4.1)")
+        box_layout = QVBoxLayout(box)
+        box_layout.addWidget(self.climate_note)
+        box_layout.addWidget(self.climate_form)
+        self.tabs = QTabWidget()
+        self.registers: dict[str, DescribedTab] = {}
+        for reg in REGISTERS:
+            tab = DescribedTab(ef, undo_stack, reg)
+            tab.changed.connect(self.changed)
+            tab.changed.connect(self._show_climate)  # a deleted issue may be the climate one
+            tab.loaded.connect(self.loaded)
+            self.registers[reg.key] = tab
+            self.tabs.addTab(tab, reg.title)
+        self.tabs.currentChanged.connect(self._left)
+        self._shown: QWidget | None = self.tabs.currentWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(box)
+        layout.addWidget(self.tabs, 1)
+        self._show_climate()
+
+    # what the main window asks of a tab
+    def current_tab(self) -> DescribedTab:
+        widget = self.tabs.currentWidget()
+        assert isinstance(widget, DescribedTab)
+        return widget
+
+    def leave(self) -> None:
+        self.climate_form.leave()
+        self.current_tab().leave()
+
+    def _left(self, _index: int) -> None:
+        if isinstance(self._shown, DescribedTab):
+            self._shown.leave()
+        self._shown = self.tabs.currentWidget()
+
+    def focus_search(self) -> None:
+        self.current_tab().focus_search()
+
+    def shutdown(self) -> None:
+        for tab in self.registers.values():
+            tab.shutdown()
+
+    def is_loading(self) -> bool:
+        return any(tab.is_loading() for tab in self.registers.values())
+
+    def reload_if_shown(self) -> None:
+        for tab in self.registers.values():
+            tab.reload_if_shown()
+        self._show_climate()
+
+    def show_item(self, key: str, item_id: str) -> DescribedTab:
+        """Open a register's tab with one of its items selected (from search)."""
+        tab = self.registers[key]
+        self.tabs.setCurrentWidget(tab)
+        return tab
+
+    # climate change
+    def _show_climate(self) -> None:
+        answer = climate.get(self.ef)
+        self.climate_form.set_values(dataclasses.asdict(answer), "climate")
+        self.climate_form.setEnabled(not self.ef.read_only)
+        problem = answer.problem()
+        self.climate_note.setText(
+            f"<span style='color:#8c1d18'><b>{esc(climate.RULE.id)}</b> {esc(problem)}</span>"
+            if problem
+            else "Recorded: auditors ask every organization whether climate change matters."
+        )
+
+    def _save_climate(self, _item: object, changes: dict[str, object]) -> None:
+        old = climate.update(self.ef, changes)
+        if not old:
+            self._show_climate()
+            return
+        new = dict(changes)
+
+        def run(values: dict[str, object]) -> Callable[[], None]:
+            def apply() -> None:
+                try:
+                    climate.update(self.ef, values)
+                except AimsError as exc:
+                    dialogs.error(self, "Could not undo or redo", exc.message)
+                    return
+                self._show_climate()
+                self.changed.emit()
+
+            return apply
+
+        self.undo_stack.push(AppliedCommand("Change the climate change answer", run(old), run(new)))
+        self._show_climate()
+        self.changed.emit()

@@ -1,0 +1,1 @@
+"""The tab of any described register, built from its description."""

@@ -1,0 +1,84 @@
+"""The table of a described register: the ID, the description's list columns, and the gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from app.services.registers.description import Item, Register
+from app.views.common.row_table import Column, Prepared, RowTableModel, natural, prepare
+
+
+def _column(reg: Register, name: str) -> Column:
+    spec = reg.spec[name]
+    if spec.kind == "choice":
+        order = list(spec.choices)
+        return Column(
+            spec.label,
+            lambda r, _i: spec.label_of(r.values[name]),
+            lambda r, _i: order.index(r.values[name]) if r.values[name] in order else len(order),
+        )
+    if spec.kind == "date":
+        return Column(
+            spec.label,
+            lambda r, _i: spec.label_of(r.values[name]),
+            lambda r, _i: r.values[name] or dt.date.max,
+        )
+    return Column(
+        spec.label,
+        lambda r, _i: spec.label_of(r.values[name]),
+        lambda r, _i: str(r.values[name]).lower(),
+    )
+
+
+def haystack(item: Item) -> str:
+    """What the search box looks in: the ID and every text the item holds."""
+    return " ".join([item.id, *(str(v) for v in item.values.values() if v)]).lower()
+
+
+def prepared(reg: Register, items: list[Item]) -> Prepared:
+    return prepare(items, {i.id: [r.id for r in reg.gaps(i)] for i in items}, haystack)
+
+
+class DescribedModel(RowTableModel):
+    empty_info: list[str] = []
+
+    def __init__(self, reg: Register, parent=None) -> None:
+        super().__init__(parent)
+        self.reg = reg
+        titles = {r.id: r.title for r in reg.rules}
+        self.columns = [
+            Column("ID", lambda r, _i: r.id, lambda r, _i: natural(r.id)),
+            *(_column(reg, n) for n in reg.columns),
+        ]
+        if reg.rules:
+            self.columns.append(
+                Column(
+                    "Gaps",
+                    lambda _r, i: "; ".join(titles[g] for g in i),
+                    lambda _r, i: -len(i),
+                    warn=True,
+                )
+            )
+        self.choices: dict[str, str] = {}  # filter field -> chosen value ("" for all)
+        self.flagged_only = False
+
+    def haystack(self, row: Any) -> str:
+        return haystack(row)
+
+    def set_filter(self, **values) -> None:
+        for name in list(values):
+            if name in self.reg.spec:
+                self.choices[name] = values.pop(name) or ""
+        super().set_filter(**values)
+
+    def filtering(self) -> bool:
+        return self.flagged_only or any(self.choices.values())
+
+    def accepts(self, row: Item, info: list[str]) -> bool:
+        if any(v and row.values[n] != v for n, v in self.choices.items()):
+            return False
+        return not (self.flagged_only and not info)
+
+    def gaps_of(self, info: list[str]) -> bool:
+        return bool(info)
