@@ -38,6 +38,7 @@ from app.views.common import dialogs, worker
 from app.views.common.field_form import FormDialog
 from app.views.common.guard import STATUS
 from app.views.common.help import HelpDialog
+from app.views.common.register_tab import RegisterTab
 from app.views.common.settings import UiSettings
 from app.views.common.text import esc
 from app.views.common.undo import AppliedCommand
@@ -615,6 +616,7 @@ class MainWindow(QMainWindow):
         if kind == "requirements":
             self.show_point(item_id)
             return
+        tab: RegisterTab
         if kind in self.context_tab.registers:
             self.select_tab("context")
             tab = self.context_tab.show_item(kind, item_id)

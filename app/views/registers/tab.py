@@ -64,7 +64,8 @@ class DescribedTab(RegisterTab):
             filters.addWidget(self.filters[name])
         self.flagged = QCheckBox(f"Only {reg.plural} with gaps")
         self.flagged.toggled.connect(lambda on: self.filter(flagged_only=on))
-        self.flagged.setVisible(bool(reg.rules))
+        if not reg.rules:
+            self.flagged.hide()  # (setVisible(True) would show it as a window of its own)
         filters.addWidget(self.flagged)
         filters.addStretch(1)
         self.make_table([80] + [160] * len(reg.columns))
