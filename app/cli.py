@@ -132,7 +132,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tab", default="clauses", type=str.lower, choices=TAB_NAMES)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH")
-    p.add_argument("--select", metavar="ID", help="the point, system, risk or control shown")
+    p.add_argument(
+        "--select", metavar="ID", help="the point, system, risk, control or context item shown"
+    )
     return parser
 
 

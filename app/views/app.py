@@ -146,6 +146,15 @@ def _select(window: MainWindow, tab: str, item: str) -> None:
     if tab == "clauses":
         window.clauses_tab.select_point(item)
         found = window.clauses_tab.selected_ids() == [item]
+    elif tab == "context":  # the register whose list holds the ID
+        found = False
+        for key in window.context_tab.registers:
+            shown = window.context_tab.show_item(key, item)
+            window.wait_until_loaded()
+            shown.select(item)
+            if shown.current == item:
+                found = True
+                break
     else:
         register = {"inventory": window.inventory_tab, "risks": window.risks_tab}.get(tab)
         register = register or window.soa_tab

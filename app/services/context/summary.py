@@ -6,7 +6,7 @@ from typing import Any
 
 from app.services import words
 from app.services.context import climate
-from app.services.context.registers import REGISTERS
+from app.services.context.registers import OBLIGATIONS, REGISTERS
 from app.services.engagement.file import EngagementFile
 from app.services.registers import service as register
 
@@ -29,3 +29,13 @@ def as_text(data: dict[str, Any]) -> str:
         f"{words.count(data['obligations'], 'obligation')} "
         f"({data['obligations_without_owner']} without owner); climate change {climate_text}"
     )
+
+
+def obligations_of(ef: EngagementFile, system_id: str) -> list[tuple[str, str]]:
+    """(ID, title) of the obligations that name an AI system: the inventory shows them beside
+    the system's EU AI Act tier."""
+    return [
+        (item.id, str(item.values["title"]))
+        for item in register.list_items(ef, OBLIGATIONS)
+        if system_id in register.split_ids(item.values["systems"])
+    ]

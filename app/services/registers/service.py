@@ -79,7 +79,7 @@ def _linked(session: Session, reg: Register, values: dict[str, object]) -> dict[
     return values
 
 
-def _defaults(reg: Register) -> dict[str, object]:
+def defaults(reg: Register) -> dict[str, object]:
     empty: dict[str, object] = {}
     for f in reg.fields:
         if f.kind == "choice":
@@ -106,7 +106,7 @@ def create(ef: EngagementFile, reg: Register, values: Mapping[str, object]) -> s
         item_id = wanted or ids.next_free_id(session, reg.model, reg.prefix, reg.id_width)
         if session.get(reg.model, item_id) is not None:
             raise FieldError("id", f"The ID {item_id} is already used; choose another.")
-        merged = {**_defaults(reg), **_linked(session, reg, fields)}
+        merged = {**defaults(reg), **_linked(session, reg, fields)}
         session.add(reg.model(id=item_id, created_at=history.now(), deleted=False, **merged))
         history.record(session, ef.actor, reg.entity, item_id, "created", None, merged[first.name])
     return item_id

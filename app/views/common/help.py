@@ -20,12 +20,15 @@ document. File &gt; Open Demo Engagement shows a client in the middle of the wor
 <li><b>Walk the clauses</b> (Ctrl+1) with the client: pick a point, ask the question shown,
 record status, owner, due date, notes and evidence. The panel shows what auditors usually
 find missing at that point.</li>
-<li><b>List every AI system</b> (Ctrl+2), including those bought from vendors or built into
+<li><b>Record the context</b> (Ctrl+2): the issues that bear on the AIMS, the interested
+parties and what each needs from the AI systems, the laws and contracts that apply, and
+whether climate change matters. Auditors start with these questions.</li>
+<li><b>List every AI system</b> (Ctrl+3), including those bought from vendors or built into
 other tools, and record an impact assessment for each system in scope.</li>
-<li><b>Keep the risk register</b> (Ctrl+3) against the engagement's risk criteria: rate each
+<li><b>Keep the risk register</b> (Ctrl+4) against the engagement's risk criteria: rate each
 risk, choose its treatment and the Annex A controls it needs, and record who accepts what
 remains.</li>
-<li><b>Decide the Statement of Applicability</b> (Ctrl+4): include or exclude each Annex A
+<li><b>Decide the Statement of Applicability</b> (Ctrl+5): include or exclude each Annex A
 control with its reasons. A control's implementation status lives in its SoA line; the
 checklist points under the control show and set that same status.</li>
 <li><b>Work with the client's own files</b>: File &gt; Export Workbook gives them a workbook
@@ -34,7 +37,8 @@ to fill in; File &gt; Import Workbook shows every change before anything is save
 certification body.</li>
 </ol>
 <p>Every change is saved as you make it and can be undone (Ctrl+Z). Gaps an auditor will find
-are shown in red beside the item and counted on the status bar.</p>
+are shown in red beside the item and counted on the status bar. Ctrl+Shift+F searches every
+register at once.</p>
 """
 
 
@@ -60,9 +64,9 @@ def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
 
 # Keys that work inside a register's list rather than from a menu.
 TAB_KEYS = (
-    ("Insert", "Add an AI system (Inventory) or a risk (Risks)"),
+    ("Insert", "Add an item to the list shown: an AI system, a risk, an issue..."),
     ("Ctrl+D", "Duplicate the selected AI system (Inventory)"),
-    ("Delete", "Delete the selected AI system or risk; Ctrl+Z brings it back"),
+    ("Delete", "Delete the selected item; Ctrl+Z brings it back"),
     ("Tab / Shift+Tab", "Move between the fields of a form; leaving a field saves it"),
 )
 

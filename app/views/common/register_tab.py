@@ -299,6 +299,30 @@ class RegisterTab(QWidget):
 
         return run
 
+    def save_with_undo(
+        self,
+        item_id: str,
+        changes: dict[str, object],
+        update: Callable[[dict[str, object]], dict[str, object]],
+        labels: Callable[[str], str],
+    ) -> None:
+        """A form's edit through `update` (a service call giving back the old values), then
+        one undo step that puts them back; nothing changed: the stored value shows again."""
+        old = update(changes)
+        if not old:
+            self.show_current()  # the value as stored (e.g. without the spaces typed)
+            return
+        new = dict(changes)
+        text = " and ".join(labels(f).lower() for f in changes)
+        self.undo_stack.push(
+            AppliedCommand(
+                f"Change {text} of {item_id}",
+                self.replay(item_id, lambda: update(old)),
+                self.replay(item_id, lambda: update(new)),
+            )
+        )
+        self.refresh(item_id)
+
     def push_existence(
         self,
         text: str,

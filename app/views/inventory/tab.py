@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import words
+from app.services.context import summary as context_summary
 from app.services.engagement.errors import FieldError
 from app.services.engagement.file import EngagementFile
 from app.services.inventory import impact
@@ -156,10 +157,13 @@ class InventoryTab(RegisterTab):
         buttons.addStretch(1)
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # the obligations register (Context tab) names the systems each law or contract covers
+        self.obligations = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
 
         items: list[QWidget | QLayout] = [
             self.heading,
             self.gaps,
+            self.obligations,
             QLabel("<b>Impact assessments</b>"),
             self.assessment_table,
             buttons,
@@ -198,6 +202,7 @@ class InventoryTab(RegisterTab):
                 )
             )
             self.gaps.hide()
+            self.obligations.setText("")
             self.form.set_values({})
             self.assessments.set_rows([])
             self.history_view.setText("")
@@ -208,6 +213,11 @@ class InventoryTab(RegisterTab):
         self.gaps.setText(
             "<b>Gaps an auditor will find</b><br>"
             + "<br>".join("• " + esc(inventory_rules.RULES[f]) for f in flags)
+        )
+        obligations = context_summary.obligations_of(self.ef, row.id)
+        self.obligations.setText(
+            "<b>Obligations that apply</b> (Context tab): "
+            + (", ".join(f"{esc(i)} {esc(t)}" for i, t in obligations) or "none recorded")
         )
         self.form.set_values({name: getattr(row, name) for name in inventory.EDITABLE}, row.id)
         self.assessments.set_rows(impact.list_assessments(self.ef, row.id))
@@ -240,20 +250,12 @@ class InventoryTab(RegisterTab):
         """The form's edit of one field, or of a set a rule wants together: one undo step."""
         if not isinstance(system_id, str):
             raise FieldError("id", "Select an AI system first.")
-        old = inventory.update_system(self.ef, system_id, changes)
-        if not old:
-            self.show_current()  # the value as stored (e.g. without the spaces typed)
-            return
-        new = dict(changes)
-        labels = " and ".join(inventory.FIELDS[f].label.lower() for f in changes)
-        self.undo_stack.push(
-            AppliedCommand(
-                f"Change {labels} of {system_id}",
-                self.replay(system_id, lambda: inventory.update_system(self.ef, system_id, old)),
-                self.replay(system_id, lambda: inventory.update_system(self.ef, system_id, new)),
-            )
+        self.save_with_undo(
+            system_id,
+            changes,
+            lambda values: inventory.update_system(self.ef, system_id, values),
+            lambda name: inventory.FIELDS[name].label,
         )
-        self.refresh(system_id)
 
     def add_system(self) -> None:
         if self.ef.read_only:

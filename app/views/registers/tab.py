@@ -20,7 +20,6 @@ from app.views.common.field_form import FieldForm, FormDialog
 from app.views.common.register_tab import RegisterTab
 from app.views.common.row_table import Prepared
 from app.views.common.text import esc, history_html, shown_by_spec
-from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import detail_panel, list_and_panel
 from app.views.registers.model import DescribedModel, prepared
 
@@ -153,21 +152,13 @@ class DescribedTab(RegisterTab):
     def _save_fields(self, item_id: object, changes: dict[str, object]) -> None:
         if not isinstance(item_id, str):
             raise FieldError("id", f"Select {words.a(self.reg.noun)} first.")
-        old = register.update(self.ef, self.reg, item_id, changes)
-        if not old:
-            self.show_current()  # the value as stored (without the spaces typed)
-            return
-        new = dict(changes)
-        labels = " and ".join(self.reg.spec[f].label.lower() for f in changes)
         reg = self.reg
-        self.undo_stack.push(
-            AppliedCommand(
-                f"Change {labels} of {item_id}",
-                self.replay(item_id, lambda: register.update(self.ef, reg, item_id, old)),
-                self.replay(item_id, lambda: register.update(self.ef, reg, item_id, new)),
-            )
+        self.save_with_undo(
+            item_id,
+            changes,
+            lambda values: register.update(self.ef, reg, item_id, values),
+            lambda name: reg.spec[name].label,
         )
-        self.refresh(item_id)
 
     def _set_deleted(self, ef: EngagementFile, item_id: str, deleted: bool) -> None:
         register.set_deleted(ef, self.reg, item_id, deleted)
@@ -178,7 +169,7 @@ class DescribedTab(RegisterTab):
         created: list[str] = []
         reg = self.reg
         first = [f for f in reg.fields if f.kind != "long"][:3]
-        values: dict[str, object] = {"id": register.next_id(self.ef, reg)}
+        values = {**register.defaults(reg), "id": register.next_id(self.ef, reg)}
         dialog = FormDialog(
             f"Add {words.a(reg.noun)}",
             [_ID, *first],

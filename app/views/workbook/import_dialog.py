@@ -40,10 +40,11 @@ from app.services.workbook.tables import Table
 from app.views.common.text import esc
 
 SHOWN_PER_GROUP = 2_000
+# What a sheet may be taken for: every area by its sheet's name, and the kinds recognised
+# that have no register yet.
 KIND_LABELS = {
-    "requirements": "Checklist",
+    **{kind: area.sheet for kind, area in AREA_BY_KIND.items()},
     "inventory": "AI system inventory",
-    "impact_assessments": "Impact assessments",
     "risks": "Risk register",
     "soa": "Statement of Applicability",
     "documents": "Documents (no register yet)",

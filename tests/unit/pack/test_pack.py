@@ -109,9 +109,10 @@ def test_pack_outline_lists_every_section(packs):
 def test_pack_contents_give_the_page_of_each_section(packs):
     text = text_of(packs["demo"], layout=True)
     contents = text.split("Contents", 1)[1]
-    page = int(re.search(r"9 +Statement of Applicability +(\d+)", contents).group(1))
+    number = list(pack_settings.SECTIONS).index("soa") + 1  # the last section
+    page = int(re.search(rf"{number} +Statement of Applicability +(\d+)", contents).group(1))
     pages = text.split("\f")
-    assert re.search(r"^9 +Statement of Applicability$", pages[page - 1], re.MULTILINE)
+    assert re.search(rf"^{number} +Statement of Applicability$", pages[page - 1], re.MULTILINE)
 
 
 @pytest.mark.parametrize("name", ["demo", "empty", "large", "submission"])

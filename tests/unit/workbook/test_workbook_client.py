@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
+from app.services import status
 from app.services.clauses import requirements
 from app.services.engagement.file import open_engagement
 from app.services.inventory import impact
@@ -47,6 +48,13 @@ NEW_ROWS = {
     "Risks": {"Title": "Chatbot gives wrong advice", "Inherent likelihood": 3,
               "Inherent impact": 4, "AI systems": "Claims chatbot"},
     "Treatment actions": {"Risk ID": "R-002", "Action": "Review prompts monthly"},
+    "Issues": {"Issue": "Flooding risk at the data centre", "Category": "Environmental",
+               "Owner": "Facilities"},
+    "Interested parties": {"Party": "Insurers", "Type": "Partner"},
+    "Party requirements": {"Requirement": "Yearly model report", "Interested party": "IP-002",
+                           "Addressed by the AIMS": "Partly"},
+    "Obligations": {"Obligation": "DORA", "Jurisdiction": "EU", "AI systems it applies to":
+                    "AIS-002", "Owner": "CIO"},
 }  # fmt: skip
 
 
@@ -98,9 +106,13 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
     assert plan.errors == 0, [(s.sheet, s.errors) for s in plan.sheets if s.errors]
     assert added == {
         "Checklist": 0, "AI systems": 1, "Impact assessments": 1, "Impacts": 1, "Risks": 1,
-        "Treatment actions": 2, "SoA draft": 0,
+        "Treatment actions": 2, "SoA draft": 0, "Issues": 1, "Interested parties": 1,
+        "Party requirements": 1, "Obligations": 1,
     }  # fmt: skip
     apply(demo_file, plan)
+    context = status.summary(demo_file)["context"]
+    assert (context["issues"], context["interested_parties"]) == (6, 6)
+    assert (context["party_requirements"], context["obligations"]) == (7, 6)
     systems = inventory.list_systems(demo_file)
     assert len(systems) == systems_before + 1
     chatbot = next(s for s in systems if s.name == "Claims chatbot")
