@@ -8,12 +8,18 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from app.services.clauses import requirements
 from app.services.clauses.sheet import REQUIREMENTS
+from app.services.context import climate
 from app.services.context.registers import REGISTERS as CONTEXT
+from app.services.gaps import GapRule
+from app.services.inventory import rules as inventory_rules
 from app.services.inventory.sheet import ASSESSMENTS, INVENTORY
 from app.services.registers.description import Register
 from app.services.registers.sheet import area_of
+from app.services.risks import rules as risk_rules
 from app.services.risks.sheet import RISKS
+from app.services.soa import service as soa
 from app.services.soa.sheet import SOA
 from app.services.workbook.areas import Area
 
@@ -30,6 +36,20 @@ AREAS: tuple[Area, ...] = (
     *(area_of(r) for r in DESCRIBED),
 )
 AREA_BY_KIND = {area.kind: area for area in AREAS}
+
+# every gap rule of every area, in the order of the areas: the pack's table of open gaps and
+# the dashboard list them all, found or not
+GAP_RULES: tuple[GapRule, ...] = (
+    requirements.NO_OWNER,
+    inventory_rules.EMPTY,
+    *inventory_rules.RULES.values(),
+    risk_rules.EMPTY,
+    *risk_rules.RULES.values(),
+    risk_rules.CYBER_ONLY,
+    *soa.RULES.values(),
+    *(rule for reg in DESCRIBED for rule in reg.rules),
+    climate.RULE,
+)
 
 # The pack's sections in print order: key -> (title, the builder as "module:function"). The
 # builders are imported when a pack is made, not before: they load reportlab.

@@ -19,6 +19,7 @@ from app.services.engagement import history
 from app.services.engagement.errors import DamagedFileError, FieldError
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import EngagementFile
+from app.services.gaps import GapRule
 from app.services.soa import service as soa
 
 STATUSES = ("not_started", "in_progress", "implemented")
@@ -27,6 +28,7 @@ STATUS_LABELS = {
     "in_progress": "In progress",
     "implemented": "Implemented",
 }
+NO_OWNER = GapRule("CHK-01", "Checklist point with no owner", "5.3", "minor")
 ENTITY = "requirement"
 # A control's SoA implementation status as a checklist status, and back. "Planned" is not yet
 # work started; a point's "in progress" is a partial implementation.

@@ -9,15 +9,25 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from app.services.gaps import GapRule
 from app.services.inventory.service import LIVE_STAGES, OUTSIDE_BUILT, SystemRow
 
 RULES = {
-    "no_assessment": "In scope, but no impact assessment",
-    "assessed_after_deployment": "First impact assessment dated after deployment",
-    "stale_after_change": "Stage or intended use changed after the latest assessment",
-    "out_of_scope_without_reason": "Left out of scope with no reason",
-    "third_party_out_of_scope": "Third-party or acquired AI left out of scope without a reason",
+    "no_assessment": GapRule("INV-01", "In scope, but no impact assessment", "6.1.4", "major"),
+    "assessed_after_deployment": GapRule(
+        "INV-02", "First impact assessment dated after deployment", "8.4", "major"
+    ),
+    "stale_after_change": GapRule(
+        "INV-03", "Stage or intended use changed after the latest assessment", "8.4", "minor"
+    ),
+    "out_of_scope_without_reason": GapRule(
+        "INV-04", "Left out of scope with no reason", "4.3", "minor"
+    ),
+    "third_party_out_of_scope": GapRule(
+        "INV-05", "Third-party or acquired AI left out of scope without a reason", "4.3", "major"
+    ),
 }
+EMPTY = GapRule("INV-00", "No AI system recorded at all", "4.3", "major")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ fields' own labels, so the pack reads like the window."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
@@ -20,6 +20,7 @@ from reportlab.platypus import (
 )
 
 from app.services.engagement.fields import FieldSpec
+from app.services.gaps import GapRule
 from app.services.pack import settings as pack_settings
 from app.services.pack.data import PackData
 from app.services.pack.style import (
@@ -141,8 +142,8 @@ def field_values(row: object, fields: dict[str, FieldSpec], spec: Sequence[Spec]
     return cells
 
 
-def flag_text(rules: dict[str, str], flags: Sequence[str]) -> str:
-    return "; ".join(rules[f] for f in flags)
+def flag_text(rules: Mapping[str, GapRule], flags: Sequence[str]) -> str:
+    return "; ".join(rules[f].label for f in flags)
 
 
 CUT_NOTE = "Texts longer than a cell allows end in […]; the engagement file holds them whole."

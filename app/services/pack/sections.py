@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -22,10 +23,11 @@ from reportlab.platypus import (
 )
 
 from app.services import registry, words
-from app.services.clauses import documented_info
+from app.services.clauses import documented_info, requirements
 from app.services.context import climate
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import DETAIL_FIELDS
+from app.services.gaps import SEVERITIES, GapRule
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
 from app.services.pack import charts as pack_charts
@@ -153,33 +155,42 @@ def _kpis(c: Ctx) -> Table:
     )
 
 
-def _gap_rows(d: PackData) -> list[tuple[str, str, Sequence[str]]]:
-    """(area, gap, items) for every rule of every area, found or not."""
-    rows: list[tuple[str, str, Sequence[str]]] = [
-        ("Checklist", "No owner", [p.id for p in d.points if not p.owner.strip()]),
+@dataclass(frozen=True)
+class _Gap:
+    area: str
+    rule: GapRule
+    items: Sequence[str]
+    whole: bool = False  # about the engagement as a whole (an empty register), not items
+
+    @property
+    def found(self) -> bool:
+        return self.whole or bool(self.items)
+
+
+def _gap_rows(d: PackData) -> list[_Gap]:
+    """Every rule of every area, found or not, with the items behind it."""
+    rows = [
+        _Gap("Checklist", requirements.NO_OWNER, [p.id for p in d.points if not p.owner.strip()])
     ]
     if not d.systems:
-        rows.append(("Inventory", "No AI system recorded at all", []))
+        rows.append(_Gap("Inventory", inventory_rules.EMPTY, [], whole=True))
     rows += [
-        ("Inventory", label, d.inventory_findings.by_rule[rule])
-        for rule, label in inventory_rules.RULES.items()
+        _Gap("Inventory", rule, d.inventory_findings.by_rule[key])
+        for key, rule in inventory_rules.RULES.items()
     ]
     if not any(r.kind == "risk" for r in d.risks):
-        rows.append(("Risks", "No risk recorded at all", []))
+        rows.append(_Gap("Risks", risk_rules.EMPTY, [], whole=True))
     rows += [
-        ("Risks", label, d.risk_findings.by_rule[rule]) for rule, label in risk_rules.RULES.items()
+        _Gap("Risks", rule, d.risk_findings.by_rule[key]) for key, rule in risk_rules.RULES.items()
     ]
     if d.risk_findings.cyber_only:
-        rows.append(("Risks", "Only cyber-security categories: no AI-specific risk", []))
-    rows += [("SoA", label, d.soa_findings[rule]) for rule, label in soa.RULES.items()]
+        rows.append(_Gap("Risks", risk_rules.CYBER_ONLY, [], whole=True))
+    rows += [_Gap("SoA", rule, d.soa_findings[key]) for key, rule in soa.RULES.items()]
     for reg in registry.DESCRIBED:  # every rule of every described register
         items = d.registers.get(reg.key, [])
         area = reg.title.split(" (")[0]
-        rows += [
-            (area, f"{r.id} {r.title}", [i.id for i in items if r.applies(i)]) for r in reg.rules
-        ]
-    if not d.climate.considered:
-        rows.append(("Context", f"{climate.RULE.id} {climate.RULE.title}", ["not recorded"]))
+        rows += [_Gap(area, r, [i.id for i in items if r.applies(i)]) for r in reg.rules]
+    rows.append(_Gap("Context", climate.RULE, [], whole=not d.climate.considered))
     return rows
 
 
@@ -204,9 +215,7 @@ def readiness_section(c: Ctx) -> list[Flowable]:
     out.append(pack_charts.soa_decisions(lines, c.width, c.st.accent))
     out += c.h2("Open gaps")
     gaps = _gap_rows(d)
-    open_count = sum(1 for _, _, ids in gaps if ids) + sum(
-        1 for _, label, ids in gaps if not ids and "at all" in label
-    )
+    open_count = sum(1 for g in gaps if g.found)
     out.append(
         c.p(
             f"{open_count} of the {len(gaps)} checks below find something an auditor will ask "
@@ -214,11 +223,13 @@ def readiness_section(c: Ctx) -> list[Flowable]:
         )
     )
     rows = [
-        (area, label, f"{len(ids):,}" if ids or "at all" not in label else "—", item_list(ids))
-        for area, label, ids in gaps
-    ]
-    columns = [Column("Area", 0.9), Column("Gap", 2.6), Column("Count", 0.7)]
-    out += c.table([*columns, Column("Items", 5.5)], rows)
+        (g.area, g.rule.label, g.rule.ref, SEVERITIES[g.rule.severity],
+         "—" if g.whole else f"{len(g.items):,}", item_list(g.items))
+        for g in gaps
+    ]  # fmt: skip
+    columns = [Column("Area", 0.9), Column("Gap", 2.6), Column("Clause", 0.6)]
+    columns += [Column("Severity", 0.8), Column("Count", 0.6)]
+    out += c.table([*columns, Column("Items", 4.2)], rows)
     return out
 
 

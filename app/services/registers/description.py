@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.services.engagement.fields import FieldSpec
-
-SEVERITIES = {"major": "Major", "minor": "Minor", "observation": "Observation"}
+from app.services.gaps import GapRule
 
 
 class Item:
@@ -40,13 +39,9 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A gap an auditor would raise against one item."""
+class Rule(GapRule):
+    """A gap an auditor would raise against one item of a described register."""
 
-    id: str  # e.g. CTX-01: stable, cited in the pack and on the dashboard
-    title: str
-    ref: str  # the clause or control it is about
-    severity: str  # a key of SEVERITIES
     applies: Callable[[Item], bool]  # True: the item has this gap
     counted_as: str = ""  # the key `status --json` counts it under
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from app.services.engagement.file import EngagementFile
 from app.services.registers import service
 from app.services.registers.description import Register
@@ -34,7 +36,10 @@ def area_of(reg: Register) -> Area:
         noun=reg.noun,
         columns=(
             Column("id", "ID", width=12, synonyms=(f"{reg.noun} id",)),
-            *spec_columns(reg.spec, reg.synonyms),
+            *(
+                dataclasses.replace(c, width=40) if c.key == reg.name_field else c  # its name
+                for c in spec_columns(reg.spec, reg.synonyms)
+            ),
         ),
         load=load,
         save=save,

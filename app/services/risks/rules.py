@@ -10,14 +10,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.services.gaps import GapRule
 from app.services.risks.criteria import Criteria
 from app.services.risks.service import Category, RiskRow
 
 RULES = {
-    "untreated": "Above the acceptance threshold with no treatment decided",
-    "residual_unaccepted": "Treated, residual still above the threshold, and not accepted",
-    "without_owner": "No risk owner",
+    "untreated": GapRule(
+        "RSK-01", "Above the acceptance threshold with no treatment decided", "6.1.3", "major"
+    ),
+    "residual_unaccepted": GapRule(
+        "RSK-02",
+        "Treated, residual still above the threshold, and not accepted",
+        "6.1.3",
+        "major",
+    ),
+    "without_owner": GapRule("RSK-03", "No risk owner", "6.1.2", "minor"),
 }
+EMPTY = GapRule("RSK-00", "No risk recorded at all", "6.1.2", "major")
+CYBER_ONLY = GapRule(
+    "RSK-04", "Only cyber-security categories: no AI-specific risk", "6.1.2", "major"
+)
 
 
 def _live(row: RiskRow) -> bool:

@@ -18,6 +18,7 @@ from app.services.engagement import history
 from app.services.engagement.errors import DamagedFileError, FieldError
 from app.services.engagement.fields import FieldSpec, parse_date
 from app.services.engagement.file import EngagementFile
+from app.services.gaps import GapRule
 
 ENTITY = "soa"
 DECISIONS = {"undecided": "Undecided", "included": "Included", "excluded": "Excluded"}
@@ -50,11 +51,17 @@ FIELDS: dict[str, FieldSpec] = {
     )
 }
 RULES = {
-    "excluded_without_justification": "Excluded with no justification",
-    "undecided": "Not decided yet",
-    "contradiction": "Selected by a risk treatment, but excluded",
-    "included_without_owner": "Included, with no owner",
-    "implemented_without_evidence": "Marked implemented, with no evidence",
+    "excluded_without_justification": GapRule(
+        "SOA-01", "Excluded with no justification", "6.1.3", "major"
+    ),
+    "undecided": GapRule("SOA-02", "Not decided yet", "6.1.3", "minor"),
+    "contradiction": GapRule(
+        "SOA-03", "Selected by a risk treatment, but excluded", "6.1.3", "major"
+    ),
+    "included_without_owner": GapRule("SOA-04", "Included, with no owner", "5.3", "minor"),
+    "implemented_without_evidence": GapRule(
+        "SOA-05", "Marked implemented, with no evidence", "7.5", "minor"
+    ),
 }
 
 

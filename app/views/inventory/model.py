@@ -31,7 +31,7 @@ def _order(header: str, name: str, choices: dict[str, str]) -> Column:
 
 
 def flags_text(flags: list[str]) -> str:
-    return "; ".join(RULES[f] for f in flags)
+    return "; ".join(RULES[f].label for f in flags)
 
 
 COLUMNS = [

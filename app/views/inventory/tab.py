@@ -212,7 +212,7 @@ class InventoryTab(RegisterTab):
         self.gaps.setVisible(bool(flags))
         self.gaps.setText(
             "<b>Gaps an auditor will find</b><br>"
-            + "<br>".join("• " + esc(inventory_rules.RULES[f]) for f in flags)
+            + "<br>".join("• " + esc(inventory_rules.RULES[f].label) for f in flags)
         )
         obligations = context_summary.obligations_of(self.ef, row.id)
         self.obligations.setText(

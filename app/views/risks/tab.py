@@ -331,7 +331,7 @@ class RisksTab(RegisterTab):
         self.gaps.setVisible(bool(flags))
         self.gaps.setText(
             "<b>Gaps an auditor will find</b><br>"
-            + "<br>".join("• " + esc(risk_rules.RULES[f]) for f in flags)
+            + "<br>".join("• " + esc(risk_rules.RULES[f].label) for f in flags)
         )
         self.form.set_values(row.values(), row.id)
         decisions = {x.control_id: x.decision for x in soa.list_lines(self.ef)}

@@ -48,7 +48,7 @@ Info = tuple[list[str], int]  # gap flags, number of risks selecting the control
 
 
 def _flags_text(flags: list[str]) -> str:
-    return "; ".join(soa.RULES[f] for f in flags)
+    return "; ".join(soa.RULES[f].label for f in flags)
 
 
 COLUMNS = [
@@ -272,7 +272,7 @@ class SoaTab(RegisterTab):
         self.gaps.setVisible(bool(flags))
         self.gaps.setText(
             "<b>Gaps an auditor will find</b><br>"
-            + "<br>".join("• " + esc(soa.RULES[f]) for f in flags)
+            + "<br>".join("• " + esc(soa.RULES[f].label) for f in flags)
         )
         self.guidance.setText(
             f"<p><b>What it expects</b><br>{esc(control.summary)}</p>"

@@ -151,4 +151,4 @@ def test_soa_clipped_cells_show_their_full_text_as_tooltip(tab):
     gaps = tab.model.index(row, 2)
     title = tab.model.index(row, 1)
     assert title.data(Qt.ItemDataRole.ToolTipRole) == title.data()
-    assert gaps.data(Qt.ItemDataRole.ToolTipRole) == "Marked implemented, with no evidence"
+    assert gaps.data(Qt.ItemDataRole.ToolTipRole) == "SOA-05 Marked implemented, with no evidence"

@@ -1,0 +1,22 @@
+"""What every gap rule of every area says of itself: an ID that stays put (the pack and the
+dashboard cite it), a short title, the clause or control it is about and how grave an auditor
+would find it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEVERITIES = {"major": "Major", "minor": "Minor", "observation": "Observation"}
+
+
+@dataclass(frozen=True)
+class GapRule:
+    id: str  # e.g. INV-01
+    title: str
+    ref: str  # the clause or control
+    severity: str  # a key of SEVERITIES
+
+    @property
+    def label(self) -> str:
+        """As shown beside an item: 'INV-01 In scope, but no impact assessment'."""
+        return f"{self.id} {self.title}"
