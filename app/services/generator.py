@@ -24,9 +24,11 @@ from app.models import (
     RiskControl,
     RiskSystem,
 )
+from app.services.context import registers as context
 from app.services.engagement.file import EngagementFile, create_engagement
 from app.services.inventory import impact
 from app.services.inventory import service as inventory
+from app.services.registers import service as register
 from app.services.risks import criteria as risk_criteria
 
 _BATCH = 5_000
@@ -43,6 +45,7 @@ def create_large(
     systems: int = 5_000,
     assessments: int = 10_000,
     risk_count: int = 20_000,
+    context_items: int = 1_000,
     seed: int = 7,
 ) -> EngagementFile:
     """An engagement with every checklist point filled in, a long history, and a large
@@ -103,7 +106,34 @@ def create_large(
         for batch in _batches(impact_rows):
             session.execute(insert(Impact), batch)
         _add_risks(session, rng, risk_count, systems)
+        _add_context(session, rng, context_items, systems)
     return ef
+
+
+def _add_context(session: Session, rng: random.Random, count: int, systems: int) -> None:
+    """`count` items in each context register, built from each description's defaults."""
+    created = dt.datetime(2026, 1, 1)
+    for reg in context.REGISTERS:
+        rows = []
+        for i in range(1, count + 1):
+            row: dict[str, object] = {
+                **register.defaults(reg),
+                "id": f"{reg.prefix}-{i:05d}",
+                reg.name_field: f"Generated {reg.noun} {i}",
+                "deleted": False,
+                "created_at": created,
+            }
+            for spec in reg.fields:
+                if spec.kind == "choice":
+                    row[spec.name] = rng.choice(list(spec.choices))
+            if reg is context.REQUIREMENTS:
+                row["party"] = f"{context.PARTIES.prefix}-{rng.randint(1, count):05d}"
+            if reg is context.OBLIGATIONS and systems:
+                row["systems"] = f"AIS-{rng.randint(1, systems):05d}"
+                row["owner"] = rng.choice(("", "Legal", "Compliance", "CRO"))
+            rows.append(row)
+        for batch in _batches(rows):
+            session.execute(insert(reg.model), batch)
 
 
 def _add_risks(session: Session, rng: random.Random, count: int, systems: int) -> None:

@@ -48,4 +48,5 @@ def area_of(reg: Register) -> Area:
         match=same(reg.name_field),
         matched_by=reg.spec[reg.name_field].label.lower(),
         signature=frozenset(reg.signature),
+        named_by=reg.name_field,
     )

@@ -97,12 +97,14 @@ class Area:
     # (area kind, field): an item shown inside another area's item (an assessment inside
     # its AI system): the field holds that item's ID
     parent: tuple[str, str] | None = None
+    named_by: str = ""  # the field that names an item, when it is not name or title
 
     @property
     def name_field(self) -> str:
         """The field that names an item for a person."""
         keys = [c.key for c in self.columns]
-        return next((k for k in ("name", "title", "system_id") if k in keys), self.key.key)
+        found = (k for k in ("name", "title", "system_id") if k in keys)
+        return self.named_by or next(found, self.key.key)
 
     @property
     def key(self) -> Column:

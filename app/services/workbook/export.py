@@ -410,8 +410,9 @@ INSTRUCTIONS = (
     "Cells with a small arrow offer a list: pick a value from it. Dates are checked (type "
     "them as YYYY-MM-DD, for example 2027-03-31, so no one has to guess the order of day and "
     "month), and so are ratings (a whole number on the scale of the Risk criteria sheet).",
-    "To add an AI system, an impact assessment or a risk: type it in any empty row below the "
-    "last one, or insert a row. Leave the grey ID empty: the app gives the new item its ID "
+    "To add an item (an AI system, an impact assessment, a risk, an issue, an interested party, "
+    "a requirement, an obligation): type it in any empty row below the last one, or insert a "
+    "row. Leave the grey ID empty: the app gives the new item its ID "
     "when the workbook comes back. Checklist and SoA draft rows come from the standard: "
     "rows cannot be added there.",
     "To add an impact or a treatment action: in the first column, type the ID of its "
