@@ -37,6 +37,7 @@ screenshot: $(STAMP)
 	rm -f build/readme-demo.aims && mkdir -p build
 	$(BIN)/aims-prep demo build/readme-demo.aims
 	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab clauses --select P-A.3.3-01 -o docs/clauses-tab.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab context --select REQ-004 -o docs/context-tab.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab inventory --select AIS-001 -o docs/inventory-tab.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab risks --select R-001 -o docs/risks-tab.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab soa --select A.7.4 -o docs/soa-tab.png

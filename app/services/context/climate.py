@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.models import ContextFacts, ContextIssue
 from app.services.engagement import history
@@ -40,12 +41,13 @@ class Climate:
     climate_change: str
     climate_issue: str
     climate_reason: str
+    issue_live: bool = True  # the issue named still exists (it may have been deleted since)
 
     @property
     def considered(self) -> bool:
         """Answered, and the answer holds: an issue named, or a reason given."""
         if self.climate_change == "yes":
-            return bool(self.climate_issue)
+            return bool(self.climate_issue) and self.issue_live
         if self.climate_change == "no":
             return bool(self.climate_reason.strip())
         return False
@@ -54,6 +56,8 @@ class Climate:
         """What is missing, in a sentence; empty when considered."""
         if self.climate_change == "yes" and not self.climate_issue:
             return "Name the issue that records climate change."
+        if self.climate_change == "yes" and not self.issue_live:
+            return f"Issue {self.climate_issue} was deleted: name the issue that records it."
         if self.climate_change == "no" and not self.climate_reason.strip():
             return "Say why climate change is not relevant to the AIMS."
         if not self.climate_change:
@@ -66,7 +70,13 @@ def get(ef: EngagementFile) -> Climate:
         row = session.get(ContextFacts, 1)
         if row is None:
             return Climate("", "", "")
-        return Climate(row.climate_change, row.climate_issue, row.climate_reason)
+        live = not row.climate_issue or _issue_live(session, row.climate_issue)
+        return Climate(row.climate_change, row.climate_issue, row.climate_reason, live)
+
+
+def _issue_live(session: Session, issue: str) -> bool:
+    query = select(ContextIssue.id).where(ContextIssue.id == issue, ContextIssue.deleted.is_(False))
+    return session.scalar(query) is not None
 
 
 def update(ef: EngagementFile, changes: Mapping[str, object]) -> dict[str, object]:
@@ -79,14 +89,10 @@ def update(ef: EngagementFile, changes: Mapping[str, object]) -> dict[str, objec
     old: dict[str, object] = {}
     with ef.writing() as session:
         issue = str(checked.get("climate_issue", "")).strip()
-        if issue:
-            live = select(ContextIssue.id).where(
-                ContextIssue.id == issue, ContextIssue.deleted.is_(False)
+        if issue and not _issue_live(session, issue):
+            raise FieldError(
+                "climate_issue", f"There is no issue {issue}: give the ID of an issue."
             )
-            if session.scalar(live) is None:
-                raise FieldError(
-                    "climate_issue", f"There is no issue {issue}: give the ID of an issue."
-                )
         row = session.get(ContextFacts, 1)
         if row is None:
             row = ContextFacts(id=1, climate_change="", climate_issue="", climate_reason="")

@@ -3,7 +3,6 @@ described register on a tab of its own, and above them whether climate change wa
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -92,7 +91,8 @@ class ContextPage(QWidget):
     # climate change
     def _show_climate(self) -> None:
         answer = climate.get(self.ef)
-        self.climate_form.set_values(dataclasses.asdict(answer), "climate")
+        values = {name: getattr(answer, name) for name in climate.FIELDS}
+        self.climate_form.set_values(values, "climate")
         self.climate_form.setEnabled(not self.ef.read_only)
         problem = answer.problem()
         self.climate_note.setText(

@@ -120,6 +120,9 @@ def test_context_climate_change_needs_an_issue_or_a_reason(new_file):
     issue = register.create(new_file, ISSUES, {"title": "Flooding of the data centre"})
     climate.update(new_file, {"climate_issue": issue})
     assert climate.get(new_file).considered
+    register.set_deleted(new_file, ISSUES, issue, True)  # the issue named goes: not any more
+    assert not climate.get(new_file).considered and "was deleted" in climate.get(new_file).problem()
+    register.set_deleted(new_file, ISSUES, issue, False)
     old = climate.update(new_file, {"climate_change": "no", "climate_issue": ""})
     assert old == {"climate_change": "yes", "climate_issue": issue}
     assert not climate.get(new_file).considered
