@@ -375,8 +375,12 @@ class MainWindow(QMainWindow):
         inv = data["impact_assessments"]
         gaps = inv["systems_without"] + inv["after_deployment"] + inv["stale_after_change"]
         gaps += data["inventory"]["out_of_scope_without_reason"]
+        ctx = data["context"]
+        context_gaps = ctx["requirements_undecided"] + ctx["obligations_without_owner"]
+        context_gaps += 0 if ctx["climate_change_considered"] else 1
         self.readiness_label.setText(
             f"Readiness {data['readiness_percent']:g}%  ·  "
+            f"{words.count(context_gaps, 'context gap')}  ·  "
             f"{words.count(data['inventory']['total'], 'AI system')}, "
             f"{words.count(gaps, 'inventory gap')}  ·  "
             f"{words.count(data['risks']['total'], 'risk')}, {data['risks']['untreated']} untreated"
