@@ -45,11 +45,14 @@ OBLIGATION_STATUS = {
 }
 
 
-def _live_ids(model: type[Any]) -> Any:
-    def ids(session: Any) -> set[str]:
-        return set(session.scalars(select(model.id).where(model.deleted.is_(False))))
+def _live(model: type[Any], name: str) -> Any:
+    """The IDs and names of the items of `model` not deleted."""
 
-    return ids
+    def names(session: Any) -> dict[str, str]:
+        query = select(model.id, getattr(model, name)).where(model.deleted.is_(False))
+        return {item_id: text for item_id, text in session.execute(query)}
+
+    return names
 
 
 ISSUES = Register(
@@ -74,7 +77,7 @@ ISSUES = Register(
     columns=("title", "direction", "category", "owner", "review_date"),
     filters=("direction", "category"),
     signature=("direction", "effect", "category"),
-    links=(Link("risks", "risk or opportunity", _live_ids(Risk)),),
+    links=(Link("risks", "risk or opportunity", _live(Risk, "title")),),
     pack_columns=("title", "direction", "category", "effect", "owner"),
     synonyms={"title": ("issue", "context issue"), "effect": ("impact on aims", "effect")},
     empty_text=(
@@ -130,7 +133,7 @@ REQUIREMENTS = Register(
     columns=("requirement", "party", "addressed"),
     filters=("addressed",),
     signature=("addressed", "party"),
-    links=(Link("party", "interested party", _live_ids(InterestedParty), many=False),),
+    links=(Link("party", "interested party", _live(InterestedParty, "name"), many=False),),
     rules=(
         Rule(
             "CTX-01",
@@ -174,7 +177,7 @@ OBLIGATIONS = Register(
     columns=("title", "kind", "jurisdiction", "owner", "status"),
     filters=("kind", "status"),
     signature=("jurisdiction", "systems"),
-    links=(Link("systems", "AI system", _live_ids(AISystem)),),
+    links=(Link("systems", "AI system", _live(AISystem, "name")),),
     rules=(
         Rule(
             "CTX-02",

@@ -52,7 +52,7 @@ class Link:
 
     field: str
     target: str  # what the IDs name, as a person says it: "risk", "AI system"
-    ids: Callable[[Any], set[str]]  # (session) -> the IDs that exist
+    names: Callable[[Any], dict[str, str]]  # (session) -> each live item's ID and its name
     many: bool = True
 
 

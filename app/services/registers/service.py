@@ -45,11 +45,12 @@ def split_ids(value: object) -> list[str]:
 
 
 def _check_link(session: Session, link: Link, label: str, value: object) -> str:
-    """The IDs in a link field, each one checked: one that names nothing is refused."""
-    wanted = split_ids(value)
+    """The IDs in a link field, each one checked: one that names nothing is refused. An ID
+    followed by its item's name ("IP-003 Central Bank", as a list offers it) is the ID."""
+    known = link.names(session)
+    wanted = [_leading_id(part, known) for part in split_ids(value)]
     if len(wanted) > 1 and not link.many:
         raise FieldError(link.field, f"{label}: give one {link.target} ID, not {len(wanted)}.")
-    known = link.ids(session)
     missing = [w for w in wanted if w not in known]
     if missing:
         raise FieldError(
@@ -58,6 +59,20 @@ def _check_link(session: Session, link: Link, label: str, value: object) -> str:
             f"Give the ID of an existing {link.target}.",
         )
     return ", ".join(dict.fromkeys(wanted))
+
+
+def _leading_id(text: str, known: dict[str, str]) -> str:
+    first = text.split(maxsplit=1)[0]
+    return first if text not in known and first in known else text
+
+
+def link_choices(ef: EngagementFile, reg: Register, name: str) -> list[str]:
+    """What a link field offers to pick: each live item as "ID name"."""
+    link = reg.link(name)
+    if link is None:
+        return []
+    with ef.reading() as session:
+        return [f"{item_id} {text}" for item_id, text in link.names(session).items()]
 
 
 def coerce(reg: Register, values: Mapping[str, object]) -> dict[str, object]:

@@ -21,6 +21,7 @@ from app.views.common.register_tab import RegisterTab
 from app.views.common.row_table import Prepared
 from app.views.common.text import esc, history_html, shown_by_spec
 from app.views.common.widgets import detail_panel, list_and_panel
+from app.views.registers.link_completer import LinkCompleter
 from app.views.registers.model import DescribedModel, prepared
 
 _ID = FieldSpec("id", "ID", "text")
@@ -78,10 +79,13 @@ class DescribedTab(RegisterTab):
         self.gaps = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
         self.form = FieldForm(list(self.reg.fields), save=self._save_fields)
+        self.completers: dict[str, LinkCompleter] = {}
         for link in self.reg.links:
             editor = self.form.editors[link.field]
             many = "IDs separated by commas" if link.many else "one ID"
-            editor.setToolTip(f"The {link.target} {many}, as the {link.target} list shows them")
+            editor.setToolTip(f"The {link.target} {many}: type an ID or a name to pick from")
+            self.completers[link.field] = LinkCompleter(self)
+            editor.setCompleter(self.completers[link.field])
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         items: list[QWidget | QLayout] = [self.heading, self.gaps, self.form]
@@ -127,6 +131,8 @@ class DescribedTab(RegisterTab):
             "<b>Gaps an auditor will find</b><br>"
             + "<br>".join(f"• {esc(g.id)} {esc(g.title)} ({esc(g.ref)})" for g in gaps)
         )
+        for name, completer in self.completers.items():  # the items as they are now
+            completer.set_choices(register.link_choices(self.ef, self.reg, name))
         self.form.set_values(row.values, row.id)
         labels = {f.name: f.label for f in self.reg.fields}
         changes = register.history_of(self.ef, self.reg, row.id, limit=50)

@@ -224,3 +224,32 @@ def test_context_search_every_register_opens_the_hit(qtbot, window, demo_file, m
     tab = window.context_tab.current_tab()
     assert tab.reg is OBLIGATIONS and tab.current == "OBL-005"
     assert QApplication.activeModalWidget() is None
+
+
+def test_context_links_are_picked_by_name_from_a_list(qtbot, window, demo_file):
+    """Typing part of a name offers the items; the pick puts in the ID and saves it."""
+    window.set_engagement(demo_file)
+    context = window.context_tab
+    with qtbot.waitSignal(context.loaded, timeout=10_000):
+        window.select_tab("context")
+    tab = _subtab(qtbot, context, REQUIREMENTS.key)
+    tab.select("REQ-004")
+    party = tab.form.editors["party"]
+    replace(qtbot, party, "broker")
+    popup = party.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, RETURN)
+    assert register.get_item(tab.ef, REQUIREMENTS, "REQ-004").values["party"] == "IP-004"
+    assert party.text() == "IP-004"
+    tab = _subtab(qtbot, context, OBLIGATIONS.key)
+    tab.select("OBL-005")
+    systems = tab.form.editors["systems"]
+    focus(qtbot, systems)
+    press(qtbot, Qt.Key.Key_End)
+    type_text(qtbot, ", fraud")
+    qtbot.waitUntil(systems.completer().popup().isVisible)
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, RETURN)
+    stored = register.get_item(tab.ef, OBLIGATIONS, "OBL-005").values["systems"]
+    assert stored == "AIS-009, AIS-002"
