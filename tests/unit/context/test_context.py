@@ -287,3 +287,14 @@ def test_context_search_finds_items_of_every_register(demo_file):
     assert {"interested_parties", "party_requirements", "obligations"} <= kinds
     obligation = next(h for h in hits if h.kind == "obligations")
     assert obligation.item_id == "OBL-005" and obligation.opens == ("obligations", "OBL-005")
+
+
+def test_context_a_link_given_with_its_name_keeps_the_id(new_file):
+    party = register.create(new_file, PARTIES, {"name": "Regulator"})
+    req = register.create(
+        new_file, REQUIREMENTS, {"requirement": "Annual report", "party": f"{party} Regulator"}
+    )
+    assert register.get_item(new_file, REQUIREMENTS, req).values["party"] == party
+    assert register.link_choices(new_file, REQUIREMENTS, "party") == [f"{party} Regulator"]
+    with pytest.raises(FieldError, match="no interested party Regulator"):
+        register.update(new_file, REQUIREMENTS, req, {"party": "Regulator"})
