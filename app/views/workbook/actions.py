@@ -95,18 +95,32 @@ class WorkbookActions:
         progress.setRange(0, 0)
         layouts = dict(layouts or {})
 
-        def done(plan: workbook_import.Plan) -> None:
+        cancelled: list[bool] = []  # the preview is read in one go: Cancel drops its result
+
+        def finished() -> bool:
+            """Closes the progress (closing it says "canceled" too); False if cancelled."""
+            wanted = not cancelled
+            progress.canceled.disconnect(cancel)
             progress.close()
-            self._show(ef, plan, mapping, layouts)
+            return wanted
+
+        def done(plan: workbook_import.Plan) -> None:
+            if finished():
+                self._show(ef, plan, mapping, layouts)
 
         def failed(message: str) -> None:
-            progress.close()
-            dialogs.error(self.window, "Cannot import this workbook", message)
+            if finished():
+                dialogs.error(self.window, "Cannot import this workbook", message)
+
+        def cancel() -> None:
+            cancelled.append(True)
+            task.cancel()
+            self.window.statusBar().showMessage(f"Import of {path.name} cancelled", 6000)
 
         task = worker.start(
             lambda: workbook_import.build_plan(ef, path, mapping, layouts), done, failed
         )
-        progress.canceled.connect(task.cancel)
+        progress.canceled.connect(cancel)
         self.task = task
 
     def _show(

@@ -158,3 +158,21 @@ def test_mapping_grid_is_filled_as_soon_as_an_area_is_chosen(qtbot, window, demo
     qtbot.keyClicks(name, "Name")
     qtbot.keyClick(name, Qt.Key.Key_Tab)
     assert mapping.chosen().columns == {0: "name", 2: "vendor", 3: "deployment_date"}
+
+
+def test_workbook_preview_cancelled_while_reading_shows_nothing(
+    qtbot, window, demo_file, monkeypatch
+):
+    from PySide6.QtWidgets import QProgressDialog
+
+    window.set_engagement(demo_file)
+    shown = []
+    monkeypatch.setattr(dialogs, "choose_workbook", lambda *a: FIXTURE)
+    monkeypatch.setattr(dialogs, "run_dialog", lambda d: shown.append(d) or 0)
+    window.import_xlsx_action.trigger()
+    progress = window.findChildren(QProgressDialog)[-1]
+    progress.canceled.emit()  # the user presses Cancel while the workbook is read
+    qtbot.waitUntil(lambda: window.workbooks.task.ended.is_set(), timeout=20_000)
+    qtbot.wait(50)  # the reader's result arrives, and is dropped
+    assert shown == [] and "cancelled" in window.statusBar().currentMessage()
+    assert window.undo_stack.count() == 0
