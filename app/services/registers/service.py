@@ -66,6 +66,12 @@ def _leading_id(text: str, known: dict[str, str]) -> str:
     return first if text not in known and first in known else text
 
 
+def link_names(ef: EngagementFile, reg: Register) -> dict[str, dict[str, str]]:
+    """For each link field, the names of the items its IDs may name."""
+    with ef.reading() as session:
+        return {link.field: link.names(session) for link in reg.links}
+
+
 def link_choices(ef: EngagementFile, reg: Register, name: str) -> list[str]:
     """What a link field offers to pick: each live item as "ID name"."""
     link = reg.link(name)

@@ -6,11 +6,20 @@ import datetime as dt
 from typing import Any
 
 from app.services.registers.description import Item, Register
+from app.services.registers.service import split_ids
 from app.views.common.row_table import Column, Prepared, RowTableModel, natural, prepare
 
 
-def _column(reg: Register, name: str) -> Column:
+def _column(reg: Register, name: str, model: DescribedModel) -> Column:
     spec = reg.spec[name]
+    if reg.link(name) is not None:  # the IDs with their items' names
+
+        def named(row: Item, _info: object) -> str:
+            names = model.link_names.get(name, {})
+            ids = split_ids(row.values[name])
+            return ", ".join(f"{i} {names[i]}" if i in names else i for i in ids)
+
+        return Column(spec.label, named, lambda r, i: named(r, i).lower())
     if spec.kind == "choice":
         order = list(spec.choices)
         return Column(
@@ -46,10 +55,10 @@ class DescribedModel(RowTableModel):
     def __init__(self, reg: Register, parent=None) -> None:
         super().__init__(parent)
         self.reg = reg
-        titles = {r.id: r.title for r in reg.rules}
+        titles = {r.id: r.label for r in reg.rules}
         self.columns = [
             Column("ID", lambda r, _i: r.id, lambda r, _i: natural(r.id)),
-            *(_column(reg, n) for n in reg.columns),
+            *(_column(reg, n, self) for n in reg.columns),
         ]
         if reg.rules:
             self.columns.append(
@@ -61,6 +70,7 @@ class DescribedModel(RowTableModel):
                 )
             )
         self.choices: dict[str, str] = {}  # filter field -> chosen value ("" for all)
+        self.link_names: dict[str, dict[str, str]] = {}  # link field -> ID -> name
         self.flagged_only = False
 
     def haystack(self, row: Any) -> str:

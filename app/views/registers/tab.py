@@ -102,12 +102,13 @@ class DescribedTab(RegisterTab):
         )
 
     # loading
-    def load(self) -> Callable[[], Prepared]:
+    def load(self) -> Callable[[], tuple[Prepared, dict[str, dict[str, str]]]]:
         ef, reg = self.ef, self.reg
-        return lambda: prepared(reg, register.list_items(ef, reg))
+        return lambda: (prepared(reg, register.list_items(ef, reg)), register.link_names(ef, reg))
 
-    def show_loaded(self, result: Prepared) -> None:
-        self.model.set_prepared(result)
+    def show_loaded(self, result: tuple[Prepared, dict[str, dict[str, str]]]) -> None:
+        rows, self.model.link_names = result
+        self.model.set_prepared(rows)
         self.update_count()
 
     def show_current(self) -> None:
@@ -147,6 +148,8 @@ class DescribedTab(RegisterTab):
         if row is not None and row.deleted:
             row = None
         info = [r.id for r in self.reg.gaps(row)] if row is not None else []
+        if self.reg.links:  # an item may name one added since (an import, another tab)
+            self.model.link_names = register.link_names(self.ef, self.reg)
         self.model.update_row(item_id, row, info)
         self.update_count()
         if select and row is not None:
