@@ -187,6 +187,8 @@ def test_context_gaps_show_beside_the_item_and_filter(qtbot, window, demo_file, 
     assert isinstance(tab.model, DescribedModel)
     qtmodeltester.check(tab.model)
     assert tab.count_label.text() == "6 party requirements; 1 with gaps"
+    party = tab.model.index(tab.model.position("REQ-004"), 2)  # the party by ID and name
+    assert party.data() == "IP-003 Central Bank of Ireland"
     tab.flagged.setChecked(True)
     assert tab.model.visible_ids() == ["REQ-004"]
     tab.flagged.setChecked(False)
