@@ -82,15 +82,22 @@ def interleaved(
 ) -> tuple[list[Run], list[Run]]:
     """Alternate project and floor (and which goes first) so drift hits both sides alike.
     One discarded warm-up each fills the page cache and the .pyc files."""
-    project()
-    floor()
-    project_runs: list[Run] = []
-    floor_runs: list[Run] = []
-    for i in range(runs):
-        pair = [(project, project_runs), (floor, floor_runs)]
-        for measure, results in pair if i % 2 == 0 else reversed(pair):
-            results.append(measure())
+    project_runs, floor_runs = interleaved_all([project, floor], runs)
     return project_runs, floor_runs
+
+
+def interleaved_all(measures: Sequence[Callable[[], Run]], runs: int) -> list[list[Run]]:
+    """`interleaved` for any number of sides: each round runs every side once, the order
+    turning from round to round so no side always runs first (or right after another)."""
+    for measure in measures:
+        measure()  # the warm-up: page cache and .pyc files
+    results: list[list[Run]] = [[] for _ in measures]
+    order = list(range(len(measures)))
+    for i in range(runs):
+        turn = order[i % len(order) :] + order[: i % len(order)]
+        for k in reversed(turn) if (i // len(order)) % 2 else turn:
+            results[k].append(measures[k]())
+    return results
 
 
 def median_seconds(runs: Sequence[Run]) -> float:
