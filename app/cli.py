@@ -278,8 +278,9 @@ def _export_pack(args: argparse.Namespace) -> int:
 
 def _import_services_before_qt() -> None:
     """Once PySide6 is imported, its import hook makes every later import slower; the
-    services (and SQLAlchemy under them) load faster first."""
-    import app.services.demo
+    services the window's first page needs (and SQLAlchemy under them) load faster first.
+    Only those: the rest loads when a tab or a command first needs it."""
+    import app.services.clauses.requirements
     import app.services.status  # noqa: F401
 
 

@@ -76,10 +76,13 @@ def _smoke(app: QApplication, path: Path | None) -> int:
     """Open the window on a file (or a fresh demo), paint it once, exit 0: proves a build
     works. With AIMS_BENCH_T0 (the epoch time the process was started) it also prints how
     long the process took to paint the window on that engagement."""
-    from app.services.demo import create_demo
-
     with tempfile.TemporaryDirectory() as folder:
-        ef = open_engagement(path) if path else create_demo(Path(folder) / "smoke.aims")
+        if path is not None:
+            ef = open_engagement(path)
+        else:
+            from app.services.demo import create_demo  # only without a file to open
+
+            ef = create_demo(Path(folder) / "smoke.aims")
         window = MainWindow()
         painted = _FirstPaint()
         window.installEventFilter(painted)

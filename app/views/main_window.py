@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -22,9 +23,7 @@ import app
 from app import paths
 from app.services import status, words
 from app.services.catalog import content as catalog_service
-from app.services.catalog import upgrade as catalog_upgrade
 from app.services.clauses import requirements
-from app.services.demo import create_demo
 from app.services.engagement.errors import AimsError
 from app.services.engagement.file import (
     DETAIL_FIELDS,
@@ -32,22 +31,30 @@ from app.services.engagement.file import (
     create_engagement,
     open_engagement,
 )
-from app.services.workbook.read import SUFFIXES
 from app.views.clauses.tab import ClausesTab
 from app.views.common import dialogs, worker
 from app.views.common.field_form import FormDialog
 from app.views.common.guard import STATUS
-from app.views.common.help import HelpDialog
-from app.views.common.register_tab import RegisterTab
 from app.views.common.settings import UiSettings
 from app.views.common.text import esc
 from app.views.common.undo import AppliedCommand
-from app.views.context.page import ContextPage
-from app.views.inventory.tab import InventoryTab
-from app.views.pack.dialog import export_pack, print_pack
-from app.views.risks.tab import RisksTab
-from app.views.soa.tab import SoaTab
 from app.views.tab_names import TAB_NAMES, TAB_TITLES
+
+if TYPE_CHECKING:
+    from app.views.common.register_tab import RegisterTab
+    from app.views.context.page import ContextPage
+    from app.views.inventory.tab import InventoryTab
+    from app.views.risks.tab import RisksTab
+    from app.views.soa.tab import SoaTab
+
+# The tabs after the first are made when first shown or asked for (`window.risks_tab`): the
+# window paints the checklist without importing or building the other areas.
+_LATER_TABS = {
+    "context": ("app.views.context.page", "ContextPage"),
+    "inventory": ("app.views.inventory.tab", "InventoryTab"),
+    "risks": ("app.views.risks.tab", "RisksTab"),
+    "soa": ("app.views.soa.tab", "SoaTab"),
+}
 
 
 class MainWindow(QMainWindow):
@@ -61,6 +68,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self.undo_stack = QUndoStack(self)
         self._workbooks = None
+        self._made: dict[str, QWidget] = {}  # the tabs made so far, by name
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self._tab_shown: QWidget | None = None
@@ -225,8 +233,9 @@ class MainWindow(QMainWindow):
             self._leave_tab()  # an edit the form still holds is saved, or the user told
             self._tab_shown = None
             self.undo_stack.clear()
-            for tab in (self.context_tab, self.inventory_tab, self.risks_tab, self.soa_tab):
+            for tab in self._later_tabs():
                 tab.shutdown()
+            self._made.clear()
             while self.tabs.count():
                 widget = self.tabs.widget(0)
                 self.tabs.removeTab(0)
@@ -268,28 +277,12 @@ class MainWindow(QMainWindow):
             return
         self.clauses_tab = ClausesTab(ef, self.undo_stack)
         self.clauses_tab.changed.connect(self._refresh_status)
-        self.tabs.addTab(self.clauses_tab, "Clauses")
-        self.context_tab = ContextPage(ef, self.undo_stack)
-        self.context_tab.changed.connect(self._refresh_status)
-        self.tabs.addTab(self.context_tab, "Context")
-        self.inventory_tab = InventoryTab(ef, self.undo_stack)
-        self.inventory_tab.changed.connect(self._refresh_status)
-        self.tabs.addTab(self.inventory_tab, "Inventory")
-        self.risks_tab = RisksTab(ef, self.undo_stack)
-        self.risks_tab.changed.connect(self._refresh_status)
-        self.tabs.addTab(self.risks_tab, "Risks")
-        self.soa_tab = SoaTab(ef, self.undo_stack)
-        self.soa_tab.changed.connect(self._refresh_status)
-        self.soa_tab.jump_to_risk.connect(self.show_risk)
-        # The SoA shows which risks select each control; a risk shows when the SoA excludes one.
-        self.risks_tab.changed.connect(self.soa_tab.reload_if_shown)
-        self.soa_tab.changed.connect(self.risks_tab.refresh_panel)
         # A control's checklist points show its SoA line's status, and set it.
-        self.soa_tab.changed.connect(self.clauses_tab.reload_controls)
-        self.clauses_tab.changed.connect(self.soa_tab.reload_if_shown)
-        self.soa_tab.jump_to_point.connect(self.show_point)
+        self.clauses_tab.changed.connect(lambda: self._if_made("soa", "reload_if_shown"))
         self.clauses_tab.jump_to_control.connect(self.show_control)
-        self.tabs.addTab(self.soa_tab, "SoA")
+        self.tabs.addTab(self.clauses_tab, TAB_TITLES["clauses"])
+        for name in _LATER_TABS:
+            self.tabs.addTab(QWidget(), TAB_TITLES[name])  # the tab itself when first shown
         self.setWindowTitle(
             f"{ef.details.client} - AIMS Prep" + (" [read-only]" if ef.read_only else "")
         )
@@ -336,7 +329,70 @@ class MainWindow(QMainWindow):
             self._tab_shown = None
             return
         self._leave_tab()
+        name = TAB_NAMES[self.tabs.currentIndex()] if self.tabs.count() else None
+        if name in _LATER_TABS:
+            self._later_tab(name)  # made now, before it paints
         self._tab_shown = self.tabs.currentWidget()
+
+    # the tabs after the first, made on first use
+    @property
+    def context_tab(self) -> ContextPage:
+        return cast("ContextPage", self._later_tab("context"))
+
+    @property
+    def inventory_tab(self) -> InventoryTab:
+        return cast("InventoryTab", self._later_tab("inventory"))
+
+    @property
+    def risks_tab(self) -> RisksTab:
+        return cast("RisksTab", self._later_tab("risks"))
+
+    @property
+    def soa_tab(self) -> SoaTab:
+        return cast("SoaTab", self._later_tab("soa"))
+
+    def _later_tab(self, name: str) -> QWidget:
+        """The tab, made (in its place among the tabs) if it was not yet."""
+        tab = self._made.get(name)
+        if tab is not None:
+            return tab
+        if self.ef is None:
+            raise RuntimeError(f"no engagement open: there is no {name} tab")
+        module, cls = _LATER_TABS[name]
+        tab = cast(QWidget, getattr(importlib.import_module(module), cls)(self.ef, self.undo_stack))
+        self._made[name] = tab
+        tab.changed.connect(self._refresh_status)
+        if name == "risks":
+            # The SoA shows which risks select each control; a risk shows when the SoA
+            # excludes one.
+            tab.changed.connect(lambda: self._if_made("soa", "reload_if_shown"))
+        elif name == "soa":
+            tab.jump_to_risk.connect(self.show_risk)
+            tab.jump_to_point.connect(self.show_point)
+            tab.changed.connect(lambda: self._if_made("risks", "refresh_panel"))
+            tab.changed.connect(self.clauses_tab.reload_controls)
+        index = TAB_NAMES.index(name)
+        current = self.tabs.currentIndex()
+        stand_in = self.tabs.widget(index)
+        blocked = self.tabs.blockSignals(True)  # the same tab stays current: nothing changed
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, tab, TAB_TITLES[name])
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(blocked)
+        stand_in.deleteLater()
+        return tab
+
+    def _later_tabs(self) -> list[Any]:
+        """The tabs after the first that were made (only they have anything to do)."""
+        return [self._made[name] for name in _LATER_TABS if name in self._made]
+
+    def _if_made(self, name: str, method: str) -> None:
+        """Tell a tab of a change, if it was made: one made later reads it then anyway."""
+        tab = self._made.get(name)
+        if tab is not None:
+            getattr(tab, method)()
 
     def _leave_tab(self) -> None:
         """The tab the user leaves settles what its form still holds."""
@@ -390,11 +446,7 @@ class MainWindow(QMainWindow):
         """For screenshots and tests: let what loads off the UI thread finish."""
         QCoreApplication.sendPostedEvents()
         QCoreApplication.processEvents()  # starts the status count queued after painting
-        for tab in (
-            (self.context_tab, self.inventory_tab, self.risks_tab, self.soa_tab)
-            if self.ef is not None
-            else ()
-        ):
+        for tab in self._later_tabs():
             if tab.is_loading():
                 loop = QEventLoop()
                 tab.loaded.connect(loop.quit)
@@ -465,6 +517,8 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> None:
         path = paths.demo_engagement_path()
         if not path.exists():
+            from app.services.demo import create_demo  # the demo generator: only to make one
+
             try:
                 create_demo(path).close()
             except AimsError as exc:
@@ -497,6 +551,8 @@ class MainWindow(QMainWindow):
     def upgrade_catalog(self) -> None:
         if self.ef is None:
             return
+        from app.services.catalog import upgrade as catalog_upgrade
+
         try:
             new = catalog_service.load_bundled()
             plan = catalog_upgrade.preview(self.ef, new)
@@ -523,10 +579,14 @@ class MainWindow(QMainWindow):
     def export_pack(self) -> None:
         """The Stage 1 pack as a PDF: sections and branding chosen, built off the UI thread."""
         if self.ef is not None:
+            from app.views.pack.dialog import export_pack
+
             self._pack_task = export_pack(self, self.ef, self.undo_stack)
 
     def print_pack(self) -> None:
         if self.ef is not None:
+            from app.views.pack.dialog import print_pack
+
             self._pack_task = print_pack(self, self.ef, self.undo_stack)
 
     def edit_details(self) -> None:
@@ -598,7 +658,7 @@ class MainWindow(QMainWindow):
             return
         self.clauses_tab.model.update_rows(requirements.list_points(self.ef))
         self.clauses_tab.refresh_panel()
-        for tab in (self.context_tab, self.inventory_tab, self.risks_tab, self.soa_tab):
+        for tab in self._later_tabs():  # one made later loads what the file holds then
             tab.reload_if_shown()
         self._refresh_status()
 
@@ -633,6 +693,8 @@ class MainWindow(QMainWindow):
 
     def show_help(self) -> None:
         """Getting started and the keyboard shortcuts (F1)."""
+        from app.views.common.help import HelpDialog
+
         dialogs.run_dialog(HelpDialog(self.menuBar().actions(), self))
 
     def _about(self) -> None:
@@ -661,6 +723,8 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event) -> None:
         urls = event.mimeData().urls()
         if urls and urls[0].isLocalFile():
+            from app.services.workbook.read import SUFFIXES
+
             path = Path(urls[0].toLocalFile())
             if path.suffix.lower() in SUFFIXES or path.suffix.lower() == ".xls":
                 self._import_workbook(path)  # a workbook dropped on the window is imported
