@@ -11,6 +11,8 @@ from app.services import words
 from app.services.clauses import requirements
 from app.services.context import summary as context
 from app.services.engagement.file import SIZES, EngagementFile
+from app.services.engagement.stage1 import days_past
+from app.services.engagement.stage1 import stage1_warning as stage1_warning  # its old home
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
@@ -93,27 +95,12 @@ def _inventory_sections(ef: EngagementFile) -> dict[str, Any]:
     }
 
 
-def stage1_warning(day: dt.date | None, today: dt.date | None = None) -> str:
-    """What to say when the target Stage 1 date has passed ("" while it has not)."""
-    late = _days_past(day, today or dt.date.today())
-    if not late:
-        return ""
-    return (
-        f"The target Stage 1 date ({day}) passed {words.count(late, 'day')} ago. "
-        "Set the new date in the engagement details."
-    )
-
-
-def _days_past(day: dt.date | None, today: dt.date) -> int:
-    return (today - day).days if day is not None and day < today else 0
-
-
 def as_text(data: dict[str, Any]) -> str:
     """Every count of the JSON, in words."""
     req, inv, ia = data["requirements"], data["inventory"], data["impact_assessments"]
     rk, sa = data["risks"], data["soa"]
     stage1 = data["stage1_date"]
-    late = _days_past(dt.date.fromisoformat(stage1), dt.date.today()) if stage1 else 0
+    late = days_past(dt.date.fromisoformat(stage1), dt.date.today()) if stage1 else 0
     certified = [name for key, name in _CERTIFICATIONS.items() if data.get(key)]
     lines = [
         f"Client:      {data['client']}",

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 import app
 from app import paths
-from app.services import status, words
+from app.services import words
 from app.services.catalog import content as catalog_service
 from app.services.clauses import requirements
 from app.services.engagement.errors import AimsError
@@ -31,6 +31,7 @@ from app.services.engagement.file import (
     create_engagement,
     open_engagement,
 )
+from app.services.engagement.stage1 import stage1_warning
 from app.views.clauses.tab import ClausesTab
 from app.views.common import dialogs, worker
 from app.views.common.field_form import FormDialog
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self._status_task: worker.Task | None = None
         self._pack_task: worker.Task | None = None
         self._status_stale = False
+        self._count_pending = False  # the first count of an engagement, after the next paint
         self._closing = False
         self.undo_stack = QUndoStack(self)
         self._workbooks = None
@@ -292,8 +294,9 @@ class MainWindow(QMainWindow):
             ef.on_commit.append(STATUS.committed)
         self._show_save_state()
         self.upgrade_action.setEnabled(not ef.read_only)
-        # Counted once the window has painted: the count competes for the interpreter.
-        QTimer.singleShot(0, self._refresh_status)
+        # Counted once the window has painted (paintEvent; wait_until_loaded): the count
+        # competes for the interpreter, and loads every area's service.
+        self._count_pending = True
 
     def _show_banner(self) -> None:
         """What the consultant must know before working: a read-only file, a Stage 1 date
@@ -304,7 +307,7 @@ class MainWindow(QMainWindow):
         notes = []
         if ef.read_only:
             notes.append(f"<b>Read-only:</b> {esc(ef.read_only_reason)}. Edits are disabled.")
-        late = status.stage1_warning(ef.details.stage1_date)
+        late = stage1_warning(ef.details.stage1_date)
         if late:
             notes.append(f"<b>Stage 1:</b> {esc(late)} (File &gt; Engagement Details, Ctrl+E)")
         self.banner.setText("<br>".join(notes))
@@ -421,7 +424,19 @@ class MainWindow(QMainWindow):
                 self._status_task = None
                 self.readiness_label.setText(message)  # the count failed, not a save
 
+        from app.services import status  # every area's service: loaded after the first paint
+
         task = self._status_task = worker.start(lambda: status.summary(ef), done, failed)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._count_pending:
+            QTimer.singleShot(0, self._start_pending_count)  # once the painting is done
+
+    def _start_pending_count(self) -> None:
+        if self._count_pending:
+            self._count_pending = False
+            self._refresh_status()
 
     def _show_status(self, data: dict[str, Any]) -> None:
         self._status_task = None
@@ -445,7 +460,8 @@ class MainWindow(QMainWindow):
     def wait_until_loaded(self) -> None:
         """For screenshots and tests: let what loads off the UI thread finish."""
         QCoreApplication.sendPostedEvents()
-        QCoreApplication.processEvents()  # starts the status count queued after painting
+        QCoreApplication.processEvents()  # paints, and so queues the status count
+        self._start_pending_count()  # started now, painted or not
         for tab in self._later_tabs():
             if tab.is_loading():
                 loop = QEventLoop()
@@ -749,7 +765,7 @@ def _warn_of_past_stage1(dialog: FormDialog) -> None:
             day = DETAIL_FIELDS["stage1_date"].coerce(dialog.form.value("stage1_date"))
         except AimsError:
             day = None
-        late = status.stage1_warning(day if isinstance(day, dt.date) else None)
+        late = stage1_warning(day if isinstance(day, dt.date) else None)
         note.setText(late)
         note.setVisible(bool(late))
 

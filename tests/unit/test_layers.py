@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import os
 import pkgutil
 import subprocess
 import sys
@@ -30,3 +32,73 @@ def test_layers_heavy_libraries_are_not_loaded_at_start():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# What the window's first page (the checklist) does not need: each loads when first used.
+_LATER = (
+    "openpyxl",
+    "reportlab",
+    "jsonschema",
+    "python_calamine",
+    "app.services.demo",
+    "app.services.status",
+    "app.services.workbook.read",
+    "app.views.context.page",
+    "app.views.inventory.tab",
+    "app.views.risks.tab",
+    "app.views.soa.tab",
+    "app.views.pack.dialog",
+    "app.views.workbook.actions",
+    "app.views.workbook.import_dialog",
+    "app.views.common.search_dialog",
+    "app.views.common.help",
+)
+
+
+def _modules_after(code: str) -> list[str]:
+    """Which of _LATER the code loads (or had loaded when it set `loaded`)."""
+    probe = (
+        "import sys\n"
+        "loaded = None\n"
+        f"{code}\n"
+        f"print(sorted(k for k in {_LATER!r} if k in (loaded or sys.modules)))"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+    )
+    return ast.literal_eval(out.stdout.strip().splitlines()[-1])
+
+
+def test_layers_the_window_paints_the_demo_with_only_its_first_page_loaded(demo_file):
+    """The modules loaded when the window first paints (the status count comes after)."""
+    demo_file.close()
+    code = (
+        "from app.views import app as window_app\n"
+        "painted = window_app.collect_from_now\n"
+        "def snapshot():\n"
+        "    global loaded\n"
+        "    loaded = loaded or set(sys.modules)\n"
+        "    painted()\n"
+        "window_app.collect_from_now = snapshot\n"
+        "from app.cli import main\n"
+        f"assert main(['gui', '--smoke', {str(demo_file.path)!r}]) == 0\n"
+        "assert loaded, 'the window never painted'"
+    )
+    assert _modules_after(code) == []
+
+
+def test_layers_a_tab_loads_its_area_when_first_shown(demo_file):
+    demo_file.close()
+    code = (
+        "from app.views.app import make_app\n"
+        "from app.views.main_window import MainWindow\n"
+        "from app.services.engagement.file import open_engagement\n"
+        "make_app()\n"
+        "window = MainWindow()\n"
+        f"window.set_engagement(open_engagement({str(demo_file.path)!r}), remember=False)\n"
+        "window.select_tab('risks')\n"
+        "assert window.tabs.currentWidget() is window.risks_tab\n"
+        "window.close_engagement()"
+    )
+    assert _modules_after(code) == ["app.views.risks.tab"]
