@@ -281,6 +281,8 @@ def _import_services_before_qt() -> None:
     """Once PySide6 is imported, its import hook makes every later import slower; the
     services the window's first page needs (and SQLAlchemy under them) load faster first.
     Only those: the rest loads when a tab or a command first needs it."""
+    import sqlalchemy.dialects.sqlite  # noqa: F401  (else loaded on opening, after Qt)
+
     import app.services.clauses.requirements
     import app.services.engagement.stage1  # noqa: F401
 

@@ -1,8 +1,6 @@
 """The context of the organization (4.1, 4.2): issues, interested parties and their
 requirements, and the obligations that apply. Deleting marks an item deleted (undo-able)."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text
