@@ -454,11 +454,12 @@ class ClausesTab(QWidget):
 
     def _update_count(self) -> None:
         total = len(self.model.point_ids())
-        shown = _count_points(self.proxy, QModelIndex())
         noun = words.plural(total, "point")
-        self.count_label.setText(
-            f"{shown} of {total} {noun} shown" if self.proxy.active() else f"{total} {noun}"
-        )
+        if not self.proxy.active():  # every point shown: no need to walk the tree for them
+            self.count_label.setText(f"{total} {noun}")
+            return
+        shown = _count_points(self.proxy, QModelIndex())
+        self.count_label.setText(f"{shown} of {total} {noun} shown")
 
 
 def _current(row: requirements.PointRow, field: str, soa_words: bool) -> object:
