@@ -189,3 +189,28 @@ def test_window_warns_of_a_past_stage1_date(qtbot, window, new_file, monkeypatch
     assert window.banner.isVisible() and "passed 3 days ago" in window.banner.text()
     window.undo_stack.undo()
     assert not window.banner.isVisible()
+
+
+def test_window_ctrl_number_shows_each_tab_made_on_first_show_with_its_rows(
+    qtbot, window, demo_file
+):
+    """The tabs after the checklist are made when first shown: the keys still reach each
+    one, and each shows what the file holds."""
+    from PySide6.QtCore import Qt
+
+    from app.views.tab_names import TAB_NAMES, TAB_TITLES
+
+    window.set_engagement(demo_file, remember=False)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == [TAB_TITLES[n] for n in TAB_NAMES]
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for number, name in reversed(list(enumerate(TAB_NAMES, start=1))):
+        qtbot.keyClick(window, getattr(Qt.Key, f"Key_{number}"), ctrl)
+        assert window.tabs.tabText(window.tabs.currentIndex()) == TAB_TITLES[name]
+        assert window.tabs.currentWidget() is getattr(window, f"{name}_tab")
+    window.wait_until_loaded()
+    for tab in (window.inventory_tab, window.risks_tab, window.soa_tab):
+        assert tab.table.model().rowCount() > 0
+    assert window.context_tab.current_tab().table.model().rowCount() > 0
+    qtbot.keyClick(window, Qt.Key.Key_1, ctrl)
+    assert window.tabs.currentWidget() is window.clauses_tab
