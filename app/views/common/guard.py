@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
@@ -103,6 +102,8 @@ def log_path() -> Path:
 def _logger() -> logging.Logger:
     log = logging.getLogger("aims_prep.errors")
     if not log.handlers:
+        from logging.handlers import RotatingFileHandler  # on the first error, not at start-up
+
         handler = RotatingFileHandler(log_path(), maxBytes=1_000_000, backupCount=2)
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
