@@ -8,6 +8,7 @@ from app.services.engagement.file import EngagementFile
 from app.services.workbook.areas import (
     Area,
     Column,
+    Matcher,
     Row,
     changed,
     spec_columns,
@@ -41,18 +42,26 @@ def _save_point(ef: EngagementFile, point_id: str | None, row: Row, before: Row 
     return point_id
 
 
-def _match_point(ef: EngagementFile, row: Row, _items: dict[str, Row]) -> str | None:
+def _match_point(ef: EngagementFile, _items: dict[str, Row]) -> Matcher:
     """A client's row by clause number (4.1, Clause 4.1, 6.1.2 a) in the Ref or the Clause
     column) or by clause title (British or American spelling): the first checklist point of
     that clause."""
     clauses = {c.id for c in ef.catalog.clauses}
-    numbers = [clause_parts(row.get(name)) for name in ("ref", "clause")]
-    ref = next((n[0] for n in numbers if n is not None and n[0] in clauses), None)
-    text = text_of(row.get("ref")).removeprefix("Clause").strip()
-    if ref is None:
-        wanted = _loose(text)
-        ref = next((c.id for c in ef.catalog.clauses if wanted and _loose(c.title) in wanted), None)
-    return next((p.id for p in ef.catalog.points if p.ref == ref), None)
+    titles = [(c.id, _loose(c.title)) for c in ef.catalog.clauses]
+    first_point: dict[str, str] = {}
+    for point in ef.catalog.points:
+        first_point.setdefault(point.ref, point.id)
+
+    def match(row: Row) -> str | None:
+        numbers = [clause_parts(row.get(name)) for name in ("ref", "clause")]
+        ref = next((n[0] for n in numbers if n is not None and n[0] in clauses), None)
+        text = text_of(row.get("ref")).removeprefix("Clause").strip()
+        if ref is None:
+            wanted = _loose(text)
+            ref = next((i for i, title in titles if wanted and title in wanted), None)
+        return first_point.get(ref) if ref is not None else None
+
+    return match
 
 
 def _loose(text: str) -> str:

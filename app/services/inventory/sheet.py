@@ -13,6 +13,7 @@ from app.services.workbook.areas import (
     Area,
     Child,
     Column,
+    Matcher,
     Row,
     changed,
     same,
@@ -135,18 +136,19 @@ def _save_assessment(ef: EngagementFile, item_id: str | None, row: Row, before: 
     return item_id
 
 
-def _match_assessment(_ef: EngagementFile, row: Row, items: dict[str, Row]) -> str | None:
-    system, day = text_of(row.get("system_id")), row.get("assessed_on")
-    if not system or day is None:
-        return None
-    return next(
-        (
-            i
-            for i, a in items.items()
-            if a.get("system_id") == system and a.get("assessed_on") == day
-        ),
-        None,
-    )
+def _match_assessment(_ef: EngagementFile, items: dict[str, Row]) -> Matcher:
+    """The assessment of the same AI system on the same day (the first, if several)."""
+    index: dict[tuple[object, object], str] = {}
+    for item_id, item in items.items():
+        index.setdefault((item.get("system_id"), item.get("assessed_on")), item_id)
+
+    def match(row: Row) -> str | None:
+        system, day = text_of(row.get("system_id")), row.get("assessed_on")
+        if not system or day is None:
+            return None
+        return index.get((system, day))
+
+    return match
 
 
 ASSESSMENTS = Area(

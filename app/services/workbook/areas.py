@@ -14,6 +14,7 @@ from app.services.engagement.file import EngagementFile
 from app.services.workbook.cells import text_of, to_stored
 
 Row = dict[str, object]
+Matcher = Callable[[Row], str | None]
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,9 @@ class Area:
     set_deleted: Callable[[EngagementFile, str, bool], None] | None
     extras: str  # the long-text field that keeps a foreign workbook's unmapped columns
     children: tuple[Child, ...] = ()
-    # a foreign row without a known ID: (engagement, row, current items by ID) -> item ID
-    match: Callable[[EngagementFile, Row, dict[str, Row]], str | None] | None = None
+    # a foreign row without a known ID: (engagement, current items by ID) -> a matcher of
+    # rows (row -> item ID or None), made once per sheet so each row is found in one look-up
+    match: Callable[[EngagementFile, dict[str, Row]], Matcher] | None = None
     # (name field, long field): a new item from a foreign sheet without a name takes the
     # first sentence of the long field
     name_from: tuple[str, str] | None = None
@@ -145,23 +147,28 @@ def canonical(value: object) -> str:
     return text_of(value) if not isinstance(value, bool) else ("yes" if value else "no")
 
 
-def same(field: str) -> Callable[[EngagementFile, Row, dict[str, Row]], str | None]:
-    """A matcher: the item whose `field` reads the same (case and spacing aside)."""
+def loosely(value: object) -> str:
+    """Text compared as a person would: case and spacing aside."""
+    return " ".join(text_of(value).lower().split())
 
-    def match(_ef: EngagementFile, row: Row, items: dict[str, Row]) -> str | None:
-        wanted = " ".join(text_of(row.get(field)).lower().split())
-        if not wanted:
-            return None
-        return next(
-            (
-                i
-                for i, s in items.items()
-                if " ".join(text_of(s.get(field)).lower().split()) == wanted
-            ),
-            None,
-        )
 
-    return match
+def same(field: str) -> Callable[[EngagementFile, dict[str, Row]], Matcher]:
+    """A matcher: the item whose `field` reads the same (case and spacing aside; the first
+    such item when several do). The items are indexed once, not scanned for each row."""
+
+    def matcher(_ef: EngagementFile, items: dict[str, Row]) -> Matcher:
+        index: dict[str, str] = {}
+        for item_id, item in items.items():
+            index.setdefault(loosely(item.get(field)), item_id)
+        index.pop("", None)
+
+        def match(row: Row) -> str | None:
+            wanted = loosely(row.get(field))
+            return index.get(wanted) if wanted else None
+
+        return match
+
+    return matcher
 
 
 # Kinds the importer recognises that have no register in the engagement yet.

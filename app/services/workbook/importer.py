@@ -22,7 +22,7 @@ from app.services.engagement.errors import FieldError, WorkbookError
 from app.services.engagement.file import EngagementFile
 from app.services.registry import AREA_BY_KIND, AREAS
 from app.services.risks import service as risks
-from app.services.workbook.areas import Area, Column, Row, canonical
+from app.services.workbook.areas import Area, Column, Matcher, Row, canonical, loosely
 from app.services.workbook.cells import clause_parts, plain, text_of
 from app.services.workbook.export import (
     CRITERIA_HEADER,
@@ -384,6 +384,9 @@ class _SheetReader:
         self.order: list[int] | None = None if None in found else found  # type: ignore[assignment]
         self._categories: set[str] | None = None
         self._systems: dict[str, str] | None = None
+        self._match: Matcher | None = None
+        self._by_name: dict[str, list[str]] | None = None
+        self._by_line: dict[tuple[str, str], str] | None = None
 
     @property
     def foreign(self) -> bool:
@@ -459,9 +462,8 @@ class _SheetReader:
             self._parent_by_name(values)
         elif table.kind == "impact_assessments" and values.get("system_id"):
             values["system_id"] = self._system_named(text_of(values["system_id"]))
-        key, item_id = _identify(
-            self.ef, table, values, given, rows_now, self.foreign, plan, number
-        )
+        key, item_id = _identify(table, values, given, rows_now, self.foreign, plan, number,
+                                 self._matcher(rows_now), self._lines(rows_now))  # fmt: skip
         if key is None and item_id == "":
             return
         if key is None and item_id and self.baseline and item_id in self.baseline:
@@ -509,6 +511,25 @@ class _SheetReader:
         exported = (self.baseline or {}).get(key)
         _compare(plan, table, key, item_id, values, rows_now[key], exported, number)
 
+    def _matcher(self, rows_now: dict[str, Row]) -> Matcher | None:
+        """The area's matcher of rows to items, made once for the sheet (rows_now is read
+        once per sheet)."""
+        if self._match is None and self.table.area.match is not None:
+            self._match = self.table.area.match(self.ef, rows_now)
+        return self._match
+
+    def _lines(self, rows_now: dict[str, Row]) -> dict[tuple[str, str], str]:
+        """A child sheet's lines by (parent, text read loosely) -> the first such line's key."""
+        if self._by_line is None:
+            self._by_line = {}
+            child = self.table.child
+            if child is not None:
+                text_key = next(c.key for c in child.columns if c.spec and c.spec.kind == "long")
+                for key, row in rows_now.items():
+                    wanted = (key.rsplit("#", 1)[0], loosely(row.get(text_key)))
+                    self._by_line.setdefault(wanted, key)
+        return self._by_line
+
     def _parent_by_name(self, values: Row) -> None:
         """A line may name its item by name or title instead of ID: an item already in the
         engagement gets its ID here; one added by this import is found when it is saved."""
@@ -516,8 +537,12 @@ class _SheetReader:
         items = self.current[self.table.kind]
         if not parent or parent in items:
             return
-        field = self.table.area.name_field
-        found = [i for i, item in items.items() if _loosely(item.get(field)) == _loosely(parent)]
+        if self._by_name is None:
+            field = self.table.area.name_field
+            self._by_name = {}
+            for item_id, item in items.items():
+                self._by_name.setdefault(loosely(item.get(field)), []).append(item_id)
+        found = self._by_name.get(loosely(parent), [])
         if len(found) == 1:
             values[PARENT] = found[0]
 
@@ -610,8 +635,8 @@ def _raw_key(table: Table, given: Row) -> str:
 
 
 def _identify(
-    ef: EngagementFile, table: Table, values: Row, given: Row, rows_now: dict[str, Row],
-    foreign: bool, plan: SheetPlan, number: int,
+    table: Table, values: Row, given: Row, rows_now: dict[str, Row], foreign: bool,
+    plan: SheetPlan, number: int, match: Matcher | None, lines: dict[tuple[str, str], str],
 ) -> tuple[str | None, str | None]:  # fmt: skip
     """(key of the existing row, item ID). A key of None is a new item, with the client's own
     ID or None; (None, "") means the row was refused (the error is on the plan)."""
@@ -629,7 +654,7 @@ def _identify(
             return None, ""
         key = child_key(parent, int(str(position))) if position else None
         if key is None:
-            key = _same_line(table, parent, values, rows_now)
+            key = _same_line(table, parent, values, lines)
             if key is not None:
                 message = (
                     f"No. left empty: taken as line {key.rsplit('#', 1)[1]} of {parent}, "
@@ -642,8 +667,8 @@ def _identify(
     if item_id and item_id in rows_now:
         return item_id, item_id
     can_add = table.area.set_deleted is not None
-    if table.area.match is not None and (foreign or (can_add and not item_id)):
-        matched = table.area.match(ef, {**given, **values}, rows_now)
+    if match is not None and (foreign or (can_add and not item_id)):
+        matched = match({**given, **values})
         if matched is not None:
             if not foreign:  # our own sheet: a new row of an item already there
                 name = text_of(rows_now[matched].get(table.area.name_field))
@@ -669,21 +694,14 @@ def _identify(
 NUMBER_LABEL = "No."
 
 
-def _same_line(table: Table, parent: str, values: Row, rows_now: dict[str, Row]) -> str | None:
+def _same_line(
+    table: Table, parent: str, values: Row, lines: dict[tuple[str, str], str]
+) -> str | None:
     """The key of the parent's line whose text is the same as this new line's."""
     assert table.child is not None
     text_key = next(c.key for c in table.child.columns if c.spec and c.spec.kind == "long")
-    wanted = _loosely(values.get(text_key))
-    if not wanted:
-        return None
-    prefix = f"{parent}#"
-    lines = (k for k, row in rows_now.items() if k.startswith(prefix))
-    return next((k for k in lines if _loosely(rows_now[k].get(text_key)) == wanted), None)
-
-
-def _loosely(value: object) -> str:
-    """Text compared as a person would: case and spacing aside."""
-    return " ".join(text_of(value).lower().split())
+    wanted = loosely(values.get(text_key))
+    return lines.get((parent, wanted)) if wanted else None
 
 
 def _show(column: Column, value: object) -> str:
@@ -913,8 +931,8 @@ def _targets(
     def item(item_id: str) -> tuple[Row, list[tuple[SheetPlan, RowPlan]]] | None:
         if item_id in new_by_id:
             return new_by_id[item_id], []
-        if item_id not in now and _loosely(item_id) in new_by_name:
-            return new_by_name[_loosely(item_id)], []
+        if item_id not in now and loosely(item_id) in new_by_name:
+            return new_by_name[loosely(item_id)], []
         if item_id not in now:
             return None
         return touched.setdefault(item_id, (dict(now[item_id]), []))
@@ -935,7 +953,7 @@ def _targets(
             added.append((row.item_id, values, [(sheet, row)]))
             if row.item_id:
                 new_by_id[row.item_id] = values
-            new_by_name.setdefault(_loosely(values.get(area.name_field)), values)
+            new_by_name.setdefault(loosely(values.get(area.name_field)), values)
     for sheet in (s for s in sheets if s.table and s.table.child is not None):
         assert sheet.table is not None and sheet.table.child is not None
         name = sheet.table.child.field
