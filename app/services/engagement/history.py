@@ -47,17 +47,29 @@ def record(
     new: object,
     at: dt.datetime | None = None,
 ) -> None:
-    session.add(
-        HistoryEntry(
-            at=at or now(),
-            actor=actor,
-            entity=entity,
-            entity_id=entity_id,
-            field=field,
-            old=as_text(old),
-            new=as_text(new),
-        )
-    )
+    session.add(HistoryEntry(**entry(actor, entity, entity_id, field, old, new, at)))
+
+
+def entry(
+    actor: str,
+    entity: str,
+    entity_id: str,
+    field: str,
+    old: object,
+    new: object,
+    at: dt.datetime | None = None,
+) -> dict[str, object]:
+    """One entry as the history table's row holds it (`record` adds it to a session; a bulk
+    insert of many new items inserts these rows as they are)."""
+    return {
+        "at": at or now(),
+        "actor": actor,
+        "entity": entity,
+        "entity_id": entity_id,
+        "field": field,
+        "old": as_text(old),
+        "new": as_text(new),
+    }
 
 
 def for_entity(session: Session, entity: str, entity_id: str, limit: int = 500) -> list[Change]:

@@ -9,11 +9,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
     AISystem,
+    HistoryEntry,
     Risk,
     RiskAction,
     RiskCategory,
@@ -300,18 +301,27 @@ def merge_category(ef: EngagementFile, source_id: int, target_id: int) -> list[s
 # risks
 
 
+_DEFAULTS = {"kind": "risk", "status": "open", "treatment": ""}
+# each field once, as _check reads it: (name, spec, the scale it is rated on or "")
+_CHECKED = tuple(
+    (name, spec, name.split("_")[-1] if name.split("_")[-1] in ("likelihood", "impact") else "")
+    for name, spec in FIELDS.items()
+)
+
+
 def _check(values: Mapping[str, object], criteria: Criteria) -> dict[str, object]:
     checked: dict[str, object] = {}
-    defaults = {"kind": "risk", "status": "open", "treatment": ""}
-    scales = {"likelihood": len(criteria.likelihood), "impact": len(criteria.impact)}
-    for name, spec in FIELDS.items():
-        raw = values.get(name) or defaults.get(name, values.get(name))
-        if name in _NEW_RATING and raw in (None, ""):
-            raw = _NEW_RATING[name]
-        if name in _OPTIONAL_INTS and (raw is None or raw == ""):
-            checked[name] = None
-            continue
-        top = scales.get(name.split("_")[-1], 0)
+    scales = {"likelihood": len(criteria.likelihood), "impact": len(criteria.impact), "": 0}
+    for name, spec, scale in _CHECKED:
+        given = values.get(name)
+        raw = given or _DEFAULTS.get(name, given)
+        if raw is None or raw == "":
+            if name in _NEW_RATING:
+                raw = _NEW_RATING[name]
+            elif name in _OPTIONAL_INTS:
+                checked[name] = None
+                continue
+        top = scales[scale]
         if top and isinstance(raw, int) and not isinstance(raw, bool) and raw < 1:
             raise FieldError(name, f"{spec.label} must be from 1 to {top}, not {raw}.")
         checked[name] = spec.coerce(raw)
@@ -369,8 +379,15 @@ def _stored(
     checked: Mapping[str, object], criteria: Criteria, session: Session
 ) -> dict[str, object]:
     """Field values as the table holds them: category by ID, scores and levels derived."""
+    category_id = _category_id(session, str(checked["category"] or ""))
+    return _scored(checked, criteria, category_id)
+
+
+def _scored(
+    checked: Mapping[str, object], criteria: Criteria, category_id: int | None
+) -> dict[str, object]:
     values = {k: v for k, v in checked.items() if k != "category"}
-    values["category_id"] = _category_id(session, str(checked["category"] or ""))
+    values["category_id"] = category_id
     i_score = criteria.score(
         int(str(checked["inherent_likelihood"])), int(str(checked["inherent_impact"]))
     )
@@ -477,6 +494,111 @@ def save_risk(
             history.record(session, ef.actor, ENTITY, new_id, "links", old_links or None, new_links)
         _write_links(session, new_id, systems, controls, actions, new=before is None)
     return new_id, before
+
+
+@dataclass(frozen=True)
+class NewRisk:
+    """One risk for `create_many`: what `save_risk` takes for a new one."""
+
+    values: Mapping[str, object]
+    systems: Sequence[str] = ()
+    controls: Sequence[ControlChoice] = ()
+    actions: Sequence[Action] = ()
+    wanted_id: str | None = None
+
+
+def create_many(
+    ef: EngagementFile, new: Sequence[NewRisk], write: bool = True
+) -> list[str | FieldError]:
+    """Add many new risks in one transaction (an import of 200,000 rows): each is checked
+    exactly as `save_risk` checks a new one, refused with the same error, given the same ID
+    and the same history, and the valid ones are inserted in chunks of plain rows instead of
+    one object and one flush each. Returns, for each, its ID or the error refusing it
+    (nothing of a refused risk is written). With `write` False (a trial run whose changes
+    are thrown away, when nothing after it needs the risks) every check is made and every ID
+    given, and the risks are not inserted."""
+    criteria = get_criteria(ef)
+    catalog_controls = set(ef.catalog.control_by_id)
+    found: list[str | FieldError] = []
+    with ef.writing() as session:
+        session.flush()  # the IDs and systems of items added before, in the same transaction
+        free = ids.FreeIds(session, Risk, "R", 3)
+        systems_known = set(session.scalars(select(AISystem.id)))
+        categories: dict[str, int | None] = {}
+        batch = _Batch(session)
+        for item in new:
+            try:
+                checked = _check(item.values, criteria)
+                _check_links(catalog_controls, item.controls, item.actions)
+                if item.wanted_id:
+                    ids.check_client_id(item.wanted_id)
+                new_id = item.wanted_id or free.next()
+                if new_id in free.taken:
+                    raise FieldError("id", f"The ID {new_id} is already used; choose another.")
+                unknown = [s for s in item.systems if s not in systems_known]
+                if unknown:
+                    raise FieldError(
+                        "systems", f"No AI system {', '.join(unknown)} in the inventory."
+                    )
+            except FieldError as exc:
+                found.append(exc)
+                continue
+            name = str(checked["category"] or "").strip()
+            if name not in categories:  # looked up (or added) as save_risk does, once a name
+                batch.flush()
+                categories[name] = _category_id(session, name)
+            free.take(new_id)
+            if write:
+                stored = _scored(checked, criteria, categories[name])
+                batch.add(ef.actor, new_id, checked, stored, item)
+            found.append(new_id)
+        batch.flush()
+    return found
+
+
+class _Batch:
+    """New risks, their links and their history as plain rows, inserted a chunk at a time."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.rows: dict[type[Any], list[dict[str, object]]] = {
+            model: [] for model in (Risk, RiskSystem, RiskControl, RiskAction, HistoryEntry)
+        }
+
+    def add(self, actor: str, risk_id: str, checked: Mapping[str, object],
+            stored: dict[str, object], item: NewRisk) -> None:  # fmt: skip
+        rows = self.rows
+        rows[Risk].append({"id": risk_id, "deleted": False, **stored})
+        rows[RiskSystem].extend(
+            {"risk_id": risk_id, "system_id": s} for s in dict.fromkeys(item.systems)
+        )
+        rows[RiskControl].extend(
+            {"risk_id": risk_id, "control_id": c.control_id, "reason": c.reason}
+            for c in item.controls
+        )
+        rows[RiskAction].extend(
+            {"risk_id": risk_id, "position": n, "action": a.action, "owner": a.owner,
+             "due_date": a.due_date, "done": a.done}
+            for n, a in enumerate(item.actions)
+        )  # fmt: skip
+        at = history.now()
+        links = _links_text(item.systems, item.controls, item.actions)
+        rows[HistoryEntry].append(
+            history.entry(actor, ENTITY, risk_id, "created", None, checked["title"], at)
+        )
+        rows[HistoryEntry].append(history.entry(actor, ENTITY, risk_id, "links", None, links, at))
+        if len(rows[Risk]) >= 5 * CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Insert what is held (risks before the rows naming them), in the session's
+        transaction."""
+        self.session.flush()
+        connection = self.session.connection()
+        for model, rows in self.rows.items():
+            if rows:
+                connection.execute(insert(model.__table__), rows)
+                rows.clear()
 
 
 def restore(ef: EngagementFile, row: RiskRow) -> None:

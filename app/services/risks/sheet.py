@@ -114,16 +114,30 @@ def _load_risks(ef: EngagementFile) -> dict[str, Row]:
     }
 
 
+def _risk_of(row: Row, wanted_id: str | None = None) -> risks.NewRisk:
+    """A row as the service takes a risk."""
+    return risks.NewRisk(
+        {k: row.get(k) for k in risks.FIELDS},
+        tuple(str(s) for s in row.get("systems") or ()),  # type: ignore[attr-defined]
+        [risks.ControlChoice(**c) for c in row.get("controls") or ()],  # type: ignore[attr-defined]
+        [risks.Action(**a) for a in row.get("actions") or ()],  # type: ignore[attr-defined]
+        wanted_id,
+    )
+
+
 def _save_risk(ef: EngagementFile, item_id: str | None, row: Row, before: Row | None) -> str:
-    values = {k: row.get(k) for k in risks.FIELDS}
-    systems = tuple(str(s) for s in row.get("systems") or ())  # type: ignore[attr-defined]
-    controls = [risks.ControlChoice(**c) for c in row.get("controls") or ()]  # type: ignore[attr-defined]
-    actions = [risks.Action(**a) for a in row.get("actions") or ()]  # type: ignore[attr-defined]
+    risk = _risk_of(row)
     new_id, _ = risks.save_risk(
-        ef, item_id if before else None, values, systems, controls, actions,
+        ef, item_id if before else None, risk.values, risk.systems, risk.controls, risk.actions,
         wanted_id=None if before else item_id,
     )  # fmt: skip
     return new_id
+
+
+def _create_risks(
+    ef: EngagementFile, new: list[tuple[str | None, Row]], write: bool
+) -> list[str | FieldError]:
+    return risks.create_many(ef, [_risk_of(row, wanted) for wanted, row in new], write)
 
 
 RISKS = Area(
@@ -157,6 +171,7 @@ RISKS = Area(
     load=_load_risks,
     save=_save_risk,
     set_deleted=risks.set_deleted,
+    create_many=_create_risks,
     extras="description",
     children=(Child("actions", "Treatment actions", "Treatment actions", _ACTION_COLUMNS),),
     name_from=("title", "description"),

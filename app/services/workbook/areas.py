@@ -9,12 +9,14 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from app.services.engagement.errors import FieldError
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import EngagementFile
 from app.services.workbook.cells import text_of, to_stored
 
 Row = dict[str, object]
 Matcher = Callable[[Row], str | None]
+CreateMany = Callable[[EngagementFile, list[tuple[str | None, Row]], bool], list[str | FieldError]]
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,10 @@ class Area:
     # its AI system): the field holds that item's ID
     parent: tuple[str, str] | None = None
     named_by: str = ""  # the field that names an item, when it is not name or title
+    # many new items at once, each checked as `save` checks one: (engagement, [(a client's
+    # own ID or None, the whole row)], write: False for a trial run that needs every check
+    # and no rows) -> for each, its ID or the FieldError refusing it
+    create_many: CreateMany | None = None
 
     @property
     def name_field(self) -> str:

@@ -501,11 +501,12 @@ class _SheetReader:
                 name = text_of(values.get("name"))
                 if name:
                     self.new_systems.setdefault(name.lower(), name)
-            shown = [
-                Change(self.columns[k].label, "", _show(self.columns[k], v), k)
-                for k, v in values.items()
-                if k in self.columns and self.columns[k].editable and _show(self.columns[k], v)
-            ]
+            shown = []
+            for k, v in values.items():
+                column = self.columns.get(k)
+                text = _show(column, v) if column is not None and column.editable else ""
+                if column is not None and text:
+                    shown.append(Change(column.label, "", text, k))
             plan.added.append(RowPlan(number, None, item_id, values, shown))
             return
         exported = (self.baseline or {}).get(key)
@@ -852,17 +853,33 @@ def apply(
         with ef.writing() as session:
             current = Items(ef)
             added_systems: dict[str, str] = {}  # name -> ID of the systems this import adds
-            for area in AREAS:
+            for number, area in enumerate(AREAS):
+                # new items of an area that adds many at once, in their order: (row, where
+                # it comes from, why it cannot be saved (None: it can)); saved at the end
+                new: list[
+                    tuple[str | None, Row, list[tuple[SheetPlan, RowPlan]], FieldError | None]
+                ] = []
                 for item_id, row, before, origins in _targets(area, plan, current[area.kind]):
+                    bulk = before is None and area.create_many is not None
                     try:
                         row = _link_new_systems(row, added_systems)
+                        if bulk:
+                            new.append((item_id, row, origins, None))
+                            continue
                         with session.begin_nested():
                             new_id = area.save(ef, item_id, row, before)
                         steps.append((area.kind, new_id, before, row))
                         if area.kind == "inventory" and before is None:
                             added_systems[text_of(row.get("name"))] = new_id
                     except FieldError as exc:
-                        _refused(area, exc, origins)
+                        if bulk:
+                            new.append((item_id, row, origins, exc))
+                        else:
+                            _refused(area, exc, origins)
+                if new:
+                    # a trial run inserts them only when a later area may name them
+                    write = commit or any(_touches(later, plan) for later in AREAS[number + 1 :])
+                    _create_many(ef, area, new, steps, added_systems, write)
             if commit and plan.errors and not skip_invalid:  # refused only now, by a service
                 raise WorkbookError(
                     f"{words.count(plan.errors, 'row')} "
@@ -875,6 +892,34 @@ def apply(
     except _RollbackError:
         return []
     return steps
+
+
+def _create_many(
+    ef: EngagementFile, area: Area,
+    new: list[tuple[str | None, Row, list[tuple[SheetPlan, RowPlan]], FieldError | None]],
+    steps: list[UndoStep], added_systems: dict[str, str], write: bool,
+) -> None:  # fmt: skip
+    """The new items of an area saved by its service all at once; each refusal is told on
+    its row, in the rows' order, as saving them one by one would."""
+    assert area.create_many is not None
+    valid = [(item_id, row) for item_id, row, _, refused in new if refused is None]
+    saved = iter(area.create_many(ef, valid, write))
+    for _, row, origins, refused in new:
+        found = refused or next(saved)
+        if isinstance(found, FieldError):
+            _refused(area, found, origins)
+            continue
+        steps.append((area.kind, found, None, row))
+        if area.kind == "inventory":
+            added_systems[text_of(row.get("name"))] = found
+
+
+def _touches(area: Area, plan: Plan) -> bool:
+    """The plan has rows for the area (failed ones included: a conservative answer)."""
+    return any(
+        s.table is not None and s.table.area is area and (s.added or s.updated or s.conflicts)
+        for s in plan.sheets
+    )
 
 
 def _link_new_systems(row: Row, added: dict[str, str]) -> Row:

@@ -6,7 +6,9 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
+from app.models import HistoryEntry
 from app.services import status
 from app.services.engagement.errors import FieldError
 from app.services.risks import rules as risk_rules
@@ -273,3 +275,89 @@ def test_risk_given_no_rating_starts_at_1_by_1_low(new_file):
     row = risks.get_risk(new_file, rid)
     assert (row.inherent_likelihood, row.inherent_impact) == (1, 1)
     assert (row.inherent_score, row.inherent_level) == (1, "Low")
+
+
+def _new_risks(system_id: str) -> list[risks.NewRisk]:
+    """A mix an import brings: valid risks, a client's own IDs (one clashing with an ID the
+    app gives next, one used twice), refusals of each kind, new categories in two spellings."""
+    base = {"title": "Drift", "inherent_likelihood": 2, "inherent_impact": 3}
+    action = Action("Retrain monthly", "ML lead", dt.date(2027, 1, 31), False)
+    return [
+        risks.NewRisk({**base, "category": "Vendor lock-in"}, (system_id,)),
+        risks.NewRisk({**base, "title": "Theirs"}, wanted_id="R-003"),
+        risks.NewRisk({**base, "inherent_likelihood": 9}),  # above the scale
+        risks.NewRisk({**base, "category": "vendor LOCK-in"},
+                      controls=[ControlChoice("A.6.2.4", "why")]),
+        risks.NewRisk(base, controls=[ControlChoice("A.99.1", "")]),  # no such control
+        risks.NewRisk(base, ("AIS-999",)),  # no such system, and a category never added
+        risks.NewRisk({**base, "category": "Never added"}, ("AIS-999",)),
+        risks.NewRisk({**base, "title": "Again"}, wanted_id="R-003"),  # used just above
+        risks.NewRisk({**base, "title": "Bad id"}, wanted_id="R 7/x"),
+        risks.NewRisk({**base, "title": ""}),  # no title
+        risks.NewRisk({**base, "residual_likelihood": 3}),  # half a residual rating
+        risks.NewRisk({**base, "title": "With actions"}, actions=[action, action]),
+    ]  # fmt: skip
+
+
+def _saved_one_by_one(ef, new: list[risks.NewRisk]) -> list[str]:
+    found = []
+    for item in new:
+        try:
+            with ef.writing():
+                saved = risks.save_risk(ef, None, item.values, item.systems, item.controls,
+                                        item.actions, wanted_id=item.wanted_id)  # fmt: skip
+            found.append(saved[0])
+        except FieldError as exc:
+            found.append(f"{exc.field}: {exc.message}")
+    return found
+
+
+def _everything(ef) -> tuple[object, ...]:
+    with ef.reading() as session:
+        entries = [
+            (h.actor, h.entity, h.entity_id, h.field, h.old, h.new)
+            for h in session.scalars(select(HistoryEntry).order_by(HistoryEntry.id))
+        ]
+    return risks.list_risks(ef), risks.list_categories(ef), entries
+
+
+def test_many_new_risks_at_once_are_checked_named_and_recorded_as_one_by_one(tmp_path):
+    """The bulk path of an import: the same IDs, refusals, categories, links and history as
+    saving each risk in turn (each in its own savepoint, as an import does)."""
+    from app.services.engagement.file import create_engagement
+    from app.services.inventory import service as inventory
+
+    results = []
+    for name in ("one.aims", "many.aims"):
+        ef = create_engagement(tmp_path / name, client="Acme Analytics GmbH", size="small")
+        system = inventory.create_system(ef, {"name": "Scoring model"})
+        _risk(ef)  # R-001 exists before
+        new = _new_risks(system)
+        if name == "one.aims":
+            found = _saved_one_by_one(ef, new)
+        else:
+            found = [
+                r if isinstance(r, str) else f"{r.field}: {r.message}"
+                for r in risks.create_many(ef, new)
+            ]
+        results.append((found, _everything(ef)))
+        ef.close()
+    (one, one_state), (many, many_state) = results
+    assert many == one
+    assert many[:4] == ["R-002", "R-003", many[2], "R-004"]
+    assert many[2].startswith("inherent_likelihood: ")
+    assert many_state == one_state
+    assert [r.id for r in many_state[0]] == ["R-001", "R-002", "R-003", "R-004", "R-005"]
+    assert "Never added" not in {c.name for c in many_state[1]}
+
+
+def test_many_new_risks_checked_without_writing_give_the_same_answers(new_file):
+    """A preview's trial run: every check and ID as the real run gives, nothing inserted."""
+    from app.services.inventory import service as inventory
+
+    new = _new_risks(inventory.create_system(new_file, {"name": "Scoring model"}))
+    answers = [str(f) for f in risks.create_many(new_file, new, write=False)]
+    assert risks.list_risks(new_file) == []
+    assert [str(f) for f in risks.create_many(new_file, new)] == answers
+    assert answers[:2] == ["R-001", "R-003"]
+    assert [r.id for r in risks.list_risks(new_file)] == ["R-001", "R-002", "R-003", "R-004"]
