@@ -70,6 +70,8 @@ _CONTROL = re.compile(
 
 def plain(value: object) -> object:
     """A cell as a simple value: whole floats become ints, text is stripped."""
+    if type(value) is str:  # most cells: one test, not three (read for every cell imported)
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
@@ -79,6 +81,8 @@ def plain(value: object) -> object:
 
 def text_of(value: object) -> str:
     """A cell as text: numbers without float noise, dates in ISO form."""
+    if type(value) is str:
+        return value.strip()
     value = plain(value)
     if value is None:
         return ""

@@ -111,6 +111,19 @@ class SheetPlan:
     # (row, field) -> why the cell could not be read, quoting it: a service refusing the row
     # for that field (then missing) is told in these words, not as a blank
     unread: dict[tuple[int, str], str] = field(default_factory=dict)
+    # (row, message) of the errors told so far, and how many of `errors` that covers: a
+    # refusal is told once, found in one look-up (200,000 refusals must not scan each other)
+    _told: set[tuple[int, str]] = field(default_factory=set, repr=False)
+    _told_upto: int = field(default=0, repr=False)
+
+    def tell(self, issue: Issue) -> None:
+        """Add an error unless that row has it already."""
+        for told in self.errors[self._told_upto :]:
+            self._told.add((told.row, told.message))
+        if (issue.row, issue.message) not in self._told:
+            self.errors.append(issue)
+            self._told.add((issue.row, issue.message))
+        self._told_upto = len(self.errors)
 
     def to_json(self) -> dict[str, object]:
         issue = dataclasses.asdict
@@ -454,9 +467,10 @@ class _SheetReader:
 
     def _read_row(self, cells: list[object], number: int, rows_now: dict[str, Row]) -> None:
         plan, table = self.plan, self.table
+        errors = len(plan.errors)
         values, given, unread = self._parse(cells, number)
         self.present.add(_raw_key(table, given))
-        if any(e.row == number for e in plan.errors):
+        if len(plan.errors) > errors:  # a cell of this row could not be read
             return
         if table.child is not None:
             self._parent_by_name(values)
@@ -958,8 +972,7 @@ def _refused(area: Area, exc: FieldError, origins: list[tuple[SheetPlan, RowPlan
         sheet.warnings = [
             w for w in sheet.warnings if not (w.row == row.row and w.column == column)
         ]
-    if not any(e.row == row.row and e.message == message for e in sheet.errors):
-        sheet.errors.append(Issue(row.row, column, message))
+    sheet.tell(Issue(row.row, column, message))
 
 
 def _targets(
@@ -972,10 +985,17 @@ def _targets(
     added: list[tuple[str | None, Row, list[tuple[SheetPlan, RowPlan]]]] = []
     new_by_id: dict[str, Row] = {}
     new_by_name: dict[str, Row] = {}  # items added by the import, by name or title
+    name_field = area.name_field
+    indexed = 0  # of `added`, how many are in new_by_name (indexed when a line names one)
 
     def item(item_id: str) -> tuple[Row, list[tuple[SheetPlan, RowPlan]]] | None:
+        nonlocal indexed
         if item_id in new_by_id:
             return new_by_id[item_id], []
+        if item_id not in now:
+            for _, values, _ in added[indexed:]:
+                new_by_name.setdefault(loosely(values.get(name_field)), values)
+            indexed = len(added)
         if item_id not in now and loosely(item_id) in new_by_name:
             return new_by_name[loosely(item_id)], []
         if item_id not in now:
@@ -998,7 +1018,6 @@ def _targets(
             added.append((row.item_id, values, [(sheet, row)]))
             if row.item_id:
                 new_by_id[row.item_id] = values
-            new_by_name.setdefault(loosely(values.get(area.name_field)), values)
     for sheet in (s for s in sheets if s.table and s.table.child is not None):
         assert sheet.table is not None and sheet.table.child is not None
         name = sheet.table.child.field
