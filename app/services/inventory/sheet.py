@@ -37,6 +37,14 @@ def _save_system(ef: EngagementFile, system_id: str | None, row: Row, before: Ro
     return system_id
 
 
+def _create_systems(
+    ef: EngagementFile, new: list[tuple[str | None, Row]], write: bool
+) -> list[str | FieldError]:
+    """New systems as _save_system adds them one by one."""
+    rows = [{k: v for k, v in row.items() if k in inventory.FIELDS} for _, row in new]
+    return inventory.create_many(ef, rows, write)
+
+
 _match_system = same("name")
 
 
@@ -101,6 +109,7 @@ INVENTORY = Area(
     set_deleted=inventory.set_deleted,
     extras="description",
     match=_match_system,
+    create_many=_create_systems,
     matched_by="name",
 )
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -23,7 +23,7 @@ from app.models import (
     RiskSystem,
 )
 from app.services import words
-from app.services.engagement import history, ids
+from app.services.engagement import bulk, history, ids
 from app.services.engagement.errors import FieldError, RuleError
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import EngagementFile
@@ -525,7 +525,9 @@ def create_many(
         free = ids.FreeIds(session, Risk, "R", 3)
         systems_known = set(session.scalars(select(AISystem.id)))
         categories: dict[str, int | None] = {}
-        batch = _Batch(session)
+        batch = bulk.Inserts(session)
+        for model in (Risk, RiskSystem, RiskControl, RiskAction, HistoryEntry):
+            batch.add(model)  # in this order: a risk before the rows naming it
         for item in new:
             try:
                 checked = _check(item.values, criteria)
@@ -550,55 +552,48 @@ def create_many(
             free.take(new_id)
             if write:
                 stored = _scored(checked, criteria, categories[name])
-                batch.add(ef.actor, new_id, checked, stored, item)
+                _add_rows(batch, ef.actor, new_id, checked, stored, item)
             found.append(new_id)
         batch.flush()
     return found
 
 
-class _Batch:
-    """New risks, their links and their history as plain rows, inserted a chunk at a time."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.rows: dict[type[Any], list[dict[str, object]]] = {
-            model: [] for model in (Risk, RiskSystem, RiskControl, RiskAction, HistoryEntry)
-        }
-
-    def add(self, actor: str, risk_id: str, checked: Mapping[str, object],
-            stored: dict[str, object], item: NewRisk) -> None:  # fmt: skip
-        rows = self.rows
-        rows[Risk].append({"id": risk_id, "deleted": False, **stored})
-        rows[RiskSystem].extend(
-            {"risk_id": risk_id, "system_id": s} for s in dict.fromkeys(item.systems)
-        )
-        rows[RiskControl].extend(
+def _add_rows(rows: bulk.Inserts, actor: str, risk_id: str, checked: Mapping[str, object],
+              stored: dict[str, object], item: NewRisk) -> None:  # fmt: skip
+    """A new risk, its links and its history as save_risk writes them, as plain rows."""
+    rows.add(Risk, {"id": risk_id, "deleted": False, **stored})
+    rows.add(
+        RiskSystem, *({"risk_id": risk_id, "system_id": s} for s in dict.fromkeys(item.systems))
+    )
+    rows.add(
+        RiskControl,
+        *(
             {"risk_id": risk_id, "control_id": c.control_id, "reason": c.reason}
             for c in item.controls
-        )
-        rows[RiskAction].extend(
-            {"risk_id": risk_id, "position": n, "action": a.action, "owner": a.owner,
-             "due_date": a.due_date, "done": a.done}
+        ),
+    )
+    rows.add(
+        RiskAction,
+        *(
+            {
+                "risk_id": risk_id,
+                "position": n,
+                "action": a.action,
+                "owner": a.owner,
+                "due_date": a.due_date,
+                "done": a.done,
+            }
             for n, a in enumerate(item.actions)
-        )  # fmt: skip
-        at = history.now()
-        links = _links_text(item.systems, item.controls, item.actions)
-        rows[HistoryEntry].append(
-            history.entry(actor, ENTITY, risk_id, "created", None, checked["title"], at)
-        )
-        rows[HistoryEntry].append(history.entry(actor, ENTITY, risk_id, "links", None, links, at))
-        if len(rows[Risk]) >= 5 * CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        """Insert what is held (risks before the rows naming them), in the session's
-        transaction."""
-        self.session.flush()
-        connection = self.session.connection()
-        for model, rows in self.rows.items():
-            if rows:
-                connection.execute(insert(model.__table__), rows)
-                rows.clear()
+        ),
+    )
+    at = history.now()
+    links = _links_text(item.systems, item.controls, item.actions)
+    rows.add(
+        HistoryEntry,
+        history.entry(actor, ENTITY, risk_id, "created", None, checked["title"], at),
+        history.entry(actor, ENTITY, risk_id, "links", None, links, at),
+    )
+    rows.item_done()  # fmt: skip
 
 
 def restore(ef: EngagementFile, row: RiskRow) -> None:

@@ -209,3 +209,55 @@ def test_status_json_has_inventory_sections(demo_file):
         "after_deployment": 1,
         "stale_after_change": 1,
     }
+
+
+def test_many_new_systems_at_once_are_checked_named_and_recorded_as_one_by_one(tmp_path):
+    """An import's bulk path: the same IDs, refusals, stored fields and history as adding
+    each system in turn; checked without writing, the same answers and nothing added."""
+    from sqlalchemy import select
+
+    from app.models import HistoryEntry
+    from app.services.engagement.file import create_engagement
+
+    future = (TODAY + dt.timedelta(days=30)).isoformat()
+    new = [
+        {"name": "Chatbot"},
+        {"name": "Theirs", "id": "AIS-002"},  # the ID the app gives next
+        {"description": "no name"},
+        {"name": "Live tomorrow", "stage": "deployed", "deployment_date": future},
+        {"name": "Bad role", "role": "owner"},
+        {"name": "Bad id", "id": "AIS 9/x"},
+        {"name": "Again", "id": "AIS-002"},
+        {"name": "Scorer", "role": "Developer and deployer", "in_scope": "No"},
+    ]
+
+    def answer(found: object) -> str:
+        return found if isinstance(found, str) else f"{found.field}: {found.message}"
+
+    results = []
+    for name in ("one.aims", "many.aims"):
+        ef = create_engagement(tmp_path / name, client="Acme Analytics GmbH", size="small")
+        if name == "one.aims":
+            found = []
+            for values in new:
+                try:
+                    found.append(inventory.create_system(ef, values))
+                except FieldError as exc:
+                    found.append(answer(exc))
+        else:
+            trial = [answer(f) for f in inventory.create_many(ef, new, write=False)]
+            assert inventory.list_systems(ef) == []
+            found = [answer(f) for f in inventory.create_many(ef, new)]
+            assert found == trial
+        with ef.reading() as session:
+            entries = [
+                (h.actor, h.entity, h.entity_id, h.field, h.old, h.new)
+                for h in session.scalars(select(HistoryEntry).order_by(HistoryEntry.id))
+            ]
+        systems = inventory.list_systems(ef)
+        results.append((found, systems, entries))
+        ef.close()
+    assert results[1] == results[0]
+    assert results[1][0][:2] == ["AIS-001", "AIS-002"]
+    assert results[1][0][-1] == "AIS-003"
+    assert [s.name for s in results[1][1]] == ["Chatbot", "Theirs", "Scorer"]
