@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.services import words
-from app.services.engagement import history, ids
+from app.services.engagement import bulk, history, ids
 from app.services.engagement.errors import FieldError, WorkbookError
 from app.services.engagement.file import EngagementFile
 from app.services.registry import AREA_BY_KIND, AREAS
@@ -193,6 +193,14 @@ def build_plan(
 ) -> Plan:  # fmt: skip
     """What importing `path` would change. `mapping` (a saved named mapping) and `layouts`
     (the user's corrections) override what is detected on foreign sheets."""
+    with bulk.no_cycle_collection():
+        return _build_plan(ef, path, mapping, layouts)
+
+
+def _build_plan(
+    ef: EngagementFile, path: Path, mapping: dict[str, dict[str, object]] | None,
+    layouts: dict[str, Layout] | None,
+) -> Plan:  # fmt: skip
     sheets = read_workbook(path)
     by_name = {s.name: s for s in sheets}
     current = Items(ef)
@@ -856,6 +864,11 @@ def apply(
 ) -> list[UndoStep]:
     """Write the plan in one transaction. With errors (known before or found now) nothing is
     written unless `skip_invalid`; then the valid rows go in. Returns the undo steps."""
+    with bulk.no_cycle_collection():
+        return _apply(ef, plan, commit, skip_invalid)
+
+
+def _apply(ef: EngagementFile, plan: Plan, commit: bool, skip_invalid: bool) -> list[UndoStep]:
     if commit and plan.errors and not skip_invalid:
         raise WorkbookError(
             f"{words.count(plan.errors, 'row')} {'has' if plan.errors == 1 else 'have'} "
