@@ -185,6 +185,7 @@ def save_mapping(path: Path, layouts: dict[str, Layout]) -> None:
 
 _PLACEHOLDER = re.compile(r"^(\[.*\]|<.*>|e\.g\..*|example.*|tbd|xx+|n/a|-+|…|\.\.\.)$", re.I)
 _SUMMARY = {"total", "totals", "summary", "average", "count", "subtotal", "grand total"}
+_SUMMARY_WORDS = ("total", "summary", "average", "count")  # in each of them: a quick test
 
 
 def is_data_row(sheet: RawSheet, row_index: int, width: int) -> bool:
@@ -196,7 +197,8 @@ def is_data_row(sheet: RawSheet, row_index: int, width: int) -> bool:
         return False
     if all(_PLACEHOLDER.match(c) for c in filled):
         return False
-    if normal(filled[0]) in _SUMMARY:
+    first = filled[0].lower()
+    if any(w in first for w in _SUMMARY_WORDS) and normal(first) in _SUMMARY:
         return False
     if len(filled) == 1 and width > 3:
         for (top, left), (bottom, right) in sheet.merged:
