@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import select
-
 from app.models import AISystem, ContextIssue, InterestedParty, Obligation, PartyRequirement, Risk
 from app.services.engagement.fields import FieldSpec
 from app.services.registers.description import Item, Link, Register, Rule
@@ -45,16 +41,6 @@ OBLIGATION_STATUS = {
 }
 
 
-def _live(model: type[Any], name: str) -> Any:
-    """The IDs and names of the items of `model` not deleted."""
-
-    def names(session: Any) -> dict[str, str]:
-        query = select(model.id, getattr(model, name)).where(model.deleted.is_(False))
-        return {item_id: text for item_id, text in session.execute(query)}
-
-    return names
-
-
 ISSUES = Register(
     key="issues",
     title="Issues (4.1)",
@@ -77,7 +63,7 @@ ISSUES = Register(
     columns=("title", "direction", "category", "owner", "review_date"),
     filters=("direction", "category"),
     signature=("direction", "effect", "category"),
-    links=(Link("risks", "risk or opportunity", _live(Risk, "title")),),
+    links=(Link("risks", "risk or opportunity", Risk, "title"),),
     pack_columns=("title", "direction", "category", "effect", "owner"),
     synonyms={"title": ("issue", "context issue"), "effect": ("impact on aims", "effect")},
     empty_text=(
@@ -133,7 +119,7 @@ REQUIREMENTS = Register(
     columns=("requirement", "party", "addressed"),
     filters=("addressed",),
     signature=("addressed", "party"),
-    links=(Link("party", "interested party", _live(InterestedParty, "name"), many=False),),
+    links=(Link("party", "interested party", InterestedParty, "name", many=False),),
     rules=(
         Rule(
             "CTX-01",
@@ -177,7 +163,7 @@ OBLIGATIONS = Register(
     columns=("title", "kind", "jurisdiction", "owner", "status"),
     filters=("kind", "status"),
     signature=("jurisdiction", "systems"),
-    links=(Link("systems", "AI system", _live(AISystem, "name")),),
+    links=(Link("systems", "AI system", AISystem, "name"),),
     rules=(
         Rule(
             "CTX-02",

@@ -52,7 +52,8 @@ class Link:
 
     field: str
     target: str  # what the IDs name, as a person says it: "risk", "AI system"
-    names: Callable[[Any], dict[str, str]]  # (session) -> each live item's ID and its name
+    model: type[Any]  # the items the IDs name
+    named_by: str  # their field that names them for a person
     many: bool = True
 
 

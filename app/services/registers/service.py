@@ -47,7 +47,7 @@ def split_ids(value: object) -> list[str]:
 def _check_link(session: Session, link: Link, label: str, value: object) -> str:
     """The IDs in a link field, each one checked: one that names nothing is refused. An ID
     followed by its item's name ("IP-003 Central Bank", as a list offers it) is the ID."""
-    known = link.names(session)
+    known = _names(session, link)
     wanted = [_leading_id(part, known) for part in split_ids(value)]
     if len(wanted) > 1 and not link.many:
         raise FieldError(link.field, f"{label}: give one {link.target} ID, not {len(wanted)}.")
@@ -61,6 +61,28 @@ def _check_link(session: Session, link: Link, label: str, value: object) -> str:
     return ", ".join(dict.fromkeys(wanted))
 
 
+def _names(session: Session, link: Link) -> dict[str, str]:
+    """The live items a link may name: ID -> name."""
+    model = link.model
+    query = select(model.id, getattr(model, link.named_by)).where(model.deleted.is_(False))
+    return {str(item_id): str(text) for item_id, text in session.execute(query)}
+
+
+def linked_to(ef: EngagementFile, model: type[Any], item_id: str) -> list[str]:
+    """The items of every described register that name `item_id` of `model` in a link field
+    (asked before a delete: they would name an item no longer there)."""
+    from app.services.registry import DESCRIBED  # the registry lists this module's users
+
+    found: list[str] = []
+    for reg in DESCRIBED:
+        for link in reg.links:
+            if link.model is model:
+                found += [
+                    i.id for i in list_items(ef, reg) if item_id in split_ids(i.values[link.field])
+                ]
+    return found
+
+
 def _leading_id(text: str, known: dict[str, str]) -> str:
     first = text.split(maxsplit=1)[0]
     return first if text not in known and first in known else text
@@ -69,7 +91,7 @@ def _leading_id(text: str, known: dict[str, str]) -> str:
 def link_names(ef: EngagementFile, reg: Register) -> dict[str, dict[str, str]]:
     """For each link field, the names of the items its IDs may name."""
     with ef.reading() as session:
-        return {link.field: link.names(session) for link in reg.links}
+        return {link.field: _names(session, link) for link in reg.links}
 
 
 def link_choices(ef: EngagementFile, reg: Register, name: str) -> list[str]:
@@ -78,7 +100,7 @@ def link_choices(ef: EngagementFile, reg: Register, name: str) -> list[str]:
     if link is None:
         return []
     with ef.reading() as session:
-        return [f"{item_id} {text}" for item_id, text in link.names(session).items()]
+        return [f"{item_id} {text}" for item_id, text in _names(session, link).items()]
 
 
 def coerce(reg: Register, values: Mapping[str, object]) -> dict[str, object]:

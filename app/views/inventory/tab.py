@@ -295,11 +295,14 @@ class InventoryTab(RegisterTab):
         if system_id is None or self.ef.read_only:
             return
         assessments = len(impact.list_assessments(self.ef, system_id))
-        if assessments and not dialogs.confirm(
+        obligations = [i for i, _t in context_summary.obligations_of(self.ef, system_id)]
+        named = f" The obligations {', '.join(obligations)} name it." if obligations else ""
+        if (assessments or obligations) and not dialogs.confirm(
             self,
             "Delete AI system",
-            f"Delete {system_id} with its {words.count(assessments, 'impact assessment')}? "
-            "Edit > Undo (Ctrl+Z) brings them back.",
+            f"Delete {system_id}"
+            + (f" with its {words.count(assessments, 'impact assessment')}" if assessments else "")
+            + f"?{named} Edit > Undo (Ctrl+Z) brings {'them' if assessments else 'it'} back.",
         ):
             return
         if not self.attempt(lambda: inventory.set_deleted(self.ef, system_id, True))[0]:

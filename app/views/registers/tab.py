@@ -195,7 +195,20 @@ class DescribedTab(RegisterTab):
         item_id = self.current
         if item_id is None or self.ef.read_only:
             return
+        naming = register.linked_to(self.ef, self.reg.model, item_id)
+        if naming and not dialogs.confirm(
+            self,
+            f"Delete {words.a(self.reg.noun)}",
+            f"{item_id} is named by {_listed(naming)}. Delete it anyway? "
+            "Edit > Undo (Ctrl+Z) brings it back.",
+        ):
+            return
         if not self.attempt(lambda: register.set_deleted(self.ef, self.reg, item_id, True))[0]:
             return
         self.push_existence(f"Delete {item_id}", item_id, False, self._set_deleted)
         self.refresh(item_id)
+
+
+def _listed(ids: list[str], shown: int = 8) -> str:
+    more = len(ids) - shown
+    return ", ".join(ids[:shown]) + (f" and {more} more" if more > 0 else "")

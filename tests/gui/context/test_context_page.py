@@ -255,3 +255,32 @@ def test_context_links_are_picked_by_name_from_a_list(qtbot, window, demo_file):
     press(qtbot, RETURN)
     stored = register.get_item(tab.ef, OBLIGATIONS, "OBL-005").values["systems"]
     assert stored == "AIS-009, AIS-002"
+
+
+def test_context_delete_of_a_party_a_requirement_names_asks_first(
+    qtbot, window, demo_file, monkeypatch
+):
+    window.set_engagement(demo_file)
+    context = window.context_tab
+    with qtbot.waitSignal(context.loaded, timeout=10_000):
+        window.select_tab("context")
+    tab = _subtab(qtbot, context, PARTIES.key)
+    tab.select("IP-003")
+    asked = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or False)
+    focus(qtbot, tab.table)
+    press(qtbot, Qt.Key.Key_Delete)
+    assert asked == [
+        "IP-003 is named by REQ-004. Delete it anyway? Edit > Undo (Ctrl+Z) brings it back."
+    ]
+    assert tab.model.row("IP-003") is not None  # kept: the user said no
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    press(qtbot, Qt.Key.Key_Delete)
+    assert tab.model.row("IP-003") is None
+    issues = _subtab(qtbot, context, ISSUES.key)  # nothing names an issue: no question
+    issues.select("ISS-001")
+    asked.clear()
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or True)
+    focus(qtbot, issues.table)
+    press(qtbot, Qt.Key.Key_Delete)
+    assert asked == [] and issues.model.row("ISS-001") is None
