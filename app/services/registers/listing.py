@@ -4,10 +4,9 @@ sheet holds, as JSON objects (ID first) or as a tab-separated table."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
-from app.services import registry
+from app.services import registry, words
 from app.services.engagement.errors import AimsError
 from app.services.engagement.file import EngagementFile
 from app.services.workbook.areas import Area
@@ -51,12 +50,8 @@ def items(ef: EngagementFile, name: str) -> list[dict[str, Any]]:
     rows = chosen.load(ef)
     return [
         {key: _plain(row.get(key)) for key in keys}
-        for _id, row in sorted(rows.items(), key=lambda kv: _natural(kv[0]))
+        for _id, row in sorted(rows.items(), key=lambda kv: words.natural(kv[0]))
     ]
-
-
-def _natural(text: str) -> tuple[object, ...]:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
 
 
 def as_text(name: str, found: list[dict[str, Any]]) -> str:

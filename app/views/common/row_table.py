@@ -6,13 +6,14 @@ Each row has an ID and an `info` value beside it (counts, gap flags) that column
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+
+from app.services.words import natural
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -36,14 +37,6 @@ def text(field: str) -> Column:
 
 def titled(header: str, column: Column) -> Column:
     return Column(header, column.display, column.sort, column.warn)
-
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def natural(value: str) -> tuple[object, ...]:
-    """AIS-9 before AIS-10."""
-    return tuple(int(p) if p.isdigit() else p.lower() for p in _DIGITS.split(value))
 
 
 @dataclass

@@ -9,7 +9,8 @@ from typing import Any
 from app.services.inventory import service as inventory
 from app.services.inventory.rules import RULES
 from app.services.inventory.service import SystemRow
-from app.views.common.row_table import Column, RowTableModel, natural, text, titled
+from app.services.words import natural
+from app.views.common.row_table import Column, RowTableModel, text, titled
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from typing import Any
 
 from app.services.registers.description import Item, Register
 from app.services.registers.service import split_ids
-from app.views.common.row_table import Column, Prepared, RowTableModel, natural, prepare
+from app.services.words import natural
+from app.views.common.row_table import Column, Prepared, RowTableModel, prepare
 
 
 def _column(reg: Register, name: str, model: DescribedModel) -> Column:

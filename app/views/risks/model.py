@@ -7,7 +7,8 @@ from typing import Any
 from app.services.risks import service as risks
 from app.services.risks.rules import RULES
 from app.services.risks.service import RiskRow
-from app.views.common.row_table import Column, RowTableModel, natural, text, titled
+from app.services.words import natural
+from app.views.common.row_table import Column, RowTableModel, text, titled
 
 
 def _label(header: str, name: str, choices: dict[str, str]) -> Column:
