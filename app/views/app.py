@@ -164,15 +164,14 @@ def _select(window: MainWindow, tab: str, item: str) -> None:
     elif tab == "context":  # the register whose list holds the ID
         found = False
         for key in window.context_tab.registers:
-            shown = window.context_tab.show_item(key, item)
+            shown = window.context_tab.show_register(key)
             window.wait_until_loaded()
             shown.select(item)
             if shown.current == item:
                 found = True
                 break
     else:
-        register = {"inventory": window.inventory_tab, "risks": window.risks_tab}.get(tab)
-        register = register or window.soa_tab
+        register = getattr(window, f"{tab}_tab")  # only this tab is made
         register.select(item)
         found = register.current == item
     if not found:

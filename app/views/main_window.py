@@ -696,13 +696,15 @@ class MainWindow(QMainWindow):
         if kind == "requirements":
             self.show_point(item_id)
             return
+        from app.services.context.registers import REGISTERS
+
         tab: RegisterTab
-        if kind in self.context_tab.registers:
+        if kind in {r.key for r in REGISTERS}:
             self.select_tab("context")
-            tab = self.context_tab.show_item(kind, item_id)
-        else:
+            tab = self.context_tab.show_register(kind)
+        else:  # only the tab of the hit is made
             self.select_tab(kind)
-            tab = {"inventory": self.inventory_tab, "risks": self.risks_tab}.get(kind, self.soa_tab)
+            tab = getattr(self, f"{kind}_tab")
         self.wait_until_loaded()
         tab.select(item_id)
         tab.table.setFocus()

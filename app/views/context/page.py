@@ -82,8 +82,8 @@ class ContextPage(QWidget):
             tab.reload_if_shown()
         self._show_climate()
 
-    def show_item(self, key: str, item_id: str) -> DescribedTab:
-        """Open a register's tab with one of its items selected (from search)."""
+    def show_register(self, key: str) -> DescribedTab:
+        """Bring a register's tab to the front (a search hit, a screenshot's item)."""
         tab = self.registers[key]
         self.tabs.setCurrentWidget(tab)
         return tab

@@ -225,6 +225,7 @@ def test_context_search_every_register_opens_the_hit(qtbot, window, demo_file, m
     assert window.tabs.currentWidget() is window.context_tab
     tab = window.context_tab.current_tab()
     assert tab.reg is OBLIGATIONS and tab.current == "OBL-005"
+    assert set(window._made) == {"context"}  # opening the hit made no other tab
     assert QApplication.activeModalWidget() is None
 
 
