@@ -233,12 +233,15 @@ class RegisterTab(QWidget):
         """Rows with gaps, when known without counting them on the UI thread."""
         return None
 
+    has_rules = True  # whether the count says how many rows have gaps
+
     def update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()
-        flagged = self.model.flagged_shown(self.flagged_total())
         noun = words.plural(total, self.noun_one, self.noun)
         text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun} shown"
-        self.count_label.setText(f"{text}; {flagged} with gaps")
+        if self.has_rules:
+            text += f"; {self.model.flagged_shown(self.flagged_total())} with gaps"
+        self.count_label.setText(text)
 
     def show_current(self) -> None:
         raise NotImplementedError

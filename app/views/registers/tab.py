@@ -33,6 +33,7 @@ class DescribedTab(RegisterTab):
         self.reg = reg
         self.model.setParent(self)
         self.noun, self.noun_one = reg.plural, reg.noun
+        self.has_rules = bool(reg.rules)
         self.empty_text = reg.empty_text or f"<h3>No {esc(reg.plural)} yet</h3>"
         self._build()
 
@@ -90,16 +91,6 @@ class DescribedTab(RegisterTab):
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         items: list[QWidget | QLayout] = [self.heading, self.gaps, self.form]
         return detail_panel(items, self.history_view, 320)
-
-    def update_count(self) -> None:
-        if self.reg.rules:
-            super().update_count()
-            return
-        shown, total = self.model.rowCount(), self.model.total()
-        noun = words.plural(total, self.reg.noun, self.reg.plural)
-        self.count_label.setText(
-            f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun} shown"
-        )
 
     # loading
     def load(self) -> Callable[[], tuple[Prepared, dict[str, dict[str, str]]]]:
