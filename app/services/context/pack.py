@@ -18,9 +18,7 @@ def context_section(c: Ctx) -> list[Flowable]:
     parties = {p.id: f"{p.id} {p.values['name']}" for p in d.registers.get(PARTIES.key, [])}
     for reg in (ISSUES, PARTIES, REQUIREMENTS, OBLIGATIONS):
         items = d.registers.get(reg.key, [])
-        out += c.h2(
-            reg.title.split(" (")[0] + (f" (clause {reg.clause})" if "(" in reg.title else "")
-        )
+        out += c.h2(f"{reg.name} (clause {reg.clause})")
         if items:
             out.append(c.p(summary_line(reg, items, c.gaps) + "."))
         out += register_table(c, reg, items, parties if reg is REQUIREMENTS else None)

@@ -188,8 +188,7 @@ def _gap_rows(d: PackData) -> list[_Gap]:
     rows += [_Gap("SoA", rule, d.soa_findings[key]) for key, rule in soa.RULES.items()]
     for reg in registry.DESCRIBED:  # every rule of every described register
         items = d.registers.get(reg.key, [])
-        area = reg.title.split(" (")[0]
-        rows += [_Gap(area, r, [i.id for i in items if r.applies(i)]) for r in reg.rules]
+        rows += [_Gap(reg.name, r, [i.id for i in items if r.applies(i)]) for r in reg.rules]
     rows.append(_Gap("Context", climate.RULE, [], whole=not d.climate.considered))
     return rows
 

@@ -94,8 +94,13 @@ class Register:
         return self.fields[0].name
 
     @property
+    def name(self) -> str:
+        """The title without its clause: "Issues"."""
+        return self.title.split(" (")[0]
+
+    @property
     def sheet_name(self) -> str:
-        return self.sheet or self.title.split(" (")[0]
+        return self.sheet or self.name
 
     def link(self, name: str) -> Link | None:
         return next((k for k in self.links if k.field == name), None)
