@@ -140,9 +140,9 @@ def create(ef: EngagementFile, reg: Register, values: Mapping[str, object]) -> s
     """Add an item; `values` may carry an ID of the client's own, otherwise one is given."""
     wanted = str(values.get("id") or "").strip()
     fields = coerce(reg, {k: v for k, v in values.items() if k != "id"})
-    first = reg.fields[0]
-    if not str(fields.get(first.name, "")).strip():
-        raise FieldError(first.name, f"{first.label} cannot be blank.")
+    missing = next((f for f in reg.fields if f.required and f.name not in fields), None)
+    if missing is not None:  # (one given blank was refused by coerce)
+        raise FieldError(missing.name, f"{missing.label} cannot be blank.")
     if wanted:
         ids.check_client_id(wanted)
     with ef.writing() as session:
@@ -151,7 +151,8 @@ def create(ef: EngagementFile, reg: Register, values: Mapping[str, object]) -> s
             raise FieldError("id", f"The ID {item_id} is already used; choose another.")
         merged = {**defaults(reg), **_linked(session, reg, fields)}
         session.add(reg.model(id=item_id, created_at=history.now(), deleted=False, **merged))
-        history.record(session, ef.actor, reg.entity, item_id, "created", None, merged[first.name])
+        name = merged[reg.name_field]
+        history.record(session, ef.actor, reg.entity, item_id, "created", None, name)
     return item_id
 
 
@@ -159,10 +160,7 @@ def update(
     ef: EngagementFile, reg: Register, item_id: str, changes: Mapping[str, object]
 ) -> dict[str, object]:
     """Change fields of one item in one transaction; returns the old values (for undo)."""
-    checked = coerce(reg, changes)
-    first = reg.fields[0].name
-    if first in checked and not str(checked[first]).strip():
-        raise FieldError(first, f"{reg.fields[0].label} cannot be blank.")
+    checked = coerce(reg, changes)  # a required field left blank is refused here
     old: dict[str, object] = {}
     with ef.writing() as session:
         row = session.get(reg.model, item_id)
