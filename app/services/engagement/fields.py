@@ -16,7 +16,9 @@ MAX_LONG = 20_000
 class FieldSpec:
     name: str
     label: str
-    kind: str  # "text", "long", "bool", "date", "choice", "int"
+    # "text", "long", "bool", "date", "choice", "int", or "ids": one line of item IDs (a link,
+    # which may name many items, so longer than a text)
+    kind: str
     choices: dict[str, str] = field(default_factory=dict)  # stored value -> label
     required: bool = False
     low: int = 0
@@ -46,7 +48,7 @@ class FieldSpec:
         if self.kind == "choice":
             return parse_choice(self.name, value, self.label, self.choices)
         text = "" if value is None else str(value)
-        if self.kind == "text":
+        if self.kind in ("text", "ids"):
             text = text.strip()
         limit = MAX_SHORT if self.kind == "text" else MAX_LONG
         if len(text) > limit:

@@ -13,7 +13,15 @@ from app.services.pack.style import Column
 from app.services.registers.description import Item, Register
 from app.services.registers.service import split_ids
 
-_WIDTHS = {"long": 2.6, "text": 1.5, "choice": 1.1, "date": 0.9, "bool": 0.7, "int": 0.7}
+_WIDTHS = {
+    "long": 2.6,
+    "text": 1.5,
+    "ids": 1.5,
+    "choice": 1.1,
+    "date": 0.9,
+    "bool": 0.7,
+    "int": 0.7,
+}
 
 
 def register_table(

@@ -298,3 +298,13 @@ def test_context_a_link_given_with_its_name_keeps_the_id(new_file):
     assert register.link_choices(new_file, REQUIREMENTS, "party") == [f"{party} Regulator"]
     with pytest.raises(FieldError, match="no interested party Regulator"):
         register.update(new_file, REQUIREMENTS, req, {"party": "Regulator"})
+
+
+def test_context_an_obligation_may_name_many_ai_systems(new_file):
+    from app.services.inventory import service as inventory
+
+    systems = [inventory.create_system(new_file, {"name": f"Model {n}"}) for n in range(40)]
+    named = ", ".join(systems)
+    assert len(named) > 200  # longer than a one-line text may be
+    obligation = register.create(new_file, OBLIGATIONS, {"title": "GDPR", "systems": named})
+    assert register.get_item(new_file, OBLIGATIONS, obligation).values["systems"] == named
