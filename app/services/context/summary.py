@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.models import AISystem
 from app.services import words
 from app.services.context import climate
 from app.services.context.registers import OBLIGATIONS, REGISTERS
@@ -36,6 +37,6 @@ def obligations_of(ef: EngagementFile, system_id: str) -> list[tuple[str, str]]:
     the system's EU AI Act tier."""
     return [
         (item.id, str(item.values["title"]))
-        for item in register.list_items(ef, OBLIGATIONS)
-        if system_id in register.split_ids(item.values["systems"])
+        for reg, item in register.linked_to(ef, AISystem, system_id)
+        if reg is OBLIGATIONS
     ]

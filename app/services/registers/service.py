@@ -68,19 +68,19 @@ def _names(session: Session, link: Link) -> dict[str, str]:
     return {str(item_id): str(text) for item_id, text in session.execute(query)}
 
 
-def linked_to(ef: EngagementFile, model: type[Any], item_id: str) -> list[str]:
+def linked_to(ef: EngagementFile, model: type[Any], item_id: str) -> list[tuple[Register, Item]]:
     """The items of every described register that name `item_id` of `model` in a link field
-    (asked before a delete: they would name an item no longer there)."""
+    (asked before a delete, and shown beside the item named)."""
     from app.services.registry import DESCRIBED  # the registry lists this module's users
 
-    found: list[str] = []
-    for reg in DESCRIBED:
-        for link in reg.links:
-            if link.model is model:
-                found += [
-                    i.id for i in list_items(ef, reg) if item_id in split_ids(i.values[link.field])
-                ]
-    return found
+    return [
+        (reg, item)
+        for reg in DESCRIBED
+        for link in reg.links
+        if link.model is model
+        for item in list_items(ef, reg)
+        if item_id in split_ids(item.values[link.field])
+    ]
 
 
 def _leading_id(text: str, known: dict[str, str]) -> str:

@@ -186,7 +186,7 @@ class DescribedTab(RegisterTab):
         item_id = self.current
         if item_id is None or self.ef.read_only:
             return
-        naming = register.linked_to(self.ef, self.reg.model, item_id)
+        naming = [item.id for _reg, item in register.linked_to(self.ef, self.reg.model, item_id)]
         if naming and not dialogs.confirm(
             self,
             f"Delete {words.a(self.reg.noun)}",
