@@ -8,16 +8,18 @@ from app.models.context import (
     Obligation,
     PartyRequirement,
 )
-from app.models.engagement import CatalogSnapshot, EngagementInfo, SchemaInfo
+from app.models.engagement import Approval, CatalogSnapshot, EngagementInfo, SchemaInfo
 from app.models.history import HistoryEntry
 from app.models.inventory import AISystem, Impact, ImpactAssessment
 from app.models.pack import PackSettings
 from app.models.requirement import RequirementState
 from app.models.risk import Risk, RiskAction, RiskCategory, RiskControl, RiskCriteria, RiskSystem
-from app.models.soa import SoaEntry, SoaVersion
+from app.models.soa import AdditionalControl, SoaEntry, SoaVersion
 
 __all__ = [
     "AISystem",
+    "AdditionalControl",
+    "Approval",
     "Impact",
     "ImpactAssessment",
     "Base",

@@ -49,6 +49,8 @@ class EngagementInfo(Base):
         String(200), nullable=False, default="", server_default=""
     )
     doc_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # Since format 8: when the AIMS began; a system live before it may be assessed afterwards.
+    aims_started_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class CatalogSnapshot(Base):
@@ -60,3 +62,18 @@ class CatalogSnapshot(Base):
     version: Mapped[str] = mapped_column(String(40), nullable=False)
     content: Mapped[str] = mapped_column(Text, nullable=False)
     installed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+
+class Approval(Base):
+    """Since format 8: a sign-off by designated management of one subject of the AIMS (the risk
+    criteria, the risk treatment plan, ...). `subject_version` ties it to the version approved,
+    so a later change reads as unapproved."""
+
+    __tablename__ = "approval"
+
+    subject: Mapped[str] = mapped_column(String(40), primary_key=True)
+    approved_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    role: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    approved_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    subject_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")

@@ -29,6 +29,10 @@ class RiskCategory(Base):
     merged_into: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("risk_category.id"), nullable=True
     )
+    # Since format 8: someone decided `ai_specific` (a typed or imported category is asked).
+    classified: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default="0"
+    )
 
 
 class Risk(Base):
@@ -64,6 +68,8 @@ class Risk(Base):
     accepted_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     acceptance_comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
     review_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # Since format 8: when the risk was last assessed (8.2: at planned intervals).
+    assessed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="open")
     deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 

@@ -39,3 +39,16 @@ class SoaVersion(Base):
     approved_by: Mapped[str] = mapped_column(String(200), nullable=False)
     content: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+
+class AdditionalControl(Base):
+    """Since format 8: a control beyond Annex A (ISO/IEC 27001, a sector code, the client's
+    own) that risk treatments select and the SoA decides on like an Annex A control."""
+
+    __tablename__ = "additional_control"
+
+    id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    source: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)

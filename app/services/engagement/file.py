@@ -750,6 +750,7 @@ def create_engagement(
                     session, actor, "engagement", "1", "created", None, client.strip(), now
                 )
                 risk_seed.seed(session.connection(), risk_criteria.DEFAULT.to_json())
+                risk_seed.mark_seeded_classified(session.connection())
         finally:
             engine.dispose()
         os.replace(temp, path)

@@ -25,7 +25,7 @@ from sqlalchemy import (
     text,
 )
 
-CURRENT_VERSION = 7
+CURRENT_VERSION = 8
 
 Step = Callable[[Connection], None]
 
@@ -306,9 +306,47 @@ def _v6_to_v7(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _v7_to_v8(conn: Connection) -> None:
+    """Version 8 carries what an auditor checks first: when the AIMS began, when each risk was
+    assessed, whether a risk category's AI-specific flag was decided by someone, controls
+    beyond Annex A, and the approvals by management (risk criteria, treatment plan)."""
+    columns = [
+        ("engagement", "aims_started_on", "DATE"),
+        ("risk", "assessed_on", "DATE"),
+        ("risk_category", "classified", "BOOLEAN NOT NULL DEFAULT 0"),
+    ]
+    for table, name, declaration in columns:
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}"))
+    from app.services.risks import seed as risk_seed
+
+    risk_seed.mark_seeded_classified(conn)
+    meta = MetaData()
+    Table(
+        "additional_control",
+        meta,
+        Column("id", String(20), primary_key=True),
+        Column("title", String(200), nullable=False),
+        Column("source", String(200), nullable=False),
+        Column("deleted", Boolean, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+    )
+    Table(
+        "approval",
+        meta,
+        Column("subject", String(40), primary_key=True),
+        Column("approved_by", String(200), nullable=False),
+        Column("role", String(200), nullable=False),
+        Column("approved_on", Date),
+        Column("subject_version", Integer),
+        Column("note", Text, nullable=False),
+    )
+    meta.create_all(conn)
+
+
 # from-version -> step to from-version + 1
 STEPS: dict[int, Step] = {
     1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
+    7: _v7_to_v8,
 }  # fmt: skip
 
 

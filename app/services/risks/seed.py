@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, Connection, Integer, String, Text, column, table
+from sqlalchemy import Boolean, Connection, Integer, String, Text, column, table, text
 
 from app import paths
 
@@ -62,3 +62,9 @@ def seed(conn: Connection, criteria_json: str) -> None:
             for c in seed_categories()
         ],
     )  # fmt: skip
+
+
+def mark_seeded_classified(conn: Connection) -> None:
+    """Seeded categories come with their AI-specific flag decided by a public taxonomy; a
+    category typed in the engagement ('engagement') is still to be asked about. Since format 8."""
+    conn.execute(text("UPDATE risk_category SET classified = 1 WHERE taxonomy <> 'engagement'"))
