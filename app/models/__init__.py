@@ -8,6 +8,7 @@ from app.models.context import (
     Obligation,
     PartyRequirement,
 )
+from app.models.document import Attachment, AttachmentChunk, Document, RequiredDocument
 from app.models.engagement import Approval, CatalogSnapshot, EngagementInfo, SchemaInfo
 from app.models.history import HistoryEntry
 from app.models.inventory import AISystem, Impact, ImpactAssessment
@@ -20,18 +21,22 @@ __all__ = [
     "AISystem",
     "AdditionalControl",
     "Approval",
+    "Attachment",
+    "AttachmentChunk",
     "Impact",
     "ImpactAssessment",
     "Base",
     "CatalogSnapshot",
     "ContextFacts",
     "ContextIssue",
+    "Document",
     "EngagementInfo",
     "HistoryEntry",
     "InterestedParty",
     "Obligation",
     "PartyRequirement",
     "PackSettings",
+    "RequiredDocument",
     "RequirementState",
     "Risk",
     "RiskAction",

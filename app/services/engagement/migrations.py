@@ -309,7 +309,8 @@ def _v6_to_v7(conn: Connection) -> None:
 def _v7_to_v8(conn: Connection) -> None:
     """Version 8 carries what an auditor checks first: when the AIMS began, when each risk was
     assessed, whether a risk category's AI-specific flag was decided by someone, controls
-    beyond Annex A, and the approvals by management (risk criteria, treatment plan)."""
+    beyond Annex A, the approvals by management (risk criteria, treatment plan), and the
+    documented information with its attachments."""
     columns = [
         ("engagement", "aims_started_on", "DATE"),
         ("risk", "assessed_on", "DATE"),
@@ -340,7 +341,64 @@ def _v7_to_v8(conn: Connection) -> None:
         Column("subject_version", Integer),
         Column("note", Text, nullable=False),
     )
+    _documents(meta)
     meta.create_all(conn)
+
+
+def _documents(meta: MetaData) -> None:
+    """Format 8's documented information: the register, attachments in chunks, and the links
+    from the standard's mandatory entries to the documents that satisfy them."""
+    text_cols = [
+        "location", "supersedes", "points", "controls", "systems", "risks", "assessments",
+        "notes",
+    ]  # fmt: skip
+    short_cols = [
+        "version", "author", "owner", "classification", "approved_by", "approver_role",
+        "retention",
+    ]  # fmt: skip
+    Table(
+        "document",
+        meta,
+        Column("id", String(40), primary_key=True),
+        Column("title", String(200), nullable=False),
+        Column("kind", String(20), nullable=False),
+        Column("status", String(20), nullable=False),
+        Column("effective_date", Date),
+        Column("approved_on", Date),
+        Column("review_months", Integer),
+        Column("next_review", Date),
+        Column("deleted", Boolean, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        *(Column(name, String(200), nullable=False) for name in short_cols),
+        *(Column(name, Text, nullable=False) for name in text_cols),
+    )
+    Table(
+        "attachment",
+        meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("document_id", String(40), ForeignKey("document.id"), nullable=False, index=True),
+        Column("name", String(255), nullable=False),
+        Column("media_type", String(100), nullable=False),
+        Column("size", Integer, nullable=False),
+        Column("sha256", String(64), nullable=False),
+        Column("chunks", Integer, nullable=False),
+        Column("deleted", Boolean, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+    )
+    Table(
+        "attachment_chunk",
+        meta,
+        Column("attachment_id", Integer, ForeignKey("attachment.id"), primary_key=True),
+        Column("seq", Integer, primary_key=True),
+        Column("data", LargeBinary, nullable=False),
+    )
+    Table(
+        "required_document",
+        meta,
+        Column("entry", String(40), primary_key=True),
+        Column("documents", Text, nullable=False),
+        Column("note", Text, nullable=False),
+    )
 
 
 # from-version -> step to from-version + 1
