@@ -142,6 +142,21 @@ def _parser() -> argparse.ArgumentParser:
         "(readiness and checklist: in the readiness report only)",
     )
 
+    p = sub.add_parser("attach", help="attach files to a document of the register")
+    p.add_argument("file", type=Path)
+    p.add_argument("document", metavar="DOC_ID")
+    p.add_argument("paths", type=Path, nargs="+", metavar="PATH")
+    p.add_argument("--allow-large", action="store_true", help="attach files over the 200 MB limit")
+
+    p = sub.add_parser(
+        "export-attachments", help="write every attachment into a folder (never over a file)"
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("folder", type=Path)
+
+    p = sub.add_parser("verify", help="check every attachment against its recorded SHA-256")
+    p.add_argument("file", type=Path)
+
     _add_gui(sub)
 
     p = sub.add_parser("screenshot", help="render the window on a tab to a PNG")
@@ -281,15 +296,62 @@ def _export_pack(args: argparse.Namespace) -> int:
     from app.services.engagement.file import open_engagement
     from app.services.pack import build as pack
     from app.services.pack import settings as pack_settings
+    from app.services.progress import finish
 
     sections = None
     if args.sections is not None:
         sections = [k.strip() for k in args.sections.split(",") if k.strip()]
         pack_settings.check_kind_sections(args.kind, sections)
     with open_engagement(args.file, read_only=True) as ef:
-        result = pack.finish(pack.export(ef, args.output, sections, args.paper, args.kind))
+        result = finish(pack.export(ef, args.output, sections, args.paper, args.kind))
     what = pack_settings.KIND_NOUNS[result.kind]
     print(f"Wrote the {what} to {result.path} ({result.pages} pages).")
+    return 0
+
+
+def _attach(args: argparse.Namespace) -> int:
+    from app.services.documents import attachments
+    from app.services.engagement.file import open_engagement
+    from app.services.progress import finish
+
+    with open_engagement(args.file) as ef:
+        for path in args.paths:  # each file in its own transaction: one refused keeps the rest
+            row = finish(attachments.attach(ef, args.document, path, args.allow_large))
+            print(f"Attached {row.name} to {row.document_id} ({row.size:,} bytes, "
+                  f"SHA-256 {row.sha256}).")  # fmt: skip
+    return 0
+
+
+def _export_attachments(args: argparse.Namespace) -> int:
+    from app.services.documents import attachments
+    from app.services.engagement.file import open_engagement
+    from app.services.progress import finish
+
+    with open_engagement(args.file, read_only=True) as ef:
+        done = finish(attachments.export(ef, args.folder))
+    print(done.as_text())
+    if done.failed:
+        return _fail("some attachments failed their check and were not written (listed above).")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from app.services import words
+    from app.services.documents import attachments
+    from app.services.engagement.file import open_engagement
+    from app.services.progress import finish
+
+    with open_engagement(args.file, read_only=True) as ef:
+        rows = attachments.list_attachments(ef)
+        found = finish(attachments.verify(ef, rows))
+    for mismatch in found:
+        print(f"MISMATCH {mismatch.text}")
+    if found:
+        return _fail(
+            f"{words.count(len(found), 'attachment')} of {len(rows)} failed the check; attach "
+            "them again from their originals."
+        )
+    print(f"{words.count(len(rows), 'attachment')} checked: every SHA-256 matches.")
     return 0
 
 
@@ -335,6 +397,9 @@ _COMMANDS = {
     "export-xlsx": _export_xlsx,
     "import-xlsx": _import_xlsx,
     "export-pack": _export_pack,
+    "attach": _attach,
+    "export-attachments": _export_attachments,
+    "verify": _verify,
     "gui": _gui,
     "screenshot": _screenshot,
 }

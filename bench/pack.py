@@ -27,9 +27,10 @@ def _dump_rows(large: Path, rows_path: Path) -> int:
     from app.services.pack import build as pack
     from app.services.pack import data as pack_data
     from app.services.pack import settings as pack_settings
+    from app.services.progress import finish
 
     with open_engagement(large, read_only=True) as ef:
-        data = pack.finish(pack_data.load(ef))
+        data = finish(pack_data.load(ef))
     portrait, wide = (size[0] - 2 * pack._MARGIN_X for size in pack.paper_sizes("a4"))
     story = pack.flowables(data, tuple(pack_settings.SECTIONS), portrait, "readiness", wide)
     registers = [

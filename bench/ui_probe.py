@@ -47,9 +47,9 @@ class Heartbeat:
         return self.worst
 
 
-def _measure_tab(beat: Heartbeat, window, name: str, sort_column: int, text: str) -> dict:
+def _measure_tab(beat: Heartbeat, window, name: str, sort_column: int, text: str, tab=None) -> dict:
     """Open a tab (it loads when first shown), sort one column, filter by text."""
-    tab = getattr(window, f"{name}_tab")
+    tab = tab or getattr(window, f"{name}_tab")
     results = {}
     results[f"open the {name.title()} tab"] = beat.measure(
         lambda: window.select_tab(name), lambda: tab._started and not tab.is_loading()
@@ -69,17 +69,41 @@ def _measure_tab(beat: Heartbeat, window, name: str, sort_column: int, text: str
     return {"rows": rows, "blocked_s": results, "tab": tab}
 
 
+def _measure_attach(beat: Heartbeat, window, source: Path) -> dict:
+    """Attach one large file to the first document through the Documents tab's panel."""
+    from app.views.common import dialogs
+
+    dialogs.confirm = lambda *_a: True  # the size question is answered yes
+    page = window.documents_tab
+    window.select_tab("documents")
+    window.wait_until_loaded()
+    register = page.register_tab
+    register.select("DOC-001")
+    panel = register.attachments
+    before = panel.list.topLevelItemCount()
+    blocked = beat.measure(
+        lambda: panel.attach_files([source]),
+        lambda: panel.list.topLevelItemCount() > before,
+    )
+    return {"rows": 1, "blocked_s": {f"attach {source.stat().st_size >> 20} MB": blocked}}
+
+
 def main(path: str, tab_name: str) -> None:
     app = make_app()  # the app's own settings (GIL slice, style)
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
     beat = Heartbeat()
-    ef = open_engagement(Path(path), read_only=True)
+    ef = open_engagement(Path(path), read_only=tab_name != "attach")
     window.set_engagement(ef, remember=False)  # opens on the Clauses tab
     window.wait_until_loaded()
     if tab_name == "inventory":
         report = _measure_tab(beat, window, "inventory", 1, "ranking")
+    elif tab_name == "documents":
+        register = window.documents_tab.register_tab
+        report = _measure_tab(beat, window, "documents", 1, "generated document 1", register)
+    elif tab_name == "attach":
+        report = _measure_attach(beat, window, Path(sys.argv[3]))
     else:
         report = _measure_tab(beat, window, "risks", 3, "generated risk 1")
         tab = report["tab"]

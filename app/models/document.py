@@ -37,6 +37,13 @@ class Document(Base):
     risks: Mapped[str] = mapped_column(Text, nullable=False, default="")  # risk IDs
     assessments: Mapped[str] = mapped_column(Text, nullable=False, default="")  # assessment IDs
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The AI policy (5.2): one document of kind policy, approved by top management,
+    # communicated within the organization and available to interested parties as decided.
+    ai_policy: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    communicated_to: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    communicated_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    communicated_how: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    available_to_parties: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.services.clauses import requirements
 from app.services.context.demo import add_context
+from app.services.documents.demo import add_documents
 from app.services.engagement.file import EngagementFile, create_engagement
 from app.services.inventory.demo import add_inventory
 from app.services.risks.demo import add_risks
@@ -104,4 +105,5 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
     add_risks(ef)
     add_soa(ef)
     add_context(ef)
+    add_documents(ef)
     return ef

@@ -25,10 +25,12 @@ from app.models import (
     RiskSystem,
 )
 from app.services.context import registers as context
+from app.services.documents.register import DOCUMENTS
 from app.services.engagement.file import EngagementFile, create_engagement
 from app.services.inventory import impact
 from app.services.inventory import service as inventory
 from app.services.registers import service as register
+from app.services.registers.description import Register
 from app.services.risks import criteria as risk_criteria
 
 _BATCH = 5_000
@@ -47,6 +49,7 @@ def create_large(
     risk_count: int = 20_000,
     context_items: int = 1_000,
     seed: int = 7,
+    documents: int = 0,
 ) -> EngagementFile:
     """An engagement with every checklist point filled in, a long history, and a large
     inventory with impact assessments (two impacts each)."""
@@ -106,14 +109,21 @@ def create_large(
         for batch in _batches(impact_rows):
             session.execute(insert(Impact), batch)
         _add_risks(session, rng, risk_count, systems)
-        _add_context(session, rng, context_items, systems)
+        _add_described(session, rng, context_items, systems, context.REGISTERS)
+        _add_described(session, rng, documents, systems, (DOCUMENTS,))
     return ef
 
 
-def _add_context(session: Session, rng: random.Random, count: int, systems: int) -> None:
-    """`count` items in each context register, built from each description's defaults."""
+def _add_described(
+    session: Session,
+    rng: random.Random,
+    count: int,
+    systems: int,
+    registers: tuple[Register, ...],
+) -> None:
+    """`count` items in each register, built from each description's defaults."""
     created = dt.datetime(2026, 1, 1)
-    for reg in context.REGISTERS:
+    for reg in registers:
         rows = []
         for i in range(1, count + 1):
             row: dict[str, object] = {

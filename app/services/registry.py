@@ -12,6 +12,9 @@ from app.services.clauses import requirements
 from app.services.clauses.sheet import REQUIREMENTS
 from app.services.context import climate
 from app.services.context.registers import REGISTERS as CONTEXT
+from app.services.documents import attachments, mandatory
+from app.services.documents.register import DOCUMENTS
+from app.services.documents.sheet import DOCUMENTS_SHEET
 from app.services.gaps import GapRule
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory.sheet import ASSESSMENTS, INVENTORY
@@ -24,7 +27,7 @@ from app.services.soa.sheet import SOA
 from app.services.workbook.areas import Area
 
 # registers built wholly from their description
-DESCRIBED: tuple[Register, ...] = CONTEXT
+DESCRIBED: tuple[Register, ...] = (*CONTEXT, DOCUMENTS)
 DESCRIBED_BY_KEY = {r.key: r for r in DESCRIBED}
 
 AREAS: tuple[Area, ...] = (
@@ -33,7 +36,8 @@ AREAS: tuple[Area, ...] = (
     ASSESSMENTS,
     RISKS,
     SOA,
-    *(area_of(r) for r in DESCRIBED),
+    *(area_of(r) for r in CONTEXT),
+    DOCUMENTS_SHEET,  # the register's sheet with its attached files shown
 )
 AREA_BY_KIND = {area.kind: area for area in AREAS}
 
@@ -49,6 +53,8 @@ GAP_RULES: tuple[GapRule, ...] = (
     *soa.RULES.values(),
     *(rule for reg in DESCRIBED for rule in reg.rules),
     climate.RULE,
+    attachments.HASH_MISMATCH,
+    mandatory.MISSING,
 )
 
 # The pack's sections in print order: key -> (title, the builder as "module:function"). The

@@ -10,6 +10,7 @@ from typing import Any
 from app.services import words
 from app.services.clauses import requirements
 from app.services.context import summary as context
+from app.services.documents import summary as documents
 from app.services.engagement.file import SIZES, EngagementFile
 from app.services.engagement.stage1 import days_past
 from app.services.engagement.stage1 import stage1_warning as stage1_warning  # its old home
@@ -43,7 +44,9 @@ def readiness_by_clause(points: Iterable[requirements.PointRow]) -> dict[str, fl
     return {c: readiness(s) for c, s in by_clause.items()}
 
 
-def summary(ef: EngagementFile) -> dict[str, Any]:
+def summary(ef: EngagementFile, check_attachments: bool = True) -> dict[str, Any]:
+    """`check_attachments` False: the window's running count, which must not re-read every
+    attached file on each edit (the documents' `hash_mismatches` is then None)."""
     points = [p for p in requirements.list_points(ef) if not p.retired]
     applicable = [p for p in points if p.applicable]
     by_status = Counter(p.status for p in applicable)
@@ -71,6 +74,7 @@ def summary(ef: EngagementFile) -> dict[str, Any]:
         ),
         "soa": soa.summary(ef),
         "context": context.summary(ef),
+        "documents": documents.summary(ef, check_attachments),
     }
 
 
@@ -144,6 +148,7 @@ def as_text(data: dict[str, Any]) -> str:
         f"{sa['included_without_owner']} included with no owner, "
         f"{sa['implemented_without_evidence']} implemented with no evidence",
         context.as_text(data["context"]),
+        documents.as_text(data["documents"]),
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]
     return "\n".join(lines)

@@ -172,6 +172,9 @@ def _select(window: MainWindow, tab: str, item: str) -> None:
                 break
     else:
         register = getattr(window, f"{tab}_tab")  # only this tab is made
+        if tab == "documents":
+            register = register.register_tab
+        window.wait_until_loaded()
         register.select(item)
         found = register.current == item
     if not found:

@@ -44,6 +44,7 @@ from app.views.tab_names import TAB_NAMES, TAB_TITLES
 if TYPE_CHECKING:
     from app.views.common.register_tab import RegisterTab
     from app.views.context.page import ContextPage
+    from app.views.documents.page import DocumentsPage
     from app.views.inventory.tab import InventoryTab
     from app.views.risks.tab import RisksTab
     from app.views.soa.tab import SoaTab
@@ -55,6 +56,7 @@ _LATER_TABS = {
     "inventory": ("app.views.inventory.tab", "InventoryTab"),
     "risks": ("app.views.risks.tab", "RisksTab"),
     "soa": ("app.views.soa.tab", "SoaTab"),
+    "documents": ("app.views.documents.page", "DocumentsPage"),
 }
 
 
@@ -354,6 +356,10 @@ class MainWindow(QMainWindow):
     def soa_tab(self) -> SoaTab:
         return cast("SoaTab", self._later_tab("soa"))
 
+    @property
+    def documents_tab(self) -> DocumentsPage:
+        return cast("DocumentsPage", self._later_tab("documents"))
+
     def _later_tab(self, name: str) -> QWidget:
         """The tab, made (in its place among the tabs) if it was not yet."""
         tab = self._made.get(name)
@@ -426,7 +432,9 @@ class MainWindow(QMainWindow):
 
         from app.services import status  # every area's service: loaded after the first paint
 
-        task = self._status_task = worker.start(lambda: status.summary(ef), done, failed)
+        task = self._status_task = worker.start(
+            lambda: status.summary(ef, check_attachments=False), done, failed
+        )
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
@@ -702,6 +710,9 @@ class MainWindow(QMainWindow):
         if kind in {r.key for r in REGISTERS}:
             self.select_tab("context")
             tab = self.context_tab.show_register(kind)
+        elif kind == "documents":
+            self.select_tab("documents")
+            tab = self.documents_tab.show_register(kind)
         else:  # only the tab of the hit is made
             self.select_tab(kind)
             tab = getattr(self, f"{kind}_tab")

@@ -1,7 +1,7 @@
 """The tabs of the main window, in order, by the lower-case names the CLI uses. No Qt here:
 the CLI reads this list without starting Qt."""
 
-TAB_NAMES = ("clauses", "context", "inventory", "risks", "soa")
+TAB_NAMES = ("clauses", "context", "inventory", "risks", "soa", "documents")
 # As the window and its menus show them.
 TAB_TITLES = {
     "clauses": "Clauses",
@@ -9,4 +9,5 @@ TAB_TITLES = {
     "inventory": "Inventory",
     "risks": "Risks",
     "soa": "SoA",
+    "documents": "Documents",
 }

@@ -354,7 +354,7 @@ def _documents(meta: MetaData) -> None:
     ]  # fmt: skip
     short_cols = [
         "version", "author", "owner", "classification", "approved_by", "approver_role",
-        "retention",
+        "retention", "communicated_to", "communicated_how",
     ]  # fmt: skip
     Table(
         "document",
@@ -367,6 +367,9 @@ def _documents(meta: MetaData) -> None:
         Column("approved_on", Date),
         Column("review_months", Integer),
         Column("next_review", Date),
+        Column("ai_policy", Boolean, nullable=False),
+        Column("communicated_on", Date),
+        Column("available_to_parties", Boolean, nullable=False),
         Column("deleted", Boolean, nullable=False),
         Column("created_at", DateTime, nullable=False),
         *(Column(name, String(200), nullable=False) for name in short_cols),

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER, landscape
@@ -43,24 +43,13 @@ from app.services.pack import sections as pack_sections
 from app.services.pack import settings as pack_settings
 from app.services.pack import style as pack_style
 from app.services.pack.style import BOLD, FONT, MUTED, RULE
+from app.services.progress import Progress
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 _MARGIN_X = 17 * mm
 _MARGIN_TOP = 22 * mm
 _MARGIN_BOTTOM = 20 * mm
 _PROGRESS_EVERY_S = 0.1
-
-Progress = tuple[int, int, str]
-T = TypeVar("T")
-
-
-def finish(steps: Generator[Progress, None, T]) -> T:
-    """Run a progress generator to its end, for callers with nobody to show progress to."""
-    while True:
-        try:
-            next(steps)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,10 @@ def split_ids(value: object) -> list[str]:
     return [part.strip() for part in str(value or "").replace(";", ",").split(",") if part.strip()]
 
 
-def _check_link(session: Session, link: Link, label: str, value: object) -> str:
+def _check_link(ef: EngagementFile, session: Session, link: Link, label: str, value: object) -> str:
     """The IDs in a link field, each one checked: one that names nothing is refused. An ID
     followed by its item's name ("IP-003 Central Bank", as a list offers it) is the ID."""
-    known = _names(session, link)
+    known = _names(ef, session, link)
     wanted = [_leading_id(part, known) for part in split_ids(value)]
     if len(wanted) > 1 and not link.many:
         raise FieldError(link.field, f"{label}: give one {link.target} ID, not {len(wanted)}.")
@@ -61,8 +61,12 @@ def _check_link(session: Session, link: Link, label: str, value: object) -> str:
     return ", ".join(dict.fromkeys(wanted))
 
 
-def _names(session: Session, link: Link) -> dict[str, str]:
+def _names(ef: EngagementFile, session: Session, link: Link) -> dict[str, str]:
     """The live items a link may name: ID -> name."""
+    if link.catalog == "points":
+        return {p.id: p.title for p in ef.catalog.points}
+    if link.catalog == "controls":
+        return {c.id: c.title for c in ef.catalog.controls}
     model = link.model
     query = select(model.id, getattr(model, link.named_by)).where(model.deleted.is_(False))
     return {str(item_id): str(text) for item_id, text in session.execute(query)}
@@ -91,7 +95,7 @@ def _leading_id(text: str, known: dict[str, str]) -> str:
 def link_names(ef: EngagementFile, reg: Register) -> dict[str, dict[str, str]]:
     """For each link field, the names of the items its IDs may name."""
     with ef.reading() as session:
-        return {link.field: _names(session, link) for link in reg.links}
+        return {link.field: _names(ef, session, link) for link in reg.links}
 
 
 def link_choices(ef: EngagementFile, reg: Register, name: str) -> list[str]:
@@ -100,7 +104,7 @@ def link_choices(ef: EngagementFile, reg: Register, name: str) -> list[str]:
     if link is None:
         return []
     with ef.reading() as session:
-        return [f"{item_id} {text}" for item_id, text in _names(session, link).items()]
+        return [f"{item_id} {text}" for item_id, text in _names(ef, session, link).items()]
 
 
 def coerce(reg: Register, values: Mapping[str, object]) -> dict[str, object]:
@@ -114,11 +118,13 @@ def coerce(reg: Register, values: Mapping[str, object]) -> dict[str, object]:
     return checked
 
 
-def _linked(session: Session, reg: Register, values: dict[str, object]) -> dict[str, object]:
+def _linked(
+    ef: EngagementFile, session: Session, reg: Register, values: dict[str, object]
+) -> dict[str, object]:
     for name, value in values.items():
         link = reg.link(name)
         if link is not None:
-            values[name] = _check_link(session, link, reg.spec[name].label, value)
+            values[name] = _check_link(ef, session, link, reg.spec[name].label, value)
     return values
 
 
@@ -149,7 +155,7 @@ def create(ef: EngagementFile, reg: Register, values: Mapping[str, object]) -> s
         item_id = wanted or ids.next_free_id(session, reg.model, reg.prefix, reg.id_width)
         if session.get(reg.model, item_id) is not None:
             raise FieldError("id", f"The ID {item_id} is already used; choose another.")
-        merged = {**defaults(reg), **_linked(session, reg, fields)}
+        merged = {**defaults(reg), **_linked(ef, session, reg, fields)}
         session.add(reg.model(id=item_id, created_at=history.now(), deleted=False, **merged))
         name = merged[reg.name_field]
         history.record(session, ef.actor, reg.entity, item_id, "created", None, name)
@@ -166,7 +172,7 @@ def update(
         row = session.get(reg.model, item_id)
         if row is None or row.deleted:
             raise FieldError("id", f"There is no {reg.noun} {item_id}.")
-        for name, value in _linked(session, reg, checked).items():
+        for name, value in _linked(ef, session, reg, checked).items():
             if getattr(row, name) != value:
                 old[name] = getattr(row, name)
                 setattr(row, name, value)

@@ -179,14 +179,6 @@ def same(field: str) -> Callable[[EngagementFile, dict[str, Row]], Matcher]:
 
 # Kinds the importer recognises that have no register in the engagement yet.
 KINDS_WITHOUT_REGISTER = {
-    "documents": (
-        "document",
-        "document title",
-        "document id",
-        "version",
-        "approved by",
-        "retention",
-    ),
     "people": (
         "named individual",
         "role",

@@ -23,7 +23,7 @@ IGNORE = ""  # a column mapped to nothing
 
 @dataclass
 class Layout:
-    kind: str  # an area kind, "documents", "people" or "unknown"
+    kind: str  # an area kind, "people" or "unknown"
     header_row: int  # 1-based; 0 when none was found
     headers: list[str]  # the header text of each column, merged headers joined
     columns: dict[int, str] = field(default_factory=dict)  # column index -> field key

@@ -91,3 +91,21 @@ def choose_item(parent: QWidget | None, title: str, label: str, items: list[str]
 
     text, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
     return text if ok else None
+
+
+def choose_files(parent: QWidget | None, title: str) -> list[Path]:
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, "", "All files (*)")
+    return [Path(p) for p in paths]
+
+
+def choose_folder(parent: QWidget | None, title: str) -> Path | None:
+    path = QFileDialog.getExistingDirectory(parent, title)
+    return Path(path) if path else None
+
+
+def open_with_system(path: Path) -> bool:
+    """Hand a file to the system's viewer (a PDF reader, an office suite)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))

@@ -89,8 +89,12 @@ class DescribedTab(RegisterTab):
             editor.setCompleter(self.completers[link.field])
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        items: list[QWidget | QLayout] = [self.heading, self.gaps, self.form]
+        items: list[QWidget | QLayout] = [self.heading, self.gaps, *self.panel_extras(), self.form]
         return detail_panel(items, self.history_view, 320)
+
+    def panel_extras(self) -> list[QWidget]:
+        """What a register's own tab shows between the gaps and the form (attachments)."""
+        return []
 
     # loading
     def load(self) -> Callable[[], tuple[Prepared, dict[str, dict[str, str]]]]:

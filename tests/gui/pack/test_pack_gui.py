@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.services.pack import settings as pack_settings
+from app.services.progress import finish
 from app.views.common import dialogs
 from app.views.pack.dialog import PackDialog
 
@@ -139,7 +140,7 @@ def test_pack_gui_print_draws_every_page_on_the_printer(
     info = subprocess.run([pdfinfo, str(printed)], capture_output=True, text=True).stdout
     from app.services.pack import build as pack
 
-    same = pack.finish(pack.export(demo_file, tmp_path / "same.pdf", ["scope", "criteria"]))
+    same = finish(pack.export(demo_file, tmp_path / "same.pdf", ["scope", "criteria"]))
     assert f"Pages:           {same.pages}\n" in info and seen == ["A4"]
 
 

@@ -23,6 +23,7 @@ from app.services.pack import build as pack
 from app.services.pack import data as pack_data
 from app.services.pack import settings as pack_settings
 from app.services.pack.style import Wrapper
+from app.services.progress import finish
 
 _require = None  # the session's require_tool, set by the autouse fixture below
 
@@ -48,7 +49,7 @@ def pages_of(pdf) -> int:
 
 
 def write(ef, path, sections=None, paper=None, kind=None) -> pack.Result:
-    return pack.finish(pack.export(ef, path, sections, paper, kind))
+    return finish(pack.export(ef, path, sections, paper, kind))
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +165,7 @@ def test_pack_submission_has_no_gap_and_no_readiness_figure(packs, name):
 def test_pack_readiness_report_has_the_gaps_and_readiness_figures(packs, tmp_path):
     text = " ".join(text_of(packs["demo"]).split())
     with create_demo(tmp_path / "demo.aims") as ef:
-        readiness = pack.finish(pack_data.load(ef)).readiness
+        readiness = finish(pack_data.load(ef)).readiness
     assert "ISO/IEC 42001 · Readiness report" in text and "Open gaps" in text
     assert f"{readiness:g}%" in text and "readiness of the checklist" in text
     assert "Gaps" in text and "with a gap" in text and "overdue" in text
@@ -365,7 +366,7 @@ def test_pack_cli_refuses_an_unknown_section(demo_file, tmp_path, capsys):
 
 
 def test_documented_info_names_what_satisfies_each_entry(demo_file):
-    index = {e.info.id: e for e in documented_info.index(pack.finish(pack_data.load(demo_file)))}
+    index = {e.info.id: e for e in documented_info.index(finish(pack_data.load(demo_file)))}
     assert index["DI-01"].sources[0].item == "Scope statement (engagement details)"
     assert index["DI-07"].sources[0].item == "Statement of Applicability, version 1"
     assert "no competence records" in index["DI-11"].note
@@ -373,7 +374,7 @@ def test_documented_info_names_what_satisfies_each_entry(demo_file):
 
 
 def test_documented_info_of_an_empty_engagement_is_missing_but_the_criteria(new_file):
-    entries = documented_info.index(pack.finish(pack_data.load(new_file)))
+    entries = documented_info.index(finish(pack_data.load(new_file)))
     found = [e.info.id for e in entries if not e.missing]
     assert found == ["DI-04"]
     assert "default scales" in entries[3].sources[0].detail

@@ -147,7 +147,7 @@ def test_client_edits_arrive_as_exactly_those_changes_and_undo_in_one_step(demo_
         "Checklist": (0, 1, 0), "AI systems": (1, 2, 0), "Impact assessments": (0, 0, 0),
         "Impacts": (0, 0, 0), "Risks": (0, 1, 0), "Treatment actions": (1, 0, 0),
         "SoA draft": (0, 1, 0), "Issues": (0, 0, 0), "Interested parties": (0, 0, 0),
-        "Party requirements": (0, 0, 0), "Obligations": (0, 0, 0),
+        "Party requirements": (0, 0, 0), "Obligations": (0, 0, 0), "Documents": (0, 0, 0),
     }  # fmt: skip
     changed = next(s for s in plan.sheets if s.sheet == "AI systems").updated
     assert [(c.label, c.old, c.new) for r in changed for c in r.changes] == [

@@ -55,6 +55,9 @@ NEW_ROWS = {
                            "Addressed by the AIMS": "Partly"},
     "Obligations": {"Obligation": "DORA", "Jurisdiction": "EU", "AI systems it applies to":
                     "AIS-002", "Owner": "CIO"},
+    "Documents": {"Title": "Supplier due-diligence procedure", "Kind": "Procedure",
+                  "Version": "1.0", "Next review": "2027-05-01", "AI systems it serves":
+                  "AIS-002"},
 }  # fmt: skip
 
 
@@ -107,12 +110,13 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
     assert added == {
         "Checklist": 0, "AI systems": 1, "Impact assessments": 1, "Impacts": 1, "Risks": 1,
         "Treatment actions": 2, "SoA draft": 0, "Issues": 1, "Interested parties": 1,
-        "Party requirements": 1, "Obligations": 1,
+        "Party requirements": 1, "Obligations": 1, "Documents": 1,
     }  # fmt: skip
     apply(demo_file, plan)
     context = status.summary(demo_file)["context"]
     assert (context["issues"], context["interested_parties"]) == (6, 6)
     assert (context["party_requirements"], context["obligations"]) == (7, 6)
+    assert status.summary(demo_file)["documents"]["total"] == 6
     systems = inventory.list_systems(demo_file)
     assert len(systems) == systems_before + 1
     chatbot = next(s for s in systems if s.name == "Claims chatbot")

@@ -1,0 +1,191 @@
+"""The standard's mandatory documented information as a checklist the consultant answers: for
+each entry, the documents of the register that satisfy it, linked by hand. Nothing is guessed
+from free text. A few register facts are the documented information itself (an issued SoA,
+approved risk criteria, impact assessments on record) and count, saying which; an entry whose
+every Annex A control the SoA excludes is not required."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.models import (
+    Approval,
+    Document,
+    ImpactAssessment,
+    RequiredDocument,
+    RiskCriteria,
+    SoaEntry,
+    SoaVersion,
+)
+from app.services import words
+from app.services.catalog.content import DocumentedInformation
+from app.services.engagement import history
+from app.services.engagement.errors import FieldError
+from app.services.engagement.file import EngagementFile
+from app.services.gaps import GapRule
+from app.services.registers.service import split_ids
+
+MISSING = GapRule(
+    "DOC-05", "Mandatory documented information with no document linked", "7.5.1", "major"
+)
+ENTITY = "required_document"
+
+
+def clause_refs(clause: str) -> set[str]:
+    """'A.7.2-A.7.6' -> A.7.2 ... A.7.6; '7.5.2-7.5.3' and 'A.5.2 / A.5.3' likewise."""
+    refs: set[str] = set()
+    for part in clause.split("/"):
+        part = part.strip()
+        if "-" not in part:
+            refs.add(part)
+            continue
+        first, last = (p.strip() for p in part.split("-", 1))
+        prefix, low = first.rsplit(".", 1)
+        high = last.rsplit(".", 1)[-1]
+        if low.isdigit() and high.isdigit():
+            refs.update(f"{prefix}.{n}" for n in range(int(low), int(high) + 1))
+        else:
+            refs.update((first, last))
+    return refs
+
+
+@dataclass(frozen=True)
+class LinkedDocument:
+    id: str
+    title: str
+    status: str
+
+
+@dataclass(frozen=True)
+class RequiredEntry:
+    info: DocumentedInformation
+    documents: tuple[LinkedDocument, ...]  # linked by the consultant, live ones only
+    facts: tuple[str, ...]  # register facts that are this documented information
+    excluded: tuple[str, ...]  # its Annex A controls, when the SoA excludes every one
+    note: str
+
+    @property
+    def state(self) -> str:
+        if self.excluded:
+            return "not_required"
+        return "satisfied" if self.documents or self.facts else "missing"
+
+    @property
+    def state_text(self) -> str:
+        if self.excluded:
+            return f"Not required: control excluded ({', '.join(self.excluded)})"
+        found = [f"{d.id} {d.title}" for d in self.documents] + list(self.facts)
+        return "; ".join(found) if found else "Missing: no document linked"
+
+
+def _facts(ef: EngagementFile) -> dict[str, str]:
+    """Entry ID -> the register fact that is that documented information, where there is one."""
+    found: dict[str, str] = {}
+    with ef.reading() as session:
+        issued = session.scalar(select(func.max(SoaVersion.number)))
+        if issued:
+            found["DI-07"] = f"Issued SoA, version {issued}"
+        version = session.scalar(select(RiskCriteria.version).where(RiskCriteria.id == 1))
+        approval = session.get(Approval, "risk_criteria")
+        if (
+            approval is not None
+            and approval.approved_by.strip()
+            and approval.approved_on is not None
+            and approval.subject_version == version
+        ):
+            found["DI-04"] = (
+                f"Risk criteria version {version}, approved by {approval.approved_by} "
+                f"on {approval.approved_on.isoformat()}"
+            )
+        approved = session.scalar(
+            select(func.count())
+            .select_from(ImpactAssessment)
+            .where(ImpactAssessment.deleted.is_(False), ImpactAssessment.approved_on.is_not(None))
+        )
+        if approved:
+            found["DI-17"] = f"{words.count(approved, 'approved impact assessment')} on record"
+    return found
+
+
+def _excluded_controls(ef: EngagementFile, refs: set[str]) -> tuple[str, ...]:
+    """The entry's Annex A controls if the SoA excludes all of them, else nothing."""
+    controls = sorted(r for r in refs if r.startswith("A."))
+    if not controls or len(controls) != len(refs):
+        return ()
+    with ef.reading() as session:
+        decisions = dict(
+            session.execute(
+                select(SoaEntry.control_id, SoaEntry.decision).where(
+                    SoaEntry.control_id.in_(controls)
+                )
+            ).all()
+        )
+    if all(decisions.get(c) == "excluded" for c in controls):
+        return tuple(controls)
+    return ()
+
+
+def list_entries(ef: EngagementFile) -> list[RequiredEntry]:
+    facts = _facts(ef)
+    with ef.reading() as session:
+        links = {r.entry: r for r in session.scalars(select(RequiredDocument))}
+        docs = {
+            d.id: LinkedDocument(d.id, d.title, d.status)
+            for d in session.scalars(select(Document).where(Document.deleted.is_(False)))
+        }
+    entries = []
+    for info in ef.catalog.documented_information:
+        link = links.get(info.id)
+        linked = [docs[i] for i in split_ids(link.documents if link else "") if i in docs]
+        entries.append(
+            RequiredEntry(
+                info,
+                tuple(linked),
+                (facts[info.id],) if info.id in facts else (),
+                _excluded_controls(ef, clause_refs(info.clause)),
+                link.note if link else "",
+            )
+        )
+    return entries
+
+
+def set_documents(ef: EngagementFile, entry_id: str, document_ids: Sequence[str]) -> str:
+    """Link the documents that satisfy one entry (replacing the links it had); returns the
+    old links, for undo."""
+    known = {i.id for i in ef.catalog.documented_information}
+    if entry_id not in known:
+        raise FieldError("entry", f"There is no mandatory entry {entry_id}.")
+    wanted = list(dict.fromkeys(i.strip() for i in document_ids if i.strip()))
+    with ef.writing() as session:
+        live = set(
+            session.scalars(
+                select(Document.id).where(Document.deleted.is_(False), Document.id.in_(wanted))
+            )
+        )
+        missing = [i for i in wanted if i not in live]
+        if missing:
+            raise FieldError(
+                "documents", f"There is no document {', '.join(missing)}; add it first."
+            )
+        row = session.get(RequiredDocument, entry_id)
+        old = row.documents if row is not None else ""
+        new = ", ".join(wanted)
+        if row is None:
+            session.add(RequiredDocument(entry=entry_id, documents=new, note=""))
+        else:
+            row.documents = new
+        if old != new:
+            history.record(session, ef.actor, ENTITY, entry_id, "documents", old, new)
+    return old
+
+
+def counts(entries: Sequence[RequiredEntry]) -> Mapping[str, int]:
+    states = [e.state for e in entries]
+    return {
+        "mandatory_total": len(entries),
+        "mandatory_missing": states.count("missing"),
+        "mandatory_not_required": states.count("not_required"),
+    }

@@ -1,0 +1,2 @@
+"""The Documents tab: the document register with its attachments, and the standard's
+mandatory documented information linked to it."""
