@@ -169,8 +169,10 @@ class _Gap:
 
 def _gap_rows(d: PackData) -> list[_Gap]:
     """Every rule of every area, found or not, with the items behind it."""
+    found = {p.id: p.gaps() for p in d.points}
     rows = [
-        _Gap("Checklist", requirements.NO_OWNER, [p.id for p in d.points if not p.owner.strip()])
+        _Gap("Checklist", rule, [pid for pid, gaps in found.items() if rule in gaps])
+        for rule in requirements.RULES
     ]
     if not d.systems:
         rows.append(_Gap("Inventory", inventory_rules.EMPTY, [], whole=True))
@@ -197,7 +199,7 @@ def readiness_section(c: Ctx) -> list[Flowable]:
     d = c.data
     out = [*c.h1(pack_settings.SECTIONS["readiness"]), _kpis(c), Spacer(1, 4 * mm)]
     out += c.h2("Readiness by clause")
-    out.append(c.note("Implemented points count fully, points in progress count half."))
+    out.append(c.note(requirements.READINESS_RULE))
     out.append(pack_charts.readiness_bars(d.readiness_by_clause, d.catalog, c.width, c.st.accent))
     out += c.h2("Risk heat map")
     out.append(
