@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.services import words
-from app.services.catalog.content import DocumentedInformation
+from app.services.catalog.content import DocumentedInformation, clause_refs
 from app.services.pack.data import PackData
 from app.services.risks.criteria import DEFAULT
 
@@ -38,24 +38,6 @@ class Entry:
     @property
     def missing(self) -> bool:
         return not self.sources
-
-
-def clause_refs(clause: str) -> set[str]:
-    """'A.7.2-A.7.6' -> A.7.2 ... A.7.6; '7.5.2-7.5.3' and 'A.5.2 / A.5.3' likewise."""
-    refs: set[str] = set()
-    for part in clause.split("/"):
-        part = part.strip()
-        if "-" not in part:
-            refs.add(part)
-            continue
-        first, last = (p.strip() for p in part.split("-", 1))
-        prefix, low = first.rsplit(".", 1)
-        high = last.rsplit(".", 1)[-1]
-        if low.isdigit() and high.isdigit():
-            refs.update(f"{prefix}.{n}" for n in range(int(low), int(high) + 1))
-        else:
-            refs.update((first, last))
-    return refs
 
 
 def _scope(d: PackData) -> Source | None:
