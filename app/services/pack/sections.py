@@ -240,14 +240,16 @@ def readiness_section(c: Ctx) -> list[Flowable]:
 def documents_section(c: Ctx) -> list[Flowable]:
     entries = documented_info.index(c.data)
     missing = sum(1 for e in entries if e.missing)
+    spared = sum(1 for e in entries if e.not_required)
     out = [*c.h1(pack_settings.SECTIONS["documents"])]
     if c.gaps:
         out.append(
             c.p(
                 f"The documents and records ISO/IEC 42001 expects, and what in this engagement "
-                f"answers each: {len(entries) - missing} of {len(entries)} have something, "
-                f"{missing} are missing. A checklist point counts when its evidence field names "
-                "a document or record."
+                f"answers each: {len(entries) - missing - spared} of {len(entries)} have "
+                f"something, {missing} are missing"
+                + (f", {spared} not required (the SoA excludes their controls)" if spared else "")
+                + ". A checklist point counts when its evidence field names a document or record."
             )
         )
     else:
@@ -266,6 +268,8 @@ def documents_section(c: Ctx) -> list[Flowable]:
             lines.append(f"and {len(e.sources) - 4} more")
         if e.note and c.gaps:  # about AIMS Prep itself: for the consultant's client only
             lines.append(e.note)
+        if e.not_required:
+            lines.append(e.not_required)
         return "\n".join(lines) or "No reference recorded"
 
     columns = [
@@ -279,7 +283,7 @@ def documents_section(c: Ctx) -> list[Flowable]:
     if not c.gaps:
         return out + c.table(columns, rows)
     for row, e in zip(rows, entries, strict=True):
-        row.append("Missing" if e.missing else "Found")
+        row.append(e.state)
     found = c.table([*columns, Column("Status", 0.9)], rows)
     for table in found:  # missing entries stand out (one table of 33 rows: cheap)
         table.setStyle(

@@ -216,7 +216,8 @@ class ClausesModel(QAbstractItemModel):
                 counted = [p for p in points if p.applicable]
                 if not counted:
                     return NOT_APPLICABLE
-                done = sum(1 for p in counted if p.status == "implemented")
+                # as readiness counts it: implemented with no evidence named is not done
+                done = sum(1 for p in counted if p.counted_status == "implemented")
                 return f"{done} of {len(counted)} done"
             return ""
         if column == COL_STATUS:

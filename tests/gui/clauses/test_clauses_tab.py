@@ -193,3 +193,45 @@ def test_clauses_link_to_the_soa_line_jumps_to_the_control(window, demo_file):
     assert window.soa_tab.current == "A.7.4"
     tab.select_point("P-4.1-01")
     assert not tab.soa_note.isVisibleTo(tab)  # a clause's point has no SoA line
+
+
+def test_clauses_implemented_without_evidence_is_shown_until_evidence_is_typed(
+    qtbot, window, new_file
+):
+    from PySide6.QtCore import Qt
+
+    from app.views.clauses.model import COL_EVIDENCE, WITH_GAPS
+
+    tab = _open(window, new_file)
+    tab.select_point("P-4.1-01")
+    tab.status_edit.setFocus()
+    qtbot.keyClick(tab.status_edit, Qt.Key.Key_Down)  # Not started -> In progress
+    qtbot.keyClick(tab.status_edit, Qt.Key.Key_Down)  # -> Implemented
+    qtbot.keyClick(tab.status_edit, Qt.Key.Key_Tab)
+    assert _cell(tab, "P-4.1-01", COL_STATUS) == "Implemented"
+    assert "CHK-02 Implemented, but no evidence named" in tab.gap_note.text()
+    assert not tab.gap_note.isHidden() and _cell(tab, "P-4.1-01", COL_EVIDENCE) == "none named"
+    clause = tab.model.index_for("P-4.1-01").parent().siblingAtColumn(COL_STATUS)  # 4.1
+    assert clause.data() == "0 of 4 done"  # not done until it is shown
+    tab.status_filter.setCurrentIndex(tab.status_filter.findData(WITH_GAPS))
+    assert tab.count_label.text() == f"{len(new_file.catalog.points)} of 84 points shown"
+    tab.evidence_edit.setFocus()
+    qtbot.keyClicks(tab.evidence_edit, "DOC-012 Context register v1.2")
+    qtbot.keyClick(tab.evidence_edit, Qt.Key.Key_Tab)
+    assert "CHK-02" not in tab.gap_note.text() and "CHK-01" in tab.gap_note.text()
+    assert clause.data() == "1 of 4 done"
+    path = new_file.path
+    window.close_engagement()
+    with open_engagement(path) as ef:
+        assert requirements.get_point(ef, "P-4.1-01").counted_status == "implemented"
+
+
+def test_clauses_excluded_control_point_reads_not_applicable(window, demo_file):
+    from app.services.soa import service as soa
+
+    soa.set_values(demo_file, "decision", {"A.3.3": "excluded"})
+    tab = _open(window, demo_file)
+    tab.select_point("P-A.3.3-01")
+    assert _cell(tab, "P-A.3.3-01", COL_STATUS) == "Not applicable (excluded in the SoA)"
+    assert "No documented information is needed: the SoA excludes A.3.3." in tab.guidance.text()
+    assert tab.gap_note.isHidden()

@@ -188,3 +188,23 @@ def test_requirements_excluded_control_point_asks_for_nothing_and_clause_points_
     data = status.summary(new_file)
     assert data["requirements"]["not_applicable"] == 1
     assert "1 not applicable (its control excluded in the SoA)" in status.as_text(data)
+
+
+def test_requirements_sheet_says_which_points_do_not_apply(new_file, tmp_path):
+    import openpyxl
+
+    from app.services.workbook.export import export_workbook
+    from app.services.workbook.importer import build_plan
+
+    soa.set_values(new_file, "decision", {"A.3.3": "excluded"})
+    path = tmp_path / "out.xlsx"
+    for _ in export_workbook(new_file, path):
+        pass
+    ws = openpyxl.load_workbook(path)["Checklist"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
+    applies = header.index("Applies")
+    assert rows["P-A.3.3-01"][applies] == "Not applicable (excluded in the SoA)"
+    assert rows["P-4.1-01"][applies] is None
+    plan = build_plan(new_file, path)  # read-only: never imported
+    assert plan.changes == 0 and plan.errors == 0
