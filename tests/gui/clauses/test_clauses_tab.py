@@ -235,3 +235,25 @@ def test_clauses_excluded_control_point_reads_not_applicable(window, demo_file):
     assert _cell(tab, "P-A.3.3-01", COL_STATUS) == "Not applicable (excluded in the SoA)"
     assert "No documented information is needed: the SoA excludes A.3.3." in tab.guidance.text()
     assert tab.gap_note.isHidden()
+
+
+def test_clauses_window_upgrade_from_the_previous_catalog_keeps_retired_points(
+    window, tmp_path, monkeypatch
+):
+    import shutil
+    from pathlib import Path
+
+    from app.views.common import dialogs
+
+    path = tmp_path / "previous.aims"
+    shutil.copyfile(Path(__file__).resolve().parents[2] / "fixtures" / "schema_v8.aims", path)
+    shown = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _w, _t, text: shown.append(text) or True)
+    assert window.open_path(path)
+    assert "P-8.4-03" not in window.clauses_tab.model.point_ids()
+    window.upgrade_action.trigger()
+    assert "Catalog 2026.1 -> 2026.2" in shown[0] and "P-A.5.3-01" in shown[0]
+    tab = window.clauses_tab
+    assert "P-8.4-03" in tab.model.point_ids() and "P-A.7.5-01" in tab.model.point_ids()
+    retired = tab.model.index_for("P-A.5.3-01").parent()
+    assert retired.data() == "Retired"
