@@ -122,7 +122,7 @@ class ClausesTab(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         header = self.tree.header()
-        for column, width in ((COL_ID, 150), (1, 330), (COL_STATUS, 225), (COL_OWNER, 200)):
+        for column, width in ((COL_ID, 150), (1, 330), (COL_STATUS, 175), (COL_OWNER, 175)):
             header.resizeSection(column, width)
         self.tree.selectionModel().selectionChanged.connect(lambda *_: self._show_selection())
         self.count_label = QLabel()
