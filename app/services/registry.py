@@ -44,7 +44,7 @@ AREA_BY_KIND = {area.kind: area for area in AREAS}
 # every gap rule of every area, in the order of the areas: the pack's table of open gaps and
 # the dashboard list them all, found or not
 GAP_RULES: tuple[GapRule, ...] = (
-    requirements.NO_OWNER,
+    *requirements.RULES,
     inventory_rules.EMPTY,
     *inventory_rules.RULES.values(),
     risk_rules.EMPTY,

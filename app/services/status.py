@@ -21,7 +21,8 @@ from app.services.risks import rules as risk_rules
 from app.services.risks import service as risks
 from app.services.soa import service as soa
 
-# An implemented point counts fully, one in progress half: work started is not work done.
+# An implemented point counts fully, one in progress half: work started is not work done. A
+# point marked implemented with no evidence named counts as in progress (PointRow.counted_status).
 _WEIGHTS = {"not_started": 0.0, "in_progress": 0.5, "implemented": 1.0}
 
 
@@ -33,14 +34,14 @@ def readiness(statuses: list[str]) -> float:
 
 def readiness_of(points: Iterable[requirements.PointRow]) -> float:
     """Points under a control the SoA excludes need no work: they count for nothing."""
-    return readiness([p.status for p in points if p.applicable])
+    return readiness([p.counted_status for p in points if p.applicable])
 
 
 def readiness_by_clause(points: Iterable[requirements.PointRow]) -> dict[str, float]:
     by_clause: dict[str, list[str]] = {}
     for p in points:
         if p.applicable:
-            by_clause.setdefault(p.clause, []).append(p.status)
+            by_clause.setdefault(p.clause, []).append(p.counted_status)
     return {c: readiness(s) for c, s in by_clause.items()}
 
 
@@ -50,6 +51,7 @@ def summary(ef: EngagementFile, check_attachments: bool = True) -> dict[str, Any
     points = [p for p in requirements.list_points(ef) if not p.retired]
     applicable = [p for p in points if p.applicable]
     by_status = Counter(p.status for p in applicable)
+    gaps = Counter(rule.id for p in points for rule in p.gaps())
     d = ef.details
     return {
         "client": d.client,
@@ -64,7 +66,10 @@ def summary(ef: EngagementFile, check_attachments: bool = True) -> dict[str, Any
             "by_status": {s: by_status.get(s, 0) for s in requirements.STATUSES},
             # under a control the SoA excludes: in none of by_status, not in readiness
             "not_applicable": len(points) - len(applicable),
-            "without_owner": sum(1 for p in points if not p.owner),
+            "without_owner": gaps[requirements.NO_OWNER.id],
+            # counted as in progress in readiness
+            "implemented_without_evidence": gaps[requirements.NO_EVIDENCE.id],
+            "overdue": gaps[requirements.OVERDUE.id],
         },
         "readiness_percent": readiness_of(points),
         "readiness_by_clause": readiness_by_clause(points),
@@ -125,6 +130,9 @@ def as_text(data: dict[str, Any]) -> str:
             else ""
         ),
         f"No owner:    {words.count(req['without_owner'], 'point')}",
+        f"Unproven:    {words.count(req['implemented_without_evidence'], 'point')} "
+        "implemented with no evidence (counted as in progress)",
+        f"Overdue:     {words.count(req['overdue'], 'open point')} past the due date",
         f"AI systems:  {inv['total']} ({inv['in_scope']} in scope, "
         f"{inv['third_party']} third-party); "
         f"{words.count(inv['out_of_scope_without_reason'], 'system')} out of scope with no "

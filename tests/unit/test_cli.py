@@ -24,7 +24,7 @@ def test_cli_new_then_status_json(tmp_path, capsys):
     assert main(["status", path, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["client"] == "Café Ōsaka KK"
-    assert data["catalog_version"] == "2026.1"
+    assert data["catalog_version"] == "2026.2"
     assert set(data["requirements"]["by_status"]) == {"not_started", "in_progress", "implemented"}
     assert data["requirements"]["total"] == data["requirements"]["by_status"]["not_started"]
     assert data["readiness_percent"] == 0.0

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app import paths
+from app.services.catalog import reference
 from app.services.engagement.errors import CatalogError
 
 T = TypeVar("T")
@@ -165,6 +166,57 @@ def validate(data: Any) -> None:
         raise CatalogError(f"The catalog is not valid at {where}: {exc.message}") from exc
 
 
+def clause_refs(clause: str) -> set[str]:
+    """'A.7.2-A.7.6' -> A.7.2 ... A.7.6; '7.5.2-7.5.3' and 'A.5.2 / A.5.3' likewise."""
+    refs: set[str] = set()
+    for part in clause.split("/"):
+        part = part.strip()
+        if "-" not in part:
+            refs.add(part)
+            continue
+        first, last = (p.strip() for p in part.split("-", 1))
+        prefix, low = first.rsplit(".", 1) if "." in first else ("", first)
+        high = last.rsplit(".", 1)[-1]
+        if low.isdigit() and high.isdigit():
+            refs.update(f"{prefix}.{n}" for n in range(int(low), int(high) + 1))
+        else:
+            refs.update((first, last))
+    return refs
+
+
+def check_ids(cat: Catalog) -> None:
+    """Refuse a catalog that names a clause or control ISO/IEC 42001 does not have, or gives two
+    points one ID: every engagement's checklist and SoA hang on these IDs."""
+    clauses, controls = reference.CLAUSE_IDS, reference.CONTROL_IDS
+    named: list[tuple[str, str, frozenset[str]]] = []
+    for i, c in enumerate(cat.clauses):
+        named.append((f"clauses/{i}/id", c.id, clauses))
+        if c.parent is not None:
+            named.append((f"clauses/{i}/parent", c.parent, clauses))
+    for i, p in enumerate(cat.points):
+        named.append((f"requirements/{i} ({p.id})", p.ref, clauses | controls))
+    for i, o in enumerate(cat.objectives):
+        named.append((f"control_objectives/{i}/id", o.id, reference.OBJECTIVE_IDS))
+    for i, k in enumerate(cat.controls):
+        named.append((f"controls/{i}/id", k.id, controls))
+        named.append((f"controls/{i}/objective", k.objective, reference.OBJECTIVE_IDS))
+    for i, d in enumerate(cat.documented_information):
+        for ref in sorted(clause_refs(d.clause)):
+            named.append((f"documented_information/{i} ({d.id})", ref, clauses | controls))
+    for where, ref, real in named:
+        if ref not in real:
+            kind = "control" if ref.startswith("A.") else "clause"
+            raise CatalogError(
+                f"The catalog is not valid at {where}: it names {kind} {ref}, which "
+                "ISO/IEC 42001:2023 does not have."
+            )
+    seen: set[str] = set()
+    for p in cat.points:
+        if p.id in seen:
+            raise CatalogError(f"The catalog gives two checklist points the ID {p.id}.")
+        seen.add(p.id)
+
+
 def load_file(path: Path) -> Catalog:
     """Load and validate a catalog file (the bundled one, or a newer one for an upgrade)."""
     try:
@@ -175,7 +227,9 @@ def load_file(path: Path) -> Catalog:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CatalogError(f"Catalog file {path} cannot be read as JSON: {exc}") from exc
     validate(data)
-    return _parse(text)
+    cat = _parse(text)
+    check_ids(cat)
+    return cat
 
 
 def load_bundled() -> Catalog:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import select
 
 from app.models import CatalogSnapshot, RequirementState
-from app.services.catalog.content import Catalog, Point
+from app.services.catalog.content import Catalog, Clause, Point
 from app.services.engagement import history
 from app.services.engagement.errors import CatalogError
 from app.services.engagement.file import EngagementFile
@@ -29,11 +29,13 @@ class UpgradePreview:
     retired: tuple[Point, ...]
     retired_with_work: tuple[str, ...]
     reworded: tuple[Reworded, ...]
+    # clauses whose title, ISO 27001 title or guidance changed (point_id holds the clause ID)
+    clauses_changed: tuple[Reworded, ...] = ()
 
     @property
     def has_changes(self) -> bool:
         return self.from_version != self.to_version or bool(
-            self.added or self.retired or self.reworded
+            self.added or self.retired or self.reworded or self.clauses_changed
         )
 
     def as_text(self) -> str:
@@ -42,10 +44,29 @@ class UpgradePreview:
         for p in self.retired:
             kept = " (the client's work on it is kept)" if p.id in self.retired_with_work else ""
             lines.append(f"  - {p.id} ({p.ref}) {p.title}: retired{kept}")
-        lines += [f"  ~ {r.point_id}: {', '.join(r.fields)} reworded" for r in self.reworded]
+        lines += [f"  ~ {r.point_id}: {_changed(r.fields)}" for r in self.reworded]
+        lines += [f"  ~ clause {r.point_id}: {_changed(r.fields)}" for r in self.clauses_changed]
         if not self.has_changes:
             lines.append("  nothing changes")
         return "\n".join(lines)
+
+
+# what a changed field is called in the preview
+_FIELD_WORDS = {
+    "documented_information": "whether documented information is mandatory",
+    "common_gap": "common gap",
+    "article": "article reference",
+    "iso27001_title": "ISO 27001 title",
+    "iso27001_reuse": "ISO 27001 reuse note",
+}
+
+
+def _changed(names: tuple[str, ...]) -> str:
+    return ", ".join(_FIELD_WORDS.get(n, n) for n in names) + " changed"
+
+
+def _diff(before: object, after: object, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(n for n in names if getattr(before, n) != getattr(after, n))
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -72,14 +93,18 @@ def preview(ef: EngagementFile, new: Catalog) -> UpgradePreview:
             )
             if s.status != "not_started" or s.owner or s.notes or s.evidence or s.due_date
         }
-    reworded = []
-    for pid, point in new_points.items():
-        before = old_points.get(pid)
-        if before is not None and before != point:
-            changed = tuple(
-                f.name for f in fields(Point) if getattr(before, f.name) != getattr(point, f.name)
-            )
-            reworded.append(Reworded(pid, changed))
+    point_fields = tuple(f.name for f in fields(Point))
+    reworded = [
+        Reworded(pid, _diff(old_points[pid], point, point_fields))
+        for pid, point in new_points.items()
+        if pid in old_points and old_points[pid] != point
+    ]
+    clause_fields = tuple(f.name for f in fields(Clause))
+    clauses_changed = tuple(
+        Reworded(cid, _diff(old.clause_by_id[cid], clause, clause_fields))
+        for cid, clause in new.clause_by_id.items()
+        if cid in old.clause_by_id and old.clause_by_id[cid] != clause
+    )
     return UpgradePreview(
         from_version=old.version,
         to_version=new.version,
@@ -87,6 +112,7 @@ def preview(ef: EngagementFile, new: Catalog) -> UpgradePreview:
         retired=retired,
         retired_with_work=tuple(sorted(worked)),
         reworded=tuple(reworded),
+        clauses_changed=clauses_changed,
     )
 
 

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.services import words
-from app.services.catalog.content import DocumentedInformation
-from app.services.documents.mandatory import clause_refs
+from app.services.catalog.content import DocumentedInformation, clause_refs
 from app.services.pack.data import PackData
 from app.services.risks.criteria import DEFAULT
 
@@ -35,10 +34,24 @@ class Entry:
     info: DocumentedInformation
     sources: tuple[Source, ...]
     note: str  # where AIMS Prep keeps no register for it yet
+    # why it is not required: the SoA excludes every Annex A control it is about
+    not_required: str = ""
 
     @property
     def missing(self) -> bool:
-        return not self.sources
+        return not self.sources and not self.not_required
+
+    @property
+    def state(self) -> str:
+        """As the readiness report's status column says it."""
+        return "Not required" if self.not_required else "Missing" if self.missing else "Found"
+
+
+def _not_required(refs: set[str], excluded: set[str]) -> str:
+    """An Annex A control's documentation is required only while the SoA includes it."""
+    if refs and all(r.startswith("A.") for r in refs) and refs <= excluded:
+        return f"Not required: the SoA excludes {', '.join(sorted(refs))}."
+    return ""
 
 
 def _scope(d: PackData) -> Source | None:
@@ -136,12 +149,15 @@ def index(d: PackData) -> list[Entry]:
     for p in d.points:
         if p.evidence.strip():
             by_ref.setdefault(p.ref, []).append(Source(f"{p.id} {p.title}", p.evidence.strip()))
+    excluded = {line.control_id for line in d.soa_draft if line.decision == "excluded"}
     entries = []
     for info in d.catalog.documented_information:
         rule = _REGISTERS.get(info.id)
         found = rule(d) if rule else None
         sources = [found] if found else []
-        for ref in sorted(clause_refs(info.clause)):
+        refs = clause_refs(info.clause)
+        for ref in sorted(refs):
             sources.extend(by_ref.get(ref, ()))
-        entries.append(Entry(info, tuple(sources), _NOT_KEPT_YET.get(info.id, "")))
+        note = _NOT_KEPT_YET.get(info.id, "")
+        entries.append(Entry(info, tuple(sources), note, _not_required(refs, excluded)))
     return entries

@@ -38,7 +38,7 @@ def checklist_section(c: Ctx) -> list[Flowable]:
                 f"{sum(1 for p in applicable if p.status == s)} {label.lower()}"
                 for s, label in requirements.STATUS_LABELS.items()
             )
-            + (f", {excluded} under a control the SoA excludes" if excluded else "")
+            + (f", {excluded} not applicable (excluded in the SoA)" if excluded else "")
             + ". A point under an Annex A control shows the status of the control's SoA line. "
             + CUT_NOTE
         )

@@ -29,6 +29,18 @@ STATUS_LABELS = {
     "implemented": "Implemented",
 }
 NO_OWNER = GapRule("CHK-01", "Checklist point with no owner", "5.3", "minor")
+# A status nobody can show is a claim, not a fact: readiness counts it as work in progress.
+NO_EVIDENCE = GapRule("CHK-02", "Implemented, but no evidence named", "7.5.1", "minor")
+OVERDUE = GapRule("CHK-03", "Open point past its due date", "6.2", "observation")
+# every rule of the checklist, in the order the pack and the panel list them
+RULES = (NO_OWNER, NO_EVIDENCE, OVERDUE)
+NOT_APPLICABLE = "Not applicable (excluded in the SoA)"
+# how readiness is counted, in words (the pack's readiness summary says it)
+READINESS_RULE = (
+    "Implemented points count fully and points in progress half; a point marked implemented "
+    "with no evidence named counts as in progress; points under a control the SoA excludes are "
+    "left out."
+)
 ENTITY = "requirement"
 # A control's SoA implementation status as a checklist status, and back. "Planned" is not yet
 # work started; a point's "in progress" is a partial implementation.
@@ -60,6 +72,7 @@ class PointRow:
     control_id: str = ""
     soa_decision: str = ""
     soa_status: str = ""
+    soa_evidence: str = ""  # the evidence references of the control's SoA line
 
     def value(self, field: str) -> object:
         return getattr(self, field)
@@ -70,12 +83,47 @@ class PointRow:
         return self.soa_decision != "excluded"
 
     @property
+    def has_evidence(self) -> bool:
+        """Evidence named on the point, or on its control's SoA line."""
+        return bool(self.evidence.strip() or self.soa_evidence.strip())
+
+    @property
+    def counted_status(self) -> str:
+        """The status readiness counts: implemented with no evidence is still in progress."""
+        if self.status == "implemented" and not self.has_evidence:
+            return "in_progress"
+        return self.status
+
+    def overdue(self, today: dt.date | None = None) -> bool:
+        """Still open (and needing work) when its due date has passed."""
+        return bool(
+            self.applicable
+            and self.status != "implemented"
+            and self.due_date is not None
+            and self.due_date < (today or dt.date.today())
+        )
+
+    def gaps(self, today: dt.date | None = None) -> list[GapRule]:
+        """The checklist's rules this point breaks. A point the SoA takes out of scope asks
+        for nothing, not even an owner."""
+        if self.retired or not self.applicable:
+            return []
+        found = []
+        if not self.owner.strip():
+            found.append(NO_OWNER)
+        if self.status == "implemented" and not self.has_evidence:
+            found.append(NO_EVIDENCE)
+        if self.overdue(today):
+            found.append(OVERDUE)
+        return found
+
+    @property
     def status_label(self) -> str:
         """The status in words; a control's point says it in the SoA's words."""
         if not self.control_id:
             return STATUS_LABELS[self.status]
         if not self.applicable:
-            return "Excluded in the SoA"
+            return NOT_APPLICABLE
         return soa.STATUSES[self.soa_status]
 
 
@@ -96,20 +144,22 @@ def coerce(field: str, value: object) -> object:
     return spec.coerce(value)
 
 
-SoaLines = dict[str, tuple[str, str]]  # control -> (SoA decision, implementation status)
+# control -> (SoA decision, implementation status, evidence references)
+SoaLines = dict[str, tuple[str, str, str]]
+_NO_LINE = ("undecided", "not_started", "")
 
 
 def _row(ef: EngagementFile, state: RequirementState, soa_lines: SoaLines) -> PointRow:
     point = ef.catalog.point_by_id.get(state.id)
     ref = point.ref if point else ""
     control_id = ref if ref in ef.catalog.control_by_id and not state.retired else ""
-    decision, soa_status = soa_lines.get(control_id, ("undecided", "not_started"))
+    decision, soa_status, soa_evidence = soa_lines.get(control_id, _NO_LINE)
     if control_id:
         # an excluded control's point asks for no work, whatever the line says
         status = "not_started" if decision == "excluded" else FROM_SOA.get(soa_status, soa_status)
     else:
         status = state.status
-        decision = soa_status = ""
+        decision = soa_status = soa_evidence = ""
     if status not in STATUS_LABELS:
         raise DamagedFileError(
             f"Checklist point {state.id} has the unknown status '{status}'; the file is "
@@ -129,13 +179,18 @@ def _row(ef: EngagementFile, state: RequirementState, soa_lines: SoaLines) -> Po
         control_id=control_id,
         soa_decision=decision,
         soa_status=soa_status,
+        soa_evidence=soa_evidence,
     )
 
 
 def _soa_lines(session: Session) -> SoaLines:
-    """Decision and implementation status of each control with a stored SoA line."""
-    rows = session.execute(select(SoaEntry.control_id, SoaEntry.decision, SoaEntry.status))
-    return {control_id: (decision, status) for control_id, decision, status in rows}
+    """Decision, implementation status and evidence of each control with a stored SoA line."""
+    rows = session.execute(
+        select(SoaEntry.control_id, SoaEntry.decision, SoaEntry.status, SoaEntry.evidence)
+    )
+    return {
+        control_id: (decision, status, evidence) for control_id, decision, status, evidence in rows
+    }
 
 
 def list_points(ef: EngagementFile) -> list[PointRow]:
@@ -220,11 +275,11 @@ def _write_soa_status(
     session: Session, actor: str, control_id: str, value: str, lines: SoaLines
 ) -> str:
     """Write a point's status to its control's line; the line's old status comes back."""
-    decision, current = lines.get(control_id, ("undecided", "not_started"))
+    decision, current, evidence = lines.get(control_id, _NO_LINE)
     wanted = value if value in soa.STATUSES else TO_SOA[value]
     if wanted != current:
         soa.write(session, actor, "status", {control_id: wanted})
-        lines[control_id] = (decision, wanted)
+        lines[control_id] = (decision, wanted, evidence)
     return current
 
 

@@ -24,6 +24,8 @@ def _load_points(ef: EngagementFile) -> dict[str, Row]:
         p.id: {"id": p.id, "clause": p.clause, "ref": p.ref, "title": p.title,
                "question": guidance[p.id].question if p.id in guidance else "",
                "typical_evidence": guidance[p.id].evidence if p.id in guidance else "",
+               # clause points always apply; a point under an excluded control does not
+               "applies": "" if p.applicable else requirements.NOT_APPLICABLE,
                **{name: getattr(p, name) for name in requirements.FIELDS}}
         for p in requirements.list_points(ef)
         if not p.retired
@@ -95,6 +97,7 @@ REQUIREMENTS = Area(
         # guidance for the client, read-only: never imported
         Column("question", "Question to ask", width=44),
         Column("typical_evidence", "Typical evidence", width=40),
+        Column("applies", "Applies", width=20),
         *spec_columns(
             requirements.FIELDS,
             {

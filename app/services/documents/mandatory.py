@@ -21,7 +21,7 @@ from app.models import (
     SoaVersion,
 )
 from app.services import words
-from app.services.catalog.content import DocumentedInformation
+from app.services.catalog.content import DocumentedInformation, clause_refs
 from app.services.engagement import history
 from app.services.engagement.errors import FieldError
 from app.services.engagement.file import EngagementFile
@@ -32,24 +32,6 @@ MISSING = GapRule(
     "DOC-05", "Mandatory documented information with no document linked", "7.5.1", "major"
 )
 ENTITY = "required_document"
-
-
-def clause_refs(clause: str) -> set[str]:
-    """'A.7.2-A.7.6' -> A.7.2 ... A.7.6; '7.5.2-7.5.3' and 'A.5.2 / A.5.3' likewise."""
-    refs: set[str] = set()
-    for part in clause.split("/"):
-        part = part.strip()
-        if "-" not in part:
-            refs.add(part)
-            continue
-        first, last = (p.strip() for p in part.split("-", 1))
-        prefix, low = first.rsplit(".", 1)
-        high = last.rsplit(".", 1)[-1]
-        if low.isdigit() and high.isdigit():
-            refs.update(f"{prefix}.{n}" for n in range(int(low), int(high) + 1))
-        else:
-            refs.update((first, last))
-    return refs
 
 
 @dataclass(frozen=True)

@@ -169,8 +169,10 @@ class _Gap:
 
 def _gap_rows(d: PackData) -> list[_Gap]:
     """Every rule of every area, found or not, with the items behind it."""
+    found = {p.id: p.gaps() for p in d.points}
     rows = [
-        _Gap("Checklist", requirements.NO_OWNER, [p.id for p in d.points if not p.owner.strip()])
+        _Gap("Checklist", rule, [pid for pid, gaps in found.items() if rule in gaps])
+        for rule in requirements.RULES
     ]
     if not d.systems:
         rows.append(_Gap("Inventory", inventory_rules.EMPTY, [], whole=True))
@@ -197,7 +199,7 @@ def readiness_section(c: Ctx) -> list[Flowable]:
     d = c.data
     out = [*c.h1(pack_settings.SECTIONS["readiness"]), _kpis(c), Spacer(1, 4 * mm)]
     out += c.h2("Readiness by clause")
-    out.append(c.note("Implemented points count fully, points in progress count half."))
+    out.append(c.note(requirements.READINESS_RULE))
     out.append(pack_charts.readiness_bars(d.readiness_by_clause, d.catalog, c.width, c.st.accent))
     out += c.h2("Risk heat map")
     out.append(
@@ -238,14 +240,16 @@ def readiness_section(c: Ctx) -> list[Flowable]:
 def documents_section(c: Ctx) -> list[Flowable]:
     entries = documented_info.index(c.data)
     missing = sum(1 for e in entries if e.missing)
+    spared = sum(1 for e in entries if e.not_required)
     out = [*c.h1(pack_settings.SECTIONS["documents"])]
     if c.gaps:
         out.append(
             c.p(
                 f"The documents and records ISO/IEC 42001 expects, and what in this engagement "
-                f"answers each: {len(entries) - missing} of {len(entries)} have something, "
-                f"{missing} are missing. A checklist point counts when its evidence field names "
-                "a document or record."
+                f"answers each: {len(entries) - missing - spared} of {len(entries)} have "
+                f"something, {missing} are missing"
+                + (f", {spared} not required (the SoA excludes their controls)" if spared else "")
+                + ". A checklist point counts when its evidence field names a document or record."
             )
         )
     else:
@@ -264,6 +268,8 @@ def documents_section(c: Ctx) -> list[Flowable]:
             lines.append(f"and {len(e.sources) - 4} more")
         if e.note and c.gaps:  # about AIMS Prep itself: for the consultant's client only
             lines.append(e.note)
+        if e.not_required:
+            lines.append(e.not_required)
         return "\n".join(lines) or "No reference recorded"
 
     columns = [
@@ -277,7 +283,7 @@ def documents_section(c: Ctx) -> list[Flowable]:
     if not c.gaps:
         return out + c.table(columns, rows)
     for row, e in zip(rows, entries, strict=True):
-        row.append("Missing" if e.missing else "Found")
+        row.append(e.state)
     found = c.table([*columns, Column("Status", 0.9)], rows)
     for table in found:  # missing entries stand out (one table of 33 rows: cheap)
         table.setStyle(

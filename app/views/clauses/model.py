@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
@@ -15,7 +14,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.catalog.content import Catalog
-from app.services.clauses.requirements import STATUS_LABELS, PointRow
+from app.services.clauses.requirements import NOT_APPLICABLE, STATUS_LABELS, PointRow
 from app.services.soa.service import STATUSES as SOA_STATUSES
 
 COLUMNS = ("ID", "Title", "Status", "Owner", "Due", "Evidence")
@@ -91,12 +90,17 @@ def build_tree(catalog: Catalog, rows: list[PointRow]) -> tuple[Node, dict[str, 
     return root, points
 
 
+_GREY = QColor("#6b6b6b")
+NO_EVIDENCE_TEXT = "none named"
+
+
 def _overdue(point: PointRow | None) -> bool:
+    return bool(point and point.overdue())
+
+
+def _unproven(point: PointRow | None) -> bool:
     return bool(
-        point
-        and point.due_date
-        and point.due_date < dt.date.today()
-        and point.status != "implemented"
+        point and point.applicable and point.status == "implemented" and not point.has_evidence
     )
 
 
@@ -184,7 +188,9 @@ class ClausesModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:  # the full text of a clipped cell
             return self._tooltip(node, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS and point:
-            return QBrush(_STATUS_COLOURS[point.status])
+            return QBrush(_STATUS_COLOURS[point.status] if point.applicable else _GREY)
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_EVIDENCE and _unproven(point):
+            return QBrush(_STATUS_COLOURS["not_started"])
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_DUE and _overdue(point):
             return QBrush(_STATUS_COLOURS["not_started"])
         if role == Qt.ItemDataRole.FontRole and point is None:
@@ -209,8 +215,9 @@ class ClausesModel(QAbstractItemModel):
                     return ""
                 counted = [p for p in points if p.applicable]
                 if not counted:
-                    return "Excluded in the SoA"
-                done = sum(1 for p in counted if p.status == "implemented")
+                    return NOT_APPLICABLE
+                # as readiness counts it: implemented with no evidence named is not done
+                done = sum(1 for p in counted if p.counted_status == "implemented")
                 return f"{done} of {len(counted)} done"
             return ""
         if column == COL_STATUS:
@@ -220,13 +227,19 @@ class ClausesModel(QAbstractItemModel):
         if column == COL_DUE:
             return point.due_date.isoformat() if point.due_date else ""
         if column == COL_EVIDENCE:
-            return point.evidence.splitlines()[0] if point.evidence else ""
+            if point.evidence.strip():
+                return point.evidence.strip().splitlines()[0]
+            if point.soa_evidence.strip():  # a control's point: its SoA line names it
+                return "SoA: " + point.soa_evidence.strip().splitlines()[0]
+            return NO_EVIDENCE_TEXT if _unproven(point) else ""
         return ""
 
     def _tooltip(self, node: Node, column: int) -> str | None:
         point = node.point
         if point is not None and column == COL_EVIDENCE:
-            return point.evidence or None
+            if _unproven(point):
+                return "Implemented, but no evidence named: readiness counts it as in progress"
+            return point.evidence or point.soa_evidence or None
         if point is not None and column == COL_STATUS and point.control_id:
             return (
                 f"Follows the SoA line of {point.control_id} ({point.soa_decision}, "
@@ -246,6 +259,7 @@ class ClausesModel(QAbstractItemModel):
 
 
 NO_OWNER = "\x00none"
+WITH_GAPS = "\x00gaps"  # the status filter's "points with a gap"
 
 
 class ClausesFilter(QSortFilterProxyModel):
@@ -282,7 +296,10 @@ class ClausesFilter(QSortFilterProxyModel):
         point: PointRow | None = model.data(index, POINT_ROLE)
         if point is None:
             return not self.active()
-        if self.status and point.status != self.status:
+        if self.status == WITH_GAPS:
+            if not point.gaps():
+                return False
+        elif self.status and point.status != self.status:
             return False
         if self.owner == NO_OWNER and point.owner:
             return False

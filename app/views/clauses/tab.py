@@ -30,6 +30,7 @@ from app.views.clauses.model import (
     COL_STATUS,
     NO_OWNER,
     POINT_ROLE,
+    WITH_GAPS,
     ClausesFilter,
     ClausesModel,
 )
@@ -83,6 +84,7 @@ class ClausesTab(QWidget):
         self.status_filter.addItem("All statuses", "")
         for key, label in requirements.STATUS_LABELS.items():
             self.status_filter.addItem(label, key)
+        self.status_filter.addItem("Points with a gap", WITH_GAPS)
         self.status_filter.currentIndexChanged.connect(
             lambda _i: self._apply_filter(status=self.status_filter.currentData())
         )
@@ -120,7 +122,7 @@ class ClausesTab(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         header = self.tree.header()
-        for column, width in ((COL_ID, 150), (1, 330), (COL_STATUS, 150), (COL_OWNER, 200)):
+        for column, width in ((COL_ID, 150), (1, 330), (COL_STATUS, 175), (COL_OWNER, 175)):
             header.resizeSection(column, width)
         self.tree.selectionModel().selectionChanged.connect(lambda *_: self._show_selection())
         self.count_label = QLabel()
@@ -130,6 +132,10 @@ class ClausesTab(QWidget):
 
     def _build_panel(self) -> QWidget:
         self.heading = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        # the checklist's rules the selected point breaks
+        self.gap_note = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.gap_note.setStyleSheet("background:#fde7e9; padding:4px;")
+        self.gap_note.hide()
         self.guidance = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.guidance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_edit = QComboBox()
@@ -176,7 +182,7 @@ class ClausesTab(QWidget):
         self.editors = QWidget()
         self.editors.setLayout(form)
 
-        items = [self.heading, self.guidance, self.editors]
+        items = [self.heading, self.gap_note, self.guidance, self.editors]
         return detail_panel(items, self.history_view)
 
     def _line_left(self, field: str, line: LineEdit) -> None:
@@ -218,6 +224,7 @@ class ClausesTab(QWidget):
         try:
             self._fill_panel(ids)
             self._show_soa_line(ids)
+            self._show_gaps(ids)
         finally:
             self._loading = False
 
@@ -233,6 +240,20 @@ class ClausesTab(QWidget):
             "The status of this point is the control's implementation status in the SoA; "
             "setting it here sets it there."
             + ("" if row.applicable else " The SoA excludes the control: no work is needed.")
+        )
+
+    def _show_gaps(self, ids: list[str]) -> None:
+        row = self.model.index_for(ids[0]).data(POINT_ROLE) if len(ids) == 1 else None
+        gaps = row.gaps() if row is not None else []
+        self.gap_note.setVisible(bool(gaps))
+        self.gap_note.setText(
+            "<b>Gaps an auditor will raise</b><br>"
+            + "<br>".join(f"{esc(rule.label)} ({esc(rule.ref)})" for rule in gaps)
+            + (
+                "<br>Readiness counts this point as in progress until evidence is named."
+                if requirements.NO_EVIDENCE in gaps
+                else ""
+            )
         )
 
     def reload_controls(self) -> None:
@@ -290,10 +311,20 @@ class ClausesTab(QWidget):
             f"<span style='color:#555'>{esc(row.ref)} "
             f"{esc(self.catalog.ref_title(row.ref))}</span>"
         )
-        self.guidance.setText(self._guidance_html(row.id, row.ref))
+        self.guidance.setText(self._guidance_html(row.id, row.ref, row.soa_decision))
         self.history_view.setText(self._history_html(row.id))
 
-    def _guidance_html(self, point_id: str, ref: str) -> str:
+    def _documentation_note(self, ref: str, decision: str) -> str:
+        """Mandatory documented information; under a control, only while the SoA includes it."""
+        if ref not in self.catalog.control_by_id:
+            return "Documented information is mandatory here."
+        if decision == "included":
+            return f"Documented information is mandatory here: the SoA includes {ref}."
+        if decision == "excluded":
+            return f"No documented information is needed: the SoA excludes {ref}."
+        return f"Documented information becomes mandatory here once the SoA includes {ref}."
+
+    def _guidance_html(self, point_id: str, ref: str, decision: str = "") -> str:
         point = self.catalog.point_by_id.get(point_id)
         if point is None:
             return "<i>This point was dropped by a catalog upgrade; the client's work is kept.</i>"
@@ -303,7 +334,7 @@ class ClausesTab(QWidget):
             f"<p><b>Typical evidence</b><br>{esc(point.evidence)}</p>",
         ]
         if point.documented_information:
-            parts.append("<p><b>Documented information is mandatory here.</b></p>")
+            parts.append(f"<p><b>{esc(self._documentation_note(ref, decision))}</b></p>")
         if point.common_gap:
             parts.append(
                 "<p style='background:#fff4ce; padding:4px'><b>Common gap auditors probe</b><br>"

@@ -193,3 +193,72 @@ def test_clauses_link_to_the_soa_line_jumps_to_the_control(window, demo_file):
     assert window.soa_tab.current == "A.7.4"
     tab.select_point("P-4.1-01")
     assert not tab.soa_note.isVisibleTo(tab)  # a clause's point has no SoA line
+
+
+def test_clauses_implemented_without_evidence_is_shown_until_evidence_is_typed(
+    qtbot, window, new_file
+):
+    from PySide6.QtCore import Qt
+
+    from app.views.clauses.model import COL_EVIDENCE, WITH_GAPS
+
+    ids = [p.id for p in new_file.catalog.points]
+    requirements.set_values(new_file, "owner", dict.fromkeys(ids, "Grace Okafor"))
+    tab = _open(window, new_file)
+    tab.select_point("P-4.1-01")
+    assert tab.gap_note.isHidden()
+    tab.status_edit.setFocus()
+    qtbot.keyClick(tab.status_edit, Qt.Key.Key_Down)  # Not started -> In progress
+    qtbot.keyClick(tab.status_edit, Qt.Key.Key_Down)  # -> Implemented
+    qtbot.keyClick(tab.status_edit, Qt.Key.Key_Tab)
+    assert _cell(tab, "P-4.1-01", COL_STATUS) == "Implemented"
+    assert "CHK-02 Implemented, but no evidence named" in tab.gap_note.text()
+    assert not tab.gap_note.isHidden() and _cell(tab, "P-4.1-01", COL_EVIDENCE) == "none named"
+    clause = tab.model.index_for("P-4.1-01").parent().siblingAtColumn(COL_STATUS)  # 4.1
+    assert clause.data() == "0 of 4 done"  # not done until it is shown
+    tab.status_filter.setCurrentIndex(tab.status_filter.findData(WITH_GAPS))
+    assert tab.count_label.text() == f"1 of {len(ids)} points shown"
+    tab.evidence_edit.setFocus()
+    qtbot.keyClicks(tab.evidence_edit, "DOC-012 Context register v1.2")
+    qtbot.keyClick(tab.evidence_edit, Qt.Key.Key_Tab)
+    assert tab.gap_note.isHidden() and clause.data() == "1 of 4 done"
+    tab.status_filter.setCurrentIndex(0)  # the list again, then the filter once more
+    tab.status_filter.setCurrentIndex(tab.status_filter.findData(WITH_GAPS))
+    assert tab.count_label.text() == f"0 of {len(ids)} points shown"
+    path = new_file.path
+    window.close_engagement()
+    with open_engagement(path) as ef:
+        assert requirements.get_point(ef, "P-4.1-01").counted_status == "implemented"
+
+
+def test_clauses_excluded_control_point_reads_not_applicable(window, demo_file):
+    from app.services.soa import service as soa
+
+    soa.set_values(demo_file, "decision", {"A.3.3": "excluded"})
+    tab = _open(window, demo_file)
+    tab.select_point("P-A.3.3-01")
+    assert _cell(tab, "P-A.3.3-01", COL_STATUS) == "Not applicable (excluded in the SoA)"
+    assert "No documented information is needed: the SoA excludes A.3.3." in tab.guidance.text()
+    assert tab.gap_note.isHidden()
+
+
+def test_clauses_window_upgrade_from_the_previous_catalog_keeps_retired_points(
+    window, tmp_path, monkeypatch
+):
+    import shutil
+    from pathlib import Path
+
+    from app.views.common import dialogs
+
+    path = tmp_path / "previous.aims"
+    shutil.copyfile(Path(__file__).resolve().parents[2] / "fixtures" / "schema_v8.aims", path)
+    shown = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _w, _t, text: shown.append(text) or True)
+    assert window.open_path(path)
+    assert "P-8.4-03" not in window.clauses_tab.model.point_ids()
+    window.upgrade_action.trigger()
+    assert "Catalog 2026.1 -> 2026.2" in shown[0] and "P-A.5.3-01" in shown[0]
+    tab = window.clauses_tab
+    assert "P-8.4-03" in tab.model.point_ids() and "P-A.7.5-01" in tab.model.point_ids()
+    retired = tab.model.index_for("P-A.5.3-01").parent()
+    assert retired.data() == "Retired"

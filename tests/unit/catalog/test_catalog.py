@@ -129,3 +129,68 @@ def test_catalog_annex_c_names(cat):
         "Lack of transparency and explainability",
     ]
     assert len(cat.annex_c_objectives) == 11
+
+
+def test_catalog_iso27001_titles_are_the_reference_ones(cat):
+    expected = {
+        r["clause_id"]: r["iso27001_2022_same_number_title"] or None
+        for r in _reference("iso42001_clauses.csv")
+    }
+    assert {c.id: c.iso27001_title for c in cat.clauses} == expected
+    titles = {c.id: c.iso27001_title for c in cat.clauses}
+    assert titles["6.1.2"] == "Information security risk assessment"
+    assert (titles["6.3"], titles["8"]) == ("Planning of changes", "Operation")
+    assert titles["7.5"] == "Documented information"
+    assert titles["7.5.2"] == "Creating and updating documented information"
+
+
+def test_catalog_reference_ids_are_the_reference_lists():
+    from app.services.catalog import reference
+
+    controls = _reference("iso42001_annexA_controls.csv")
+    assert {r["clause_id"] for r in _reference("iso42001_clauses.csv")} == reference.CLAUSE_IDS
+    assert {r["control_id"] for r in controls} == reference.CONTROL_IDS
+    assert {r["objective_id"] for r in controls} == reference.OBJECTIVE_IDS
+
+
+@pytest.mark.parametrize(
+    ("where", "change", "words"),
+    [
+        ("requirements", {"ref": "4.9"}, "requirements/0 .*clause 4.9"),
+        ("requirements", {"ref": "A.7.9"}, "control A.7.9, which ISO/IEC 42001:2023 does not"),
+        ("requirements", {"ref": "10.3"}, "clause 10.3"),
+        ("controls", {"id": "A.11.2"}, "controls/0/id"),
+        ("clauses", {"id": "4.5"}, "clauses/0/id"),
+        ("documented_information", {"clause": "A.7.2-A.7.9"}, "control A.7.7"),
+    ],
+)
+def test_catalog_loader_refuses_ids_the_standard_does_not_have(tmp_path, where, change, words):
+    data = json.loads(paths.catalog_path().read_text())
+    data[where][0].update(change)
+    made_up = tmp_path / "catalog.json"
+    made_up.write_text(json.dumps(data))
+    with pytest.raises(CatalogError, match=words):
+        catalog.load_file(made_up)
+
+
+def test_catalog_loader_refuses_two_points_with_one_id(tmp_path):
+    data = json.loads(paths.catalog_path().read_text())
+    data["requirements"][1]["id"] = data["requirements"][0]["id"]
+    twice = tmp_path / "catalog.json"
+    twice.write_text(json.dumps(data))
+    with pytest.raises(CatalogError, match="two checklist points the ID P-4.1-01"):
+        catalog.load_file(twice)
+
+
+def test_catalog_2026_2_content_fixes(cat):
+    points = cat.point_by_id
+    assert points["P-A.7.2-01"].article == "8.4#1" and points["P-A.7.5-01"].ref == "A.7.5"
+    assert points["P-8.4-03"].article == "8.2#3" and "A.5.3" in points["P-8.4-03"].requirement
+    assert "P-A.5.3-01" not in points
+    assert "designated" in points["P-6.1.3-02"].requirement.lower()
+    assert "good practice" in points["P-6.1.3-02"].requirement
+    assert not points["P-10.2-04"].documented_information
+    assert points["P-6.1.3-05"].documented_information
+    assert "climate" in points["P-4.1-04"].title.lower()
+    assert "climate" in points["P-4.2-03"].title.lower()
+    assert "minor" in (points["P-5.1-03"].common_gap or "")

@@ -79,6 +79,8 @@ def test_requirements_returns_old_values_for_undo(new_file):
 def test_status_counts_and_readiness(new_file):
     ids = [p.id for p in new_file.catalog.points]
     requirements.set_values(new_file, "status", {ids[0]: "implemented", ids[1]: "in_progress"})
+    # implemented counts fully only with its evidence named (an unproven one is in progress)
+    requirements.set_values(new_file, "evidence", {ids[0]: "DOC-004 Context register v1"})
     data = status.summary(new_file)
     assert data["requirements"]["by_status"] == {
         "not_started": len(ids) - 2,
@@ -129,4 +131,80 @@ def test_status_leaves_points_of_excluded_controls_out_of_readiness(new_file):
     assert data["requirements"]["not_applicable"] == 1
     assert sum(data["requirements"]["by_status"].values()) == data["requirements"]["total"] - 1
     assert "A.3" not in data["readiness_by_clause"]
-    assert requirements.get_point(new_file, "P-A.3.3-01").status_label == "Excluded in the SoA"
+    label = requirements.get_point(new_file, "P-A.3.3-01").status_label
+    assert label == "Not applicable (excluded in the SoA)"
+
+
+def test_requirements_implemented_without_evidence_counts_as_in_progress_until_named(new_file):
+    ids = [p.id for p in new_file.catalog.points]
+    requirements.set_values(new_file, "status", {"P-4.1-01": "implemented"})
+    row = requirements.get_point(new_file, "P-4.1-01")
+    assert requirements.NO_EVIDENCE in row.gaps() and row.counted_status == "in_progress"
+    data = status.summary(new_file)
+    assert data["requirements"]["implemented_without_evidence"] == 1
+    assert data["readiness_percent"] == round(100 * 0.5 / len(ids), 1)
+    requirements.set_values(new_file, "evidence", {"P-4.1-01": "DOC-004 Context register v1"})
+    data = status.summary(new_file)
+    assert data["requirements"]["implemented_without_evidence"] == 0
+    assert data["readiness_percent"] == round(100 * 1 / len(ids), 1)
+
+
+def test_requirements_control_point_evidence_on_the_soa_line_counts(new_file):
+    soa.set_values(new_file, "decision", {"A.3.3": "included"})
+    soa.set_values(new_file, "status", {"A.3.3": "implemented"})
+    assert requirements.NO_EVIDENCE in requirements.get_point(new_file, "P-A.3.3-01").gaps()
+    soa.set_values(new_file, "evidence", {"A.3.3": "Speak-up procedure SUP-2 v1.1"})
+    row = requirements.get_point(new_file, "P-A.3.3-01")
+    assert row.gaps() == [requirements.NO_OWNER] and row.counted_status == "implemented"
+
+
+def test_requirements_open_point_past_its_due_date_is_overdue(new_file):
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    requirements.set_values(new_file, "due_date", {"P-4.1-01": yesterday, "P-4.1-02": yesterday})
+    requirements.set_values(new_file, "status", {"P-4.1-02": "implemented"})
+    requirements.set_values(new_file, "evidence", {"P-4.1-02": "DOC-004 Context register v1"})
+    data = status.summary(new_file)
+    assert data["requirements"]["overdue"] == 1
+    assert requirements.OVERDUE in requirements.get_point(new_file, "P-4.1-01").gaps()
+    assert requirements.OVERDUE not in requirements.get_point(new_file, "P-4.1-02").gaps()
+    requirements.set_values(new_file, "due_date", {"P-4.1-01": dt.date.today()})
+    data = status.summary(new_file)
+    assert data["requirements"]["overdue"] == 0
+    assert "Overdue:     0 open points past the due date" in status.as_text(data)
+
+
+def test_requirements_excluded_control_point_asks_for_nothing_and_clause_points_always_apply(
+    new_file,
+):
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    requirements.set_values(new_file, "due_date", {"P-A.3.3-01": yesterday})
+    soa.set_values(new_file, "decision", {"A.3.3": "excluded"})
+    soa.set_values(new_file, "status", {"A.3.3": "implemented"})
+    row = requirements.get_point(new_file, "P-A.3.3-01")
+    assert not row.applicable and row.gaps() == []
+    assert all(r.applicable for r in requirements.list_points(new_file) if not r.control_id)
+    with pytest.raises(FieldError, match="not one of"):
+        requirements.set_values(new_file, "status", {"P-4.1-01": "not applicable"})
+    data = status.summary(new_file)
+    assert data["requirements"]["not_applicable"] == 1
+    assert "1 not applicable (its control excluded in the SoA)" in status.as_text(data)
+
+
+def test_requirements_sheet_says_which_points_do_not_apply(new_file, tmp_path):
+    import openpyxl
+
+    from app.services.workbook.export import export_workbook
+    from app.services.workbook.importer import build_plan
+
+    soa.set_values(new_file, "decision", {"A.3.3": "excluded"})
+    path = tmp_path / "out.xlsx"
+    for _ in export_workbook(new_file, path):
+        pass
+    ws = openpyxl.load_workbook(path)["Checklist"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
+    applies = header.index("Applies")
+    assert rows["P-A.3.3-01"][applies] == "Not applicable (excluded in the SoA)"
+    assert rows["P-4.1-01"][applies] is None
+    plan = build_plan(new_file, path)  # read-only: never imported
+    assert plan.changes == 0 and plan.errors == 0

@@ -39,7 +39,7 @@ def test_engagement_create_keeps_details_and_catalog(tmp_path):
     with open_engagement(tmp_path / "a.aims") as ef:
         assert ef.details.client == "Zürich Rück AG"
         assert ef.details.iso27001 and ef.details.size == "large"
-        assert ef.catalog.version == "2026.1"
+        assert ef.catalog.version == "2026.2"
         assert len(requirements.list_points(ef)) == len(ef.catalog.points)
 
 

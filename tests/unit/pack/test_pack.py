@@ -403,5 +403,12 @@ def test_pack_cell_cuts_long_text_and_says_so():
 def test_pack_checklist_shows_a_controls_point_as_its_soa_line(packs):
     text = text_of(packs["demo"], layout=True)
     assert re.search(r"P-A\.8\.4-01 +AI incident communication +Planned", text)
-    assert re.search(r"P-A\.10\.3-01 +Supplier AI risk and contracts +Excluded in the", text)
-    assert "1 under a control the SoA excludes" in text
+    assert re.search(r"P-A\.10\.3-01 +Supplier AI risk and contracts +Not applicable", text)
+    assert "1 not applicable (excluded in the SoA)" in text
+
+
+def test_pack_readiness_report_lists_the_checklist_rules_with_their_points(packs):
+    text = " ".join(text_of(packs["demo"]).split())
+    assert "CHK-02 Implemented, but no evidence named" in text
+    assert "CHK-03 Open point past its due date" in text
+    assert "P-4.1-04, P-6.1.3-01" in text and "counts as in progress" in text

@@ -1,0 +1,100 @@
+"""The clause and control IDs ISO/IEC 42001:2023 really has: facts from the reference lists in
+the project's shared material (tests/fixtures/reference keeps the project's copy, and a test
+holds these sets to it). A catalog, bundled or offered for an upgrade, may name no other."""
+
+from __future__ import annotations
+
+CLAUSE_IDS: frozenset[str] = frozenset(
+    (
+        "4",
+        "4.1",
+        "4.2",
+        "4.3",
+        "4.4",
+        "5",
+        "5.1",
+        "5.2",
+        "5.3",
+        "6",
+        "6.1",
+        "6.1.1",
+        "6.1.2",
+        "6.1.3",
+        "6.1.4",
+        "6.2",
+        "6.3",
+        "7",
+        "7.1",
+        "7.2",
+        "7.3",
+        "7.4",
+        "7.5",
+        "7.5.1",
+        "7.5.2",
+        "7.5.3",
+        "8",
+        "8.1",
+        "8.2",
+        "8.3",
+        "8.4",
+        "9",
+        "9.1",
+        "9.2",
+        "9.2.1",
+        "9.2.2",
+        "9.3",
+        "9.3.1",
+        "9.3.2",
+        "9.3.3",
+        "10",
+        "10.1",
+        "10.2",
+    )
+)
+
+OBJECTIVE_IDS: frozenset[str] = frozenset(
+    ("A.2", "A.3", "A.4", "A.5", "A.6", "A.7", "A.8", "A.9", "A.10")
+)
+
+CONTROL_IDS: frozenset[str] = frozenset(
+    (
+        "A.2.2",
+        "A.2.3",
+        "A.2.4",
+        "A.3.2",
+        "A.3.3",
+        "A.4.2",
+        "A.4.3",
+        "A.4.4",
+        "A.4.5",
+        "A.4.6",
+        "A.5.2",
+        "A.5.3",
+        "A.5.4",
+        "A.5.5",
+        "A.6.1.2",
+        "A.6.1.3",
+        "A.6.2.2",
+        "A.6.2.3",
+        "A.6.2.4",
+        "A.6.2.5",
+        "A.6.2.6",
+        "A.6.2.7",
+        "A.6.2.8",
+        "A.7.2",
+        "A.7.3",
+        "A.7.4",
+        "A.7.5",
+        "A.7.6",
+        "A.8.2",
+        "A.8.3",
+        "A.8.4",
+        "A.8.5",
+        "A.9.2",
+        "A.9.3",
+        "A.9.4",
+        "A.10.2",
+        "A.10.3",
+        "A.10.4",
+    )
+)
