@@ -67,7 +67,10 @@ def summary(ef: EngagementFile) -> dict[str, Any]:
         "readiness_by_clause": readiness_by_clause(points),
         **_inventory_sections(ef),
         "risks": risk_rules.summary(
-            risks.list_risks(ef, links=False), risks.get_criteria(ef), risks.list_categories(ef)
+            risks.list_risks(ef),  # with links: treatments are judged by their controls, actions
+            risks.get_criteria(ef),
+            risks.list_categories(ef),
+            risk_rules.signoff(ef),
         ),
         "soa": soa.summary(ef),
         "context": context.summary(ef),
@@ -135,6 +138,7 @@ def as_text(data: dict[str, Any]) -> str:
         f"{rk['residual_unaccepted']} with residual risk not accepted, "
         f"{rk['without_owner']} without owner"
         + ("; only cyber categories" if rk["cyber_only"] else ""),
+        _risk_gaps_text(rk),
         "Risk levels: " + ", ".join(f"{n} {level}" for level, n in rk["by_level"].items()),
         f"SoA:         {words.count(sa['controls'], 'control')}: {sa['included']} included, "
         f"{sa['excluded']} excluded, {sa['undecided']} undecided; {sa['implemented']} "
@@ -147,6 +151,27 @@ def as_text(data: dict[str, Any]) -> str:
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]
     return "\n".join(lines)
+
+
+def _risk_gaps_text(rk: dict[str, Any]) -> str:
+    def approved(key: str) -> str:
+        return "approved" if rk[key] else "not approved"
+
+    share = rk["ai_specific_percent"]
+    return (
+        f"Risk gaps:   {rk['treatment_without_control_or_action']} treated with no control or "
+        f"action, {rk['residual_not_rated']} with residual not rated, "
+        f"{rk['review_overdue']} past their review date, "
+        f"{words.count(rk['actions_overdue'], 'action')} overdue, "
+        f"{words.count(rk['opportunities_without_action'], 'opportunity', 'opportunities')} "
+        f"with no action, "
+        f"{words.count(rk['unclassified_categories'], 'category', 'categories')} not "
+        f"classified AI-specific or not; AI-specific categories on "
+        f"{'no' if share is None else f'{share:g}%'} of live risks; criteria "
+        f"{approved('criteria_approved')}"
+        + (" (the default ones, never adapted)" if rk["criteria_default"] else "")
+        + f", treatment plan {approved('plan_approved')}"
+    )
 
 
 _CERTIFICATIONS = {"iso27001": "ISO/IEC 27001", "iso9001": "ISO 9001"}
