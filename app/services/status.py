@@ -159,17 +159,19 @@ def _risk_gaps_text(rk: dict[str, Any]) -> str:
 
     share = rk["ai_specific_percent"]
     return (
-        f"Risk gaps:   {rk['treatment_without_control_or_action']} treated with no control or "
-        f"action, {rk['residual_not_rated']} with residual not rated, "
-        f"{rk['review_overdue']} past their review date, "
-        f"{words.count(rk['actions_overdue'], 'action')} overdue, "
+        "Risk gaps:   "
+        f"{words.count(rk['treatment_without_control_or_action'], 'treatment')} with no "
+        f"control or action, residual not rated on {rk['residual_not_rated']}, "
+        f"{words.count(rk['review_overdue'], 'risk')} past the review date, "
+        f"{words.count(rk['actions_overdue'], 'action')} overdue "
+        f"(on {words.count(rk['risks_with_actions_overdue'], 'entry', 'entries')}), "
         f"{words.count(rk['opportunities_without_action'], 'opportunity', 'opportunities')} "
         f"with no action, "
         f"{words.count(rk['unclassified_categories'], 'category', 'categories')} not "
         f"classified AI-specific or not; AI-specific categories on "
         f"{'no' if share is None else f'{share:g}%'} of live risks; criteria "
         f"{approved('criteria_approved')}"
-        + (" (the default ones, never adapted)" if rk["criteria_default"] else "")
+        + (" (the app's default scales, never adapted)" if rk["criteria_default"] else "")
         + f", treatment plan {approved('plan_approved')}"
     )
 

@@ -113,9 +113,7 @@ def load(
         criteria=criteria,
         categories=categories,
         risks=risk_rows,
-        risk_findings=risk_rules.evaluate(
-            risk_rows, criteria, categories, risk_rules.signoff(ef)
-        ),
+        risk_findings=risk_rules.evaluate(risk_rows, criteria, categories, risk_rules.signoff(ef)),
         plan=risk_rules.treatment_plan(risk_rows),
         soa_draft=draft,
         soa_issued=soa.last_issued(ef),

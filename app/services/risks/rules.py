@@ -202,8 +202,10 @@ def _risk_rules(
     rated = r.residual_score is not None or r.treatment == "retain"
     if r.treatment in _ACTING and r.residual_score is None:
         found["residual_not_rated"].append(r.id)
-    if r.review_date is not None and r.review_date < today and not (
-        r.assessed_on is not None and r.assessed_on >= r.review_date
+    if (
+        r.review_date is not None
+        and r.review_date < today
+        and not (r.assessed_on is not None and r.assessed_on >= r.review_date)
     ):
         found["review_overdue"].append(r.id)
     if not criteria.above(r.inherent_score):
