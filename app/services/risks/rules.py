@@ -130,7 +130,7 @@ class Findings:
                 else "No management approval of the criteria in force (changed since, or "
                 "never approved)."
             )
-        return "No management approval of the treatment plan."
+        return "Nobody in management has signed it off yet."
 
     def flags_for(self, risk_id: str) -> list[str]:
         return [rule for rule, ids in self.by_rule.items() if risk_id in ids]
