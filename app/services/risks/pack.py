@@ -53,9 +53,18 @@ def criteria_section(c: Ctx) -> list[Flowable]:
         rows.append((band.name, f"{low} to {band.upto}", state))
         low = band.upto + 1
     out += c.table([Column("Band", 1.5), Column("Scores", 1.5), Column("Acceptance", 5.0)], rows)
-    out.append(Spacer(1, 3 * mm))
-    out.append(c.p(_approval_text(c, "risk_criteria")))
+    out += _approval(c, "risk_criteria")
     return out
+
+
+def _approval(c: Ctx, subject: str) -> list[Flowable]:
+    """The approval's sentence; a missing one is a gap, said only where gaps are."""
+    found = c.data.approvals.get(subject)
+    f = c.data.risk_findings
+    holds = f.criteria_approved if subject == "risk_criteria" else f.plan_approved
+    if not (found is not None and holds) and not c.gaps:
+        return []
+    return [Spacer(1, 3 * mm), c.p(_approval_text(c, subject))]
 
 
 def _approval_text(c: Ctx, subject: str) -> str:
@@ -172,7 +181,7 @@ def risks_section(c: Ctx) -> list[Flowable]:
         if d.plan
         else c.absent("No treatment action has been recorded.", "")
     )
-    out.append(c.p(_approval_text(c, "treatment_plan")))
+    out += _approval(c, "treatment_plan")
     plan_rows = (
         (
             i.owner or "No owner",

@@ -139,7 +139,6 @@ class SheetPlan:
             "updated": sum(1 for r in self.updated if not r.failed),
             "unchanged": self.unchanged,
             "conflicts": len(self.conflicts),
-            "new_categories": self.new_categories,
             "errors": [issue(e) for e in self.errors],
             "warnings": [issue(w) for w in self.warnings],
             "changes": [

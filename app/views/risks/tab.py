@@ -218,7 +218,8 @@ class RisksTab(RegisterTab):
         layout.addWidget(
             QLabel(
                 "<b>Approval of the treatment plan</b> by designated management (empty every "
-                "field and press Return to withdraw it)"
+                "field and press Return to withdraw it)",
+                wordWrap=True,
             )
         )
         layout.addWidget(self.plan_approval)

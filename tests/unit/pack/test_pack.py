@@ -74,6 +74,16 @@ def packs(tmp_path_factory):
     return {name: result.path for name, result in made.items()}
 
 
+def test_pack_says_who_approved_the_criteria_and_that_the_plan_is_not(packs):
+    demo = " ".join(text_of(packs["demo"]).split())
+    assert "Risk criteria approved by Sarah Whitfield (Chief Executive Officer)" in demo
+    assert "Risk treatment plan: not approved by management yet." in demo
+    assert "RSK-06 Risk treatment plan not approved by management" in demo
+    submission = " ".join(text_of(packs["submission"]).split())
+    assert "Sarah Whitfield (Chief Executive Officer)" in submission
+    assert "not approved by management" not in submission  # a gap: readiness report only
+
+
 @pytest.mark.parametrize("name", ["demo", "empty", "large", "letter", "submission"])
 def test_pack_passes_qpdf_check(packs, name):
     tool("qpdf", "--check", str(packs[name]))  # exits non-zero on a broken file
