@@ -62,7 +62,8 @@ class Overview:
     plan: list[risk_rules.PlanItem]
     cyber_only: bool
     flagged: int  # risks with gaps
-    whole: tuple[str, ...] = ()  # each gap of the whole register found, as a sentence
+    whole: tuple[str, ...] = ()  # each other gap of the whole register found, as a sentence
+    ai_share: float | None = None  # percent of live risks in AI-specific categories
 
 
 def overview(
@@ -82,8 +83,9 @@ def overview(
         tuple(
             f"{rule.label}: {findings.whole_text(rule)}"
             for rule, found in findings.whole_found().items()
-            if found
+            if found and rule is not risk_rules.CYBER_ONLY  # that one has its banner
         ),
+        findings.ai_share,
     )
 
 
@@ -346,6 +348,17 @@ class RisksTab(RegisterTab):
         self._redraw_heat_map()
         self.plan.set_rows(self.overview.plan)
         self.cyber_only.setVisible(self.overview.cyber_only)
+        share = self.overview.ai_share
+        self.cyber_only.setText(
+            (
+                f"<b>AI-specific categories on only {share:g}% of the live risks</b> (under "
+                f"{risk_rules.TOKEN_SHARE:g}% reads as a cyber-only register)."
+                if share
+                else "<b>Only classic IT risk categories in this register.</b>"
+            )
+            + " Auditors expect AI harms too: bias, transparency, human oversight, safety, "
+            "privacy, societal effects."
+        )
         self.whole_gaps.setVisible(bool(self.overview.whole))
         self.whole_gaps.setText(
             "<b>Gaps of the register as a whole</b><br>"

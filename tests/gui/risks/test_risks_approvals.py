@@ -152,3 +152,38 @@ def test_import_preview_lists_new_categories_to_tick_ai_specific(qtbot, tmp_path
     finally:
         ef.close()
     assert kinds == ["AI-specific", "not AI-specific"]
+
+
+def test_categories_dialog_marks_a_category_by_keyboard(qtbot, tab, window, path, monkeypatch):
+    tab.select(tab.model.all_rows()[0].id)
+    replace(qtbot, tab.form.editors["category"], "Vendor lock-in")
+    press(qtbot, TAB)
+
+    def fill(dialog):
+        dialog.show()
+        focus(qtbot, dialog.category)
+        type_text(qtbot, "Vendor")  # a combo box finds the item as its name is typed
+        assert dialog.category.currentText() == "Vendor lock-in  (not classified yet)"
+        focus(qtbot, dialog.kind)
+        press(qtbot, Qt.Key.Key_Down)  # "Not AI-specific"
+        focus(qtbot, dialog.classify_button)
+        press(qtbot, Qt.Key.Key_Space)
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", fill)
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        tab.edit_categories()
+    assert not tab.category_question.isVisibleTo(tab)
+    found = _reopened(window, path, lambda ef: risks.category_named(ef, "Vendor lock-in"))
+    assert found.kind_text == "not AI-specific"
+
+
+def test_cyber_only_banner_says_the_share_of_ai_specific_risks(qtbot, tab):
+    for n in range(10):
+        values = {"title": f"IT risk {n}", "category": "Information security (IT)",
+                  "inherent_likelihood": 2, "inherent_impact": 2}  # fmt: skip
+        risks.save_risk(tab.ef, None, values)
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        tab.reload()
+    assert tab.cyber_only.isVisibleTo(tab)
+    assert "AI-specific categories on only 9.1% of the live risks" in tab.cyber_only.text()
