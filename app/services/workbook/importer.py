@@ -115,8 +115,9 @@ class SheetPlan:
     # refusal is told once, found in one look-up (200,000 refusals must not scan each other)
     _told: set[tuple[int, str]] = field(default_factory=set, repr=False)
     # risk categories new to the engagement -> whether the consultant ticked them AI-specific
-    # in the preview; applying the import records the answer (unticked: not AI-specific)
-    new_categories: dict[str, bool] = field(default_factory=dict)
+    # in the preview (None: not asked, as on the command line); applying the import records
+    # the answers, and a category not asked about stays to be classified
+    new_categories: dict[str, bool | None] = field(default_factory=dict)
     _told_upto: int = field(default=0, repr=False)
 
     def tell(self, issue: Issue) -> None:
@@ -641,7 +642,7 @@ class _SheetReader:
         assert self._categories is not None
         if category and category.lower() not in self._categories:
             self._categories.add(category.lower())
-            self.plan.new_categories[category] = False
+            self.plan.new_categories[category] = None
             message = (
                 f"'{category}' is a new risk category; it will be added to the engagement's "
                 "categories."
@@ -932,7 +933,7 @@ def _classify_new_categories(ef: EngagementFile, plan: Plan) -> None:
     for sheet in plan.sheets:
         for name, ai_specific in sheet.new_categories.items():
             found = risks.category_named(ef, name)
-            if found is not None and not found.classified:
+            if ai_specific is not None and found is not None and not found.classified:
                 risks.classify_category(ef, found.id, ai_specific)
 
 

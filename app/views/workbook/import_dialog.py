@@ -180,6 +180,7 @@ class ImportDialog(QDialog):
         )
         group.setExpanded(True)
         for name in sheet.new_categories:
+            sheet.new_categories[name] = False  # asked: unticked is not AI-specific
             # the tick in the first column, where the arrow keys land
             item = QTreeWidgetItem(group, ["AI-specific", name])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

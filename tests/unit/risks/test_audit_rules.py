@@ -202,8 +202,9 @@ def test_import_asks_about_new_categories_and_records_the_ticks(new_file, tmp_pa
     )
     plan = build_plan(new_file, path)
     (sheet,) = plan.sheets
-    assert sheet.new_categories == {"Model drift": False, "Social engineering": False}
+    assert sheet.new_categories == {"Model drift": None, "Social engineering": None}
     sheet.new_categories["Model drift"] = True  # ticked in the preview
+    sheet.new_categories["Social engineering"] = False  # seen there, left unticked
     apply(new_file, plan)
     kinds = {n: risks.category_named(new_file, n).kind_text for n in sheet.new_categories}
     assert kinds == {"Model drift": "AI-specific", "Social engineering": "not AI-specific"}
@@ -230,3 +231,11 @@ def test_demo_controls_fit_their_risks(demo_file):
     assert chosen["Customers not told they talk to an AI"] == {"A.8.2"}
     assert chosen["OCR misreads payslips"] == {"A.6.2.6"}
     assert by_title["Generated copy reuses copyrighted text"].category == "Intellectual property"
+
+
+def test_import_without_the_preview_leaves_new_categories_to_classify(new_file, tmp_path):
+    path = tmp_path / "client.csv"
+    path.write_text("Risk;Category;Likelihood;Impact\nDrift;Model drift;3;4\n", encoding="utf-8")
+    apply(new_file, build_plan(new_file, path))  # as `aims-prep import-xlsx` does: nobody asked
+    assert risks.category_named(new_file, "Model drift").kind_text == "not classified yet"
+    assert status.summary(new_file)["risks"]["unclassified_categories"] == 1
