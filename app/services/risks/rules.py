@@ -58,8 +58,6 @@ CRITERIA_UNAPPROVED = GapRule(
 PLAN_UNAPPROVED = GapRule(
     "RSK-06", "Risk treatment plan not approved by management", "6.1.3", "major"
 )
-# the rules about the register as a whole, in the order the pack and the dashboard list them
-WHOLE = (CYBER_ONLY, CRITERIA_UNAPPROVED, PLAN_UNAPPROVED)
 TOKEN_SHARE = 10.0  # AI-specific categories on fewer live risks than this (percent): cyber-only
 _ACTING = {"modify", "avoid", "share"}  # treatments that need something done
 
@@ -77,7 +75,8 @@ class Signoff:
 
 
 def signoff(ef: EngagementFile) -> Signoff:
-    """The approvals in force: the criteria's names the version in force today."""
+    """The approvals in force (the criteria's only while the criteria are the version that
+    was approved)."""
     return Signoff(
         approvals.is_approved(ef, "risk_criteria", risks.criteria_version(ef)),
         approvals.is_approved(ef, "treatment_plan"),
