@@ -50,6 +50,8 @@ GAP_RULES: tuple[GapRule, ...] = (
     risk_rules.EMPTY,
     *risk_rules.RULES.values(),
     risk_rules.CYBER_ONLY,
+    risk_rules.CRITERIA_UNAPPROVED,
+    risk_rules.PLAN_UNAPPROVED,
     *soa.RULES.values(),
     *(rule for reg in DESCRIBED for rule in reg.rules),
     climate.RULE,

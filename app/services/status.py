@@ -75,7 +75,10 @@ def summary(ef: EngagementFile, check_attachments: bool = True) -> dict[str, Any
         "readiness_by_clause": readiness_by_clause(points),
         **_inventory_sections(ef),
         "risks": risk_rules.summary(
-            risks.list_risks(ef, links=False), risks.get_criteria(ef), risks.list_categories(ef)
+            risks.list_risks(ef),  # with links: treatments are judged by their controls, actions
+            risks.get_criteria(ef),
+            risks.list_categories(ef),
+            risk_rules.signoff(ef),
         ),
         "soa": soa.summary(ef),
         "context": context.summary(ef),
@@ -147,6 +150,7 @@ def as_text(data: dict[str, Any]) -> str:
         f"{rk['residual_unaccepted']} with residual risk not accepted, "
         f"{rk['without_owner']} without owner"
         + ("; only cyber categories" if rk["cyber_only"] else ""),
+        _risk_gaps_text(rk),
         "Risk levels: " + ", ".join(f"{n} {level}" for level, n in rk["by_level"].items()),
         f"SoA:         {words.count(sa['controls'], 'control')}: {sa['included']} included, "
         f"{sa['excluded']} excluded, {sa['undecided']} undecided; {sa['implemented']} "
@@ -160,6 +164,29 @@ def as_text(data: dict[str, Any]) -> str:
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]
     return "\n".join(lines)
+
+
+def _risk_gaps_text(rk: dict[str, Any]) -> str:
+    def approved(key: str) -> str:
+        return "approved" if rk[key] else "not approved"
+
+    share = rk["ai_specific_percent"]
+    return (
+        "Risk gaps:   "
+        f"{words.count(rk['treatment_without_control_or_action'], 'treatment')} with no "
+        f"control or action, residual not rated on {rk['residual_not_rated']}, "
+        f"{words.count(rk['review_overdue'], 'risk')} past the review date, "
+        f"{words.count(rk['actions_overdue'], 'action')} overdue "
+        f"(on {words.count(rk['risks_with_actions_overdue'], 'entry', 'entries')}), "
+        f"{words.count(rk['opportunities_without_action'], 'opportunity', 'opportunities')} "
+        f"with no action, "
+        f"{words.count(rk['unclassified_categories'], 'category', 'categories')} not "
+        f"classified AI-specific or not; AI-specific categories on "
+        f"{'no' if share is None else f'{share:g}%'} of live risks; criteria "
+        f"{approved('criteria_approved')}"
+        + (" (the app's default scales, never adapted)" if rk["criteria_default"] else "")
+        + f", treatment plan {approved('plan_approved')}"
+    )
 
 
 _CERTIFICATIONS = {"iso27001": "ISO/IEC 27001", "iso9001": "ISO 9001"}

@@ -79,6 +79,8 @@ def _criteria(d: PackData) -> Source | None:
         f"acceptance threshold {c.threshold}"
     )
     if c == DEFAULT:
+        if not d.risk_findings.criteria_approved:  # never adapted nor approved: not documented
+            return None
         figures += DEFAULT_CRITERIA
     return Source("Risk criteria", figures)
 

@@ -13,6 +13,8 @@ from app.services.clauses import requirements
 from app.services.clauses.requirements import PointRow
 from app.services.context import climate
 from app.services.context.climate import Climate
+from app.services.engagement import approvals
+from app.services.engagement.approvals import Approval
 from app.services.engagement.file import Details, EngagementFile
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
@@ -53,6 +55,8 @@ class PackData:
     # every described register's items, by register key (the context registers...)
     registers: dict[str, list[Item]] = field(default_factory=dict)
     climate: Climate = Climate("", "", "")
+    # management's sign-offs of the risk criteria and the treatment plan, by subject
+    approvals: dict[str, Approval | None] = field(default_factory=dict)
 
     @property
     def readiness_by_clause(self) -> dict[str, float]:
@@ -109,7 +113,7 @@ def load(
         criteria=criteria,
         categories=categories,
         risks=risk_rows,
-        risk_findings=risk_rules.evaluate(risk_rows, criteria, categories),
+        risk_findings=risk_rules.evaluate(risk_rows, criteria, categories, risk_rules.signoff(ef)),
         plan=risk_rules.treatment_plan(risk_rows),
         soa_draft=draft,
         soa_issued=soa.last_issued(ef),
@@ -118,6 +122,7 @@ def load(
         soa_changes=soa.changes_since_issued(ef, draft),
         registers=described,
         climate=climate.get(ef),
+        approvals={s: approvals.get(ef, s) for s in approvals.SUBJECTS},
     )
     yield total, total, "Read"
     return data

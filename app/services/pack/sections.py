@@ -161,6 +161,7 @@ class _Gap:
     rule: GapRule
     items: Sequence[str]
     whole: bool = False  # about the engagement as a whole (an empty register), not items
+    note: str = ""  # what a rule about the whole says of this engagement, in the Items column
 
     @property
     def found(self) -> bool:
@@ -185,8 +186,10 @@ def _gap_rows(d: PackData) -> list[_Gap]:
     rows += [
         _Gap("Risks", rule, d.risk_findings.by_rule[key]) for key, rule in risk_rules.RULES.items()
     ]
-    if d.risk_findings.cyber_only:
-        rows.append(_Gap("Risks", risk_rules.CYBER_ONLY, [], whole=True))
+    rows += [  # cyber-only, criteria and plan not approved
+        _Gap("Risks", rule, [], True, d.risk_findings.whole_text(rule))
+        for rule, found in d.risk_findings.whole_found().items() if found
+    ]  # fmt: skip
     rows += [_Gap("SoA", rule, d.soa_findings[key]) for key, rule in soa.RULES.items()]
     for reg in registry.DESCRIBED:  # every rule of every described register
         items = d.registers.get(reg.key, [])
@@ -225,7 +228,7 @@ def readiness_section(c: Ctx) -> list[Flowable]:
     )
     rows = [
         (g.area, g.rule.label, g.rule.ref, SEVERITIES[g.rule.severity],
-         "—" if g.whole else f"{len(g.items):,}", item_list(g.items))
+         "—" if g.whole else f"{len(g.items):,}", g.note or item_list(g.items))
         for g in gaps
     ]  # fmt: skip
     columns = [Column("Area", 0.9), Column("Gap", 2.6), Column("Clause", 0.6)]

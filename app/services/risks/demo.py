@@ -1,12 +1,16 @@
 """The demo client's AI risk register: about 25 risks over its AI systems, across AI harm
-categories, some untreated, some with residual risk nobody accepted, one without an owner,
-and two opportunities."""
+categories, some untreated, some with residual risk nobody accepted or nobody rated, one
+treatment with nothing behind it, one without an owner, two past their review date, overdue
+actions, a typed category nobody classified, and two opportunities (one with no action). The
+criteria are approved by management; the treatment plan is not yet. Every date is counted from
+the day the demo is made, so the story reads the same next year."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from app.services.engagement import approvals
 from app.services.engagement.file import EngagementFile
 from app.services.risks import service as risks
 from app.services.risks.service import Action, ControlChoice
@@ -38,10 +42,11 @@ _RISKS: list[tuple[Any, ...]] = [
     ("Card-not-present use never assessed for fraud model", "System life cycle issues",
      ["AIS-002"], CIO, (3, 4), "", [], [], None, ""),
     ("Chat assistant gives wrong fee information", "Misinformation", ["AIS-003"], COMP,
-     (4, 3), "modify", [("A.8.2", "Answers limited to approved content")],
+     (4, 3), "modify",
+     [("A.6.2.6", "Answers limited to approved fee content, monitored in operation")],
      [("Monthly transcript review", COMP, 15, False)], (2, 3), ""),
     ("Customers not told they talk to an AI", "Accountable and transparent", ["AIS-003"], COMP,
-     (3, 3), "modify", [("A.8.5", "Disclosure banner")],
+     (3, 3), "modify", [("A.8.2", "Tell customers they are talking to an AI")],
      [("Add disclosure banner", CIO, -30, True)],
      (1, 3), COMP),
     ("Vulnerable customers not routed to a person", "Human- Computer Interaction", ["AIS-003"],
@@ -62,12 +67,13 @@ _RISKS: list[tuple[Any, ...]] = [
     ("Marketing copy implies credit approval", "Misinformation", ["AIS-006"], COMP, (3, 4),
      "modify", [("A.9.4", "Intended-use rules for the generator")],
      [("Compliance sign-off on AI copy", COMP, 10, False)], (2, 3), COMP),
-    ("Generated copy reuses copyrighted text", "Malicious actors", ["AIS-006"], COMP, (2, 3),
+    ("Generated copy reuses copyrighted text", "Intellectual property", ["AIS-006"], COMP, (2, 3),
      "avoid", [], [], None, ""),
     ("OCR misreads payslips", "Valid and reliable", ["AIS-007"], HDS, (3, 3), "modify",
-     [("A.7.4", "Confidence threshold")], [("Manual keying below threshold", HDS, 40, False)],
+     [("A.6.2.6", "Confidence threshold: low-confidence reads go to manual keying")],
+     [("Tune the threshold on last quarter's payslips", HDS, 40, False)],
      (2, 2), HDS),
-    ("Income estimator overstates income", "Safe", ["AIS-009"], CRO, (3, 5), "modify",
+    ("Income estimator overstates income", "Valid and reliable", ["AIS-009"], CRO, (3, 5), "modify",
      [("A.6.2.4", "Validation against payslips")],
      [("Cap at verified income", HDS, 50, False)], (2, 4), ""),
     ("Training data holds special-category data", "Privacy-enhanced", ["AIS-001", "AIS-009"],
@@ -82,14 +88,25 @@ _RISKS: list[tuple[Any, ...]] = [
     ("Single vendor for all generative AI", "Vendor lock-in", ["AIS-003", "AIS-006"], CIO,
      (3, 2), "retain", [], [], None, CIO),
     ("Staff use public chatbots with customer data", "Privacy & Security", [], DPO, (4, 4),
-     "modify", [("A.9.2", "Acceptable-use rules"), ("A.4.6", "Training")],
-     [("Publish acceptable-use policy", DPO, 5, False)], (3, 4), ""),
+     "modify", [("A.9.2", "Acceptable-use rules for public AI tools")],
+     [("Publish acceptable-use policy", DPO, 5, False),
+      # competence and awareness (7.2, 7.3): work of the AIMS, not an Annex A control
+      ("Safe-AI-use awareness training for all staff", HR, 45, False)], (3, 4), ""),
 ]  # fmt: skip
 
-_OPPORTUNITIES = [
-    ("Explainable declines as a selling point", "Accountable and transparent", ["AIS-001"], COMP),
-    ("Faster affordability checks for brokers", "Valid and reliable", ["AIS-009"], CRO),
+# title, category, systems, owner, actions (the second has none: the gap shows)
+_OPPORTUNITIES: list[tuple[Any, ...]] = [
+    (
+        "Explainable declines as a selling point",
+        "Accountable and transparent",
+        ["AIS-001"],
+        COMP,
+        [("Add decline explanations to the broker portal pitch", COMP, 60, False)],
+    ),
+    ("Faster affordability checks for brokers", "Valid and reliable", ["AIS-009"], CRO, []),
 ]
+# assessed long ago and past their review date: the reassessment is overdue (8.2)
+_REVIEW_LATE = {"Underwriters rubber-stamp model referrals", "Single vendor for all generative AI"}
 
 
 def add_risks(ef: EngagementFile) -> None:
@@ -100,9 +117,13 @@ def add_risks(ef: EngagementFile) -> None:
             "description": f"Cause, event and consequence of: {title.lower()}.",
             "source": "", "inherent_likelihood": lik, "inherent_impact": imp,
             "treatment": treat, "status": "in_treatment" if treat else "open",
+            "assessed_on": today - dt.timedelta(days=45),
             "review_date": today + dt.timedelta(days=90),
             "affected_parties": "Customers" if "HR" not in category else "Job applicants",
         }  # fmt: skip
+        if title in _REVIEW_LATE:
+            values["assessed_on"] = today - dt.timedelta(days=200)
+            values["review_date"] = today - dt.timedelta(days=20)
         if resid:
             values["residual_likelihood"], values["residual_impact"] = resid
         if by:
@@ -112,10 +133,24 @@ def add_risks(ef: EngagementFile) -> None:
             [ControlChoice(c, reason) for c, reason in controls],
             [Action(a, who, today + dt.timedelta(days=due), done) for a, who, due, done in actions],
         )  # fmt: skip
-    for title, category, systems, owner in _OPPORTUNITIES:
+    for title, category, systems, owner, actions in _OPPORTUNITIES:
         risks.save_risk(
             ef, None,
             {"kind": "opportunity", "title": title, "category": category, "owner": owner,
-             "inherent_likelihood": 3, "inherent_impact": 3},
-            systems,
+             "inherent_likelihood": 3, "inherent_impact": 3, "assessed_on": today},
+            systems, [],
+            [Action(a, who, today + dt.timedelta(days=due), done) for a, who, due, done in actions],
         )  # fmt: skip
+    # the consultant asked about the categories typed: intellectual property is an AI harm;
+    # "Vendor lock-in" is still to be asked about (the gap shows)
+    typed = risks.category_named(ef, "Intellectual property")
+    assert typed is not None
+    risks.classify_category(ef, typed.id, True)
+    approvals.set_approval(
+        ef,
+        approvals.Approval(
+            "risk_criteria", "Sarah Whitfield", "Chief Executive Officer",
+            today - dt.timedelta(days=40), risks.criteria_version(ef),
+            "Approved at the Executive Risk Committee.",
+        ),
+    )  # fmt: skip

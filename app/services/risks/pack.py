@@ -11,6 +11,7 @@ from reportlab.platypus import (
 )
 
 from app.services import words
+from app.services.engagement import approvals
 from app.services.pack import settings as pack_settings
 from app.services.pack.blocks import (
     Ctx,
@@ -52,7 +53,31 @@ def criteria_section(c: Ctx) -> list[Flowable]:
         rows.append((band.name, f"{low} to {band.upto}", state))
         low = band.upto + 1
     out += c.table([Column("Band", 1.5), Column("Scores", 1.5), Column("Acceptance", 5.0)], rows)
+    out += _approval(c, "risk_criteria")
     return out
+
+
+def _approval(c: Ctx, subject: str) -> list[Flowable]:
+    """The approval's sentence; a missing one is a gap, said only where gaps are."""
+    found = c.data.approvals.get(subject)
+    f = c.data.risk_findings
+    holds = f.criteria_approved if subject == "risk_criteria" else f.plan_approved
+    if not (found is not None and holds) and not c.gaps:
+        return []
+    return [Spacer(1, 3 * mm), c.p(_approval_text(c, subject))]
+
+
+def _approval_text(c: Ctx, subject: str) -> str:
+    """Who approved the criteria or the plan; said plainly when nobody did (or it changed)."""
+    what = approvals.SUBJECTS[subject]
+    found = c.data.approvals.get(subject)
+    f = c.data.risk_findings
+    holds = f.criteria_approved if subject == "risk_criteria" else f.plan_approved
+    if found is not None and holds:
+        return f"{what} approved by {found.text()}." + (f" {found.note}" if found.note else "")
+    if found is not None:
+        return f"{what} approved by {found.text()}, but changed since: not approved as they stand."
+    return f"{what}: not approved by management yet."
 
 
 def _rating(likelihood: int | None, impact_: int | None, score: int | None, level: str) -> str:
@@ -78,7 +103,13 @@ def risks_section(c: Ctx) -> list[Flowable]:
     found = (
         f"; {summary['above_threshold']:,} live risks above the threshold, "
         f"{summary['untreated']:,} of them untreated; residual risk not accepted on "
-        f"{summary['residual_unaccepted']:,}; {summary['without_owner']:,} without an owner"
+        f"{summary['residual_unaccepted']:,}; {summary['without_owner']:,} without an owner; "
+        f"{summary['treatment_without_control_or_action']:,} treated with no control or action, "
+        f"residual not rated on {summary['residual_not_rated']:,}, "
+        f"{summary['review_overdue']:,} past their review date, "
+        f"{words.count(summary['actions_overdue'], 'action')} overdue, "
+        f"{words.count(summary['opportunities_without_action'], 'opportunity', 'opportunities')}"
+        " with no action"
     )
     out.append(
         c.p(
@@ -115,14 +146,17 @@ def risks_section(c: Ctx) -> list[Flowable]:
     out += c.table(columns, rows)
     out += c.h2("Risk details")
     middle: list[Spec] = [
-        ("description", 2.4), ("source", 1.1), ("affected_parties", 1.2),
+        ("description", 1.8), ("source", 1.1), ("affected_parties", 1.2),
     ]  # fmt: skip
-    notes: list[Spec] = [("review_date", 1.0), (("residual_comment", "acceptance_comment"), 1.5)]
+    notes: list[Spec] = [
+        ("assessed_on", 0.9), ("review_date", 0.9),
+        (("residual_comment", "acceptance_comment"), 1.5),
+    ]  # fmt: skip
     columns = [
         Column("ID", 0.9),
         *field_columns(fields, middle),
         Column("AI systems", 1.0),
-        *field_columns(fields, [("existing_controls", 1.4)]),
+        *field_columns(fields, [("existing_controls", 1.1)]),
         Column("Annex A controls selected", 1.7),
         *field_columns(fields, notes),
     ]
@@ -147,6 +181,7 @@ def risks_section(c: Ctx) -> list[Flowable]:
         if d.plan
         else c.absent("No treatment action has been recorded.", "")
     )
+    out += _approval(c, "treatment_plan")
     plan_rows = (
         (
             i.owner or "No owner",

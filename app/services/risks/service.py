@@ -69,6 +69,7 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("accepted_by", "Residual risk accepted by", "text"),
         FieldSpec("accepted_on", "Accepted on", "date"),
         FieldSpec("acceptance_comment", "Acceptance comment", "long"),
+        FieldSpec("assessed_on", "Assessed on", "date"),
         FieldSpec("review_date", "Review date", "date"),
         FieldSpec("status", "Status", "choice", STATUSES),
     )
@@ -120,6 +121,7 @@ class RiskRow:
     accepted_by: str
     accepted_on: dt.date | None
     acceptance_comment: str
+    assessed_on: dt.date | None
     review_date: dt.date | None
     status: str
     systems: tuple[str, ...] = ()
@@ -136,6 +138,14 @@ class RiskRow:
 
 
 # criteria
+
+
+def criteria_version(ef: EngagementFile) -> int:
+    """The version of the criteria in force (1 as created; each change adds one): an approval
+    names the version it approved."""
+    with ef.reading() as session:
+        row = session.get(RiskCriteria, 1)
+        return row.version if row is not None else 1
 
 
 def get_criteria(ef: EngagementFile) -> Criteria:
@@ -232,6 +242,13 @@ class Category:
     taxonomy: str
     attribution: str
     ai_specific: bool
+    classified: bool = True  # someone decided ai_specific (a typed or imported one is asked)
+
+    @property
+    def kind_text(self) -> str:
+        if not self.classified:
+            return "not classified yet"
+        return "AI-specific" if self.ai_specific else "not AI-specific"
 
 
 def list_categories(ef: EngagementFile) -> list[Category]:
@@ -240,7 +257,47 @@ def list_categories(ef: EngagementFile) -> list[Category]:
         rows = session.scalars(
             select(RiskCategory).where(RiskCategory.merged_into.is_(None)).order_by(RiskCategory.id)
         )
-        return [Category(c.id, c.name, c.taxonomy, c.attribution, c.ai_specific) for c in rows]
+        return [
+            Category(c.id, c.name, c.taxonomy, c.attribution, c.ai_specific, c.classified)
+            for c in rows
+        ]
+
+
+def category_named(ef: EngagementFile, name: str) -> Category | None:
+    """The live category of that name (case-insensitive; a merged one leads to where it went)."""
+    with ef.reading() as session:
+        found = session.scalar(
+            select(RiskCategory).where(func.lower(RiskCategory.name) == name.strip().lower())
+        )
+        while found is not None and found.merged_into is not None:
+            found = session.get_one(RiskCategory, found.merged_into)
+        if found is None:
+            return None
+        return Category(found.id, found.name, found.taxonomy, found.attribution,
+                        found.ai_specific, found.classified)  # fmt: skip
+
+
+def classify_category(
+    ef: EngagementFile, category_id: int, ai_specific: bool, classified: bool = True
+) -> tuple[bool, bool]:
+    """Decide whether a category is AI-specific; returns (ai_specific, classified) as they were,
+    for undo (which passes classified False to put an unasked category back)."""
+    with ef.writing() as session:
+        category = session.get(RiskCategory, category_id)
+        if category is None:
+            raise FieldError("category", "That category no longer exists.")
+        old = (category.ai_specific, category.classified)
+        category.ai_specific, category.classified = ai_specific, classified
+        if old != (ai_specific, classified):
+            history.record(
+                session, ef.actor, "risk_category", str(category_id), "AI-specific",
+                _kind(*old), _kind(ai_specific, classified),
+            )  # fmt: skip
+    return old
+
+
+def _kind(ai_specific: bool, classified: bool) -> str:
+    return Category(0, "", "", "", ai_specific, classified).kind_text
 
 
 def _category_id(session: Session, name: str) -> int | None:

@@ -83,6 +83,8 @@ def _risk_columns() -> list[Column]:
         "treatment": ("treatment option", "risk response", "response", "treatment decision"),
         "residual_likelihood": ("residual probability",),
         "residual_impact": ("residual severity", "residual consequence"),
+        "assessed_on": ("assessed", "date assessed", "assessment date", "last assessed",
+                        "date of assessment"),
         "review_date": ("next review", "review", "review date / status"),
         "status": ("risk status", "state"),
     }):  # fmt: skip

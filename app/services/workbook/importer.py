@@ -114,6 +114,10 @@ class SheetPlan:
     # (row, message) of the errors told so far, and how many of `errors` that covers: a
     # refusal is told once, found in one look-up (200,000 refusals must not scan each other)
     _told: set[tuple[int, str]] = field(default_factory=set, repr=False)
+    # risk categories new to the engagement -> whether the consultant ticked them AI-specific
+    # in the preview (None: not asked, as on the command line); applying the import records
+    # the answers, and a category not asked about stays to be classified
+    new_categories: dict[str, bool | None] = field(default_factory=dict)
     _told_upto: int = field(default=0, repr=False)
 
     def tell(self, issue: Issue) -> None:
@@ -638,6 +642,7 @@ class _SheetReader:
         assert self._categories is not None
         if category and category.lower() not in self._categories:
             self._categories.add(category.lower())
+            self.plan.new_categories[category] = None
             message = (
                 f"'{category}' is a new risk category; it will be added to the engagement's "
                 "categories."
@@ -916,9 +921,20 @@ def _apply(ef: EngagementFile, plan: Plan, commit: bool, skip_invalid: bool) -> 
                 )
             if not commit:
                 raise _RollbackError
+            _classify_new_categories(ef, plan)
     except _RollbackError:
         return []
     return steps
+
+
+def _classify_new_categories(ef: EngagementFile, plan: Plan) -> None:
+    """The categories the import added, AI-specific or not as the consultant ticked them in
+    the preview (asked there, so decided)."""
+    for sheet in plan.sheets:
+        for name, ai_specific in sheet.new_categories.items():
+            found = risks.category_named(ef, name)
+            if ai_specific is not None and found is not None and not found.classified:
+                risks.classify_category(ef, found.id, ai_specific)
 
 
 def _create_many(

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.catalog.content import Catalog
+from app.services.engagement.approvals import Approval
 from app.services.engagement.errors import AimsError, FieldError
 from app.services.engagement.fields import parse_bool, parse_date
 from app.services.risks.criteria import Band, Criteria, Level, validate
 from app.services.risks.service import Action, Category, ControlChoice, RiskRow
 from app.views.common.edit_table import EditTableModel, Field, edit_table
+from app.views.risks.approval import ApprovalFields
 
 
 def _message() -> QLabel:
@@ -62,13 +64,21 @@ def _table_with_buttons(model: EditTableModel, widths: list[int]) -> QWidget:
 
 
 class CriteriaDialog(QDialog):
-    """Edit the scales, bands and threshold; `criteria` holds the result when accepted."""
+    """Edit the scales, bands and threshold, and record management's approval; `criteria`
+    holds the result when accepted, `approval_change` what to do with the approval (see
+    ApprovalFields.change: None, CLEAR or the approval typed)."""
 
-    def __init__(self, current: Criteria, parent=None) -> None:
+    def __init__(
+        self, current: Criteria, parent=None, approval: Approval | None = None,
+        approval_holds: bool = False,
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("Risk criteria")
-        self.resize(760, 620)
+        self.resize(760, 760)
         self.criteria = current
+        self.approval_change: Approval | str | None = None
+        self.approval = ApprovalFields("risk_criteria", self)
+        self.approval.show_approval(approval, approval_holds)
         level_fields = [Field("label", "Label"), Field("description", "Description")]
         self.likelihood = EditTableModel(
             level_fields,
@@ -103,6 +113,10 @@ class CriteriaDialog(QDialog):
         layout.addLayout(grid)
         layout.addLayout(form)
         layout.addWidget(QLabel("Saving re-scores every risk; the change is kept in the history."))
+        layout.addWidget(
+            QLabel("<b>Approval by management</b> (a change of the criteria needs a new approval)")
+        )
+        layout.addWidget(self.approval)
         layout.addWidget(self.message)
         layout.addWidget(_buttons(self))
 
@@ -124,6 +138,7 @@ class CriteriaDialog(QDialog):
         try:
             criteria = self.build()
             validate(criteria)
+            self.approval_change = self.approval.change()
         except AimsError as exc:
             self.message.setText(exc.message)
             return
@@ -221,18 +236,24 @@ class TreatmentDialog(QDialog):
 
 
 class CategoriesDialog(QDialog):
-    """Rename a category, or merge it into another (its risks move there)."""
+    """Rename a category, merge it into another (its risks move there), or say whether it is
+    AI-specific (`classify(category_id, ai_specific)`)."""
 
-    def __init__(self, categories: list[Category], rename, merge, parent=None) -> None:
+    def __init__(
+        self, categories: list[Category], rename, merge, parent=None, classify=None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Risk categories")
-        self._rename, self._merge = rename, merge
+        self._rename, self._merge, self._classify = rename, merge, classify
         self.category = QComboBox()
         self.target = QComboBox()
         for c in categories:
-            label = c.name + ("" if c.ai_specific else "  (not AI-specific)")
+            label = c.name + ("" if c.classified and c.ai_specific else f"  ({c.kind_text})")
             self.category.addItem(label, c.id)
             self.target.addItem(label, c.id)
+        self.kind = QComboBox()
+        self.kind.addItem("AI-specific", True)
+        self.kind.addItem("Not AI-specific (classic IT or business)", False)
         self.new_name = QLineEdit()
         self.category.currentIndexChanged.connect(
             lambda _i: self.new_name.setText(self.category.currentText().split("  (")[0])
@@ -241,6 +262,8 @@ class CategoriesDialog(QDialog):
         rename_button, merge_button = QPushButton("Rename"), QPushButton("Merge into")
         rename_button.clicked.connect(self._do_rename)
         merge_button.clicked.connect(self._do_merge)
+        self.classify_button = QPushButton("Mark as")
+        self.classify_button.clicked.connect(self._do_classify)
         self.message = _message()
         self.attribution = QLabel(
             "Seeded from ISO/IEC 42001 Annex C (names), the NIST AI RMF 1.0 (public domain) and "
@@ -251,6 +274,8 @@ class CategoriesDialog(QDialog):
         form.addRow("Category", self.category)
         form.addRow(rename_button, self.new_name)
         form.addRow(merge_button, self.target)
+        if classify is not None:
+            form.addRow(self.classify_button, self.kind)
         form.addRow(self.message)
         form.addRow(self.attribution)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -260,6 +285,14 @@ class CategoriesDialog(QDialog):
     def _do_rename(self) -> None:
         try:
             self._rename(self.category.currentData(), self.new_name.text())
+        except AimsError as exc:
+            self.message.setText(exc.message)
+            return
+        self.accept()
+
+    def _do_classify(self) -> None:
+        try:
+            self._classify(self.category.currentData(), bool(self.kind.currentData()))
         except AimsError as exc:
             self.message.setText(exc.message)
             return

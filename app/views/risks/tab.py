@@ -3,6 +3,7 @@ treatment plan, and the criteria that score it all."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,10 +23,13 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QTableView,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.services import words
+from app.services.engagement import approvals
+from app.services.engagement.approvals import Approval
 from app.services.engagement.errors import AimsError, FieldError
 from app.services.engagement.file import EngagementFile
 from app.services.inventory import service as inventory
@@ -42,6 +46,7 @@ from app.views.common.row_table import Prepared, prepare
 from app.views.common.text import esc, history_html, shown_by_spec
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import detail_panel, list_and_panel
+from app.views.risks.approval import CLEAR, ApprovalFields
 from app.views.risks.dialogs import CategoriesDialog, CriteriaDialog, TreatmentDialog
 from app.views.risks.heat_map import HeatMap
 from app.views.risks.model import RisksModel, haystack
@@ -49,37 +54,53 @@ from app.views.risks.model import RisksModel, haystack
 
 @dataclass
 class Overview:
-    """What the tab shows beside the table: both heat maps, the plan, the cyber-only gap."""
+    """What the tab shows beside the table: both heat maps, the plan, the gaps of the register
+    as a whole (cyber-only, criteria or plan not approved)."""
 
     heat: dict[tuple[int, int], int]
     heat_residual: dict[tuple[int, int], int]
     plan: list[risk_rules.PlanItem]
     cyber_only: bool
     flagged: int  # risks with gaps
+    whole: tuple[str, ...] = ()  # each other gap of the whole register found, as a sentence
+    ai_share: float | None = None  # percent of live risks in AI-specific categories
 
 
-def overview(rows: list[RiskRow], criteria: Criteria, categories: list[risks.Category]) -> Overview:
+def overview(
+    rows: list[RiskRow], criteria: Criteria, categories: list[risks.Category],
+    signoff: risk_rules.Signoff | None = None,
+) -> Overview:  # fmt: skip
     def counts(residual: bool) -> dict[tuple[int, int], int]:
         return {cell: len(ids) for cell, ids in risk_rules.heat_map(rows, residual).items()}
 
-    findings = risk_rules.evaluate(rows, criteria, categories)
+    findings = risk_rules.evaluate(rows, criteria, categories, signoff)
     return Overview(
         counts(False),
         counts(True),
         risk_rules.treatment_plan(rows),
         findings.cyber_only,
         len(findings.by_risk()),
+        tuple(
+            f"{rule.label}: {findings.whole_text(rule)}"
+            for rule, found in findings.whole_found().items()
+            if found and rule is not risk_rules.CYBER_ONLY  # that one has its banner
+        ),
+        findings.ai_share,
     )
 
 
-def load_risks(ef: EngagementFile) -> tuple[Prepared, Criteria, list[risks.Category], Overview]:
+Loaded = tuple[Prepared, Criteria, list[risks.Category], Overview, risk_rules.Signoff]
+
+
+def load_risks(ef: EngagementFile) -> Loaded:
     """Everything the tab shows, ready to swap in; runs on a worker thread."""
     rows = risks.list_risks(ef)
     criteria = risks.get_criteria(ef)
     categories = risks.list_categories(ef)
+    signoff = risk_rules.signoff(ef)
     flags = risk_rules.evaluate(rows, criteria, categories).by_risk()
     prepared = prepare(rows, {r.id: flags.get(r.id, []) for r in rows}, haystack)
-    return prepared, criteria, categories, overview(rows, criteria, categories)
+    return prepared, criteria, categories, overview(rows, criteria, categories, signoff), signoff
 
 
 def _plan_cells(item: risk_rules.PlanItem) -> tuple[str, ...]:
@@ -102,6 +123,7 @@ class RisksTab(RegisterTab):
         self.criteria = DEFAULT  # until the register is loaded (off the UI thread)
         self.categories: list[risks.Category] = []
         self.overview = Overview({}, {}, [], False, 0)
+        self.signoff = risk_rules.Signoff()
         self._overview_task: worker.Task | None = None
         self._build()
 
@@ -173,11 +195,57 @@ class RisksTab(RegisterTab):
             plan_view.setColumnWidth(column, width)
         self.views = QTabWidget()
         self.views.addTab(self.table, "Register")
-        self.views.addTab(plan_view, "Treatment plan")
+        self.views.addTab(self._plan_page(plan_view), "Treatment plan")
         self.count_label = QLabel("Loading the risk register…")
         list_and_panel(
             self, [bar, filters, self.views, self.count_label], self._build_panel(), [860, 560]
         )
+
+    def _plan_page(self, plan_view: QTableView) -> QWidget:
+        """The plan with its approval by management below it (6.1.3)."""
+        self.plan_approval = ApprovalFields("treatment_plan")
+        self.plan_approve_button = QPushButton("Record approval")
+        self.plan_approve_button.clicked.connect(self.record_plan_approval)
+        for edit in self.plan_approval._edits():
+            edit.returnPressed.connect(self.record_plan_approval)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.plan_approve_button)
+        buttons.addStretch(1)
+        self.plan_approval_error = QLabel(wordWrap=True)
+        self.plan_approval_error.setStyleSheet("color: #b3261e; font-weight: bold;")
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(plan_view, 1)
+        layout.addWidget(
+            QLabel(
+                "<b>Approval of the treatment plan</b> by designated management (empty every "
+                "field and press Return to withdraw it)",
+                wordWrap=True,
+            )
+        )
+        layout.addWidget(self.plan_approval)
+        layout.addLayout(buttons)
+        layout.addWidget(self.plan_approval_error)
+        return page
+
+    def _build_category_question(self) -> QWidget:
+        """Asked when the selected risk's category was typed (or imported) and nobody said
+        yet whether it is AI-specific."""
+        self.category_question = QWidget()
+        self.category_question.setStyleSheet("background:#fff4e5;")
+        row = QHBoxLayout(self.category_question)
+        row.setContentsMargins(4, 4, 4, 4)
+        self.category_question_label = QLabel(wordWrap=True)
+        self.category_ai_button = QPushButton("AI-specific")
+        self.category_not_ai_button = QPushButton("Not AI-specific")
+        self.category_ai_button.clicked.connect(lambda: self.classify_current_category(True))
+        self.category_not_ai_button.clicked.connect(lambda: self.classify_current_category(False))
+        row.addWidget(self.category_question_label, 1)
+        row.addWidget(self.category_ai_button)
+        row.addWidget(self.category_not_ai_button)
+        self.category_question.hide()
+        return self.category_question
 
     def _build_panel(self) -> QWidget:
         self.heat_map = HeatMap()
@@ -196,6 +264,9 @@ class RisksTab(RegisterTab):
         self.cyber_only.setWordWrap(True)
         self.cyber_only.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
         self.cyber_only.hide()
+        self.whole_gaps = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.whole_gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
+        self.whole_gaps.hide()
         self.heading = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.gaps = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
@@ -216,9 +287,10 @@ class RisksTab(RegisterTab):
         items: list[QWidget | QLayout] = [
             toggle,
             self.heat_map,
-            self.cyber_only,
+            self.whole_gaps,
             self.heading,
             self.gaps,
+            self._build_category_question(),
             self.treatment_summary,
             self.treatment_button,
             self.form,
@@ -226,14 +298,12 @@ class RisksTab(RegisterTab):
         return detail_panel(items, self.history_view)
 
     # loading
-    def load(self) -> Callable[[], tuple[Prepared, Criteria, list[risks.Category], Overview]]:
+    def load(self) -> Callable[[], Loaded]:
         ef = self.ef
         return lambda: load_risks(ef)
 
-    def show_loaded(
-        self, result: tuple[Prepared, Criteria, list[risks.Category], Overview]
-    ) -> None:
-        prepared, self.criteria, self.categories, self.overview = result
+    def show_loaded(self, result: Loaded) -> None:
+        prepared, self.criteria, self.categories, self.overview, self.signoff = result
         self.form.set_scales(
             {
                 "likelihood": [level.label for level in self.criteria.likelihood],
@@ -250,6 +320,7 @@ class RisksTab(RegisterTab):
         """Heat maps, plan and gap count again after an edit, off the UI thread (thousands
         of risks take a few hundred ms); only the latest recount is shown."""
         rows, criteria, categories = self.model.all_rows(), self.criteria, self.categories
+        signoff = self.signoff
         task: worker.Task | None = None
 
         def done(result: Overview) -> None:
@@ -264,7 +335,7 @@ class RisksTab(RegisterTab):
                 self.count_label.setText(message)
 
         task = self._overview_task = worker.start(
-            lambda: overview(rows, criteria, categories), done, failed
+            lambda: overview(rows, criteria, categories, signoff), done, failed
         )
 
     def shutdown(self) -> None:
@@ -277,7 +348,30 @@ class RisksTab(RegisterTab):
         self._redraw_heat_map()
         self.plan.set_rows(self.overview.plan)
         self.cyber_only.setVisible(self.overview.cyber_only)
+        share = self.overview.ai_share
+        self.cyber_only.setText(
+            (
+                f"<b>AI-specific categories on only {share:g}% of the live risks</b> (under "
+                f"{risk_rules.TOKEN_SHARE:g}% reads as a cyber-only register)."
+                if share
+                else "<b>Only classic IT risk categories in this register.</b>"
+            )
+            + " Auditors expect AI harms too: bias, transparency, human oversight, safety, "
+            "privacy, societal effects."
+        )
+        self.whole_gaps.setVisible(bool(self.overview.whole))
+        self.whole_gaps.setText(
+            "<b>Gaps of the register as a whole</b><br>"
+            + "<br>".join("• " + esc(text) for text in self.overview.whole)
+        )
+        self._show_plan_approval()
         self.update_count()
+
+    def _show_plan_approval(self) -> None:
+        approval = approvals.get(self.ef, "treatment_plan")
+        self.plan_approval.show_approval(approval, self.signoff.plan_approved)
+        self.plan_approval.setEnabled(not self.ef.read_only)
+        self.plan_approve_button.setEnabled(not self.ef.read_only)
 
     def flagged_total(self) -> int | None:
         return self.overview.flagged
@@ -320,6 +414,7 @@ class RisksTab(RegisterTab):
         if row is None:
             self.heading.setText(self.empty_heading("<h3>No risk selected</h3>"))
             self.gaps.hide()
+            self.category_question.hide()
             self.form.set_values({})
             self.treatment_summary.setText("")
             self.history_view.setText("")
@@ -327,6 +422,14 @@ class RisksTab(RegisterTab):
         source = next((c.attribution for c in self.categories if c.name == row.category), "")
         credit = f"<br><small>Category from {esc(source)}</small>" if source else ""
         self.heading.setText(f"<h3>{esc(row.id)}: {esc(row.title)}</h3>{esc(row.category)}{credit}")
+        category = next((c for c in self.categories if c.name == row.category), None)
+        asking = category is not None and not category.classified and not self.ef.read_only
+        self.category_question.setVisible(asking)
+        if asking:
+            self.category_question_label.setText(
+                f"Is the category “{row.category}” AI-specific (a harm that comes from AI, such "
+                "as bias, drift or opacity), or a classic IT or business one?"
+            )
         flags = self.model.info_of(row.id)
         self.gaps.setVisible(bool(flags))
         self.gaps.setText(
@@ -482,12 +585,97 @@ class RisksTab(RegisterTab):
     def edit_criteria(self) -> None:
         if self.ef.read_only:
             return
-        dialog = CriteriaDialog(self.criteria, self)
+        approval = approvals.get(self.ef, "risk_criteria")
+        dialog = CriteriaDialog(self.criteria, self, approval, self.signoff.criteria_approved)
         if not dialogs.run_dialog(dialog):
             return
-        self.apply_criteria(dialog.criteria)
+        change = dialog.approval_change
 
-    def apply_criteria(self, new: Criteria) -> None:
+        def approve() -> None:  # of the criteria as they now stand
+            if change is not None:
+                versioned = (
+                    change
+                    if isinstance(change, str)
+                    else dataclasses.replace(
+                        change, subject_version=risks.criteria_version(self.ef)
+                    )
+                )
+                self.record_approval("risk_criteria", versioned)
+
+        if dialog.criteria != self.criteria:
+            self.apply_criteria(dialog.criteria, approve)
+        else:
+            approve()
+
+    def record_plan_approval(self) -> None:
+        """The plan view's fields: an approval recorded (or withdrawn) as typed."""
+        self.plan_approval_error.setText("")
+        try:
+            change = self.plan_approval.change()
+        except AimsError as exc:
+            self.plan_approval_error.setText(exc.message)
+            return
+        if change is not None:
+            self.record_approval("treatment_plan", change)
+
+    def record_approval(self, subject: str, change: Approval | str) -> None:
+        """Set or withdraw (CLEAR) an approval: one undo step, then the gaps counted again."""
+        what = approvals.SUBJECTS[subject].lower()
+
+        def write(new: Approval | None) -> Approval | None:
+            if new is None:
+                return approvals.clear(self.ef, subject)
+            return approvals.set_approval(self.ef, new)
+
+        new = None if change == CLEAR else change
+        assert not isinstance(new, str)
+        try:
+            before = write(new)
+        except AimsError as exc:
+            dialogs.error(self, "Approval not recorded", exc.message)
+            return
+        self.undo_stack.push(
+            AppliedCommand(
+                f"{'Withdraw approval of' if new is None else 'Approve'} the {what}",
+                lambda: self._quietly(lambda: approvals.restore(self.ef, subject, before)),
+                lambda: self._quietly(lambda: write(new)),
+            )
+        )
+        self._signoff_changed()
+
+    def _signoff_changed(self) -> None:
+        self.signoff = risk_rules.signoff(self.ef)
+        self._show_plan_approval()
+        self._recount_overview()
+        self.changed.emit()
+
+    def classify_current_category(self, ai_specific: bool) -> None:
+        row = self.model.row(self.current) if self.current else None
+        category = next((c for c in self.categories if row and c.name == row.category), None)
+        if category is None or self.ef.read_only:
+            return
+        self.classify_category(category.id, ai_specific)
+
+    def classify_category(self, category_id: int, ai_specific: bool) -> None:
+        """Say whether a category is AI-specific: one undo step (undo asks again)."""
+        try:
+            old = risks.classify_category(self.ef, category_id, ai_specific)
+        except AimsError as exc:
+            dialogs.error(self, "Category not changed", exc.message)
+            return
+        self.undo_stack.push(
+            AppliedCommand(
+                "Mark a category " + ("AI-specific" if ai_specific else "not AI-specific"),
+                lambda: self._quietly(lambda: risks.classify_category(self.ef, category_id, *old)),
+                lambda: self._quietly(
+                    lambda: risks.classify_category(self.ef, category_id, ai_specific)
+                ),
+            )
+        )
+        self.reload()
+        self.changed.emit()
+
+    def apply_criteria(self, new: Criteria, after: Callable[[], None] | None = None) -> None:
         """Save criteria and re-score every risk off the UI thread, with progress and Cancel."""
         old = self.criteria
         progress = QProgressDialog("Re-scoring risks…", "Cancel", 0, 100, self)
@@ -504,6 +692,8 @@ class RisksTab(RegisterTab):
                     lambda: self.apply_criteria_quietly(new),
                 )
             )
+            if after is not None:
+                after()
             self.reload()
             self.changed.emit()
 
@@ -562,7 +752,11 @@ class RisksTab(RegisterTab):
                 )
             )
 
-        dialogs.run_dialog(CategoriesDialog(risks.list_categories(self.ef), rename, merge, self))
+        dialogs.run_dialog(
+            CategoriesDialog(
+                risks.list_categories(self.ef), rename, merge, self, self.classify_category
+            )
+        )
         self.reload()
 
     def _quietly(self, action: Callable[[], object]) -> None:

@@ -68,6 +68,7 @@ class ImportDialog(QDialog):
         self.plan = plan
         self.skip_invalid = False
         self._remap = remap
+        self.category_items: list[QTreeWidgetItem] = []
         self.setWindowTitle(f"Import {plan.path.name}")
         self.resize(980, 640)
         layout = QVBoxLayout(self)
@@ -153,6 +154,8 @@ class ImportDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(4, Qt.CheckState.Unchecked)
             item.setData(0, Qt.ItemDataRole.UserRole, conflict)
+        if sheet.new_categories:
+            self._category_group(tree, sheet)
         for title, issues in (("Errors", sheet.errors), ("Warnings", sheet.warnings)):
             group = self._group(tree, title, len(issues))
             for issue in issues:
@@ -167,6 +170,24 @@ class ImportDialog(QDialog):
         layout.addWidget(tree, 1)
         return page
 
+    def _category_group(self, tree: QTreeWidget, sheet: SheetPlan) -> None:
+        """Risk categories new to the engagement: the consultant ticks the AI-specific ones
+        (Space on a line ticks it); the others are taken as classic IT or business ones."""
+        group = self._group(
+            tree,
+            "New risk categories: tick the AI-specific ones (bias, drift, opacity...)",
+            len(sheet.new_categories),
+        )
+        group.setExpanded(True)
+        for name in sheet.new_categories:
+            sheet.new_categories[name] = False  # asked: unticked is not AI-specific
+            # the tick in the first column, where the arrow keys land
+            item = QTreeWidgetItem(group, ["AI-specific", name])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.CheckState.Unchecked)
+            item.setData(1, Qt.ItemDataRole.UserRole, (sheet, name))
+            self.category_items.append(item)
+
     @staticmethod
     def _group(tree: QTreeWidget, title: str, count: int) -> QTreeWidgetItem:
         group = QTreeWidgetItem(tree, [f"{title} ({count})"])
@@ -175,6 +196,11 @@ class ImportDialog(QDialog):
         return group
 
     def _conflict_ticked(self, item: QTreeWidgetItem, column: int) -> None:
+        category = item.data(1, Qt.ItemDataRole.UserRole)
+        if category is not None and column == 0:
+            sheet, name = category
+            sheet.new_categories[name] = item.checkState(0) == Qt.CheckState.Checked
+            return
         conflict = item.data(0, Qt.ItemDataRole.UserRole)
         if conflict is not None and column == 4:
             conflict.take_workbook = item.checkState(4) == Qt.CheckState.Checked

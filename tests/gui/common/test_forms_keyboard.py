@@ -163,6 +163,7 @@ RISK = {
     "accepted_by": "Board",
     "accepted_on": dt.date(2026, 1, 15),
     "acceptance_comment": "Within appetite",
+    "assessed_on": dt.date(2026, 1, 10),
     "review_date": dt.date(2026, 6, 30),
     "status": "monitored",
 }

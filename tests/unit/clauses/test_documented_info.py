@@ -4,13 +4,13 @@ the SoA includes the control."""
 from __future__ import annotations
 
 from app.services.clauses import documented_info
-from app.services.pack import build as pack
 from app.services.pack import data as pack_data
+from app.services.progress import finish
 from app.services.soa import service as soa
 
 
 def _entry(ef, entry_id):
-    entries = documented_info.index(pack.finish(pack_data.load(ef)))
+    entries = documented_info.index(finish(pack_data.load(ef)))
     return next(e for e in entries if e.info.id == entry_id)
 
 

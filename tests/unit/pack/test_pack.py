@@ -4,6 +4,7 @@ without them, required in CI)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import json
@@ -15,7 +16,8 @@ import pytest
 from app.cli import main
 from app.services.clauses import documented_info
 from app.services.demo import create_demo
-from app.services.engagement import safe_output
+from app.services.engagement import approvals, safe_output
+from app.services.engagement.approvals import Approval
 from app.services.engagement.errors import FileWriteError
 from app.services.engagement.file import create_engagement
 from app.services.generator import create_large
@@ -24,6 +26,7 @@ from app.services.pack import data as pack_data
 from app.services.pack import settings as pack_settings
 from app.services.pack.style import Wrapper
 from app.services.progress import finish
+from app.services.risks import service as risks
 
 _require = None  # the session's require_tool, set by the autouse fixture below
 
@@ -70,6 +73,16 @@ def packs(tmp_path_factory):
     with create_large(folder / "large.aims") as ef:
         made["large"] = write(ef, folder / "large.pdf", kind="readiness")
     return {name: result.path for name, result in made.items()}
+
+
+def test_pack_says_who_approved_the_criteria_and_that_the_plan_is_not(packs):
+    demo = " ".join(text_of(packs["demo"]).split())
+    assert "Risk criteria approved by Sarah Whitfield (Chief Executive Officer)" in demo
+    assert "Risk treatment plan: not approved by management yet." in demo
+    assert "RSK-06 Risk treatment plan not approved by management" in demo
+    submission = " ".join(text_of(packs["submission"]).split())
+    assert "Sarah Whitfield (Chief Executive Officer)" in submission
+    assert "not approved by management" not in submission  # a gap: readiness report only
 
 
 @pytest.mark.parametrize("name", ["demo", "empty", "large", "letter", "submission"])
@@ -373,7 +386,13 @@ def test_documented_info_names_what_satisfies_each_entry(demo_file):
     assert any(s.item.startswith("P-5.2-02") for s in index["DI-02"].sources)
 
 
-def test_documented_info_of_an_empty_engagement_is_missing_but_the_criteria(new_file):
+def test_documented_info_of_an_empty_engagement_is_missing_but_approved_criteria(new_file):
+    # the app's default criteria, never adapted nor approved, are not documented criteria
+    entries = documented_info.index(finish(pack_data.load(new_file)))
+    assert [e.info.id for e in entries if not e.missing] == []
+    version = risks.criteria_version(new_file)
+    when = dt.date.today()
+    approvals.set_approval(new_file, Approval("risk_criteria", "CEO", "", when, version))
     entries = documented_info.index(finish(pack_data.load(new_file)))
     found = [e.info.id for e in entries if not e.missing]
     assert found == ["DI-04"]

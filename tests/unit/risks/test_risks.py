@@ -19,15 +19,18 @@ from app.services.risks.service import Action, ControlChoice
 TODAY = dt.date.today()
 
 
-def _risk(ef, **values):
-    base = {
+def _base():
+    return {
         "title": "Biased scoring",
         "category": "Fair - with harmful bias managed",
         "owner": "CRO",
         "inherent_likelihood": 4,
         "inherent_impact": 4,
     }
-    return risks.save_risk(ef, None, {**base, **values})[0]
+
+
+def _risk(ef, **values):
+    return risks.save_risk(ef, None, {**_base(), **values})[0]
 
 
 def _rules(ef):
@@ -104,22 +107,23 @@ def test_risk_links_and_undo_restore(new_file):
 def test_rule_untreated_fires_and_clears(new_file):
     rid = _risk(new_file)
     assert _rules(new_file).flags_for(rid) == ["untreated"]
-    risks.save_risk(new_file, rid, {**risks.get_risk(new_file, rid).values(), "treatment": "avoid"})
-    assert _rules(new_file).flags_for(rid) == ["residual_unaccepted"]
-    values = {
-        **risks.get_risk(new_file, rid).values(),
-        "residual_likelihood": 1,
-        "residual_impact": 4,
-    }
-    risks.save_risk(new_file, rid, values)
+    stop = [Action("Withdraw the scoring model", "CRO", None, False)]
+    values = {**risks.get_risk(new_file, rid).values(), "treatment": "avoid"}
+    risks.save_risk(new_file, rid, values, actions=stop)
+    # treated with no residual rating: "not rated", no longer "residual above the threshold"
+    assert _rules(new_file).flags_for(rid) == ["residual_not_rated"]
+    values = {**values, "residual_likelihood": 1, "residual_impact": 4}
+    risks.save_risk(new_file, rid, values, actions=stop)
     assert _rules(new_file).flags_for(rid) == []
 
 
 def test_rule_residual_unaccepted_clears_on_acceptance(new_file):
-    rid = _risk(new_file, treatment="modify", residual_likelihood=3, residual_impact=4)
+    checks = [ControlChoice("A.6.2.4", "Fairness tests")]
+    values = {"treatment": "modify", "residual_likelihood": 3, "residual_impact": 4}
+    rid = risks.save_risk(new_file, None, {**_base(), **values}, controls=checks)[0]
     assert _rules(new_file).flags_for(rid) == ["residual_unaccepted"]
     values = {**risks.get_risk(new_file, rid).values(), "accepted_by": "CEO", "accepted_on": TODAY}
-    risks.save_risk(new_file, rid, values)
+    risks.save_risk(new_file, rid, values, controls=checks)
     assert _rules(new_file).flags_for(rid) == []
 
 

@@ -1,0 +1,72 @@
+"""Who in management approved the risk criteria or the treatment plan, in which role and when:
+three fields typed with the keyboard (Tab moves between them), used by the criteria dialog and
+the treatment plan view."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+
+from app.services.engagement import approvals
+from app.services.engagement.approvals import Approval
+from app.views.common.text import esc
+
+CLEAR = "clear"  # what `change()` returns when the approval is to be withdrawn
+
+
+class ApprovalFields(QWidget):
+    def __init__(self, subject: str, parent=None) -> None:
+        super().__init__(parent)
+        self.subject = subject
+        self.state = QLabel(wordWrap=True)
+        self.approved_by = QLineEdit(placeholderText="Name of the manager or body")
+        self.role = QLineEdit(placeholderText="e.g. Chief Executive Officer")
+        self.approved_on = QLineEdit(placeholderText="YYYY-MM-DD")
+        self.note = QLineEdit(placeholderText="e.g. minutes of the risk committee")
+        for name, edit in (("approved_by", self.approved_by), ("role", self.role),
+                           ("approved_on", self.approved_on), ("note", self.note)):  # fmt: skip
+            edit.setObjectName(f"{subject}_{name}")
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.state)
+        form.addRow("Approved by", self.approved_by)
+        form.addRow("Role", self.role)
+        form.addRow("Approved on", self.approved_on)
+        form.addRow("Note", self.note)
+        self._shown: tuple[str, ...] = ("", "", "", "")
+
+    def show_approval(self, approval: Approval | None, holds: bool) -> None:
+        """The approval in force in the fields; one of an earlier version is said, not filled
+        in (approving again is a decision, not a key press)."""
+        what = approvals.SUBJECTS[self.subject]
+        if approval is not None and holds:
+            self.state.setText(f"<b>{esc(what)} approved</b> by {esc(approval.text())}.")
+            values = (approval.approved_by, approval.role, approval.approved_on.isoformat(),
+                      approval.note)  # fmt: skip
+        else:
+            earlier = (
+                f" (approved by {esc(approval.text())} before the last change)" if approval else ""
+            )
+            self.state.setText(
+                f"<b style='color:#b3261e'>{esc(what)} not approved by management</b>{earlier}."
+            )
+            values = ("", "", "", "")
+        for edit, value in zip(self._edits(), values, strict=True):
+            edit.setText(value)
+        self._shown = values
+
+    def _edits(self) -> tuple[QLineEdit, ...]:
+        return (self.approved_by, self.role, self.approved_on, self.note)
+
+    def entered(self) -> tuple[str, ...]:
+        return tuple(e.text().strip() for e in self._edits())
+
+    def change(self, version: int | None = None) -> Approval | str | None:
+        """What the user asks for: None (nothing changed), CLEAR (every field emptied) or the
+        approval typed, checked (an AimsError says what to fix)."""
+        entered = self.entered()
+        if entered == tuple(v.strip() for v in self._shown):
+            return None
+        if not any(entered):
+            return CLEAR
+        by, role, on, note = entered
+        return approvals.check(self.subject, by, role, on, version, note)
