@@ -143,6 +143,10 @@ def as_text(data: dict[str, Any]) -> str:
         f"with no justification, {sa['contradictions']} contradicting the risk register, "
         f"{sa['included_without_owner']} included with no owner, "
         f"{sa['implemented_without_evidence']} implemented with no evidence",
+        f"SoA checks:  {words.count(sa['included_without_reason'], 'inclusion')} with no "
+        f"reason, {sa['excluded_but_implemented']} excluded yet implemented, "
+        f"{sa['reason_without_risk']} giving risk treatment as reason with no risk selecting "
+        f"it, {sa['risk_without_reason']} selected by a risk without risk treatment as reason",
         context.as_text(data["context"]),
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]
