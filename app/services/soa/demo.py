@@ -38,8 +38,8 @@ _HOW = {
 }
 _EXCLUDED = {"A.10.4": "Northwind does not provide AI systems to customers or partners."}
 _REOPENED = ("A.4.4", "A.7.6")  # decided in the issued version, reopened since
-# Why each objective's controls are in, as Northwind wrote it; the A.6 lines carry one text
-# copied down the sheet (the "same reason on N controls" hint).
+# Why each objective's controls are in, as Northwind wrote it; the first A.6 lines carry one
+# text copied down the sheet (the "same reason on N controls" hint).
 _WHY = {
     "A.2": "The board asked for an AI policy covering the lending systems",
     "A.3": "Accountability for AI decisions is required by the lending regulator",
@@ -66,6 +66,7 @@ def add_soa(ef: EngagementFile) -> None:
     for control_id, title, source in _ADDITIONAL:
         additional.add(ef, {"id": control_id, "title": title, "source": source})
     lines = soa.list_lines(ef)
+    copied = [x.control_id for x in lines if x.objective == "A.6"][: soa.SAME_REASON_FROM]
     fields: dict[str, dict[str, object]] = {name: {} for name in soa.FIELDS}
     for n, line in enumerate(lines):
         cid, objective = line.control_id, line.objective
@@ -79,9 +80,9 @@ def add_soa(ef: EngagementFile) -> None:
         fields["reason_business"][cid] = objective in ("A.2", "A.4", "A.10", soa.ADDITIONAL)
         fields["reason_text"][cid] = (
             _COPIED
-            if objective == "A.6"
+            if cid in copied
             else f"{_WHY.get(objective, 'Northwind keeps this control of its own')} "
-            f"({line.title.lower()})."
+            f"(AIMS manual, {cid})."
         )
         fields["owner"][cid] = _OWNERS.get(objective, "Marcus Lee (CIO)")
         status = ("implemented", "partial", "planned", "not_started")[n % 4]

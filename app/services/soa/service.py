@@ -79,9 +79,7 @@ RULES = {
         "6.1.3",
         "minor",
     ),  # fmt: skip
-    "same_reason": GapRule(
-        "SOA-10", "The same reason as on many other controls", "6.1.3", "observation"
-    ),
+    "same_reason": GapRule("SOA-10", "The same reason on many controls", "6.1.3", "observation"),
 }
 # "The same reason on N controls" is shown from this many lines sharing one text: a reason
 # copied down the sheet tells an auditor nobody thought about each control.
