@@ -75,6 +75,12 @@ def _check_id(ef: EngagementFile, wanted: object) -> str:
             f"{annex or control_id} is an Annex A control; an additional control needs an ID "
             "of its own, for example 27001-A.5.15 or CP-01.",
         )
+    if annex is not None:  # A.6.2.9: a slip in an Annex A reference, or another standard's
+        raise FieldError(
+            "id",
+            f"{control_id} reads like an Annex A reference but is none; give a control beyond "
+            "Annex A an ID that says where it comes from, for example 27001-A.5.15 or CP-01.",
+        )
     if not ids.CLIENT_ID.match(control_id) or len(control_id) > 20:
         raise FieldError(
             "id",

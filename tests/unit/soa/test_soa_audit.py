@@ -115,3 +115,19 @@ def test_soa_issue_is_refused_while_undecided_or_contradicting_the_risks(new_fil
     soa.set_values(new_file, "decision", {"A.4.4": "included", "A.7.6": "included"})
     risks.set_deleted(new_file, rid, True)
     assert soa.issue(new_file, "Board") == 1
+
+
+def test_soa_issue_from_the_command_line_refused_with_the_list_then_issued(tmp_path, capsys):
+    from app.cli import main
+    from app.services.engagement.file import open_engagement
+
+    path = str(tmp_path / "c.aims")
+    assert main(["new", path, "--client", "Acme", "--size", "small"]) == 0
+    assert main(["issue-soa", path, "--approved-by", "Board"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: The SoA cannot be issued yet. 38 controls not decided yet: A.2.2")
+    with open_engagement(path) as ef:
+        _decide_all(ef)
+    assert main(["issue-soa", path, "--approved-by", "Board", "--on", "2026-11-02"]) == 0
+    out = capsys.readouterr().out
+    assert "Issued version 1 of the Statement of Applicability (2026-11-02, approved by" in out
