@@ -47,6 +47,7 @@ def _save_soa(ef: EngagementFile, control_id: str | None, row: Row, before: Row 
         control_id = additional.add(
             ef, {"id": control_id, "title": row.get("title"), "source": source}
         )
+    assert control_id is not None  # an existing row always has its control
     for name, value in changed(before, row, list(soa.FIELDS)).items():
         soa.set_values(ef, name, {control_id: value})
     return control_id
