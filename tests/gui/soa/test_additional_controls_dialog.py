@@ -121,3 +121,35 @@ def test_additional_dialog_edit_delete_and_undo_with_keys(qtbot, tab, window, mo
     window.undo_stack.undo()  # the edit taken back, from the window
     rows, _ = _read_back(window, path)
     assert rows == [("CP-01", "Change board", "Policy")]
+
+
+def test_risk_treatment_offers_and_saves_a_control_beyond_annex_a(
+    qtbot, window, demo_file, monkeypatch
+):
+    from app.services.risks import service as risks
+
+    window.set_engagement(demo_file)
+    risks_tab = window.risks_tab
+    with qtbot.waitSignal(risks_tab.loaded, timeout=10_000):
+        window.select_tab("risks")
+    risks_tab.select("R-001")
+    offered = []
+
+    def fill(dialog):
+        offered.append(dialog.controls.fields[0].choices)
+        dialog.controls.add()
+        last = dialog.controls.rowCount() - 1
+        dialog.controls.setData(dialog.controls.index(last, 0), "NW-07")
+        dialog.controls.setData(dialog.controls.index(last, 1), "Release approval")
+        dialog.try_accept()
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", fill)
+    risks_tab.edit_treatment()
+    assert offered[0]["NW-07"].startswith("NW-07 Model change board")
+    assert "A.2.2" in offered[0]  # Annex A too
+    assert (
+        risks.ControlChoice("NW-07", "Release approval")
+        in risks.get_risk(demo_file, "R-001").controls
+    )
+    assert "NW-07 Model change board approves every release" in risks_tab.treatment_summary.text()
