@@ -381,11 +381,20 @@ def changes_since_issued(ef: EngagementFile, lines: list[SoaLine] | None = None)
     issued = last_issued(ef)
     before = {line.control_id: line for line in issued.lines} if issued else {}
     changes = [
-        Change(control_id, "Control", "in the issued version", "no longer in the catalog")
+        Change(
+            control_id,
+            "Control",
+            "in the issued version",
+            "deleted" if before[control_id].additional else "no longer in the catalog",
+        )
         for control_id in sorted(before.keys() - {line.control_id for line in lines})
     ]
     for line in lines:
         old = before.get(line.control_id)
+        if old is None and line.additional:
+            changes.append(
+                Change(line.control_id, "Control", "", f"added beyond Annex A ({line.source})")
+            )
         for name, spec in FIELDS.items():
             new_value = getattr(line, name)
             old_value = getattr(old, name) if old else None

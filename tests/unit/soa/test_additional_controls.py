@@ -86,3 +86,19 @@ def test_additional_control_selected_by_a_risk_and_not_deleted_while_it_is(new_f
                 risks.ControlChoice("CP-09", "Unknown")
             ]
         )  # fmt: skip
+
+
+def test_additional_control_added_or_deleted_since_the_issue_is_a_change(new_file):
+    ids = [c.id for c in new_file.catalog.controls]
+    soa.set_values(new_file, "decision", dict.fromkeys(ids, "included"))
+    soa.set_values(new_file, "reason_business", dict.fromkeys(ids, True))
+    additional.add(new_file, ISMS)
+    soa.set_values(new_file, "decision", {"27001-A.5.15": "excluded"})
+    soa.set_values(new_file, "justification", {"27001-A.5.15": "No model weights kept"})
+    assert soa.issue(new_file, "Board") == 1
+    issued = soa.get_issued(new_file, 1).lines[-1]
+    assert (issued.control_id, issued.source) == ("27001-A.5.15", "ISO/IEC 27001 A.5.15")
+    additional.set_deleted(new_file, "27001-A.5.15", True)
+    additional.add(new_file, {"id": "CP-01", "title": "Change board", "source": "Policy"})
+    found = [(c.control_id, c.new) for c in soa.changes_since_issued(new_file)]
+    assert found == [("27001-A.5.15", "deleted"), ("CP-01", "added beyond Annex A (Policy)")]
