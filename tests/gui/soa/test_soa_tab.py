@@ -158,3 +158,9 @@ def test_soa_clipped_cells_show_their_full_text_as_tooltip(tab):
     title = tab.model.index(row, 1)
     assert title.data(Qt.ItemDataRole.ToolTipRole) == title.data()
     assert gaps.data(Qt.ItemDataRole.ToolTipRole) == "SOA-05 Marked implemented, with no evidence"
+
+
+def test_soa_panel_says_on_how_many_controls_a_reason_is_copied(tab):
+    tab.select("A.6.2.2")
+    assert "SOA-10 The same reason on 5 controls" in tab.gaps.text()
+    assert "SOA-10 The same reason on many controls" in _cell(tab, "A.6.2.2", 2)

@@ -4,6 +4,8 @@ complete SoA."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from app.services import status
@@ -131,3 +133,19 @@ def test_soa_issue_from_the_command_line_refused_with_the_list_then_issued(tmp_p
     assert main(["issue-soa", path, "--approved-by", "Board", "--on", "2026-11-02"]) == 0
     out = capsys.readouterr().out
     assert "Issued version 1 of the Statement of Applicability (2026-11-02, approved by" in out
+
+
+def test_soa_demo_issued_a_complete_version_and_shows_every_new_rule(demo_file):
+    issued = soa.last_issued(demo_file)
+    assert soa.blocking(list(issued.lines), soa.risks_by_control(demo_file)) == {}
+    data = status.summary(demo_file)["soa"]
+    for key in (
+        "included_without_reason",
+        "excluded_but_implemented",
+        "reason_without_risk",
+        "risk_without_reason",
+        "same_reason",
+        "additional_controls",
+    ):
+        assert data[key] >= 1, key
+    assert issued.issued_on == dt.date.today() - dt.timedelta(days=30)
