@@ -119,3 +119,29 @@ def test_soa_sheet_own_workbook_moves_only_text_the_client_wrote(new_file, tmp_p
     a22, a23 = soa.get_line(new_file, "A.2.2"), soa.get_line(new_file, "A.2.3")
     assert (a22.justification, a22.reason_text) == ("The group's AI policy applies", "")
     assert (a23.justification, a23.reason_text) == ("", "Group policy")
+
+
+def test_soa_sheet_a_risk_selecting_a_control_beyond_annex_a_round_trips(new_file, tmp_path):
+    from app.services.risks import service as risks
+
+    additional.add(new_file, {"id": "CP-01", "title": "Change board", "source": "Policy 7"})
+    rid, _ = risks.save_risk(
+        new_file,
+        None,
+        {"title": "Unreviewed release", "inherent_likelihood": 3, "inherent_impact": 3},
+        controls=[risks.ControlChoice("CP-01", "Board signs off")],
+    )
+    path = tmp_path / "out.xlsx"
+    for _ in export_workbook(new_file, path):
+        pass
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Risks"]
+    header = [c.value for c in ws[1]]
+    column = header.index("Annex A controls") + 1  # the column holds those beyond it too
+    assert ws.cell(2, column).value == "CP-01: Board signs off"
+    ws.cell(2, column, "CP-01: Board signs off\nA.6.2.4: Release tests")
+    wb.save(path)
+    plan = importer.build_plan(new_file, path)
+    assert plan.errors == 0 and plan.changes == 1
+    importer.apply(new_file, plan)
+    assert [c.control_id for c in risks.get_risk(new_file, rid).controls] == ["A.6.2.4", "CP-01"]
