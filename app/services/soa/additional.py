@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import AdditionalControl, Risk, RiskControl
@@ -100,6 +100,16 @@ def add(ef: EngagementFile, values: Mapping[str, object]) -> str:
         if row is not None and not row.deleted:
             raise FieldError(
                 "id", f"There is already an additional control {control_id} ({row.title})."
+            )
+        query = select(AdditionalControl).where(
+            func.lower(AdditionalControl.id) == control_id.lower(),
+            AdditionalControl.id != control_id,
+            AdditionalControl.deleted.is_(False),
+        )
+        twin = session.scalars(query).first()
+        if twin is not None:  # CP-01 and cp-01 would read as one control to anybody
+            raise FieldError(
+                "id", f"There is already an additional control {twin.id} ({twin.title})."
             )
         if row is None:
             row = AdditionalControl(

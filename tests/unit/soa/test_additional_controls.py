@@ -46,6 +46,8 @@ def test_additional_control_ids_do_not_collide(new_file):
     additional.add(new_file, ISMS)
     with pytest.raises(FieldError, match="already an additional control 27001-A.5.15"):
         additional.add(new_file, ISMS)
+    with pytest.raises(FieldError, match="already an additional control 27001-A.5.15"):
+        additional.add(new_file, {**ISMS, "id": "27001-a.5.15"})
 
 
 def test_additional_control_edit_delete_and_bring_back(new_file):
