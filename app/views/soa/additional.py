@@ -127,6 +127,7 @@ class AdditionalControlsDialog(QDialog):
             return
         self.id_edit.setText(row.id)
         self.id_edit.setReadOnly(True)  # risks and the SoA name it by its ID
+        self.id_edit.setToolTip("The ID stays: risks and the SoA name the control by it")
         self.title_edit.setText(row.title)
         self.source_edit.setText(row.source)
         self.message.setText("")
@@ -137,6 +138,7 @@ class AdditionalControlsDialog(QDialog):
         for edit in (self.id_edit, self.title_edit, self.source_edit):
             edit.clear()
         self.id_edit.setReadOnly(False)
+        self.id_edit.setToolTip("")
         self.message.setText("")
         if focus:
             self.id_edit.setFocus()

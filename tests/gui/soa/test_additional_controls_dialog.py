@@ -96,12 +96,16 @@ def test_additional_dialog_refuses_an_annex_a_id_in_its_message(qtbot, tab, monk
     assert additional.list_additional(tab.ef) == []
 
 
-def test_additional_dialog_edit_delete_and_undo_with_keys(qtbot, tab, window, monkeypatch):
+def test_additional_dialog_edit_delete_and_undo_with_keys(
+    qtbot, qtmodeltester, tab, window, monkeypatch
+):
     additional.add(tab.ef, {"id": "CP-01", "title": "Change board", "source": "Policy"})
     path = tab.ef.path
 
     def keys(dialog):
+        qtmodeltester.check(dialog.model)
         dialog.table.selectRow(0)
+        assert dialog.id_edit.isReadOnly() and dialog.title_edit.text() == "Change board"
         replace(qtbot, dialog.title_edit, "Model change board")
         press(qtbot, RETURN)
         assert additional.list_additional(tab.ef)[0].title == "Model change board", (
