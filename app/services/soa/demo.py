@@ -26,7 +26,7 @@ _OWNERS = {
 }
 # How Northwind implements each objective's controls, as its consultant would describe it.
 _HOW = {
-    "A.2": "The AI policy approved by the board in 2026, reviewed yearly by the risk committee.",
+    "A.2": "The AI policy approved by the board, reviewed yearly by the risk committee.",
     "A.3": "Roles named in the AI governance charter; concerns go to the ethics mailbox.",
     "A.4": "Datasets, models, compute and people recorded per AI system in the inventory.",
     "A.5": "An impact assessment per system before go-live and after each significant change.",
