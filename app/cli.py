@@ -87,6 +87,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("destination", type=Path)
 
+    p = sub.add_parser(
+        "issue-soa", help="issue the SoA draft as the next approved version (only a complete one)"
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("--approved-by", required=True, help="who approved this version")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="the day it was issued (default: today)")
+
     p = sub.add_parser("upgrade-catalog", help="preview (or --apply) a newer catalog")
     p.add_argument("file", type=Path)
     p.add_argument("--catalog", type=Path, help="catalog file (default: the bundled one)")
@@ -231,6 +238,20 @@ def _copy(args: argparse.Namespace) -> int:
     with open_engagement(args.file, read_only=True) as ef:
         ef.save_copy(args.destination)
     print(f"Copied to {args.destination}.")
+    return 0
+
+
+def _issue_soa(args: argparse.Namespace) -> int:
+    from app.services.engagement.file import open_engagement
+    from app.services.soa import service as soa
+
+    with open_engagement(args.file) as ef:
+        number = soa.issue(ef, args.approved_by, args.on)
+        issued = soa.get_issued(ef, number)
+    print(
+        f"Issued version {number} of the Statement of Applicability "
+        f"({issued.issued_on.isoformat()}, approved by {issued.approved_by})."
+    )
     return 0
 
 
@@ -393,6 +414,7 @@ _COMMANDS = {
     "status": _status,
     "list": _list,
     "copy": _copy,
+    "issue-soa": _issue_soa,
     "upgrade-catalog": _upgrade_catalog,
     "export-xlsx": _export_xlsx,
     "import-xlsx": _import_xlsx,

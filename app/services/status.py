@@ -152,13 +152,19 @@ def as_text(data: dict[str, Any]) -> str:
         + ("; only cyber categories" if rk["cyber_only"] else ""),
         _risk_gaps_text(rk),
         "Risk levels: " + ", ".join(f"{n} {level}" for level, n in rk["by_level"].items()),
-        f"SoA:         {words.count(sa['controls'], 'control')}: {sa['included']} included, "
+        f"SoA:         {words.count(sa['controls'], 'control')} "
+        f"({sa['additional_controls']} beyond Annex A): {sa['included']} included, "
         f"{sa['excluded']} excluded, {sa['undecided']} undecided; {sa['implemented']} "
         f"implemented; issued version {sa['issued_version'] or 'none yet'}",
         f"SoA gaps:    {words.count(sa['excluded_without_justification'], 'exclusion')} "
         f"with no justification, {sa['contradictions']} contradicting the risk register, "
         f"{sa['included_without_owner']} included with no owner, "
         f"{sa['implemented_without_evidence']} implemented with no evidence",
+        f"SoA checks:  {words.count(sa['included_without_reason'], 'inclusion')} with no "
+        f"reason, {sa['excluded_but_implemented']} excluded yet implemented, "
+        f"{sa['reason_without_risk']} giving risk treatment as reason with no risk selecting "
+        f"it, {sa['risk_without_reason']} selected by a risk without risk treatment as reason, "
+        f"{sa['same_reason']} giving the same reason as many others",
         context.as_text(data["context"]),
         documents.as_text(data["documents"]),
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),

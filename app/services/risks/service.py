@@ -28,6 +28,7 @@ from app.services.engagement.errors import FieldError, RuleError
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import EngagementFile
 from app.services.risks.criteria import DEFAULT, Criteria, validate
+from app.services.soa import additional
 
 ENTITY = "risk"
 KINDS = {"risk": "Risk", "opportunity": "Opportunity"}
@@ -423,7 +424,11 @@ def _check_links(
     seen: set[str] = set()
     for choice in controls:
         if choice.control_id not in catalog_controls:
-            raise FieldError("controls", f"{choice.control_id} is not an Annex A control.")
+            raise FieldError(
+                "controls",
+                f"{choice.control_id} is not an Annex A control, nor an additional control of "
+                "the SoA.",
+            )
         if choice.control_id in seen:
             raise FieldError("controls", f"{choice.control_id} is chosen twice; keep one line.")
         seen.add(choice.control_id)
@@ -520,7 +525,7 @@ def save_risk(
     Returns its ID and the risk as it was before (None when new), for undo."""
     criteria = get_criteria(ef)
     checked = _check(values, criteria)
-    _check_links(set(ef.catalog.control_by_id), controls, actions)
+    _check_links(additional.control_ids(ef), controls, actions)
     before = get_risk(ef, risk_id) if risk_id else None
     if wanted_id:
         ids.check_client_id(wanted_id)
@@ -575,7 +580,7 @@ def create_many(
     are thrown away, when nothing after it needs the risks) every check is made and every ID
     given, and the risks are not inserted."""
     criteria = get_criteria(ef)
-    catalog_controls = set(ef.catalog.control_by_id)
+    catalog_controls = additional.control_ids(ef)
     found: list[str | FieldError] = []
     with ef.writing() as session:
         session.flush()  # the IDs and systems of items added before, in the same transaction
@@ -721,8 +726,12 @@ def _links(
     return query.where(model.risk_id == risk_id) if risk_id else query
 
 
-def _control_key(control_id: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in control_id.removeprefix("A.").split("."))
+def _control_key(control_id: str) -> tuple[object, ...]:
+    """Annex A controls in their order, then the controls beyond Annex A by ID."""
+    parts = control_id.removeprefix("A.").split(".")
+    if control_id.startswith("A.") and all(p.isdigit() for p in parts):
+        return (0, *(int(p) for p in parts))
+    return (1, *words.natural(control_id))
 
 
 def get_risk(ef: EngagementFile, risk_id: str) -> RiskRow:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
+from app.services.engagement import ids
 from app.services.engagement.errors import FieldError
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import EngagementFile
@@ -46,6 +48,9 @@ def _controls_stored(cell: object) -> tuple[dict[str, str], ...]:
         refs = [ref] if reason else ref.replace(";", ",").split(",")
         for part in (r for r in refs if r.strip()):
             control = control_ref(part)
+            wanted = part.strip()
+            if control is None and ids.CLIENT_ID.match(wanted) and re.search(r"\d", wanted):
+                control = wanted  # an ID like CP-01 beyond Annex A: the service checks it
             if control is None:
                 raise FieldError(
                     "controls", f"'{part.strip()}' is not a control reference like A.6.2.4."

@@ -80,7 +80,7 @@ def soa_section(c: Ctx) -> list[Flowable]:
     rows = (
         [
             x.control_id,
-            x.title,
+            f"{x.title}\n(beyond Annex A; source: {x.source})" if x.additional else x.title,
             "\n".join(v for v in (fields["decision"].label_of(x.decision), x.reasons()) if v),
             x.justification if x.decision == "excluded" else x.reason_text,
             x.implementation if x.decision == "included" else "",

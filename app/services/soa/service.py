@@ -14,11 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Risk, RiskControl, SoaEntry, SoaVersion
+from app.services import words
 from app.services.engagement import history
 from app.services.engagement.errors import DamagedFileError, FieldError
 from app.services.engagement.fields import FieldSpec, parse_date
 from app.services.engagement.file import EngagementFile
 from app.services.gaps import GapRule
+from app.services.soa import additional
 
 ENTITY = "soa"
 DECISIONS = {"undecided": "Undecided", "included": "Included", "excluded": "Excluded"}
@@ -62,7 +64,26 @@ RULES = {
     "implemented_without_evidence": GapRule(
         "SOA-05", "Marked implemented, with no evidence", "7.5", "minor"
     ),
+    "included_without_reason": GapRule(
+        "SOA-06", "Included, with no reason for the inclusion", "6.1.3", "minor"
+    ),
+    "excluded_but_implemented": GapRule(
+        "SOA-07", "Excluded, yet marked implemented", "6.1.3", "minor"
+    ),
+    "reason_without_risk": GapRule(
+        "SOA-08", "Risk treatment given as reason, but no risk selects it", "6.1.3", "minor"
+    ),
+    "risk_without_reason": GapRule(
+        "SOA-09",
+        "Selected by a risk treatment, but risk treatment not given as reason",
+        "6.1.3",
+        "minor",
+    ),  # fmt: skip
+    "same_reason": GapRule("SOA-10", "The same reason on many controls", "6.1.3", "observation"),
 }
+# "The same reason on N controls" is shown from this many lines sharing one text: a reason
+# copied down the sheet tells an auditor nobody thought about each control.
+SAME_REASON_FROM = 5
 
 
 @dataclass(frozen=True)
@@ -83,10 +104,21 @@ class SoaLine:
     target_date: dt.date | None
     evidence: str
     implementation: str = ""  # a version issued before format 6 has none
+    source: str = ""  # where a control beyond Annex A comes from; "" for Annex A
+
+    @property
+    def additional(self) -> bool:
+        return bool(self.source)
 
     @property
     def id(self) -> str:  # tables key rows by `id`
         return self.control_id
+
+    def decided_text(self) -> str:
+        """The reason of an inclusion or the justification of an exclusion."""
+        if self.decision == "excluded":
+            return self.justification
+        return self.reason_text if self.decision == "included" else ""
 
     def values(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in FIELDS}
@@ -119,24 +151,38 @@ def _blank(control_id: str) -> dict[str, object]:
     return values
 
 
+# the objective a control beyond Annex A is listed under
+ADDITIONAL = "Beyond Annex A"
+
+
 def list_lines(ef: EngagementFile) -> list[SoaLine]:
-    """The 38 lines, in catalog order."""
+    """The 38 Annex A lines in catalog order, then the controls beyond Annex A by ID."""
     with ef.reading() as session:
         stored = {e.control_id: e for e in session.scalars(select(SoaEntry))}
     lines = []
-    for control in ef.catalog.controls:
-        entry = stored.get(control.id)
-        values = {n: getattr(entry, n) for n in FIELDS} if entry else _blank(control.id)
+    controls = [(c.id, c.objective, c.title, "") for c in ef.catalog.controls]
+    controls += [(a.id, ADDITIONAL, a.title, a.source) for a in additional.list_additional(ef)]
+    for control_id, objective, title, source in controls:
+        entry = stored.get(control_id)
+        values = {n: getattr(entry, n) for n in FIELDS} if entry else _blank(control_id)
         values.pop("control_id", None)
-        lines.append(SoaLine(control.id, control.objective, control.title, **values))
+        lines.append(SoaLine(control_id, objective, title, **values, source=source))
     return lines
+
+
+def _unknown(control_ids: Iterable[str]) -> FieldError:
+    return FieldError(
+        "control",
+        f"{', '.join(control_ids)} is not an Annex A control, nor an additional control of "
+        "this SoA.",
+    )
 
 
 def get_line(ef: EngagementFile, control_id: str) -> SoaLine:
     for line in list_lines(ef):
         if line.control_id == control_id:
             return line
-    raise FieldError("control", f"{control_id} is not an Annex A control.")
+    raise _unknown([control_id])
 
 
 def set_values(ef: EngagementFile, field: str, values: Mapping[str, object]) -> dict[str, object]:
@@ -145,8 +191,11 @@ def set_values(ef: EngagementFile, field: str, values: Mapping[str, object]) -> 
     if spec is None:
         raise FieldError(field, f"'{field}' is not a field of the Statement of Applicability.")
     unknown = [c for c in values if c not in ef.catalog.control_by_id]
+    if unknown:  # a control beyond Annex A (read only when one is named)
+        known = additional.control_ids(ef)
+        unknown = [c for c in unknown if c not in known]
     if unknown:
-        raise FieldError("control", f"{', '.join(unknown)} is not an Annex A control.")
+        raise _unknown(unknown)
     coerced = {c: spec.coerce(v) for c, v in values.items()}
     with ef.writing() as session:
         return write(session, ef.actor, field, coerced)
@@ -200,7 +249,41 @@ def evaluate(lines: list[SoaLine], selected_by_risks: Mapping[str, object]) -> d
             found["included_without_owner"].append(line.control_id)
         if line.status == "implemented" and not line.evidence.strip():
             found["implemented_without_evidence"].append(line.control_id)
+        if line.decision == "included" and not (line.reasons() or line.reason_text.strip()):
+            found["included_without_reason"].append(line.control_id)
+        if line.decision == "excluded" and line.status == "implemented":
+            found["excluded_but_implemented"].append(line.control_id)
+        if line.reason_risk_treatment and line.control_id not in selected_by_risks:
+            found["reason_without_risk"].append(line.control_id)
+        if (
+            line.decision == "included"
+            and line.control_id in selected_by_risks
+            and not line.reason_risk_treatment
+        ):
+            found["risk_without_reason"].append(line.control_id)
+    shared = shared_reasons(lines)
+    found["same_reason"] = [x.control_id for x in lines if _said(x) in shared]
     return found
+
+
+def _said(line: SoaLine) -> str:
+    return " ".join(line.decided_text().lower().split())
+
+
+def shared_reasons(lines: Iterable[SoaLine]) -> dict[str, int]:
+    """Reason or justification texts (read loosely) given on SAME_REASON_FROM lines or more,
+    with how many lines give each."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        text = _said(line)
+        if text:
+            counts[text] = counts.get(text, 0) + 1
+    return {text: n for text, n in counts.items() if n >= SAME_REASON_FROM}
+
+
+def same_reason_count(lines: Iterable[SoaLine], line: SoaLine) -> int:
+    """On how many lines the reason of `line` is given (0 when it is not a shared one)."""
+    return shared_reasons(lines).get(_said(line), 0)
 
 
 def flags_by_control(found: Mapping[str, list[str]]) -> dict[str, list[str]]:
@@ -212,6 +295,37 @@ def flags_by_control(found: Mapping[str, list[str]]) -> dict[str, list[str]]:
 
 
 # issued versions
+
+# what stops an issue: rule -> how the refusal names the controls it finds
+BLOCKING = {
+    "undecided": ("control", "not decided yet"),
+    "excluded_without_justification": ("exclusion", "with no justification"),
+    "contradiction": ("control", "selected by a risk treatment but excluded"),
+}
+
+
+def blocking(lines: list[SoaLine], selected_by_risks: Mapping[str, object]) -> dict[str, list[str]]:
+    """The controls that stop the SoA from being issued, by rule (only rules finding some):
+    a version must decide every control, justify every exclusion and agree with the risk
+    register."""
+    found = evaluate(lines, selected_by_risks)
+    return {rule: found[rule] for rule in BLOCKING if found[rule]}
+
+
+def blocking_message(blocked: Mapping[str, list[str]]) -> str:
+    """The refusal in words: how many, and which, for each reason."""
+    parts = []
+    for rule, control_ids in blocked.items():
+        noun, what = BLOCKING[rule]
+        parts.append(f"{words.count(len(control_ids), noun)} {what}: {', '.join(control_ids)}")
+    return "The SoA cannot be issued yet. " + "; ".join(parts) + "."
+
+
+def check_issuable(lines: list[SoaLine], selected_by_risks: Mapping[str, object]) -> None:
+    blocked = blocking(lines, selected_by_risks)
+    if blocked:
+        field = "justification" if "excluded_without_justification" in blocked else "decision"
+        raise FieldError(field, blocking_message(blocked))
 
 
 def _frozen(lines: list[SoaLine]) -> str:
@@ -267,11 +381,20 @@ def changes_since_issued(ef: EngagementFile, lines: list[SoaLine] | None = None)
     issued = last_issued(ef)
     before = {line.control_id: line for line in issued.lines} if issued else {}
     changes = [
-        Change(control_id, "Control", "in the issued version", "no longer in the catalog")
+        Change(
+            control_id,
+            "Control",
+            "in the issued version",
+            "deleted" if before[control_id].additional else "no longer in the catalog",
+        )
         for control_id in sorted(before.keys() - {line.control_id for line in lines})
     ]
     for line in lines:
         old = before.get(line.control_id)
+        if old is None and line.additional:
+            changes.append(
+                Change(line.control_id, "Control", "", f"added beyond Annex A ({line.source})")
+            )
         for name, spec in FIELDS.items():
             new_value = getattr(line, name)
             old_value = getattr(old, name) if old else None
@@ -290,21 +413,15 @@ def changes_since_issued(ef: EngagementFile, lines: list[SoaLine] | None = None)
 
 
 def issue(ef: EngagementFile, approved_by: str, issued_on: object = None) -> int:
-    """Freeze the draft as the next numbered version. Refused, with what to fix, while an
-    exclusion has no justification; refused when nothing changed since the last version."""
+    """Freeze the draft as the next numbered version. Refused, with what to fix, while the
+    draft is not complete (see `blocking`); refused when nothing changed since the last
+    version."""
     approved = str(approved_by or "").strip()
     if not approved:
         raise FieldError("approved_by", "Say who approved this version of the SoA.")
     day = parse_date("issued_on", issued_on, "Issued on") or dt.date.today()
     lines = list_lines(ef)
-    missing = evaluate(lines, {})["excluded_without_justification"]
-    if missing:
-        raise FieldError(
-            "justification",
-            "These exclusions need a justification before the SoA can be issued: "
-            + ", ".join(missing)
-            + ".",
-        )
+    check_issuable(lines, risks_by_control(ef))
     issued = last_issued(ef)
     if issued is not None and _state(issued.lines) == _state(lines):
         raise FieldError(
@@ -346,6 +463,12 @@ def summary(ef: EngagementFile) -> dict[str, Any]:
         "contradictions": len(found["contradiction"]),
         "included_without_owner": len(found["included_without_owner"]),
         "implemented_without_evidence": len(found["implemented_without_evidence"]),
+        "included_without_reason": len(found["included_without_reason"]),
+        "excluded_but_implemented": len(found["excluded_but_implemented"]),
+        "reason_without_risk": len(found["reason_without_risk"]),
+        "risk_without_reason": len(found["risk_without_reason"]),
+        "same_reason": len(found["same_reason"]),
+        "additional_controls": sum(1 for x in lines if x.additional),
         "implemented": sum(1 for x in lines if x.status == "implemented"),
         "issued_version": issued.number if issued else None,
     }

@@ -106,6 +106,9 @@ class Area:
     # own ID or None, the whole row)], write: False for a trial run that needs every check
     # and no rows) -> for each, its ID or the FieldError refusing it
     create_many: CreateMany | None = None
+    # (values read from a row, the item as it is now or None): the area's own reading of a
+    # row, settled before the import compares it (the SoA's one justification column)
+    settle: Callable[[Row, Row | None], None] | None = None
 
     @property
     def name_field(self) -> str:

@@ -517,6 +517,8 @@ class _SheetReader:
                     and parts[1]
                 }  # fmt: skip
             _keep_extras(table, self.layout, cells, unread, values, now)
+        if table.child is None and table.area.settle is not None:
+            table.area.settle(values, now)
         if table.kind == "risks" and table.child is None:
             self._check_risk(values, now, number)
         if key is None:
@@ -528,9 +530,11 @@ class _SheetReader:
                 if name:
                     self.new_systems.setdefault(name.lower(), name)
             shown = []
+            named_by = table.area.name_field  # a new SoA control's title is read, not edited
             for k, v in values.items():
                 column = self.columns.get(k)
-                text = _show(column, v) if column is not None and column.editable else ""
+                told = column is not None and (column.editable or k == named_by)
+                text = _show(column, v) if column is not None and told else ""
                 if column is not None and text:
                     shown.append(Change(column.label, "", text, k))
             plan.added.append(RowPlan(number, None, item_id, values, shown))
@@ -1155,7 +1159,7 @@ def as_text(plan: Plan, applied: bool) -> str:
             f"{words.count(len(sheet.errors), 'error')}"
         )
         for row in (r for r in (*sheet.added, *sheet.updated) if not r.failed):
-            what = "new" if row.key is None else str(row.key)
+            what = (f"new {row.item_id}" if row.item_id else "new") if row.key is None else row.key
             for change in row.changes[:12]:
                 lines.append(
                     f"    row {row.row} ({what}) {change.label}: "

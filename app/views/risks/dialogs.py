@@ -151,7 +151,13 @@ class TreatmentDialog(QDialog):
     `save(systems, controls, actions)` runs on OK; a FieldError keeps the dialog open."""
 
     def __init__(
-        self, row: RiskRow, systems: list[tuple[str, str]], catalog: Catalog, save, parent=None
+        self,
+        row: RiskRow,
+        systems: list[tuple[str, str]],
+        catalog: Catalog,
+        save,
+        parent=None,
+        controls: dict[str, str] | None = None,  # ID -> label; Annex A when not given
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Treatment of {row.id}")
@@ -169,9 +175,9 @@ class TreatmentDialog(QDialog):
         system_view = QListView()
         system_view.setModel(self.systems)
         system_view.setMaximumHeight(130)
-        controls = {c.id: f"{c.id} {c.title}" for c in catalog.controls}
+        controls = controls or {c.id: f"{c.id} {c.title}" for c in catalog.controls}
         self.controls = EditTableModel(
-            [Field("control_id", "Annex A control", choices=controls), Field("reason", "Why")],
+            [Field("control_id", "Control", choices=controls), Field("reason", "Why")],
             [{"control_id": c.control_id, "reason": c.reason} for c in row.controls],
             {"control_id": catalog.controls[0].id, "reason": ""},
             self,
@@ -199,7 +205,9 @@ class TreatmentDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<b>Affected AI systems</b>"))
         layout.addWidget(system_view)
-        layout.addWidget(QLabel("<b>Annex A controls selected</b>, each with its reason"))
+        layout.addWidget(
+            QLabel("<b>Controls selected</b> (Annex A or beyond), each with its reason")
+        )
         layout.addWidget(_table_with_buttons(self.controls, [320]))
         layout.addWidget(QLabel("<b>Other actions</b>"))
         layout.addWidget(_table_with_buttons(self.action_rows, [300, 160, 130]))

@@ -37,6 +37,7 @@ from app.services.risks import rules as risk_rules
 from app.services.risks import service as risks
 from app.services.risks.criteria import DEFAULT, Criteria
 from app.services.risks.service import RiskRow
+from app.services.soa import additional
 from app.services.soa import service as soa
 from app.views.common import dialogs, worker
 from app.views.common.field_form import FieldForm
@@ -437,9 +438,11 @@ class RisksTab(RegisterTab):
             + "<br>".join("• " + esc(risk_rules.RULES[f].label) for f in flags)
         )
         self.form.set_values(row.values(), row.id)
-        decisions = {x.control_id: x.decision for x in soa.list_lines(self.ef)}
+        lines = soa.list_lines(self.ef)  # Annex A and the controls beyond it
+        decisions = {x.control_id: x.decision for x in lines}
+        titles = {x.control_id: x.title for x in lines}
         controls = "".join(
-            f"<br>• {esc(c.control_id)} {esc(self.ef.catalog.ref_title(c.control_id))}: "
+            f"<br>• {esc(c.control_id)} {esc(titles.get(c.control_id, ''))}: "
             f"{esc(c.reason)}"
             + (
                 " <b style='color:#b3261e'>(excluded in the SoA)</b>"
@@ -541,7 +544,9 @@ class RisksTab(RegisterTab):
                 row, row.values(), chosen, controls, actions, f"Change treatment of {row.id}"
             )
 
-        dialogs.run_dialog(TreatmentDialog(row, systems, self.ef.catalog, save, self))
+        dialogs.run_dialog(
+            TreatmentDialog(row, systems, self.ef.catalog, save, self, additional.choices(self.ef))
+        )
 
     def add_risk(self, kind: str) -> None:
         if self.ef.read_only:

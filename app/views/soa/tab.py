@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QScrollArea,
     QTableView,
     QTabWidget,
     QWidget,
@@ -43,6 +42,7 @@ from app.views.common.row_table import (
 from app.views.common.text import esc, history_html, shown_by_spec
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import detail_panel, list_and_panel
+from app.views.soa.additional import AdditionalControlsDialog
 
 Info = tuple[list[str], int]  # gap flags, number of risks selecting the control
 
@@ -52,7 +52,11 @@ def _flags_text(flags: list[str]) -> str:
 
 
 COLUMNS = [
-    Column("Control", lambda r, _i: r.control_id, lambda r, _i: natural(r.control_id)),
+    Column(
+        "Control",
+        lambda r, _i: r.control_id,
+        lambda r, _i: (r.additional, *natural(r.control_id)),  # Annex A first
+    ),
     titled("Title", text("title")),
     Column("Gaps", lambda _r, i: _flags_text(i[0]), lambda _r, i: -len(i[0]), warn=True),
     Column("Decision", lambda r, _i: soa.DECISIONS[r.decision], lambda r, _i: r.decision),
@@ -120,7 +124,11 @@ def load_soa(ef: EngagementFile) -> tuple[Prepared, dict[str, list[tuple[str, st
         x.control_id: (flags.get(x.control_id, []), len(selected.get(x.control_id, [])))
         for x in lines
     }
-    return prepare(lines, info, _haystack), selected
+    prepared = prepare(lines, info, _haystack)
+    # the controls beyond Annex A after the Annex A ones, whatever their IDs
+    prepared.id_keys = {x.control_id: (x.additional, *natural(x.control_id)) for x in lines}
+    prepared.rows = {x.control_id: prepared.rows[x.control_id] for x in lines}
+    return prepared, selected
 
 
 _LINE_CELLS = ("Control", "Decision", "Reasons", "Justification", "Status", "Owner", "Evidence")
@@ -161,8 +169,12 @@ class SoaTab(RegisterTab):
         self.status_button.setMenu(menu)
         self.issue_button = QPushButton("Issue version…")
         self.issue_button.clicked.connect(self.issue_version)
+        self.additional_button = QPushButton("Beyond Annex A…")
+        self.additional_button.setToolTip("Add, edit or delete controls beyond Annex A")
+        self.additional_button.clicked.connect(self.manage_additional)
         bar = QHBoxLayout()
-        for button in (self.owner_button, self.status_button, self.issue_button):
+        buttons = (self.owner_button, self.status_button, self.issue_button, self.additional_button)
+        for button in buttons:
             bar.addWidget(button)
         bar.addWidget(self.make_search("Search controls, owners, reasons (Ctrl+F)"), 1)
         self.decision_filter = self.make_filter(
@@ -170,7 +182,8 @@ class SoaTab(RegisterTab):
         )
         self.objective_filter = self.make_filter(
             [("All objectives", "")]
-            + [(f"{o.id} {o.title}", o.id) for o in self.ef.catalog.objectives],
+            + [(f"{o.id} {o.title}", o.id) for o in self.ef.catalog.objectives]
+            + [(soa.ADDITIONAL, soa.ADDITIONAL)],
             "objective",
         )
         self.flagged = QCheckBox("Only controls with gaps")
@@ -254,6 +267,7 @@ class SoaTab(RegisterTab):
         self.form.setEnabled(line is not None and writable)
         for button in (self.owner_button, self.status_button, self.issue_button):
             button.setEnabled(writable)
+        self.additional_button.setEnabled(True)  # the list can be read in a read-only file
         if line is None:
             self.heading.setText("<h3>Select a control</h3>")
             for label in (self.gaps, self.guidance, self.risk_links, self.history_view):
@@ -262,22 +276,39 @@ class SoaTab(RegisterTab):
             self.gaps.hide()
             self.form.set_values({})
             return
-        control = self.ef.catalog.control_by_id[line.control_id]
-        objective = next(o for o in self.ef.catalog.objectives if o.id == control.objective)
+        control = self.ef.catalog.control_by_id.get(line.control_id)
+        if control is None:  # a control beyond Annex A: its source instead of the guidance
+            where = f"{soa.ADDITIONAL}; source: {line.source}"
+            self.guidance.setText(
+                "<p>A control the organization keeps beyond Annex A. Its ID, title and source "
+                "are edited with <i>Beyond Annex A…</i>.</p>"
+            )
+        else:
+            objective = next(o for o in self.ef.catalog.objectives if o.id == control.objective)
+            where = f"{objective.id} {objective.title}"
+            self.guidance.setText(
+                f"<p><b>What it expects</b><br>{esc(control.summary)}</p>"
+                f"<p><b>Typical evidence</b><br>{esc(control.evidence)}</p>"
+                f"<p><b>Suggested documentation</b><br>{esc(control.documentation)}</p>"
+            )
         self.heading.setText(
             f"<h3>{esc(line.control_id)}: {esc(line.title)}</h3>"
-            f"<span style='color:#555'>{esc(objective.id)} {esc(objective.title)}</span>"
+            f"<span style='color:#555'>{esc(where)}</span>"
         )
         flags = self.model.info_of(line.control_id)[0]
         self.gaps.setVisible(bool(flags))
+        shared = soa.same_reason_count(self.model.all_rows(), line)
         self.gaps.setText(
             "<b>Gaps an auditor will find</b><br>"
-            + "<br>".join("• " + esc(soa.RULES[f].label) for f in flags)
-        )
-        self.guidance.setText(
-            f"<p><b>What it expects</b><br>{esc(control.summary)}</p>"
-            f"<p><b>Typical evidence</b><br>{esc(control.evidence)}</p>"
-            f"<p><b>Suggested documentation</b><br>{esc(control.documentation)}</p>"
+            + "<br>".join(
+                "• "
+                + esc(
+                    f"{soa.RULES[f].id} The same reason on {shared} controls"
+                    if f == "same_reason"
+                    else soa.RULES[f].label
+                )
+                for f in flags
+            )
         )
         links = self.selected_by_risks.get(line.control_id, [])
         self.risk_links.setText(
@@ -371,8 +402,13 @@ class SoaTab(RegisterTab):
             self.bulk_set("owner", owner)
 
     def issue_version(self) -> None:
-        """Issuing is a formal record: it is kept even when later edits are undone."""
+        """Issuing is a formal record: it is kept even when later edits are undone. A draft
+        that is not complete is refused before the form opens, with what to fix."""
         if self.ef.read_only:
+            return
+        blocked = soa.blocking(self.model.all_rows(), self.selected_by_risks)
+        if blocked:
+            dialogs.error(self, "The SoA cannot be issued yet", soa.blocking_message(blocked))
             return
         specs = [
             FieldSpec("approved_by", "Approved by", "text", required=True),
@@ -386,7 +422,7 @@ class SoaTab(RegisterTab):
             lambda v: issued.append(soa.issue(self.ef, str(v["approved_by"]), v["issued_on"])),
             self,
         )
-        _list_blocking(dialog, self.model.all_rows())
+        dialog.setMinimumWidth(560)
         if dialogs.run_dialog(dialog) and issued:
             self.refresh(self.current or "A.2.2")
             dialogs.info(
@@ -394,6 +430,13 @@ class SoaTab(RegisterTab):
                 "SoA issued",
                 f"Version {issued[0]} of the Statement of Applicability is issued.",
             )
+
+    def manage_additional(self) -> None:
+        """The controls beyond Annex A, in their own dialog; the SoA follows each change."""
+        dialog = AdditionalControlsDialog(
+            self.ef, self.undo_stack, lambda: self.refresh(self.current or "A.2.2"), self
+        )
+        dialogs.run_dialog(dialog)
 
 
 def _list_view(model: ListModel, widths: list[int]) -> QTableView:
@@ -405,27 +448,3 @@ def _list_view(model: ListModel, widths: list[int]) -> QTableView:
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
     return view
-
-
-def _list_blocking(dialog: FormDialog, lines: list[SoaLine]) -> None:
-    """What stops the issue, listed before the consultant tries, each control with its title,
-    in a list that scrolls however many there are."""
-    blocking = set(soa.evaluate(lines, {})["excluded_without_justification"])
-    dialog.setMinimumWidth(560)
-    if not blocking:
-        return
-    shown = [x for x in lines if x.control_id in blocking]
-    dialog.blocking = QLabel(
-        f"<b>{words.count(len(shown), 'exclusion')} with no justification "
-        f"{'blocks' if len(shown) == 1 else 'block'} the issue:</b><br>"
-        + "<br>".join(f"{esc(x.control_id)} {esc(x.title)}" for x in shown),
-        wordWrap=True,
-        textFormat=Qt.TextFormat.RichText,
-    )
-    dialog.blocking.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-    dialog.blocking.setMargin(4)
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setWidget(dialog.blocking)
-    scroll.setMinimumHeight(min(60 + 20 * len(shown), 220))
-    dialog.layout().insertWidget(0, scroll)

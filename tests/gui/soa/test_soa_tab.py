@@ -58,20 +58,30 @@ def test_soa_bulk_owner_is_one_undo_step(tab, window, monkeypatch):
     assert [soa.get_line(tab.ef, c).owner for c in ids] == ["Priya Shah (Chief Risk Officer)"] * 3
 
 
+def _complete(ef):
+    """What the demo's draft lacks for an issue: the reopened controls decided, the
+    exclusions justified, A.10.3 (which a risk selects) included again."""
+    soa.set_values(ef, "decision", {"A.4.4": "included", "A.7.6": "included"})
+    soa.set_values(ef, "decision", {"A.10.3": "included"})
+    soa.set_values(ef, "justification", {"A.8.3": "No external reporting duty"})
+
+
 def test_soa_issue_lists_what_blocks_it_then_issues(tab, monkeypatch):
+    # since issue 14 a draft that is not complete is refused in a message, before the form
     seen = []
 
     def fill(dialog):
         dialog.form.set_values({"approved_by": "Board"})
         dialog.try_accept()
-        seen.append(dialog.form.error.text())
         return dialog.result()
 
     monkeypatch.setattr(dialogs, "run_dialog", fill)
+    monkeypatch.setattr(dialogs, "error", lambda _parent, title, message: seen.append(message))
     monkeypatch.setattr(dialogs, "info", lambda *a: None)
     tab.issue_version()
     assert "A.8.3" in seen[0] and soa.last_issued(tab.ef).number == 1
-    soa.set_values(tab.ef, "justification", {"A.8.3": "No external reporting duty"})
+    _complete(tab.ef)
+    tab.refresh("A.8.3")
     tab.issue_version()
     assert soa.last_issued(tab.ef).number == 2
     assert "Issued v2" in tab.views.tabText(2) and "(0)" in tab.views.tabText(1)
@@ -127,21 +137,17 @@ def test_soa_changes_tab_says_when_nothing_was_issued(qtbot, window, new_file):
     assert st.views.tabText(1) == "Not issued yet: 1 change"
 
 
-def test_soa_issue_dialog_lists_the_blocking_controls_in_a_scroll_area(tab, monkeypatch):
-    from PySide6.QtWidgets import QScrollArea
-
+def test_soa_issue_refused_lists_every_blocking_control_and_opens_no_form(tab, monkeypatch):
     seen = []
-
-    def look(dialog):
-        seen.append((dialog.blocking.text(), dialog.findChild(QScrollArea), dialog.minimumWidth()))
-        return 0
-
-    monkeypatch.setattr(dialogs, "run_dialog", look)
+    monkeypatch.setattr(dialogs, "error", lambda _p, title, message: seen.append((title, message)))
+    monkeypatch.setattr(dialogs, "run_dialog", lambda d: pytest.fail("the form opened"))
     tab.issue_version()
-    text, scroll, width = seen[0]
-    assert "1 exclusion with no justification blocks the issue" in text
-    assert f"A.8.3 {tab.ef.catalog.control_by_id['A.8.3'].title}" in text
-    assert scroll is not None and width >= 560
+    title, message = seen[0]
+    assert title == "The SoA cannot be issued yet"
+    assert "2 controls not decided yet: A.4.4, A.7.6" in message
+    assert "1 exclusion with no justification: A.8.3" in message
+    assert "1 control selected by a risk treatment but excluded: A.10.3" in message
+    assert soa.last_issued(tab.ef).number == 1
 
 
 def test_soa_clipped_cells_show_their_full_text_as_tooltip(tab):
@@ -152,3 +158,9 @@ def test_soa_clipped_cells_show_their_full_text_as_tooltip(tab):
     title = tab.model.index(row, 1)
     assert title.data(Qt.ItemDataRole.ToolTipRole) == title.data()
     assert gaps.data(Qt.ItemDataRole.ToolTipRole) == "SOA-05 Marked implemented, with no evidence"
+
+
+def test_soa_panel_says_on_how_many_controls_a_reason_is_copied(tab):
+    tab.select("A.6.2.2")
+    assert "SOA-10 The same reason on 5 controls" in tab.gaps.text()
+    assert "SOA-10 The same reason on many controls" in _cell(tab, "A.6.2.2", 2)

@@ -15,6 +15,13 @@ def _flags(ef, control_id):
     return soa.flags_by_control(found).get(control_id, [])
 
 
+def _decide_all(ef):
+    """Every control included for a business reason: a draft complete enough to issue."""
+    ids = [c.id for c in ef.catalog.controls]
+    soa.set_values(ef, "decision", dict.fromkeys(ids, "included"))
+    soa.set_values(ef, "reason_business", dict.fromkeys(ids, True))
+
+
 def test_soa_has_the_38_controls_undecided_at_first(new_file):
     lines = soa.list_lines(new_file)
     assert len(lines) == 38 and lines[0].control_id == "A.2.2"
@@ -31,6 +38,7 @@ def test_soa_exclusion_needs_justification(new_file):
 
 def test_soa_included_needs_owner_and_implemented_needs_evidence(new_file):
     soa.set_values(new_file, "decision", {"A.5.2": "included"})
+    soa.set_values(new_file, "reason_legal", {"A.5.2": True})  # SOA-06 is its own test
     soa.set_values(new_file, "status", {"A.5.2": "implemented"})
     assert _flags(new_file, "A.5.2") == ["included_without_owner", "implemented_without_evidence"]
     soa.set_values(new_file, "owner", {"A.5.2": "DPO"})
@@ -74,7 +82,7 @@ def test_soa_issue_is_blocked_by_missing_justifications(new_file):
 
 
 def test_soa_issue_freezes_a_version_and_refuses_an_unchanged_one(new_file):
-    soa.set_values(new_file, "decision", {"A.2.2": "included"})
+    _decide_all(new_file)  # since issue 14 an undecided control blocks the issue
     assert soa.issue(new_file, "Board", "2026-10-01") == 1
     with pytest.raises(FieldError, match="Nothing changed since version 1"):
         soa.issue(new_file, "Board")
@@ -92,15 +100,16 @@ def test_soa_issue_freezes_a_version_and_refuses_an_unchanged_one(new_file):
 
 def test_soa_json_section_of_the_demo(demo_file):
     data = status.summary(demo_file)["soa"]
-    assert data["controls"] == 38 and data["issued_version"] == 1
-    assert data["included"] + data["excluded"] + data["undecided"] == 38
+    # 38 Annex A controls and, since issue 14, the demo's controls beyond Annex A
+    assert data["controls"] == 38 + data["additional_controls"] and data["issued_version"] == 1
+    assert data["included"] + data["excluded"] + data["undecided"] == data["controls"]
     for rule in ("excluded_without_justification", "contradictions", "undecided"):
         assert data[rule] >= 1, rule
     assert soa.changes_since_issued(demo_file)
 
 
 def test_soa_catalog_titles_alone_make_no_new_version(new_file):
-    soa.set_values(new_file, "decision", {"A.2.2": "included"})
+    _decide_all(new_file)
     soa.issue(new_file, "Board")
     with new_file.writing() as session:
         from app.models import SoaVersion

@@ -277,7 +277,8 @@ def test_every_cell_of_the_workbook_is_text_never_a_formula(new_file, tmp_path):
     new = dataclasses.replace(criteria, likelihood=(level, *criteria.likelihood[1:]))
     for _ in risks.change_criteria(ef, new):
         pass
-    soa.set_values(ef, "decision", {"A.2.2": "included"})
+    # since issue 14 only a complete SoA is issued: every control decided
+    soa.set_values(ef, "decision", {c.id: "included" for c in ef.catalog.controls})
     soa.issue(ef, approved_by="=Board")
     wb = openpyxl.load_workbook(_export(ef, tmp_path / "out.xlsx"))
     assert wb["Risk criteria"]["C2"].value == "=Rare"
