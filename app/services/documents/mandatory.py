@@ -12,21 +12,21 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.models import (
-    Approval,
     Document,
     ImpactAssessment,
     RequiredDocument,
-    RiskCriteria,
     SoaEntry,
     SoaVersion,
 )
 from app.services import words
 from app.services.catalog.content import DocumentedInformation, clause_refs
-from app.services.engagement import history
+from app.services.documents.register import STATUSES
+from app.services.engagement import approvals, history
 from app.services.engagement.errors import FieldError
 from app.services.engagement.file import EngagementFile
 from app.services.gaps import GapRule
 from app.services.registers.service import split_ids
+from app.services.risks import service as risks
 
 MISSING = GapRule(
     "DOC-05", "Mandatory documented information with no document linked", "7.5.1", "major"
@@ -50,38 +50,43 @@ class RequiredEntry:
     note: str
 
     @property
+    def in_force(self) -> tuple[LinkedDocument, ...]:
+        """The linked documents that are approved (a draft is not yet the documented
+        information; a superseded or withdrawn one no longer is)."""
+        return tuple(d for d in self.documents if d.status == "approved")
+
+    @property
     def state(self) -> str:
         if self.excluded:
             return "not_required"
-        return "satisfied" if self.documents or self.facts else "missing"
+        if self.in_force or self.facts:
+            return "satisfied"
+        return "draft_only" if any(d.status == "draft" for d in self.documents) else "missing"
 
     @property
     def state_text(self) -> str:
         if self.excluded:
             return f"Not required: control excluded ({', '.join(self.excluded)})"
-        found = [f"{d.id} {d.title}" for d in self.documents] + list(self.facts)
-        return "; ".join(found) if found else "Missing: no document linked"
+        found = [
+            f"{d.id} {d.title}" + ("" if d.status == "approved" else f" ({STATUSES[d.status]})")
+            for d in self.documents
+        ] + list(self.facts)
+        if not found:
+            return "Missing: no document linked"
+        return ("Only a draft: " if self.state == "draft_only" else "") + "; ".join(found)
 
 
 def _facts(ef: EngagementFile) -> dict[str, str]:
     """Entry ID -> the register fact that is that documented information, where there is one."""
     found: dict[str, str] = {}
+    version = risks.criteria_version(ef)
+    approval = approvals.get(ef, "risk_criteria")
+    if approval is not None and approval.holds_for(version):
+        found["DI-04"] = f"Risk criteria version {version}, approved by {approval.text()}"
     with ef.reading() as session:
         issued = session.scalar(select(func.max(SoaVersion.number)))
         if issued:
             found["DI-07"] = f"Issued SoA, version {issued}"
-        version = session.scalar(select(RiskCriteria.version).where(RiskCriteria.id == 1))
-        approval = session.get(Approval, "risk_criteria")
-        if (
-            approval is not None
-            and approval.approved_by.strip()
-            and approval.approved_on is not None
-            and approval.subject_version == version
-        ):
-            found["DI-04"] = (
-                f"Risk criteria version {version}, approved by {approval.approved_by} "
-                f"on {approval.approved_on.isoformat()}"
-            )
         approved = session.scalar(
             select(func.count())
             .select_from(ImpactAssessment)
@@ -165,9 +170,11 @@ def set_documents(ef: EngagementFile, entry_id: str, document_ids: Sequence[str]
 
 
 def counts(entries: Sequence[RequiredEntry]) -> Mapping[str, int]:
+    """A draft-only entry is missing too (not yet documented information), and counted apart."""
     states = [e.state for e in entries]
     return {
         "mandatory_total": len(entries),
-        "mandatory_missing": states.count("missing"),
+        "mandatory_missing": states.count("missing") + states.count("draft_only"),
+        "mandatory_draft_only": states.count("draft_only"),
         "mandatory_not_required": states.count("not_required"),
     }

@@ -13,6 +13,8 @@ from app.services.clauses import requirements
 from app.services.clauses.requirements import PointRow
 from app.services.context import climate
 from app.services.context.climate import Climate
+from app.services.documents import attachments, mandatory
+from app.services.documents.attachments import AttachmentRow, Mismatch
 from app.services.engagement import approvals
 from app.services.engagement.approvals import Approval
 from app.services.engagement.file import Details, EngagementFile
@@ -57,6 +59,11 @@ class PackData:
     climate: Climate = Climate("", "", "")
     # management's sign-offs of the risk criteria and the treatment plan, by subject
     approvals: dict[str, Approval | None] = field(default_factory=dict)
+    # the standard's mandatory documented information, as the consultant linked it
+    required: list[mandatory.RequiredEntry] = field(default_factory=list)
+    attachments: list[AttachmentRow] = field(default_factory=list)
+    # attachments that failed their SHA-256 check while the pack was read: never used silently
+    mismatches: list[Mismatch] = field(default_factory=list)
 
     @property
     def readiness_by_clause(self) -> dict[str, float]:
@@ -100,6 +107,8 @@ def load(
     draft = soa.list_lines(ef)
     selected = soa.risks_by_control(ef)
     described = {r.key: register.list_items(ef, r) for r in registry.DESCRIBED}
+    files = attachments.list_attachments(ef)
+    mismatches = yield from _checked(attachments.verify(ef, files), 3, total)
     yield 4, total, "Checking the gaps"
     data = PackData(
         details=ef.details,
@@ -123,6 +132,25 @@ def load(
         registers=described,
         climate=climate.get(ef),
         approvals={s: approvals.get(ef, s) for s in approvals.SUBJECTS},
+        required=mandatory.list_entries(ef),
+        attachments=files,
+        mismatches=mismatches,
     )
     yield total, total, "Read"
     return data
+
+
+def _checked(
+    steps: Generator[tuple[int, int, str], None, list[Mismatch]], step: int, total: int
+) -> Generator[tuple[int, int, str], None, list[Mismatch]]:
+    """Every attachment re-checked before the pack is made, as a part of one load step."""
+    while True:
+        try:
+            done, size, _message = next(steps)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        yield (
+            step * 1000 + (1000 * done // size if size else 1000),
+            total * 1000,
+            ("Checking the attached files"),
+        )

@@ -23,8 +23,10 @@ from reportlab.platypus import (
 )
 
 from app.services import registry, words
-from app.services.clauses import documented_info, requirements
+from app.services.clauses import requirements
 from app.services.context import climate
+from app.services.documents import attachments, mandatory
+from app.services.documents.register import DOCUMENTS
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import DETAIL_FIELDS
 from app.services.gaps import SEVERITIES, GapRule
@@ -195,6 +197,13 @@ def _gap_rows(d: PackData) -> list[_Gap]:
         items = d.registers.get(reg.key, [])
         rows += [_Gap(reg.name, r, [i.id for i in items if r.applies(i)]) for r in reg.rules]
     rows.append(_Gap("Context", climate.RULE, [], whole=not d.climate.considered))
+    rows.append(
+        _Gap(
+            "Documents", attachments.HASH_MISMATCH, [m.attachment.document_id for m in d.mismatches]
+        )
+    )
+    missing = [e.info.id for e in d.required if e.state in ("missing", "draft_only")]
+    rows.append(_Gap("Documents", mandatory.MISSING, missing))
     return rows
 
 
@@ -241,59 +250,98 @@ def readiness_section(c: Ctx) -> list[Flowable]:
 
 
 def documents_section(c: Ctx) -> list[Flowable]:
-    entries = documented_info.index(c.data)
-    missing = sum(1 for e in entries if e.missing)
-    spared = sum(1 for e in entries if e.not_required)
+    """The honest index: each entry satisfied only by a document the consultant linked, or a
+    register fact that is that documented information; then the register with every attached
+    file's SHA-256, so the auditor can check the copy received is the copy kept."""
+    d = c.data
+    entries = d.required
+    counts = mandatory.counts(entries)
+    missing, spared = counts["mandatory_missing"], counts["mandatory_not_required"]
     out = [*c.h1(pack_settings.SECTIONS["documents"])]
     if c.gaps:
         out.append(
             c.p(
-                f"The documents and records ISO/IEC 42001 expects, and what in this engagement "
-                f"answers each: {len(entries) - missing - spared} of {len(entries)} have "
-                f"something, {missing} are missing"
+                "The documents and records ISO/IEC 42001 expects: "
+                f"{len(entries) - missing - spared} of {len(entries)} are linked to a document "
+                "of the register or are a record the engagement keeps, {missing} are missing"
                 + (f", {spared} not required (the SoA excludes their controls)" if spared else "")
-                + ". A checklist point counts when its evidence field names a document or record."
+                + ". Nothing counts because some text mentions it: each link was made by hand."
             )
         )
     else:
         out.append(
             c.p(
-                "The documents and records ISO/IEC 42001 expects, each with where it is found: "
-                "the registers of this submission, or the documents named as evidence."
+                "The documents and records ISO/IEC 42001 expects, each with the document of the "
+                "register below, or the record of this submission, that satisfies it."
             )
         )
     out.append(Spacer(1, 3 * mm))
-
-    def satisfied(e: documented_info.Entry) -> str:
-        lines = [f"{s.item}: {s.detail if c.gaps else documented_info.plain(s.detail)}"
-                 for s in e.sources[:4]]  # fmt: skip
-        if len(e.sources) > 4:
-            lines.append(f"and {len(e.sources) - 4} more")
-        if e.note and c.gaps:  # about AIMS Prep itself: for the consultant's client only
-            lines.append(e.note)
-        if e.not_required:
-            lines.append(e.not_required)
-        return "\n".join(lines) or "No reference recorded"
-
     columns = [
         Column("ID", 0.8),
         Column("Clause", 1.1),
         Column("What must exist", 2.7),
         Column("Satisfied by" if c.gaps else "Where it is found", 4.5),
     ]
-    rows = [[e.info.id, e.info.clause, f"{e.info.artefact} ({e.info.kind})", satisfied(e)]
+    rows = [[e.info.id, e.info.clause, f"{e.info.artefact} ({e.info.kind})", e.state_text]
             for e in entries]  # fmt: skip
-    if not c.gaps:
-        return out + c.table(columns, rows)
-    for row, e in zip(rows, entries, strict=True):
-        row.append(e.state)
-    found = c.table([*columns, Column("Status", 0.9)], rows)
-    for table in found:  # missing entries stand out (one table of 33 rows: cheap)
-        table.setStyle(
-            [("TEXTCOLOR", (4, n), (4, n), ALERT) for n, row in enumerate(table._cellvalues)
-             if row[4] == "Missing"]
-        )  # fmt: skip
-    return out + found
+    if c.gaps:
+        for row, e in zip(rows, entries, strict=True):
+            row.append(_REQUIRED_STATES[e.state])
+        found = c.table([*columns, Column("Status", 0.9)], rows)
+        for table in found:  # missing entries stand out
+            table.setStyle(
+                [("TEXTCOLOR", (4, n), (4, n), ALERT) for n, row in enumerate(table._cellvalues)
+                 if row[4] == "Missing"]
+            )  # fmt: skip
+        out += found
+    else:
+        out += c.table(columns, rows)
+    return out + _document_register(c)
+
+
+_REQUIRED_STATES = {
+    "missing": "Missing", "draft_only": "Missing", "satisfied": "Found",
+    "not_required": "Not required",
+}  # fmt: skip
+
+
+def _document_register(c: Ctx) -> list[Flowable]:
+    d = c.data
+    docs = d.registers.get(DOCUMENTS.key, [])
+    out = [*c.h2("Document register")]
+    if not docs:
+        return [*out, c.p("No document is in the register yet.")]
+    bad = {m.attachment.id: m for m in d.mismatches}
+    files: dict[str, list[str]] = {}
+    for a in d.attachments:
+        check = f" FAILED ITS CHECK: {bad[a.id].reason}" if a.id in bad else ""
+        files.setdefault(a.document_id, []).append(
+            f"{a.name} ({a.size:,} bytes) SHA-256 {a.sha256}{check}"
+        )
+    if bad:
+        out.append(
+            c.p(
+                f"{words.count(len(bad), 'attached file')} no longer "
+                f"{'matches' if len(bad) == 1 else 'match'} the SHA-256 recorded when attached "
+                f"({attachments.HASH_MISMATCH.id}): "
+                + "; ".join(m.text for m in d.mismatches)
+                + ". Attach them again from their originals."
+            )
+        )
+    spec = DOCUMENTS.spec
+    rows = [
+        (i.id, str(i.values["title"]), spec["kind"].label_of(i.values["kind"]),
+         str(i.values["version"]), spec["status"].label_of(i.values["status"]),
+         ", ".join(x for x in (str(i.values["approved_by"]),
+                               spec["approved_on"].label_of(i.values["approved_on"])) if x),
+         "\n".join(files.get(i.id, ())) or str(i.values["location"]))
+        for i in docs
+    ]  # fmt: skip
+    columns = [Column("ID", 0.8), Column("Title", 2.0), Column("Kind", 0.9)]
+    columns += [Column("Version", 0.7), Column("Status", 0.9), Column("Approved", 1.4)]
+    return out + c.table(
+        [*columns, Column("Attached files (SHA-256), or where it lives", 4.0)], rows
+    )
 
 
 # scope

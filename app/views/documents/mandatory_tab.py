@@ -28,7 +28,10 @@ from app.views.common.text import esc
 from app.views.common.undo import AppliedCommand
 from app.views.registers.link_completer import LinkCompleter
 
-_STATE_COLOURS = {"missing": "#8c1d18", "not_required": "#6b6b6b", "satisfied": "#1d5e20"}
+_STATE_COLOURS = {
+    "missing": "#8c1d18", "draft_only": "#8c1d18", "not_required": "#6b6b6b",
+    "satisfied": "#1d5e20",
+}  # fmt: skip
 _COLUMNS = ["Entry", "Clause", "What must exist", "Satisfied by"]
 
 

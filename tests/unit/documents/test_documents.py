@@ -66,7 +66,7 @@ def test_document_fields_read_back_and_links_are_checked(demo_file):
     linked = register.linked_to(ef, AISystem, system)
     assert [i.id for r, i in linked if r is DOCUMENTS] == ["POL-AI-01"]
     serving = [i.id for _, i in register.linked_to(ef, RequirementState, "P-5.2-01")]
-    assert serving == ["DOC-001", "POL-AI-01"]  # the demo's own AI policy, and this one
+    assert serving == ["DOC-010", "POL-AI-01"]  # the demo's own AI policy, and this one
 
 
 def test_document_rules_trigger_and_clear(new_file):
@@ -90,21 +90,29 @@ def test_document_rules_trigger_and_clear(new_file):
 def test_mandatory_checklist_is_linked_by_hand_never_guessed(demo_file):
     ef = demo_file
     before = {e.info.id: e for e in mandatory.list_entries(ef)}
-    # the demo's checklist evidence names many documents (its scope, the objectives); none
-    # of that links an entry
-    assert before["DI-01"].state == "missing" and before["DI-10"].state == "missing"
-    assert before["DI-05"].state_text == "DOC-002 AI risk management methodology"
-    assert before["DI-01"].state_text == "Missing: no document linked"
+    # the demo's checklist evidence names the ISMS document control procedure: that links
+    # nothing; a linked draft is not yet the documented information
+    assert before["DI-13"].state_text == "Missing: no document linked"
+    assert before["DI-05"].state_text == "DOC-021 AI risk management methodology"
+    assert before["DI-10"].state == "draft_only"
+    assert before["DI-10"].state_text == "Only a draft: DOC-040 AIMS objectives register (Draft)"
     doc = register.create(ef, DOCUMENTS, {"title": "AI risk methodology", "kind": "methodology"})
-    mandatory.set_documents(ef, "DI-05", [doc])
-    entry = {e.info.id: e for e in mandatory.list_entries(ef)}["DI-05"]
+    mandatory.set_documents(ef, "DI-13", [doc])
+    entry = {e.info.id: e for e in mandatory.list_entries(ef)}["DI-13"]
+    assert (entry.state, entry.state_text) == ("draft_only", f"Only a draft: {doc} AI risk "
+                                               "methodology (Draft)")  # fmt: skip
+    register.update(ef, DOCUMENTS, doc, {"status": "approved"})
+    entry = {e.info.id: e for e in mandatory.list_entries(ef)}["DI-13"]
     assert (entry.state, entry.state_text) == ("satisfied", f"{doc} AI risk methodology")
+    register.update(ef, DOCUMENTS, doc, {"status": "superseded"})  # no longer in force
+    assert {e.info.id: e for e in mandatory.list_entries(ef)}["DI-13"].state == "missing"
+    register.update(ef, DOCUMENTS, doc, {"status": "approved"})
     with pytest.raises(FieldError, match="no document DOC-404"):
         mandatory.set_documents(ef, "DI-06", ["DOC-404"])
     with pytest.raises(FieldError, match="no mandatory entry DI-99"):
         mandatory.set_documents(ef, "DI-99", [doc])
     register.set_deleted(ef, DOCUMENTS, doc, True)  # a deleted document satisfies nothing
-    assert {e.info.id: e for e in mandatory.list_entries(ef)}["DI-05"].state == "missing"
+    assert {e.info.id: e for e in mandatory.list_entries(ef)}["DI-13"].state == "missing"
 
 
 def test_register_facts_count_only_where_they_are_the_documented_information(new_file):
@@ -124,6 +132,12 @@ def test_an_entry_of_excluded_controls_is_not_required(new_file):
     # an entry over several controls is required while any of them is included
     soa.set_values(ef, "decision", {"A.5.2": "excluded"})
     assert {e.info.id: e for e in mandatory.list_entries(ef)}["DI-25"].state == "missing"
+    soa.set_values(ef, "decision", {"A.10.3": "excluded", "A.10.4": "excluded"})
+    assert {e.info.id: e for e in mandatory.list_entries(ef)}["DI-33"].state == "missing"
+    soa.set_values(ef, "decision", {"A.10.2": "excluded"})  # now every control of the range
+    assert {e.info.id: e for e in mandatory.list_entries(ef)}["DI-33"].state == "not_required"
+    soa.set_values(ef, "decision", {"A.10.2": "included"})
+    assert {e.info.id: e for e in mandatory.list_entries(ef)}["DI-33"].state == "missing"
 
 
 def test_status_json_documents_section(new_file, tmp_path, capsys):
@@ -156,6 +170,7 @@ def test_status_json_documents_section(new_file, tmp_path, capsys):
         "hash_mismatches": 0,
         "mandatory_total": 33,
         "mandatory_missing": 32,
+        "mandatory_draft_only": 0,
         "mandatory_not_required": 0,
         "ai_policy_approved": True,
     }

@@ -9,13 +9,15 @@ import functools
 import io
 import json
 import re
+import sqlite3
 import subprocess
 
 import pytest
 
 from app.cli import main
-from app.services.clauses import documented_info
+from app.services.catalog.content import clause_refs
 from app.services.demo import create_demo
+from app.services.documents import attachments
 from app.services.engagement import approvals, safe_output
 from app.services.engagement.approvals import Approval
 from app.services.engagement.errors import FileWriteError
@@ -102,14 +104,14 @@ def test_pack_demo_shows_sample_data_from_every_area(packs):
     text = text_of(packs["demo"], layout=True)
     assert "Northwind Lending Ltd" in text
     assert "Jordan Avery, Avery Governance Consulting" in text  # the consultant, on the cover
-    assert re.search(r"P-4\.3-02 .*Scope statement documented", text)  # the checklist
+    assert re.search(r"P-4\.3-02 +Scope statement", text)  # the checklist (the title wraps)
     assert re.search(r"AIS-001 +Credit decisioning", text)  # the inventory
     assert re.search(r"IA-0001 +AIS-", text)  # an impact assessment
     assert re.search(r"1 +Rare", text)  # the risk criteria
     assert re.search(r"R-001 +Credit model", text)  # the risk register
     assert re.search(r"A\.10\.4 +.*Excluded", text)  # the SoA, with its decision
     assert "Issued version 1" in text
-    assert re.search(r"DI-07 +6\.1\.3 .*Statement of Applicability, version 1", text)
+    assert re.search(r"DI-07 +6\.1\.3 .*Issued SoA, version 1", text)  # a record that is it
 
 
 def test_pack_outline_lists_every_section(packs):
@@ -378,25 +380,46 @@ def test_pack_cli_refuses_an_unknown_section(demo_file, tmp_path, capsys):
     assert "No section 'dash'" in capsys.readouterr().err and not out.exists()
 
 
-def test_documented_info_names_what_satisfies_each_entry(demo_file):
-    index = {e.info.id: e for e in documented_info.index(finish(pack_data.load(demo_file)))}
-    assert index["DI-01"].sources[0].item == "Scope statement (engagement details)"
-    assert index["DI-07"].sources[0].item == "Statement of Applicability, version 1"
-    assert "no competence records" in index["DI-11"].note
-    assert any(s.item.startswith("P-5.2-02") for s in index["DI-02"].sources)
+def test_pack_documents_index_is_linked_by_hand_never_found_through_text(demo_file, tmp_path):
+    # the demo's checklist evidence names a training export, a scope, an objectives file; its
+    # register links the AI policy and the methodology: only the links and the records count
+    entries = {e.info.id: e for e in finish(pack_data.load(demo_file)).required}
+    assert entries["DI-02"].state_text == "DOC-010 AI policy"
+    assert entries["DI-05"].state_text == "DOC-021 AI risk management methodology"
+    assert entries["DI-07"].state_text.startswith("Issued SoA, version ")
+    for unlinked in ("DI-13", "DI-20", "DI-21"):  # named in evidence, never linked
+        assert entries[unlinked].state == "missing", unlinked
+    path = write(demo_file, tmp_path / "docs.pdf", ["readiness", "documents"], kind="readiness")
+    text = " ".join(text_of(path.path).split())
+    assert "document control procedure (process evidence) Missing: no document linked Missing" in (
+        text
+    )
+    policy = next(a for a in attachments.list_attachments(demo_file) if a.document_id == "DOC-010")
+    assert f"SHA-256{policy.sha256}" in text.replace(" ", "")  # a long hash wraps in its cell
+    assert "DOC-05 Mandatory documented information with no document linked" in text
 
 
-def test_documented_info_of_an_empty_engagement_is_missing_but_approved_criteria(new_file):
+def test_pack_reports_an_attachment_failing_its_check_with_the_document(demo_file, tmp_path):
+    with sqlite3.connect(demo_file.path) as conn:
+        conn.execute("UPDATE attachment_chunk SET data = X'00' WHERE attachment_id = 1")
+    data = finish(pack_data.load(demo_file))
+    assert [m.attachment.document_id for m in data.mismatches] == ["DOC-010"]
+    path = write(demo_file, tmp_path / "docs.pdf", ["documents"], kind="submission")
+    text = " ".join(text_of(path.path).split())
+    assert "1 attached file no longer matches the SHA-256 recorded when attached (DOC-04)" in text
+
+
+def test_pack_approved_criteria_are_the_documented_criteria(new_file):
     # the app's default criteria, never adapted nor approved, are not documented criteria
-    entries = documented_info.index(finish(pack_data.load(new_file)))
-    assert [e.info.id for e in entries if not e.missing] == []
+    entries = finish(pack_data.load(new_file)).required
+    assert [e.info.id for e in entries if e.state != "missing"] == []
     version = risks.criteria_version(new_file)
     when = dt.date.today()
     approvals.set_approval(new_file, Approval("risk_criteria", "CEO", "", when, version))
-    entries = documented_info.index(finish(pack_data.load(new_file)))
-    found = [e.info.id for e in entries if not e.missing]
-    assert found == ["DI-04"]
-    assert "default scales" in entries[3].sources[0].detail
+    entries = finish(pack_data.load(new_file)).required
+    assert [(e.info.id, e.state_text) for e in entries if e.state != "missing"] == [
+        ("DI-04", f"Risk criteria version {version}, approved by CEO, {when.isoformat()}")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -409,7 +432,7 @@ def test_documented_info_of_an_empty_engagement_is_missing_but_approved_criteria
     ],
 )
 def test_documented_info_clause_ranges(clause, refs):
-    assert documented_info.clause_refs(clause) == refs
+    assert clause_refs(clause) == refs
 
 
 def test_pack_cell_cuts_long_text_and_says_so():
