@@ -119,14 +119,14 @@ def list_entries(ef: EngagementFile) -> list[RequiredEntry]:
     facts = _facts(ef)
     with ef.reading() as session:
         links = {r.entry: r for r in session.scalars(select(RequiredDocument))}
-        docs = {
-            d.id: LinkedDocument(d.id, d.title, d.status)
-            for d in session.scalars(select(Document).where(Document.deleted.is_(False)))
-        }
+        rows = list(session.scalars(select(Document).where(Document.deleted.is_(False))))
+    docs = {d.id: LinkedDocument(d.id, d.title, d.status) for d in rows}
+    newer = {d.supersedes: d.id for d in rows if d.supersedes and d.status == "approved"}
     entries = []
     for info in ef.catalog.documented_information:
         link = links.get(info.id)
-        linked = [docs[i] for i in split_ids(link.documents if link else "") if i in docs]
+        named = split_ids(link.documents if link else "")
+        linked = list(dict.fromkeys(docs[_newest(i, newer)] for i in named if i in docs))
         entries.append(
             RequiredEntry(
                 info,
@@ -137,6 +137,16 @@ def list_entries(ef: EngagementFile) -> list[RequiredEntry]:
             )
         )
     return entries
+
+
+def _newest(doc_id: str, newer: Mapping[str, str]) -> str:
+    """A linked document, or the newest approved version superseding it (a link made to
+    version 1 is kept by version 2 once that is approved)."""
+    seen = {doc_id}
+    while doc_id in newer and newer[doc_id] not in seen:
+        doc_id = newer[doc_id]
+        seen.add(doc_id)
+    return doc_id
 
 
 def set_documents(ef: EngagementFile, entry_id: str, document_ids: Sequence[str]) -> str:

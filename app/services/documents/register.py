@@ -142,3 +142,17 @@ DOCUMENTS = Register(
         "where they live.</p>"
     ),
 )
+
+
+def new_version_values(old: Item, version: str) -> dict[str, object]:
+    """A new version of a document: the same document, a draft again, superseding the old
+    one (which stays readable, marked superseded); its approval and dates are its own."""
+    keep = {k: v for k, v in old.values.items() if k not in _VERSION_OWN}
+    return {**keep, "version": version, "status": "draft", "supersedes": old.id}
+
+
+# what a new version does not inherit from the one it supersedes
+_VERSION_OWN = (
+    "status", "effective_date", "approved_by", "approver_role", "approved_on", "next_review",
+    "supersedes", "communicated_on",
+)  # fmt: skip

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -78,6 +79,8 @@ def test_attach_refuses_folders_pipes_missing_files_and_unknown_documents(new_fi
     os.mkfifo(pipe)
     with pytest.raises(AttachmentError, match="not an ordinary file"):
         _attach(new_file, doc, pipe)  # refused before opening: opening a pipe would block
+    with pytest.raises(AttachmentError, match="not an ordinary file"):
+        _attach(new_file, doc, Path("/dev/zero"))  # a device: it would never end
     with pytest.raises(AttachmentError, match="is a folder"):
         _attach(new_file, doc, tmp_path)
     with pytest.raises(AttachmentError, match="not there"):

@@ -7,16 +7,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import openpyxl
 import pytest
 
 from app.cli import main
 from app.models import AISystem, RequirementState, Risk
 from app.services import status
-from app.services.documents import mandatory
+from app.services.documents import attachments, mandatory, versions
 from app.services.documents.register import DOCUMENTS
 from app.services.engagement.errors import FieldError
+from app.services.progress import finish
 from app.services.registers import service as register
 from app.services.soa import service as soa
+from app.services.workbook.export import export_workbook
+from app.services.workbook.importer import apply, build_plan
 
 TODAY = dt.date.today()
 
@@ -183,3 +187,54 @@ def test_a_risk_shows_the_documents_that_serve_it(demo_file):
     risk = "R-003"
     doc = register.create(ef, DOCUMENTS, {"title": "Treatment evidence", "risks": risk})
     assert [i.id for r, i in register.linked_to(ef, Risk, risk) if r is DOCUMENTS] == [doc]
+
+
+def test_new_version_supersedes_and_the_mandatory_link_follows_once_approved(new_file):
+    ef = new_file
+    v1 = register.create(
+        ef,
+        DOCUMENTS,
+        {"title": "AI policy", "version": "1.0", "status": "approved", "approved_by": "CEO",
+         "approved_on": TODAY, "points": "P-5.2-01"},
+    )  # fmt: skip
+    mandatory.set_documents(ef, "DI-02", [v1])
+    with pytest.raises(FieldError, match="already version 1.0"):
+        versions.new_version(ef, v1, "1.0")
+    v2 = versions.new_version(ef, v1, "2.0")
+    new = register.get_item(ef, DOCUMENTS, v2)
+    assert (new.version, new.status, new.supersedes, new.points, new.approved_by) == (
+        "2.0", "draft", v1, "P-5.2-01", "",
+    )  # fmt: skip
+    entry = {e.info.id: e for e in mandatory.list_entries(ef)}["DI-02"]
+    assert entry.state_text == f"{v1} AI policy"  # the draft does not replace it yet
+    register.update(ef, DOCUMENTS, v2, {"status": "approved", "approved_by": "CEO",
+                                        "approved_on": TODAY})  # fmt: skip
+    register.update(ef, DOCUMENTS, v1, {"status": "superseded"})
+    entry = {e.info.id: e for e in mandatory.list_entries(ef)}["DI-02"]
+    assert (entry.state, entry.state_text) == ("satisfied", f"{v2} AI policy")
+    assert register.get_item(ef, DOCUMENTS, v1).version == "1.0"  # still readable
+
+
+def test_documents_sheet_round_trip_keeps_attachments_in_the_engagement(new_file, tmp_path):
+    ef = new_file
+    doc = register.create(ef, DOCUMENTS, {"title": "Risk method", "version": "1.0"})
+    source = tmp_path / "method.txt"
+    source.write_bytes(b"method")
+    row = finish(attachments.attach(ef, doc, source))
+    out = tmp_path / "client.xlsx"
+    for _ in export_workbook(ef, out):
+        pass
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Documents"]
+    header = [c.value for c in ws[1]]
+    attached = header.index("Attached files (kept in the engagement; not imported)") + 1
+    assert ws.cell(2, attached).value == f"method.txt (6 bytes, SHA-256 {row.sha256})"
+    ws.cell(2, header.index("Version") + 1).value = "1.1"
+    ws.cell(2, attached).value = "evil.exe (1 byte, SHA-256 00)"  # the client edits it
+    wb.save(out)
+    plan = build_plan(ef, out)
+    sheet = next(s for s in plan.sheets if s.sheet == "Documents")
+    assert [(c.field, c.new) for c in sheet.updated[0].changes] == [("version", "1.1")]
+    apply(ef, plan)
+    assert register.get_item(ef, DOCUMENTS, doc).version == "1.1"
+    assert [a.name for a in attachments.list_attachments(ef)] == ["method.txt"]
