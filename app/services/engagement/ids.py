@@ -61,6 +61,8 @@ class FreeIds:
 
     def take(self, item_id: str) -> None:
         self.taken.add(item_id)
+        if item_id == f"{self.prefix}-{self._cache[self.prefix]:0{self.width}d}":
+            self._cache[self.prefix] += 1  # the next one asked for is the number after it
 
 
 # An ID of the client's own (kept from their spreadsheet): short, no spaces, no path characters.
