@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -302,35 +302,65 @@ def merge_category(ef: EngagementFile, source_id: int, target_id: int) -> list[s
 
 
 _DEFAULTS = {"kind": "risk", "status": "open", "treatment": ""}
+
+
+def _field(name: str, spec: FieldSpec, scale: str, coerce: Callable[[object], object],
+           given: object, scales: Mapping[str, int]) -> object:  # fmt: skip
+    """One field as _check reads it: its default when not given, then its stored form."""
+    raw = given or _DEFAULTS.get(name, given)
+    if raw is None or raw == "":
+        if name in _NEW_RATING:
+            raw = _NEW_RATING[name]
+        elif name in _OPTIONAL_INTS:
+            return None
+    top = scales[scale]
+    if top and isinstance(raw, int) and not isinstance(raw, bool) and raw < 1:
+        raise FieldError(name, f"{spec.label} must be from 1 to {top}, not {raw}.")
+    return coerce(raw)
+
+
+_REFUSED = object()  # a field that cannot be left empty
+
+
+def _when_empty(name: str, spec: FieldSpec, scale: str, given: object) -> object:
+    """What a field left empty (None or "") is checked to: the same on every row, whatever
+    the criteria (only a rating below 1 is measured against them)."""
+    try:
+        return _field(name, spec, scale, spec.coerce, given, {scale: 0})
+    except FieldError:
+        return _REFUSED
+
+
 # each field once, as _check reads it: (name, spec, the scale it is rated on or "", its
-# coercion: spec.coerce, quicker over the many rows of an import)
+# coercion (spec.coerce, quicker over the many rows of an import), what it is when None,
+# and when "")
 _CHECKED = tuple(
     (
         name,
         spec,
-        name.split("_")[-1] if name.split("_")[-1] in ("likelihood", "impact") else "",
+        scale,
         coercer(spec),
+        _when_empty(name, spec, scale, None),
+        _when_empty(name, spec, scale, ""),
     )
     for name, spec in FIELDS.items()
+    for scale in [name.split("_")[-1] if name.split("_")[-1] in ("likelihood", "impact") else ""]
 )
 
 
 def _check(values: Mapping[str, object], criteria: Criteria) -> dict[str, object]:
     checked: dict[str, object] = {}
     scales = {"likelihood": len(criteria.likelihood), "impact": len(criteria.impact), "": 0}
-    for name, spec, scale, coerce in _CHECKED:
+    for name, spec, scale, coerce, if_none, if_blank in _CHECKED:
         given = values.get(name)
-        raw = given or _DEFAULTS.get(name, given)
-        if raw is None or raw == "":
-            if name in _NEW_RATING:
-                raw = _NEW_RATING[name]
-            elif name in _OPTIONAL_INTS:
-                checked[name] = None
-                continue
-        top = scales[scale]
-        if top and isinstance(raw, int) and not isinstance(raw, bool) and raw < 1:
-            raise FieldError(name, f"{spec.label} must be from 1 to {top}, not {raw}.")
-        checked[name] = coerce(raw)
+        if given and not (scale and isinstance(given, int) and given < 1):
+            checked[name] = coerce(given)  # what _field does with it, in fewer steps
+        elif given is None and if_none is not _REFUSED:
+            checked[name] = if_none
+        elif given == "" and if_blank is not _REFUSED:
+            checked[name] = if_blank
+        else:
+            checked[name] = _field(name, spec, scale, coerce, given, scales)
     for name in ("inherent_likelihood", "inherent_impact", *_OPTIONAL_INTS):
         value = checked[name]
         top = scales[name.split("_")[1]]

@@ -924,6 +924,8 @@ def _apply(ef: EngagementFile, plan: Plan, commit: bool, skip_invalid: bool) -> 
             current = Items(ef)
             added_systems: dict[str, str] = {}  # name -> ID of the systems this import adds
             for number, area in enumerate(AREAS):
+                if not _touches(area, plan):
+                    continue  # nothing to save: its items are not even read
                 # new items of an area that adds many at once, in their order: (row, where
                 # it comes from, why it cannot be saved (None: it can)); saved at the end
                 new: list[
@@ -1008,8 +1010,10 @@ def _link_new_systems(row: Row, added: dict[str, str]) -> Row:
             )
         return added[name]
 
-    found = dict(row)
     systems, system = row.get("systems"), row.get("system_id")
+    if not systems and not system:
+        return row  # nothing to link: the row as it is (it is not changed after)
+    found = dict(row)
     if isinstance(systems, tuple):
         found["systems"] = tuple(linked("systems", str(s)) for s in systems)
     if isinstance(system, str):

@@ -185,20 +185,22 @@ def save_mapping(path: Path, layouts: dict[str, Layout]) -> None:
 
 _PLACEHOLDER = re.compile(r"^(\[.*\]|<.*>|e\.g\..*|example.*|tbd|xx+|n/a|-+|…|\.\.\.)$", re.I)
 _SUMMARY = {"total", "totals", "summary", "average", "count", "subtotal", "grand total"}
-_SUMMARY_WORDS = ("total", "summary", "average", "count")  # in each of them: a quick test
+_SUMMARY_WORD = re.compile("total|summary|average|count")  # in each of them: a quick test
 
 
 def is_data_row(sheet: RawSheet, row_index: int, width: int) -> bool:
     """False for empty rows, template placeholders ([R-XX-01], [1-5]), totals and section
     headings (one cell spread over most of the row)."""
-    cells = [text_of(c) for c in sheet.rows[row_index][:width]]
-    filled = [c for c in cells if c]
+    filled = [text for c in sheet.rows[row_index][:width] if c is not None and (text := text_of(c))]
     if not filled:
         return False
-    if all(_PLACEHOLDER.match(c) for c in filled):
+    for text in filled:
+        if not _PLACEHOLDER.match(text):
+            break
+    else:
         return False
     first = filled[0].lower()
-    if any(w in first for w in _SUMMARY_WORDS) and normal(first) in _SUMMARY:
+    if _SUMMARY_WORD.search(first) and normal(first) in _SUMMARY:
         return False
     if len(filled) == 1 and width > 3:
         for (top, left), (bottom, right) in sheet.merged:
