@@ -602,7 +602,8 @@ _NO_LINKS = _links_text((), (), ())
 def _add_rows(rows: bulk.Inserts, actor: str, risk_id: str, checked: Mapping[str, object],
               stored: dict[str, object], item: NewRisk, at: dt.datetime) -> None:  # fmt: skip
     """A new risk, its links and its history as save_risk writes them, as plain rows."""
-    rows.add(Risk, {"id": risk_id, "deleted": False, **stored})
+    stored["id"], stored["deleted"] = risk_id, False  # a dict of its own: not copied again
+    rows.add(Risk, stored)
     links = _NO_LINKS
     if item.systems or item.controls or item.actions:
         links = _links_text(item.systems, item.controls, item.actions)

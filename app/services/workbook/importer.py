@@ -403,6 +403,7 @@ class _SheetReader:
         self.new_systems = new_systems
         self.current = current
         self.baseline = baseline  # None: a foreign sheet
+        self.foreign = baseline is None
         self.changed = changed
         self.plan = SheetPlan(raw.name, table.kind, layout.header_row, table, layout, raw=raw)
         self.plan.foreign = baseline is None
@@ -426,20 +427,17 @@ class _SheetReader:
         ]
 
     @property
-    def foreign(self) -> bool:
-        return self.baseline is None
-
-    @property
     def rows_now(self) -> dict[str, Row]:
         return self.table.rows(self.current[self.table.kind])
 
     def read(self) -> SheetPlan:
         rows_now: dict[str, Row] | None = None
-        for index in range(self.layout.header_row, len(self.raw.rows)):
-            cells = self.raw.rows[index]
-            if self.foreign and not is_data_row(self.raw, index, len(self.layout.headers)):
+        foreign, width, rows = self.foreign, len(self.layout.headers), self.raw.rows
+        for index in range(self.layout.header_row, len(rows)):
+            cells = rows[index]
+            if foreign and not is_data_row(self.raw, index, width):
                 continue
-            if not self.foreign and all(c == "" or c is None for c in cells):
+            if not foreign and all(c == "" or c is None for c in cells):
                 continue
             self.plan.rows += 1
             if self._untouched(cells, index + 1):
@@ -613,7 +611,7 @@ class _SheetReader:
                 unread.add(col)
                 continue
             given[name] = cell
-            if read is None or (skip_blank and (cell is None or text_of(cell) == "")):
+            if read is None or (skip_blank and _blank(cell)):
                 continue
             try:
                 values[name] = read(cell)
@@ -811,6 +809,13 @@ def _name_new_item(table: Table, values: Row) -> None:
     if not text_of(values.get(name)) and text:
         first = re.split(r"(?<=[.!?:])\s|\n", text, maxsplit=1)[0].rstrip(".:")
         values[name] = first if len(first) <= 120 else first[:119].rstrip() + "…"
+
+
+def _blank(cell: object) -> bool:
+    """text_of(cell) == "", without making the text of a number."""
+    if type(cell) is str:
+        return not cell.strip()
+    return cell is None or (type(cell) not in (int, float) and text_of(cell) == "")
 
 
 def _reader(column: Column) -> Callable[[object], object]:
