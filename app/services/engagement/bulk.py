@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Boolean, Connection, Table, insert
 from sqlalchemy.orm import Session
 
 CHUNK = 5_000  # items held before they are inserted
@@ -67,21 +67,17 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
         operator.itemgetter(*keys) if len(keys) > 1 else lambda row: (row[keys[0]],)
     )
     defaults = tuple(getattr(c.default, "arg", None) for c in rest)
-    converted = [
-        (i, once_per_value(bind))
-        for i, c in enumerate(columns)
-        if (bind := c.type._cached_bind_processor(dialect)) is not None
-    ]
-    values: list[tuple[object, ...]] = []
-    for row in rows:
-        found = pick(row) + defaults
-        if converted:
-            listed = list(found)
-            for i, convert in converted:
-                if listed[i] is not None:
-                    listed[i] = convert(listed[i])
-            found = tuple(listed)
-        values.append(found)
+    values = [pick(row) + defaults for row in rows]
+    for i, column in enumerate(columns):
+        bind = column.type._cached_bind_processor(dialect)
+        if bind is None:
+            continue
+        # a boolean goes in as the integer the type makes of it: the driver does the same
+        plain = bool if isinstance(column.type, Boolean) else type(None)
+        if all(v[i] is None or type(v[i]) is plain for v in values):
+            continue
+        convert = once_per_value(bind)
+        values = [v if v[i] is None else (*v[:i], convert(v[i]), *v[i + 1 :]) for v in values]
     connection.exec_driver_sql(sql, values)
 
 
