@@ -488,16 +488,16 @@ class _SheetReader:
         return child_key(text_of(row[0]), number if isinstance(number, int) else 0)
 
     def _read_row(self, cells: list[object], number: int, rows_now: dict[str, Row]) -> None:
-        plan, table = self.plan, self.table
+        plan, table, kind, child = self.plan, self.table, self.table.kind, self.table.child
         errors = len(plan.errors)
         values, given, unread = self._parse(cells, number)
         if self.baseline is not None:  # for the rows of the export deleted from the sheet
             self.present.add(_raw_key(table, given))
         if len(plan.errors) > errors:  # a cell of this row could not be read
             return
-        if table.child is not None:
+        if child is not None:
             self._parent_by_name(values)
-        elif table.kind == "impact_assessments" and values.get("system_id"):
+        elif kind == "impact_assessments" and values.get("system_id"):
             values["system_id"] = self._system_named(text_of(values["system_id"]))
         key, item_id = _identify(table, values, given, rows_now, self.foreign, plan, number,
                                  self._matcher(rows_now), self._lines(rows_now))  # fmt: skip
@@ -521,18 +521,18 @@ class _SheetReader:
             self.seen[key] = number
         now = rows_now.get(key or "")
         if self.foreign:
-            if table.kind == "requirements":  # "6.1.2 a)": the list item goes to the notes
+            if kind == "requirements":  # "6.1.2 a)": the list item goes to the notes
                 unread |= {
                     i for i, name in self.layout.columns.items()
                     if name in ("ref", "clause") and (parts := clause_parts(given.get(name)))
                     and parts[1]
                 }  # fmt: skip
             _keep_extras(table, self.layout, cells, unread, values, now, self._extras)
-        if table.kind == "risks" and table.child is None:
+        if kind == "risks" and child is None:
             self._check_risk(values, now, number)
         if key is None:
             _name_new_item(table, values)
-            if table.kind == "inventory" and table.child is None:
+            if kind == "inventory" and child is None:
                 if text_of(values.get("vendor")) and "source" not in values:
                     values["source"] = "vendor"  # a vendor is named: unless said, bought in
                 name = text_of(values.get("name"))

@@ -191,18 +191,26 @@ _SUMMARY_WORD = re.compile("total|summary|average|count")  # in each of them: a 
 def is_data_row(sheet: RawSheet, row_index: int, width: int) -> bool:
     """False for empty rows, template placeholders ([R-XX-01], [1-5]), totals and section
     headings (one cell spread over most of the row)."""
-    filled = [text for c in sheet.rows[row_index][:width] if c is not None and (text := text_of(c))]
-    if not filled:
-        return False
-    for text in filled:
-        if not _PLACEHOLDER.match(text):
+    # the filled cells are read only as far as the tests need: the first, and whether
+    # there is a second (and, while every one so far is a placeholder, the next)
+    first, several, placeholders = "", False, True
+    for cell in sheet.rows[row_index][:width]:
+        text = text_of(cell) if cell is not None else ""
+        if not text:
+            continue
+        if not first:
+            first, placeholders = text, bool(_PLACEHOLDER.match(text))
+            continue
+        several = True
+        if not placeholders or not _PLACEHOLDER.match(text):
+            placeholders = False
             break
-    else:
+    if not first or placeholders:
         return False
-    first = filled[0].lower()
+    first = first.lower()
     if _SUMMARY_WORD.search(first) and normal(first) in _SUMMARY:
         return False
-    if len(filled) == 1 and width > 3:
+    if not several and width > 3:
         for (top, left), (bottom, right) in sheet.merged:
             if top <= row_index <= bottom and right - left + 1 >= width // 2:
                 return False
