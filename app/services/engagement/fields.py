@@ -100,6 +100,8 @@ def parse_bool(name: str, value: object, label: str = "") -> bool:
 
 
 def parse_int(name: str, value: object, label: str, low: int, high: int) -> int:
+    if isinstance(value, bool):  # a yes/no cell (TRUE): no number, though Python counts it 1
+        raise FieldError(name, f"{label}: '{'TRUE' if value else 'FALSE'}' is not a whole number.")
     try:
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
