@@ -50,6 +50,7 @@ def as_text(data: dict[str, Any]) -> str:
         f"({data['attachment_bytes']:,} bytes, {checked}); "
         f"{data['review_overdue']} past review, {data['unapproved']} in force unapproved, "
         f"{data['approval_incomplete']} approved with no approver or date; "
-        f"mandatory: {data['mandatory_missing']} of {data['mandatory_total']} missing, "
+        f"mandatory: {data['mandatory_missing']} of {data['mandatory_total']} missing "
+        f"({data['mandatory_draft_only']} only a draft), "
         f"{data['mandatory_not_required']} not required; AI policy {policy}"
     )

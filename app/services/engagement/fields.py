@@ -4,8 +4,10 @@ workbook and the PDF, so a field's label, kind and choices are written once."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from app.services.engagement.bulk import once_per_value
 from app.services.engagement.errors import FieldError
 
 MAX_SHORT = 200
@@ -100,6 +102,8 @@ def parse_bool(name: str, value: object, label: str = "") -> bool:
 
 
 def parse_int(name: str, value: object, label: str, low: int, high: int) -> int:
+    if isinstance(value, bool):  # a yes/no cell (TRUE): no number, though Python counts it 1
+        raise FieldError(name, f"{label}: '{'TRUE' if value else 'FALSE'}' is not a whole number.")
     try:
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
@@ -118,3 +122,26 @@ def parse_choice(name: str, value: object, label: str, choices: dict[str, str]) 
     if key is None:
         raise FieldError(name, f"{label}: '{text}' is not one of: {', '.join(choices.values())}.")
     return key
+
+
+def coercer(spec: FieldSpec) -> Callable[[object], object]:
+    """`spec.coerce`, for a service that checks many values at once (an import of 200,000
+    rows): text that needs no fixing is taken as it is, and any other value is coerced once
+    per distinct value (a few ratings, choices and dates, repeated on every row); each
+    refusal raises its own FieldError from `spec.coerce`."""
+    if spec.kind in ("text", "ids", "long"):
+        limit = MAX_SHORT if spec.kind == "text" else MAX_LONG
+        strip = spec.kind != "long"
+        required = spec.required
+
+        def text(value: object) -> object:
+            if value is None and not required:
+                return ""
+            if type(value) is str:
+                found = value.strip() if strip else value
+                if len(found) <= limit and (not required or found.strip()):
+                    return found
+            return spec.coerce(value)
+
+        return text
+    return once_per_value(spec.coerce)

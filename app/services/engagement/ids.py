@@ -50,17 +50,24 @@ class FreeIds:
         if prefix not in cache:
             cache[prefix] = int(next_id(self.taken, prefix, width).rsplit("-", 1)[1])
         self._cache = cache
+        self._shape = f"{prefix.replace('%', '%%')}-%0{width}d"
+        self._next = ""  # the ID `next` gave last
 
     def next(self) -> str:
         """The ID `next_free_id` would give now (not yet marked used: see `take`)."""
+        cache, prefix, shape = self._cache, self.prefix, self._shape
         while True:
-            candidate = f"{self.prefix}-{self._cache[self.prefix]:0{self.width}d}"
+            candidate = shape % cache[prefix]
             if candidate not in self.taken:
+                self._next = candidate
                 return candidate
-            self._cache[self.prefix] += 1
+            cache[prefix] += 1
 
     def take(self, item_id: str) -> None:
         self.taken.add(item_id)
+        if item_id == self._next:  # the number after it is the next one to try
+            self._cache[self.prefix] += 1
+            self._next = ""
 
 
 # An ID of the client's own (kept from their spreadsheet): short, no spaces, no path characters.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from app.models import (
 from app.services import words
 from app.services.engagement import bulk, history, ids
 from app.services.engagement.errors import FieldError, RuleError
-from app.services.engagement.fields import FieldSpec
+from app.services.engagement.fields import FieldSpec, coercer
 from app.services.engagement.file import EngagementFile
 from app.services.risks.criteria import DEFAULT, Criteria, validate
 from app.services.soa import additional
@@ -360,29 +360,65 @@ def merge_category(ef: EngagementFile, source_id: int, target_id: int) -> list[s
 
 
 _DEFAULTS = {"kind": "risk", "status": "open", "treatment": ""}
-# each field once, as _check reads it: (name, spec, the scale it is rated on or "")
+
+
+def _field(name: str, spec: FieldSpec, scale: str, coerce: Callable[[object], object],
+           given: object, scales: Mapping[str, int]) -> object:  # fmt: skip
+    """One field as _check reads it: its default when not given, then its stored form."""
+    raw = given or _DEFAULTS.get(name, given)
+    if raw is None or raw == "":
+        if name in _NEW_RATING:
+            raw = _NEW_RATING[name]
+        elif name in _OPTIONAL_INTS:
+            return None
+    top = scales[scale]
+    if top and isinstance(raw, int) and not isinstance(raw, bool) and raw < 1:
+        raise FieldError(name, f"{spec.label} must be from 1 to {top}, not {raw}.")
+    return coerce(raw)
+
+
+_REFUSED = object()  # a field that cannot be left empty
+
+
+def _when_empty(name: str, spec: FieldSpec, scale: str, given: object) -> object:
+    """What a field left empty (None or "") is checked to: the same on every row, whatever
+    the criteria (only a rating below 1 is measured against them)."""
+    try:
+        return _field(name, spec, scale, spec.coerce, given, {scale: 0})
+    except FieldError:
+        return _REFUSED
+
+
+# each field once, as _check reads it: (name, spec, the scale it is rated on or "", its
+# coercion (spec.coerce, quicker over the many rows of an import), what it is when None,
+# and when "")
 _CHECKED = tuple(
-    (name, spec, name.split("_")[-1] if name.split("_")[-1] in ("likelihood", "impact") else "")
+    (
+        name,
+        spec,
+        scale,
+        coercer(spec),
+        _when_empty(name, spec, scale, None),
+        _when_empty(name, spec, scale, ""),
+    )
     for name, spec in FIELDS.items()
+    for scale in [name.split("_")[-1] if name.split("_")[-1] in ("likelihood", "impact") else ""]
 )
 
 
 def _check(values: Mapping[str, object], criteria: Criteria) -> dict[str, object]:
     checked: dict[str, object] = {}
     scales = {"likelihood": len(criteria.likelihood), "impact": len(criteria.impact), "": 0}
-    for name, spec, scale in _CHECKED:
+    for name, spec, scale, coerce, if_none, if_blank in _CHECKED:
         given = values.get(name)
-        raw = given or _DEFAULTS.get(name, given)
-        if raw is None or raw == "":
-            if name in _NEW_RATING:
-                raw = _NEW_RATING[name]
-            elif name in _OPTIONAL_INTS:
-                checked[name] = None
-                continue
-        top = scales[scale]
-        if top and isinstance(raw, int) and not isinstance(raw, bool) and raw < 1:
-            raise FieldError(name, f"{spec.label} must be from 1 to {top}, not {raw}.")
-        checked[name] = spec.coerce(raw)
+        if given and not (scale and isinstance(given, int) and given < 1):
+            checked[name] = coerce(given)  # what _field does with it, in fewer steps
+        elif given is None and if_none is not _REFUSED:
+            checked[name] = if_none
+        elif given == "" and if_blank is not _REFUSED:
+            checked[name] = if_blank
+        else:
+            checked[name] = _field(name, spec, scale, coerce, given, scales)
     for name in ("inherent_likelihood", "inherent_impact", *_OPTIONAL_INTS):
         value = checked[name]
         top = scales[name.split("_")[1]]
@@ -426,8 +462,8 @@ def _check_links(
         if choice.control_id not in catalog_controls:
             raise FieldError(
                 "controls",
-                f"{choice.control_id} is not an Annex A control, nor an additional control of "
-                "the SoA.",
+                f"'{choice.control_id}' is not an Annex A control (like A.6.2.4), nor an "
+                "additional control of the SoA.",
             )
         if choice.control_id in seen:
             raise FieldError("controls", f"{choice.control_id} is chosen twice; keep one line.")
@@ -582,6 +618,7 @@ def create_many(
     criteria = get_criteria(ef)
     catalog_controls = additional.control_ids(ef)
     found: list[str | FieldError] = []
+    at = history.now()  # one transaction: one moment for its history
     with ef.writing() as session:
         session.flush()  # the IDs and systems of items added before, in the same transaction
         free = ids.FreeIds(session, Risk, "R", 3)
@@ -593,7 +630,8 @@ def create_many(
         for item in new:
             try:
                 checked = _check(item.values, criteria)
-                _check_links(catalog_controls, item.controls, item.actions)
+                if item.controls or item.actions:
+                    _check_links(catalog_controls, item.controls, item.actions)
                 if item.wanted_id:
                     ids.check_client_id(item.wanted_id)
                 new_id = item.wanted_id or free.next()
@@ -614,48 +652,54 @@ def create_many(
             free.take(new_id)
             if write:
                 stored = _scored(checked, criteria, categories[name])
-                _add_rows(batch, ef.actor, new_id, checked, stored, item)
+                _add_rows(batch, ef.actor, new_id, checked, stored, item, at)
             found.append(new_id)
         batch.flush()
     return found
 
 
+_NO_LINKS = _links_text((), (), ())
+
+
 def _add_rows(rows: bulk.Inserts, actor: str, risk_id: str, checked: Mapping[str, object],
-              stored: dict[str, object], item: NewRisk) -> None:  # fmt: skip
+              stored: dict[str, object], item: NewRisk, at: dt.datetime) -> None:  # fmt: skip
     """A new risk, its links and its history as save_risk writes them, as plain rows."""
-    rows.add(Risk, {"id": risk_id, "deleted": False, **stored})
-    rows.add(
-        RiskSystem, *({"risk_id": risk_id, "system_id": s} for s in dict.fromkeys(item.systems))
-    )
-    rows.add(
-        RiskControl,
-        *(
-            {"risk_id": risk_id, "control_id": c.control_id, "reason": c.reason}
-            for c in item.controls
-        ),
-    )
-    rows.add(
-        RiskAction,
-        *(
-            {
-                "risk_id": risk_id,
-                "position": n,
-                "action": a.action,
-                "owner": a.owner,
-                "due_date": a.due_date,
-                "done": a.done,
-            }
-            for n, a in enumerate(item.actions)
-        ),
-    )
-    at = history.now()
-    links = _links_text(item.systems, item.controls, item.actions)
+    stored["id"], stored["deleted"] = risk_id, False  # a dict of its own: not copied again
+    rows.add(Risk, stored)
+    links = _NO_LINKS
+    if item.systems or item.controls or item.actions:
+        links = _links_text(item.systems, item.controls, item.actions)
+        rows.add(
+            RiskSystem,
+            *({"risk_id": risk_id, "system_id": s} for s in dict.fromkeys(item.systems)),
+        )
+        rows.add(
+            RiskControl,
+            *(
+                {"risk_id": risk_id, "control_id": c.control_id, "reason": c.reason}
+                for c in item.controls
+            ),
+        )
+        rows.add(
+            RiskAction,
+            *(
+                {
+                    "risk_id": risk_id,
+                    "position": n,
+                    "action": a.action,
+                    "owner": a.owner,
+                    "due_date": a.due_date,
+                    "done": a.done,
+                }
+                for n, a in enumerate(item.actions)
+            ),
+        )
     rows.add(
         HistoryEntry,
         history.entry(actor, ENTITY, risk_id, "created", None, checked["title"], at),
         history.entry(actor, ENTITY, risk_id, "links", None, links, at),
     )
-    rows.item_done()  # fmt: skip
+    rows.item_done()
 
 
 def restore(ef: EngagementFile, row: RiskRow) -> None:

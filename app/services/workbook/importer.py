@@ -12,13 +12,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.services import words
 from app.services.engagement import bulk, history, ids
 from app.services.engagement.errors import FieldError, WorkbookError
+from app.services.engagement.fields import coercer
 from app.services.engagement.file import EngagementFile
 from app.services.registry import AREA_BY_KIND, AREAS
 from app.services.risks import service as risks
@@ -77,8 +78,18 @@ class RowPlan:
     key: str | None  # the table's key of an existing row; None for a new item
     item_id: str | None  # the item's ID (a client's own ID for a new one), if any
     values: Row  # what the import sets: changed fields, or every given field of a new item
-    changes: list[Change] = field(default_factory=list)
+    shown: list[Change] | None = None  # the changes as the preview shows them (see `changes`)
     failed: bool = False  # refused by the trial run
+    # a new item's columns: its changes are each field it is given, made from `values` when
+    # first asked for (a preview shows the first few thousand of 200,000 new rows)
+    columns: dict[str, Column] | None = field(default=None, repr=False)
+    named_by: str = ""  # the field naming a new item, shown even when not editable
+
+    @property
+    def changes(self) -> list[Change]:
+        if self.shown is None:
+            self.shown = _given(self.columns or {}, self.values, self.named_by)
+        return self.shown
 
 
 @dataclass
@@ -397,6 +408,7 @@ class _SheetReader:
         self.new_systems = new_systems
         self.current = current
         self.baseline = baseline  # None: a foreign sheet
+        self.foreign = baseline is None
         self.changed = changed
         self.plan = SheetPlan(raw.name, table.kind, layout.header_row, table, layout, raw=raw)
         self.plan.foreign = baseline is None
@@ -412,10 +424,12 @@ class _SheetReader:
         self._match: Matcher | None = None
         self._by_name: dict[str, list[str]] | None = None
         self._by_line: dict[tuple[str, str], str] | None = None
-
-    @property
-    def foreign(self) -> bool:
-        return self.baseline is None
+        self._read: list[tuple[int, str, Column, bool, Callable[[object], object] | None]] | None
+        self._read = None
+        # columns whose cells go to the notes of a new item (unmapped ones, with a heading)
+        self._extras = [
+            i for i, heading in enumerate(layout.headers) if heading and i not in layout.columns
+        ]
 
     @property
     def rows_now(self) -> dict[str, Row]:
@@ -423,11 +437,12 @@ class _SheetReader:
 
     def read(self) -> SheetPlan:
         rows_now: dict[str, Row] | None = None
-        for index in range(self.layout.header_row, len(self.raw.rows)):
-            cells = self.raw.rows[index]
-            if self.foreign and not is_data_row(self.raw, index, len(self.layout.headers)):
+        foreign, width, rows = self.foreign, len(self.layout.headers), self.raw.rows
+        for index in range(self.layout.header_row, len(rows)):
+            cells = rows[index]
+            if foreign and not is_data_row(self.raw, index, width):
                 continue
-            if not self.foreign and all(c == "" or c is None for c in cells):
+            if not foreign and all(c == "" or c is None for c in cells):
                 continue
             self.plan.rows += 1
             if self._untouched(cells, index + 1):
@@ -478,15 +493,16 @@ class _SheetReader:
         return child_key(text_of(row[0]), number if isinstance(number, int) else 0)
 
     def _read_row(self, cells: list[object], number: int, rows_now: dict[str, Row]) -> None:
-        plan, table = self.plan, self.table
+        plan, table, kind, child = self.plan, self.table, self.table.kind, self.table.child
         errors = len(plan.errors)
         values, given, unread = self._parse(cells, number)
-        self.present.add(_raw_key(table, given))
+        if self.baseline is not None:  # for the rows of the export deleted from the sheet
+            self.present.add(_raw_key(table, given))
         if len(plan.errors) > errors:  # a cell of this row could not be read
             return
-        if table.child is not None:
+        if child is not None:
             self._parent_by_name(values)
-        elif table.kind == "impact_assessments" and values.get("system_id"):
+        elif kind == "impact_assessments" and values.get("system_id"):
             values["system_id"] = self._system_named(text_of(values["system_id"]))
         key, item_id = _identify(table, values, given, rows_now, self.foreign, plan, number,
                                  self._matcher(rows_now), self._lines(rows_now))  # fmt: skip
@@ -510,34 +526,30 @@ class _SheetReader:
             self.seen[key] = number
         now = rows_now.get(key or "")
         if self.foreign:
-            if table.kind == "requirements":  # "6.1.2 a)": the list item goes to the notes
+            if kind == "requirements":  # "6.1.2 a)": the list item goes to the notes
                 unread |= {
                     i for i, name in self.layout.columns.items()
                     if name in ("ref", "clause") and (parts := clause_parts(given.get(name)))
                     and parts[1]
                 }  # fmt: skip
-            _keep_extras(table, self.layout, cells, unread, values, now)
-        if table.child is None and table.area.settle is not None:
+            _keep_extras(table, self.layout, cells, unread, values, now, self._extras)
+        if child is None and table.area.settle is not None:
             table.area.settle(values, now)
-        if table.kind == "risks" and table.child is None:
+        if kind == "risks" and child is None:
             self._check_risk(values, now, number)
         if key is None:
             _name_new_item(table, values)
-            if table.kind == "inventory" and table.child is None:
+            if kind == "inventory" and child is None:
                 if text_of(values.get("vendor")) and "source" not in values:
                     values["source"] = "vendor"  # a vendor is named: unless said, bought in
                 name = text_of(values.get("name"))
                 if name:
                     self.new_systems.setdefault(name.lower(), name)
-            shown = []
-            named_by = table.area.name_field  # a new SoA control's title is read, not edited
-            for k, v in values.items():
-                column = self.columns.get(k)
-                told = column is not None and (column.editable or k == named_by)
-                text = _show(column, v) if column is not None and told else ""
-                if column is not None and text:
-                    shown.append(Change(column.label, "", text, k))
-            plan.added.append(RowPlan(number, None, item_id, values, shown))
+            # a new SoA control's title is read, not edited: shown all the same
+            named_by = table.area.name_field
+            plan.added.append(
+                RowPlan(number, None, item_id, values, columns=self.columns, named_by=named_by)
+            )
             return
         exported = (self.baseline or {}).get(key)
         _compare(plan, table, key, item_id, values, rows_now[key], exported, number)
@@ -577,15 +589,30 @@ class _SheetReader:
         if len(found) == 1:
             values[PARENT] = found[0]
 
+    def _readers(self) -> list[tuple[int, str, Column, bool, Callable[[object], object] | None]]:
+        """Each mapped column once for the sheet: (index, field, column, whether an empty
+        cell leaves the field out, how its text is read: None for a column not imported)."""
+        if self._read is None:
+            self._read = []
+            key = self.table.area.key.key
+            for col, name in self.layout.columns.items():
+                column = self.columns[name]
+                skip_blank = self.foreign or _blank_is_unset(column)
+                readable = column.editable or column.from_cell is not None
+                read = _reader(column) if readable else text_of if name == key else None
+                self._read.append((col, name, column, skip_blank, read))
+        return self._read
+
     def _parse(self, cells: list[object], number: int) -> tuple[Row, Row, set[int]]:
         """(values read, cells as given, columns that could not be read)."""
         values: Row = {}
         given: Row = {}
         unread: set[int] = set()
-        for col, name in self.layout.columns.items():
-            cell = _cell(cells, col)
-            column = self.columns[name]
-            if (number - 1, col) in self.raw.uncached:  # it reads empty, but is not
+        uncached = self.raw.uncached
+        width = len(cells)
+        for col, name, column, skip_blank, read in self._readers():
+            cell = cells[col] if col < width else None
+            if uncached and (number - 1, col) in uncached:  # it reads empty, but is not
                 message = (
                     "A formula whose result was not saved in the file, so it cannot be read; "
                     "the engagement's value is kept. Open the workbook in a spreadsheet "
@@ -595,13 +622,10 @@ class _SheetReader:
                 unread.add(col)
                 continue
             given[name] = cell
-            if text_of(cell) == "" and (self.foreign or _blank_is_unset(column)):
-                continue
-            readable = column.editable or column.from_cell is not None
-            if not readable and name != self.table.area.key.key:
+            if read is None or (skip_blank and _blank(cell)):
                 continue
             try:
-                values[name] = column.stored(cell) if readable else text_of(cell)
+                values[name] = read(cell)
             except FieldError as exc:
                 if not self.foreign:
                     self.plan.errors.append(Issue(number, column.label, exc.message))
@@ -654,8 +678,16 @@ class _SheetReader:
             self.plan.warnings.append(Issue(number, "Category", message))
 
 
-def _cell(cells: list[object], index: int | None) -> object:
-    return cells[index] if index is not None and index < len(cells) else None
+def _given(columns: dict[str, Column], values: Row, named_by: str = "") -> list[Change]:
+    """A new item's changes: each field it is given, as the sheet shows it."""
+    shown = []
+    for k, v in values.items():
+        column = columns.get(k)
+        told = column is not None and (column.editable or k == named_by)
+        text = _show(column, v) if column is not None and told else ""
+        if column is not None and text:
+            shown.append(Change(column.label, "", text, k))
+    return shown
 
 
 def _raw_key(table: Table, given: Row) -> str:
@@ -792,6 +824,26 @@ def _name_new_item(table: Table, values: Row) -> None:
         values[name] = first if len(first) <= 120 else first[:119].rstrip() + "…"
 
 
+def _blank(cell: object) -> bool:
+    """text_of(cell) == "", without making the text of a number."""
+    if type(cell) is str:
+        return not cell.strip()
+    return cell is None or (type(cell) not in (int, float) and text_of(cell) == "")
+
+
+def _reader(column: Column) -> Callable[[object], object]:
+    """`column.stored`, quicker over a sheet's many rows: a text field's cell is read as its
+    text, and a rating, choice, yes/no or date is read once per distinct cell (the results
+    are never lists or dicts a row could change)."""
+    spec = column.spec
+    if column.from_cell is not None or spec is None:
+        return column.stored
+    if spec.kind in ("text", "long", "ids"):
+        coerce = coercer(spec)
+        return lambda cell: coerce(text_of(cell))
+    return bulk.once_per_value(column.stored)
+
+
 def _blank_is_unset(column: object) -> bool:
     """An emptied drop-down or number leaves the value as it is (new items get defaults);
     an emptied text or date clears it."""
@@ -800,17 +852,17 @@ def _blank_is_unset(column: object) -> bool:
 
 
 def _keep_extras(table: Table, layout: Layout, cells: list[object], unread: set[int],
-                 values: Row, now: Row | None) -> None:  # fmt: skip
-    """Cells of unmapped columns (and ones that could not be read) go into the area's notes
-    field, once: a client's cell is never dropped."""
-    extras = [
-        f"{layout.headers[i]}: {text_of(c)}"
-        for i, c in enumerate(cells)
-        if (i not in layout.columns or i in unread)
-        and i < len(layout.headers)
-        and layout.headers[i]
-        and text_of(c)
-    ]
+                 values: Row, now: Row | None, unmapped: list[int]) -> None:  # fmt: skip
+    """Cells of unmapped columns (`unmapped`: those with a heading) and ones that could not
+    be read go into the area's notes field, once: a client's cell is never dropped."""
+    headers = layout.headers
+    found = (
+        sorted({*unmapped, *(i for i in unread if i < len(headers) and headers[i])})
+        if unread
+        else unmapped
+    )
+    width = len(cells)
+    extras = [f"{headers[i]}: {text}" for i in found if i < width and (text := text_of(cells[i]))]
     if not extras or table.child is not None:
         return
     target = table.area.extras
@@ -890,6 +942,8 @@ def _apply(ef: EngagementFile, plan: Plan, commit: bool, skip_invalid: bool) -> 
             current = Items(ef)
             added_systems: dict[str, str] = {}  # name -> ID of the systems this import adds
             for number, area in enumerate(AREAS):
+                if not _touches(area, plan):
+                    continue  # nothing to save: its items are not even read
                 # new items of an area that adds many at once, in their order: (row, where
                 # it comes from, why it cannot be saved (None: it can)); saved at the end
                 new: list[
@@ -985,8 +1039,10 @@ def _link_new_systems(row: Row, added: dict[str, str]) -> Row:
             )
         return added[name]
 
-    found = dict(row)
     systems, system = row.get("systems"), row.get("system_id")
+    if not systems and not system:
+        return row  # nothing to link: the row as it is (it is not changed after)
+    found = dict(row)
     if isinstance(systems, tuple):
         found["systems"] = tuple(linked("systems", str(s)) for s in systems)
     if isinstance(system, str):

@@ -185,22 +185,32 @@ def save_mapping(path: Path, layouts: dict[str, Layout]) -> None:
 
 _PLACEHOLDER = re.compile(r"^(\[.*\]|<.*>|e\.g\..*|example.*|tbd|xx+|n/a|-+|…|\.\.\.)$", re.I)
 _SUMMARY = {"total", "totals", "summary", "average", "count", "subtotal", "grand total"}
-_SUMMARY_WORDS = ("total", "summary", "average", "count")  # in each of them: a quick test
+_SUMMARY_WORD = re.compile("total|summary|average|count")  # in each of them: a quick test
 
 
 def is_data_row(sheet: RawSheet, row_index: int, width: int) -> bool:
     """False for empty rows, template placeholders ([R-XX-01], [1-5]), totals and section
     headings (one cell spread over most of the row)."""
-    cells = [text_of(c) for c in sheet.rows[row_index][:width]]
-    filled = [c for c in cells if c]
-    if not filled:
+    # the filled cells are read only as far as the tests need: the first, and whether
+    # there is a second (and, while every one so far is a placeholder, the next)
+    first, several, placeholders = "", False, True
+    for cell in sheet.rows[row_index][:width]:
+        text = text_of(cell) if cell is not None else ""
+        if not text:
+            continue
+        if not first:
+            first, placeholders = text, bool(_PLACEHOLDER.match(text))
+            continue
+        several = True
+        if not placeholders or not _PLACEHOLDER.match(text):
+            placeholders = False
+            break
+    if not first or placeholders:
         return False
-    if all(_PLACEHOLDER.match(c) for c in filled):
+    first = first.lower()
+    if _SUMMARY_WORD.search(first) and normal(first) in _SUMMARY:
         return False
-    first = filled[0].lower()
-    if any(w in first for w in _SUMMARY_WORDS) and normal(first) in _SUMMARY:
-        return False
-    if len(filled) == 1 and width > 3:
+    if not several and width > 3:
         for (top, left), (bottom, right) in sheet.merged:
             if top <= row_index <= bottom and right - left + 1 >= width // 2:
                 return False

@@ -79,7 +79,7 @@ def test_risk_residual_higher_with_a_comment_is_kept(new_file):
 
 def test_risk_unknown_control_or_system_is_refused(new_file):
     base = {"title": "X", "inherent_likelihood": 2, "inherent_impact": 2}
-    with pytest.raises(FieldError, match="A.99.1 is not an Annex A control"):
+    with pytest.raises(FieldError, match="'A.99.1' is not an Annex A control"):
         risks.save_risk(new_file, None, base, controls=[ControlChoice("A.99.1", "")])
     with pytest.raises(FieldError, match="No AI system AIS-404"):
         risks.save_risk(new_file, None, base, systems=["AIS-404"])

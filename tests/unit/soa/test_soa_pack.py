@@ -6,13 +6,14 @@ from __future__ import annotations
 import subprocess
 
 from app.services.pack import build as pack
+from app.services.progress import finish
 from app.services.soa import additional
 from app.services.soa import service as soa
 from tests.conftest import require_tool
 
 
 def _text(ef, path, kind):
-    pack.finish(pack.export(ef, path, ["soa", "readiness"] if kind else ["soa"], None, kind))
+    finish(pack.export(ef, path, ["soa", "readiness"] if kind else ["soa"], None, kind))
     out = subprocess.run(
         [require_tool("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True
     )

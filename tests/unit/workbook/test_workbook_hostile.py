@@ -911,6 +911,27 @@ def test_unreadable_number_is_quoted_as_typed(engagement, tmp_path):
         assert sheet["added"] == 3  # "4,0" is 4
 
 
+def test_a_yes_no_cell_given_as_a_rating_is_quoted_not_a_traceback(engagement, tmp_path):
+    """A TRUE cell in a rating column (a boolean to the reader, and 1 to Python): the row
+    goes in unrated with the cell kept in the notes; the preview said so, and the import did
+    not end in a traceback."""
+    workbook = tmp_path / "flags.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Risk register"
+    ws.append(["Risk", "Likelihood", "Impact", "Treatment"])
+    ws.append(["Drift", True, 3, "Reduce"])
+    wb.save(workbook)
+    for options in (("--dry-run",), ()):
+        done = _cli("import-xlsx", str(engagement), str(workbook), "--json", *options)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        [sheet] = json.loads(done.stdout)["sheets"]
+        assert [(w["row"], w["message"]) for w in sheet["warnings"]] == [
+            (2, "Inherent likelihood: 'TRUE' is not a whole number. Kept in the notes instead.")
+        ]
+        assert sheet["added"] == 1 and sheet["errors"] == []
+
+
 def test_window_preview_does_not_write_to_the_open_file(engagement, tmp_path):
     """The window previews with the engagement open for editing: the trial run goes to a
     copy in memory, and the file (its bytes and its modification time) stays as it was."""
