@@ -79,12 +79,14 @@ DETAIL_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("doc_reviewer", "Document reviewer", "text"),
         FieldSpec("doc_approver", "Document approver", "text"),
         FieldSpec("doc_date", "Document date", "date"),
+        # when the AIMS began (format 8): systems live before it may be assessed retroactively
+        FieldSpec("aims_started_on", "AIMS began on", "date"),
     )
 }
 # Details kept since format 6, read and written by name.
 _LATER_DETAILS = (
     "stage2_date", "certification_body", "doc_version", "doc_author", "doc_reviewer",
-    "doc_approver", "doc_date",
+    "doc_approver", "doc_date", "aims_started_on",
 )  # fmt: skip
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -109,6 +111,7 @@ class Details:
     doc_reviewer: str = ""
     doc_approver: str = ""
     doc_date: dt.date | None = None
+    aims_started_on: dt.date | None = None
 
 
 def current_actor() -> str:

@@ -17,6 +17,9 @@ from app.views.common.row_table import Column, RowTableModel, text, titled
 class SystemInfo:
     assessments: int = 0
     flags: list[str] = field(default_factory=list)
+    # flagged as assessed after deployment while the engagement says nothing of when the AIMS
+    # began (a retroactive assessment could clear it)
+    needs_start_date: bool = False
 
 
 def _choice(header: str, name: str) -> Column:
