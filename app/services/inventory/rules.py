@@ -85,6 +85,10 @@ NO_START_DATE = (
     "When the AIMS began is not set (engagement details, Ctrl+E): without it a retroactive "
     "assessment cannot clear INV-02 for a system that was live before."
 )
+LIVE_BEFORE_START = (
+    "It went live before the AIMS began: an approved assessment with the trigger "
+    "'Retroactive' clears INV-02."
+)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,9 @@ class Findings:
     # systems flagged INV-02 that a retroactive assessment could clear once the AIMS start
     # date is set
     need_start_date: tuple[str, ...] = ()
+    # systems flagged INV-02 that went live before the AIMS began: a retroactive assessment,
+    # approved, would clear them
+    live_before_start: tuple[str, ...] = ()
 
     def flags_for(self, system_id: str) -> list[str]:
         return [rule for rule, ids in self.by_rule.items() if system_id in ids]
@@ -144,6 +151,7 @@ def evaluate(
         risks_of.setdefault(r.system_id, []).append(r)
     out_of_scope_risks: list[str] = []
     need_start: list[str] = []
+    live_before: list[str] = []
     severe = top_severities(criteria)
     for s in systems:
         if not s.in_scope:
@@ -188,6 +196,8 @@ def evaluate(
                 need_start.append(s.id)
             elif not (retroactive and deployed < aims_started_on):
                 found["assessed_after_deployment"].append(s.id)
+                if deployed < aims_started_on:
+                    live_before.append(s.id)
         if s.changed_at and s.changed_at > last:
             found["stale_after_change"].append(s.id)
         if add_months(last, criteria.reassessment_months) < today:
@@ -196,6 +206,7 @@ def evaluate(
         {rule: tuple(ids) for rule, ids in found.items()},
         tuple(dict.fromkeys(out_of_scope_risks)),
         tuple(need_start),
+        tuple(live_before),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -51,13 +51,15 @@ def load_inventory(ef: EngagementFile) -> Prepared:
         risks.get_criteria(ef),
         ef.details.aims_started_on,
     )
-    flags = findings.by_system()
     counts = Counter(a.system_id for a in assessments)
-    info = {
-        s.id: SystemInfo(counts[s.id], flags.get(s.id, []), s.id in findings.need_start_date)
-        for s in systems
-    }
-    return prepare(systems, info, haystack)
+    return prepare(systems, _infos(findings, {s.id: counts[s.id] for s in systems}), haystack)
+
+
+def _infos(findings: inventory_rules.Findings, counts: Mapping[str, int]) -> dict[str, SystemInfo]:
+    """What the table shows beside each system of `counts` (its number of assessments)."""
+    flags = findings.by_system()
+    need, before = set(findings.need_start_date), set(findings.live_before_start)
+    return {i: SystemInfo(n, flags.get(i, []), i in need, i in before) for i, n in counts.items()}
 
 
 def _assessment_cells(r: impact.AssessmentRow) -> tuple[str, ...]:
@@ -223,11 +225,16 @@ class InventoryTab(RegisterTab):
         self.heading.setText(f"<h3>{esc(row.id)}: {esc(row.name)}</h3>")
         flags = self.model.flags_of(row.id)
         self.gaps.setVisible(bool(flags))
-        note = (
-            f"<br><i>{esc(inventory_rules.NO_START_DATE)}</i>"
-            if self.model.info_of(row.id).needs_start_date
-            else ""
-        )
+        info = self.model.info_of(row.id)
+        notes = [
+            text
+            for text, shown in (
+                (inventory_rules.NO_START_DATE, info.needs_start_date),
+                (inventory_rules.LIVE_BEFORE_START, info.live_before_start),
+            )
+            if shown
+        ]
+        note = "".join(f"<br><i>{esc(text)}</i>" for text in notes)
         self.gaps.setText(
             "<b>Gaps an auditor will find</b><br>"
             + "<br>".join("• " + esc(inventory_rules.RULES[f].label) for f in flags)
@@ -258,11 +265,8 @@ class InventoryTab(RegisterTab):
         info = SystemInfo()
         if row is not None:
             findings = inventory_rules.read(self.ef, system_id)
-            info = SystemInfo(
-                len(impact.list_assessments(self.ef, system_id)),
-                findings.flags_for(system_id),
-                system_id in findings.need_start_date,
-            )
+            count = len(impact.list_assessments(self.ef, system_id))
+            info = _infos(findings, {system_id: count})[system_id]
         self.model.update_row(system_id, row, info)
         self.update_count()
         if select and row is not None:

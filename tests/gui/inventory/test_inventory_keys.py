@@ -98,6 +98,7 @@ def test_keys_retroactive_trigger_clears_assessed_after_deployment_and_is_kept(
     credit = next(s.id for s in tab.model.all_rows() if s.name == "Credit decisioning model")
     tab.select(credit)
     assert "INV-02" in _gaps(tab, credit)  # live before the AIMS began, assessed as initial
+    assert "trigger 'Retroactive' clears INV-02" in tab.gaps.text()
     when = (TODAY - dt.timedelta(days=5)).isoformat()
     seen = {}
 

@@ -119,6 +119,8 @@ def test_rules_retroactive_assessment_clears_a_system_live_before_the_aims_began
     live_before = system(stage="deployed", deployment_date=dt.date(2024, 3, 1))
     initial = assessment(dt.date(2026, 3, 1))
     assert flags(live_before, [initial]) == ["assessed_after_deployment"]
+    found = rules.evaluate([live_before], [initial], [], DEFAULT, STARTED, TODAY)
+    assert found.live_before_start == ("AIS-001",)  # the window says a retroactive one clears
     retro = dataclasses.replace(initial, trigger="retroactive")
     assert flags(live_before, [retro]) == []
     unapproved = dataclasses.replace(retro, approved_on=None)
@@ -128,6 +130,8 @@ def test_rules_retroactive_assessment_clears_a_system_live_before_the_aims_began
 def test_rules_retroactive_does_not_clear_a_system_put_live_after_the_aims_began():
     retro = assessment(dt.date(2026, 7, 1), trigger="retroactive")
     assert flags(system(**LIVE), [retro]) == ["assessed_after_deployment"]
+    found = rules.evaluate([system(**LIVE)], [retro], [], DEFAULT, STARTED, TODAY)
+    assert found.live_before_start == ()
 
 
 def test_rules_without_the_aims_start_date_retroactive_cannot_clear_and_says_so():
