@@ -143,3 +143,39 @@ def test_keys_retroactive_trigger_clears_assessed_after_deployment_and_is_kept(
         latest = impact.list_assessments(ef, credit)[-1]
     assert (latest.trigger, latest.approved_by) == ("retroactive", "Executive Risk Committee")
     assert latest.impacts[0].severity == 5
+
+
+def test_keys_reassessment_interval_in_the_criteria_clears_a_due_review_and_is_kept(
+    qtbot, window, new_file, monkeypatch
+):
+    from app.services.risks import service as risks
+
+    values = {"name": "Loan scoring", "business_owner": "CRO", "intended_use": "Loans"}
+    system_id = inventory.create_system(new_file, values)
+    when = TODAY - dt.timedelta(days=540)  # eighteen months ago
+    impact.create_assessment(
+        new_file, system_id,
+        {"assessed_on": when, "treatment": "Sample review", "result": "Acceptable",
+         "approved_by": "Board", "approved_on": when},
+        [{"scope": "society", "description": "Exclusion", "severity": 2, "likelihood": 2}],
+    )  # fmt: skip
+    path = new_file.path
+    window.set_engagement(new_file)
+    tab = _inventory(qtbot, window)
+    assert _gaps(tab, system_id) == "INV-09 Impact assessment older than the reassessment interval"
+    risks_tab = window.risks_tab
+    with qtbot.waitSignal(risks_tab.loaded, timeout=10_000):
+        window.select_tab("risks")
+
+    def drive(dialog):
+        assert dialog.reassessment.value() == 12
+        replace(qtbot, dialog.reassessment, "24")
+        press(qtbot, RETURN)  # OK
+
+    _drive(monkeypatch, drive)
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):  # the inventory reads the new interval
+        risks_tab.edit_criteria()
+    assert _gaps(tab, system_id) == ""
+    window.close_engagement()
+    with open_engagement(path) as ef:
+        assert risks.get_criteria(ef).reassessment_months == 24
