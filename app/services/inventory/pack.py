@@ -121,7 +121,7 @@ def impact_section(c: Ctx) -> list[Flowable]:
             )
         )
         if without:
-            out.append(c.note("In scope without an impact assessment: " + item_list(without)))
+            out.append(c.note("Live without a completed impact assessment: " + item_list(without)))
         if d.inventory_findings.need_start_date:
             out.append(c.note(inventory_rules.NO_START_DATE))
     elif d.assessments:
