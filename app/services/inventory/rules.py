@@ -39,7 +39,7 @@ RULES = {
         "Data, vendor, use or oversight changed after the latest assessment",
         "8.4",
         "minor",
-    ),  # fmt: skip
+    ),
     "out_of_scope_without_reason": GapRule(
         "INV-04", "Left out of scope with no reason", "4.3", "minor"
     ),
@@ -55,7 +55,7 @@ RULES = {
         "Latest impact assessment lacks impacts, a result or a treatment",
         "A.5.3",
         "minor",
-    ),  # fmt: skip
+    ),
     "periodic_overdue": GapRule(
         "INV-09", "Impact assessment older than the reassessment interval", "8.4", "minor"
     ),
