@@ -70,6 +70,8 @@ DETAIL_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("iso9001", "Holds ISO 9001", "bool"),
         FieldSpec("consultant", "Consultant", "text"),
         FieldSpec("scope_statement", "Scope statement", "long"),
+        # when the AIMS began (format 8): systems live before it may be assessed retroactively
+        FieldSpec("aims_started_on", "AIMS began on", "date"),
         FieldSpec("stage1_date", "Target Stage 1 date", "date"),
         # The audit and the document control of the Stage 1 submission (format 6).
         FieldSpec("stage2_date", "Stage 2 audit date", "date"),
@@ -79,8 +81,6 @@ DETAIL_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("doc_reviewer", "Document reviewer", "text"),
         FieldSpec("doc_approver", "Document approver", "text"),
         FieldSpec("doc_date", "Document date", "date"),
-        # when the AIMS began (format 8): systems live before it may be assessed retroactively
-        FieldSpec("aims_started_on", "AIMS began on", "date"),
     )
 }
 # Details kept since format 6, read and written by name.
