@@ -86,8 +86,8 @@ NO_START_DATE = (
     "assessment cannot clear INV-02 for a system that was live before."
 )
 LIVE_BEFORE_START = (
-    "It went live before the AIMS began: an approved assessment with the trigger "
-    "'Retroactive' clears INV-02."
+    "It went live before the AIMS began: a completed assessment (approved, with impacts, a "
+    "result and a treatment) with the trigger 'Retroactive' clears INV-02."
 )
 
 
