@@ -384,3 +384,18 @@ def test_cli_new_sets_when_the_aims_began(tmp_path, capsys):
     assert data["impact_assessments"]["aims_started_on"] == "2026-02-01"
     assert main(["new", str(tmp_path / "d.aims"), "--client", "A", "--aims-started", "x"]) == 2
     assert "not a date" in capsys.readouterr().err
+
+
+def test_criteria_cannot_shrink_below_an_impact_already_rated(new_file):
+    from app.services.risks import service as risks
+    from app.services.risks.criteria import DEFAULT, Level
+
+    system_id = inventory.create_system(new_file, {"name": "Chatbot"})
+    _assess(new_file, system_id, TODAY)  # its impact: severity 3, likelihood 2
+    two = dataclasses.replace(
+        DEFAULT, impact=(Level("Low", ""), Level("High", "")), threshold=5,
+        bands=(dataclasses.replace(DEFAULT.bands[-1], upto=10),),
+    )  # fmt: skip
+    with pytest.raises(FieldError, match="1 impact of impact assessments is rated above"):
+        list(risks.change_criteria(new_file, two))
+    assert risks.get_criteria(new_file) == DEFAULT
