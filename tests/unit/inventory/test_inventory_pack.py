@@ -8,11 +8,12 @@ import subprocess
 
 from app.services.inventory import rules
 from app.services.pack import build as pack
+from app.services.progress import finish
 
 
 def test_pack_inventory_and_impact_sections_show_the_new_rules(demo_file, tmp_path, external_tool):
     out = tmp_path / "inventory.pdf"
-    pack.finish(pack.export(demo_file, out, ["inventory", "impact"], None, "readiness"))
+    finish(pack.export(demo_file, out, ["inventory", "impact"], None, "readiness"))
     text = subprocess.run(
         [external_tool("pdftotext"), str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -26,7 +27,7 @@ def test_pack_inventory_and_impact_sections_show_the_new_rules(demo_file, tmp_pa
 
 def test_pack_scope_says_when_the_aims_began(demo_file, tmp_path, external_tool):
     out = tmp_path / "scope.pdf"
-    pack.finish(pack.export(demo_file, out, ["scope"], None, "submission"))
+    finish(pack.export(demo_file, out, ["scope"], None, "submission"))
     text = subprocess.run(
         [external_tool("pdftotext"), str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
