@@ -70,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--iso9001", action="store_true", help="the client holds ISO 9001")
     p.add_argument("--consultant", default="")
     p.add_argument("--stage1", metavar="YYYY-MM-DD", help="target Stage 1 audit date")
+    p.add_argument(
+        "--aims-started", metavar="YYYY-MM-DD", help="when the client's AI management system began"
+    )
 
     p = sub.add_parser("demo", help="create a demo engagement for a fictional client")
     p.add_argument("file", type=Path)
@@ -182,6 +185,7 @@ def _new(args: argparse.Namespace) -> int:
     from app.services.engagement.file import create_engagement
 
     stage1 = parse_date("stage1", args.stage1)
+    started = parse_date("aims_started_on", args.aims_started)
     with create_engagement(
         args.file,
         client=args.client,
@@ -190,6 +194,7 @@ def _new(args: argparse.Namespace) -> int:
         iso9001=args.iso9001,
         consultant=args.consultant,
         stage1_date=stage1,
+        aims_started_on=started,
     ) as ef:
         print(f"Created {ef.path} for {ef.details.client} (catalog {ef.catalog.version}).")
     return 0

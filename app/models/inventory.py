@@ -34,7 +34,8 @@ class AISystem(Base):
     human_oversight: Mapped[str] = mapped_column(Text, nullable=False, default="")
     in_scope: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     out_of_scope_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    # When the stage or intended use last changed: an assessment older than this is stale.
+    # When a material field (data, vendor, intended use, oversight...) last changed: an
+    # assessment older than this is out of date.
     changed_at: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)

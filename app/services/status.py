@@ -88,8 +88,16 @@ def summary(ef: EngagementFile, check_attachments: bool = True) -> dict[str, Any
 
 def _inventory_sections(ef: EngagementFile) -> dict[str, Any]:
     systems = inventory.list_systems(ef)
-    dates = impact.dates_by_system(ef)
-    findings = inventory_rules.evaluate(systems, dates)
+    live = {s.id for s in systems}  # a deleted system's assessments go with it
+    assessments = [a for a in impact.list_assessments(ef) if a.system_id in live]
+    findings = inventory_rules.evaluate(
+        systems,
+        assessments,
+        inventory.linked_risks(ef),
+        risks.get_criteria(ef),
+        ef.details.aims_started_on,
+    )
+    started = ef.details.aims_started_on
     return {
         "inventory": {
             "total": len(systems),
@@ -97,12 +105,24 @@ def _inventory_sections(ef: EngagementFile) -> dict[str, Any]:
             "in_scope": sum(1 for s in systems if s.in_scope),
             "out_of_scope_without_reason": findings.count("out_of_scope_without_reason"),
             "third_party_out_of_scope": findings.count("third_party_out_of_scope"),
+            "in_scope_without_owner": findings.count("in_scope_without_owner"),
+            "in_scope_without_intended_use": findings.count("in_scope_without_intended_use"),
+            "vendor_unnamed": findings.count("vendor_unnamed"),
+            "oversight_missing": findings.count("oversight_missing"),
+            # risks, not systems: each is to be re-scoped or moved
+            "risks_on_out_of_scope": len(findings.risks_on_out_of_scope),
         },
         "impact_assessments": {
-            "total": sum(len(dates.get(s.id, ())) for s in systems),
+            "total": len(assessments),
+            "aims_started_on": started.isoformat() if started else None,
             "systems_without": findings.count("no_assessment"),
+            "before_go_live_without": findings.count("not_live_without_assessment"),
             "after_deployment": findings.count("assessed_after_deployment"),
             "stale_after_change": findings.count("stale_after_change"),
+            "unapproved": findings.count("unapproved"),
+            "empty": findings.count("empty"),
+            "periodic_overdue": findings.count("periodic_overdue"),
+            "severe_without_risk": findings.count("severe_without_risk"),
         },
     }
 
@@ -140,10 +160,22 @@ def as_text(data: dict[str, Any]) -> str:
         f"{inv['third_party']} third-party); "
         f"{words.count(inv['out_of_scope_without_reason'], 'system')} out of scope with no "
         f"reason, {inv['third_party_out_of_scope']} of them from a third party",
+        f"In scope:    {inv['in_scope_without_owner']} with no owner, "
+        f"{inv['in_scope_without_intended_use']} with no intended use, "
+        f"{inv['vendor_unnamed']} bought or embedded with no vendor named, "
+        f"{inv['oversight_missing']} consequential or high-risk with no human oversight; "
+        f"{words.count(inv['risks_on_out_of_scope'], 'risk')} above the threshold on systems "
+        "out of scope",
         f"Impact assessments: {ia['total']}; "
-        f"{words.count(ia['systems_without'], 'system')} in scope without one, "
+        f"{words.count(ia['systems_without'], 'live system')} in scope without a completed "
+        f"one, {ia['before_go_live_without']} to do before go-live, "
         f"{ia['after_deployment']} first done after deployment, "
-        f"{ia['stale_after_change']} out of date after a change",
+        f"{ia['stale_after_change']} out of date after a change, "
+        f"{ia['periodic_overdue']} due for reassessment",
+        f"Latest assessments: {ia['unapproved']} not approved, {ia['empty']} missing impacts, "
+        f"result or treatment; {ia['severe_without_risk']} with a severe impact and no risk "
+        "on the system",
+        f"AIMS began:  {ia['aims_started_on'] or 'not set: set it in the engagement details'}",
         f"AI risks:    {rk['total']}, and "
         f"{words.count(rk['opportunities'], 'opportunity', 'opportunities')}; "
         f"{rk['above_threshold']} above the threshold, {rk['untreated']} untreated, "

@@ -58,6 +58,17 @@ _LATER_TABS = {
     "soa": ("app.views.soa.tab", "SoaTab"),
     "documents": ("app.views.documents.page", "DocumentsPage"),
 }
+# the counts of `status` that make the status bar's "inventory gaps"
+_INVENTORY_GAP_COUNTS = {
+    "impact_assessments": (
+        "systems_without", "before_go_live_without", "after_deployment", "stale_after_change",
+        "unapproved", "empty", "periodic_overdue", "severe_without_risk",
+    ),
+    "inventory": (
+        "out_of_scope_without_reason", "in_scope_without_owner", "in_scope_without_intended_use",
+        "vendor_unnamed", "oversight_missing", "risks_on_out_of_scope",
+    ),
+}  # fmt: skip
 
 
 class MainWindow(QMainWindow):
@@ -375,6 +386,8 @@ class MainWindow(QMainWindow):
             # The SoA shows which risks select each control; a risk shows when the SoA
             # excludes one.
             tab.changed.connect(lambda: self._if_made("soa", "reload_if_shown"))
+            # a system's gaps read the risks naming it and the criteria (scale, interval)
+            tab.changed.connect(lambda: self._if_made("inventory", "reload_if_shown"))
         elif name == "soa":
             tab.jump_to_risk.connect(self.show_risk)
             tab.jump_to_point.connect(self.show_point)
@@ -452,8 +465,8 @@ class MainWindow(QMainWindow):
             self._refresh_status()
             return
         inv = data["impact_assessments"]
-        gaps = inv["systems_without"] + inv["after_deployment"] + inv["stale_after_change"]
-        gaps += data["inventory"]["out_of_scope_without_reason"]
+        gaps = sum(inv[k] for k in _INVENTORY_GAP_COUNTS["impact_assessments"])
+        gaps += sum(data["inventory"][k] for k in _INVENTORY_GAP_COUNTS["inventory"])
         ctx = data["context"]
         context_gaps = ctx["requirements_undecided"] + ctx["obligations_without_owner"]
         context_gaps += 0 if ctx["climate_change_considered"] else 1
@@ -653,6 +666,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.ef.details.client} - AIMS Prep")
         self._show_banner()
         self.clauses_tab.refresh_panel()  # the ISO 27001 reuse hints follow the details
+        self._if_made("inventory", "reload_if_shown")  # its gaps read when the AIMS began
         self._refresh_status()
 
     @property

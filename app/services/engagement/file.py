@@ -70,6 +70,8 @@ DETAIL_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("iso9001", "Holds ISO 9001", "bool"),
         FieldSpec("consultant", "Consultant", "text"),
         FieldSpec("scope_statement", "Scope statement", "long"),
+        # when the AIMS began (format 8): systems live before it may be assessed retroactively
+        FieldSpec("aims_started_on", "AIMS began on", "date"),
         FieldSpec("stage1_date", "Target Stage 1 date", "date"),
         # The audit and the document control of the Stage 1 submission (format 6).
         FieldSpec("stage2_date", "Stage 2 audit date", "date"),
@@ -84,7 +86,7 @@ DETAIL_FIELDS: dict[str, FieldSpec] = {
 # Details kept since format 6, read and written by name.
 _LATER_DETAILS = (
     "stage2_date", "certification_body", "doc_version", "doc_author", "doc_reviewer",
-    "doc_approver", "doc_date",
+    "doc_approver", "doc_date", "aims_started_on",
 )  # fmt: skip
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -109,6 +111,7 @@ class Details:
     doc_reviewer: str = ""
     doc_approver: str = ""
     doc_date: dt.date | None = None
+    aims_started_on: dt.date | None = None
 
 
 def current_actor() -> str:

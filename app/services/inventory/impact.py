@@ -3,6 +3,7 @@ on individuals and on society, what was decided, and who approved it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -14,15 +15,18 @@ from app.services.engagement import history, ids
 from app.services.engagement.errors import FieldError, RuleError
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import EngagementFile
+from app.services.risks import service as risks
+from app.services.risks.criteria import Criteria
 
 ENTITY = "impact_assessment"
 TRIGGERS = {
     "initial": "Initial",
     "significant_change": "Significant change",
     "periodic": "Periodic review",
+    # done after the fact for a system already live when the AIMS began
+    "retroactive": "Retroactive (live before the AIMS began)",
 }
 SCOPES = {"individuals": "Individuals or groups", "society": "Society"}
-SCALE = (1, 5)
 
 FIELDS: dict[str, FieldSpec] = {
     f.name: f
@@ -41,8 +45,9 @@ IMPACT_FIELDS: dict[str, FieldSpec] = {
     for f in (
         FieldSpec("scope", "Impact on", "choice", SCOPES),
         FieldSpec("description", "Impact", "long", required=True),
-        FieldSpec("severity", "Severity", "int", low=SCALE[0], high=SCALE[1]),
-        FieldSpec("likelihood", "Likelihood", "int", low=SCALE[0], high=SCALE[1]),
+        # rated on the engagement's risk criteria: the impact and likelihood scales
+        FieldSpec("severity", "Severity", "int", low=1, high=10, scale="impact"),
+        FieldSpec("likelihood", "Likelihood", "int", low=1, high=10, scale="likelihood"),
     )
 }
 
@@ -70,6 +75,28 @@ class AssessmentRow:
 
     def values(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in FIELDS}
+
+    @property
+    def approved(self) -> bool:
+        return bool(self.approved_by.strip()) and self.approved_on is not None
+
+    @property
+    def missing(self) -> list[str]:
+        """What it lacks to be a finished assessment: impacts, a result, a treatment."""
+        return [
+            what
+            for what, there in (
+                ("impacts", self.impacts),
+                ("result", self.result.strip()),
+                ("treatment", self.treatment.strip()),
+            )
+            if not there
+        ]
+
+    @property
+    def done(self) -> bool:
+        """Approved, with impacts, a result and a treatment: only such an assessment counts."""
+        return self.approved and not self.missing
 
 
 def _check(values: Mapping[str, object], today: dt.date) -> dict[str, object]:
@@ -99,11 +126,23 @@ def _check(values: Mapping[str, object], today: dt.date) -> dict[str, object]:
     return out
 
 
-def _check_impacts(impacts: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
+def scale_of(criteria: Criteria, field: str) -> tuple[str, ...]:
+    """The labels of the levels a severity or likelihood is rated on, lowest first."""
+    levels = criteria.impact if IMPACT_FIELDS[field].scale == "impact" else criteria.likelihood
+    return tuple(level.label for level in levels)
+
+
+def _check_impacts(
+    impacts: Sequence[Mapping[str, object]], criteria: Criteria
+) -> list[dict[str, object]]:
+    specs = {  # the ratings' ranges as the engagement's scales have them
+        name: dataclasses.replace(spec, high=len(scale_of(criteria, name))) if spec.scale else spec
+        for name, spec in IMPACT_FIELDS.items()
+    }
     checked = []
     for number, impact in enumerate(impacts, start=1):
         try:
-            item = {name: spec.coerce(impact.get(name)) for name, spec in IMPACT_FIELDS.items()}
+            item = {name: spec.coerce(impact.get(name)) for name, spec in specs.items()}
         except FieldError as exc:
             field = f"impacts.{number}.{exc.field}"
             raise FieldError(field, f"Impact {number}: {exc.message}") from None
@@ -141,7 +180,7 @@ def create_assessment(
     assessment_id: str | None = None,
 ) -> str:
     checked = _check(values, dt.date.today())
-    checked_impacts = _check_impacts(impacts)
+    checked_impacts = _check_impacts(impacts, risks.get_criteria(ef))
     if assessment_id:
         ids.check_client_id(assessment_id)
     new_id = assessment_id or next_id(ef)
@@ -167,7 +206,7 @@ def update_assessment(
 ) -> AssessmentRow:
     """Replace an assessment's fields and impacts; returns it as it was (for undo)."""
     checked = _check(values, dt.date.today())
-    checked_impacts = _check_impacts(impacts)
+    checked_impacts = _check_impacts(impacts, risks.get_criteria(ef))
     before = get_assessment(ef, assessment_id)
     with ef.writing() as session:
         assessment = session.get_one(ImpactAssessment, assessment_id)
@@ -212,20 +251,6 @@ def list_assessments(ef: EngagementFile, system_id: str | None = None) -> list[A
             for a in session.scalars(query)
         ]  # fmt: skip
     return sorted(rows, key=lambda r: (r.assessed_on, r.id))
-
-
-def dates_by_system(ef: EngagementFile, system_id: str | None = None) -> dict[str, list[dt.date]]:
-    """The dates of every live assessment (of all systems, or one): all the rules need."""
-    query = select(ImpactAssessment.system_id, ImpactAssessment.assessed_on).where(
-        ImpactAssessment.deleted.is_(False)
-    )
-    if system_id is not None:
-        query = query.where(ImpactAssessment.system_id == system_id)
-    dates: dict[str, list[dt.date]] = {}
-    with ef.reading() as session:
-        for system_id, assessed_on in session.execute(query):
-            dates.setdefault(system_id, []).append(assessed_on)
-    return dates
 
 
 def get_assessment(ef: EngagementFile, assessment_id: str) -> AssessmentRow:

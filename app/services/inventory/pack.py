@@ -101,17 +101,29 @@ def impact_section(c: Ctx) -> list[Flowable]:
     findings = d.inventory_findings.by_rule
     without = findings["no_assessment"]
     if c.gaps:
+
+        def n(rule: str) -> str:
+            return f"{len(findings[rule]):,}"
+
         out.append(
             c.p(
-                f"{words.count(len(d.assessments), 'impact assessment')} recorded. "
-                f"{words.count(len(without), 'AI system')} in scope without one; "
-                f"{len(findings['assessed_after_deployment']):,} first assessed after "
-                f"deployment; {len(findings['stale_after_change']):,} changed since the latest "
-                "assessment."
+                f"{words.count(len(d.assessments), 'impact assessment')} recorded; only an "
+                "approved one with its impacts, result and treatment counts as done. "
+                f"{words.count(len(without), 'live AI system')} in scope without a completed "
+                f"one; {n('not_live_without_assessment')} still to assess before go-live; "
+                f"{n('assessed_after_deployment')} first assessed after deployment; "
+                f"{n('stale_after_change')} changed since the latest assessment; "
+                f"{n('periodic_overdue')} due for reassessment (every "
+                f"{words.count(d.criteria.reassessment_months, 'month')}); "
+                f"{n('unapproved')} whose latest assessment is not approved and {n('empty')} "
+                f"whose latest lacks impacts, a result or a treatment; "
+                f"{n('severe_without_risk')} with a severe impact and no risk on the system."
             )
         )
         if without:
-            out.append(c.note("In scope without an impact assessment: " + item_list(without)))
+            out.append(c.note("Live without a completed impact assessment: " + item_list(without)))
+        if d.inventory_findings.need_start_date:
+            out.append(c.note(inventory_rules.NO_START_DATE))
     elif d.assessments:
         assessed = len({a.system_id for a in d.assessments})
         out.append(
@@ -128,11 +140,17 @@ def impact_section(c: Ctx) -> list[Flowable]:
     before: list[Spec] = [(("assessed_on", "trigger"), 1.2), ("assessor", 1.1)]
     after: list[Spec] = [("treatment", 1.8), ("result", 1.5), (("approved_by", "approved_on"), 1.3)]
 
+    scales = {name: impact.scale_of(d.criteria, name) for name in ("severity", "likelihood")}
+
+    def rated(name: str, value: int) -> str:
+        labels = scales[name]
+        shown = f" {labels[value - 1]}" if 1 <= value <= len(labels) else ""
+        return f"{ifields[name].label} {value}{shown}"
+
     def impacts(a: impact.AssessmentRow) -> str:
         return "\n".join(
             f"{ifields['scope'].label_of(i.scope)}: {i.description} "
-            f"({ifields['severity'].label} {i.severity}, "
-            f"{ifields['likelihood'].label} {i.likelihood})"
+            f"({rated('severity', i.severity)}, {rated('likelihood', i.likelihood)})"
             for i in a.impacts
         )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.models import AISystem, HistoryEntry
+from app.models import AISystem, HistoryEntry, Risk, RiskSystem
 from app.services.engagement import bulk, history, ids
 from app.services.engagement.errors import FieldError, RuleError
 from app.services.engagement.fields import FieldSpec
@@ -47,6 +47,13 @@ STAGES = {
     "decommissioned": "Decommissioned",
 }
 LIVE_STAGES = ("deployed", "monitoring")
+BEFORE_LIVE = ("design", "development", "verification")
+# What an impact assessment was made on: a change to any of these makes it out of date. A move
+# between stages is not one (going from deployed to monitoring changes nothing assessed).
+MATERIAL = (
+    "training_data", "inference_data", "data_provenance", "vendor", "source", "intended_use",
+    "affected_parties", "consequential", "human_oversight",
+)  # fmt: skip
 
 FIELDS: dict[str, FieldSpec] = {
     f.name: f
@@ -243,8 +250,9 @@ def update_system(
 ) -> dict[str, object]:
     """Change fields of one system in one transaction; returns the old values (for undo).
 
-    Editing the stage or intended use marks the system changed today (stale assessments);
-    undo passes the old `changed_at` back explicitly."""
+    Editing a MATERIAL field (data, vendor, intended use, who is affected...) marks the system
+    changed today (its assessment is then out of date); undo passes the old `changed_at` back
+    explicitly."""
     coerced = {
         k: (parse_changed_at(v) if k == "changed_at" else coerce(k, v)) for k, v in changes.items()
     }
@@ -257,7 +265,7 @@ def update_system(
         current = {name: getattr(system, name) for name in _ROW_FIELDS}
         merged = {**current, **coerced}
         _check_consistency(merged, today)
-        material = any(k in ("stage", "intended_use") and coerced[k] != current[k] for k in coerced)
+        material = any(k in MATERIAL and coerced[k] != current[k] for k in coerced)
         if material and "changed_at" not in coerced:
             coerced["changed_at"] = today
         for name, value in coerced.items():
@@ -289,3 +297,30 @@ def set_deleted(ef: EngagementFile, system_id: str, deleted: bool) -> None:
 def history_of(ef: EngagementFile, system_id: str, limit: int = 500) -> list[history.Change]:
     with ef.reading() as session:
         return history.for_entity(session, ENTITY, system_id, limit)
+
+
+@dataclass(frozen=True)
+class LinkedRisk:
+    """A risk of the register (not an opportunity) naming a system, as the rules need it."""
+
+    risk_id: str
+    system_id: str
+    inherent_score: int
+    live: bool  # not closed
+
+
+def linked_risks(ef: EngagementFile, system_id: str | None = None) -> list[LinkedRisk]:
+    """The risks naming each system (or one system), read without the rest of the register."""
+    query = (
+        select(RiskSystem.risk_id, RiskSystem.system_id, Risk.inherent_score, Risk.status)
+        .join(Risk, Risk.id == RiskSystem.risk_id)
+        .where(Risk.deleted.is_(False), Risk.kind == "risk")
+        .order_by(RiskSystem.risk_id)
+    )
+    if system_id is not None:
+        query = query.where(RiskSystem.system_id == system_id)
+    with ef.reading() as session:
+        return [
+            LinkedRisk(risk_id, system, score, status != "closed")
+            for risk_id, system, score, status in session.execute(query)
+        ]

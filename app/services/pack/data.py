@@ -96,9 +96,6 @@ def load(
     yield 1, total, "Reading the AI system inventory"
     systems = inventory.list_systems(ef)
     assessments = impact.list_assessments(ef)
-    dates: dict[str, list[dt.date]] = {}
-    for a in assessments:
-        dates.setdefault(a.system_id, []).append(a.assessed_on)
     yield 2, total, "Reading the risk register"
     criteria = risks.get_criteria(ef)
     categories = risks.list_categories(ef)
@@ -118,7 +115,9 @@ def load(
         points=points,
         systems=systems,
         assessments=assessments,
-        inventory_findings=inventory_rules.evaluate(systems, dates),
+        inventory_findings=inventory_rules.evaluate(
+            systems, assessments, inventory.linked_risks(ef), criteria, ef.details.aims_started_on
+        ),
         criteria=criteria,
         categories=categories,
         risks=risk_rows,

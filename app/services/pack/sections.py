@@ -352,7 +352,7 @@ def scope_section(c: Ctx) -> list[Flowable]:
     det = d.details
     out = [*c.h1(pack_settings.SECTIONS["scope"])]
     names = ("client", "size", "iso27001", "iso9001", "consultant", "certification_body",
-             "stage1_date", "stage2_date")  # fmt: skip
+             "stage1_date", "stage2_date", "aims_started_on")  # fmt: skip
     out.append(c.facts(_detail_facts(d, names)))
     out += c.h2(DETAIL_FIELDS["scope_statement"].label)
     scope = det.scope_statement.strip()

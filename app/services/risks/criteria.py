@@ -27,6 +27,8 @@ class Criteria:
     impact: tuple[Level, ...]
     bands: tuple[Band, ...]
     threshold: int  # scores above this are not acceptable without treatment
+    # an AI system impact assessment older than this is due again (8.4: at planned intervals)
+    reassessment_months: int = 12
 
     @property
     def max_score(self) -> int:
@@ -59,6 +61,8 @@ class Criteria:
                 impact=tuple(Level(str(x["label"]), str(x["description"])) for x in data["impact"]),
                 bands=tuple(Band(str(x["name"]), int(x["upto"])) for x in data["bands"]),
                 threshold=int(data["threshold"]),
+                # criteria written before the interval was kept read as the default
+                reassessment_months=int(data.get("reassessment_months", 12)),
             )
             validate(criteria)
         except (ValueError, KeyError, TypeError, FieldError) as exc:
@@ -111,4 +115,9 @@ def validate(criteria: Criteria) -> None:
         raise FieldError(
             "threshold",
             f"The acceptance threshold must be a score from 1 to {criteria.max_score - 1}.",
+        )
+    if not 1 <= criteria.reassessment_months <= 60:
+        raise FieldError(
+            "reassessment_months",
+            "The interval for reassessing impact assessments is from 1 to 60 months.",
         )

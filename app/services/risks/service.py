@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from app.models import (
     AISystem,
     HistoryEntry,
+    Impact,
+    ImpactAssessment,
     Risk,
     RiskAction,
     RiskCategory,
@@ -182,6 +184,7 @@ def change_criteria(
                 f"{words.count(too_high, 'risk')} {'is' if too_high == 1 else 'are'} rated "
                 "above the new scales; re-rate them first.",
             )
+        _check_impacts_fit(session, new)
         if row is None:
             session.add(RiskCriteria(id=1, version=1, content=new.to_json()))
         else:
@@ -191,6 +194,23 @@ def change_criteria(
             session, ef.actor, ENTITY + "_criteria", "1", "criteria", old_json, new.to_json()
         )
         yield from _rescore(session, new, batch)
+
+
+def _check_impacts_fit(session: Session, new: Criteria) -> None:
+    """The impacts of impact assessments are rated on the same scales: none may be left above."""
+    over = session.scalar(
+        select(func.count())
+        .select_from(Impact)
+        .join(ImpactAssessment, ImpactAssessment.id == Impact.assessment_id)
+        .where(ImpactAssessment.deleted.is_(False))
+        .where((Impact.severity > len(new.impact)) | (Impact.likelihood > len(new.likelihood)))
+    )
+    if over:
+        raise FieldError(
+            "impact",
+            f"{words.count(over, 'impact')} of impact assessments {'is' if over == 1 else 'are'} "
+            "rated above the new scales; re-rate them first (Inventory tab).",
+        )
 
 
 def _rescore(session: Session, criteria: Criteria, batch: int) -> Iterator[tuple[int, int, str]]:

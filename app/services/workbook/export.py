@@ -278,6 +278,9 @@ def _scales(ef: EngagementFile) -> dict[str, tuple[int, int]]:
         "residual_likelihood": (1, len(criteria.likelihood)),
         "inherent_impact": (1, len(criteria.impact)),
         "residual_impact": (1, len(criteria.impact)),
+        # an impact assessment's impacts are rated on the same scales
+        "severity": (1, len(criteria.impact)),
+        "likelihood": (1, len(criteria.likelihood)),
     }
 
 

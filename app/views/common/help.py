@@ -24,7 +24,9 @@ find missing at that point.</li>
 parties and what each needs from the AI systems, the laws and contracts that apply, and
 whether climate change matters. Auditors start with these questions.</li>
 <li><b>List every AI system</b> (Ctrl+3), including those bought from vendors or built into
-other tools, and record an impact assessment for each system in scope.</li>
+other tools, and record an impact assessment for each system in scope; only an approved one
+with its impacts, result and treatment counts. Set when the AIMS began in the engagement
+details (Ctrl+E): a system live before then is cleared by a retroactive assessment.</li>
 <li><b>Keep the risk register</b> (Ctrl+4) against the engagement's risk criteria: rate each
 risk, choose its treatment and the Annex A controls it needs, and record who accepts what
 remains.</li>

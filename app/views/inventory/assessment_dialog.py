@@ -15,22 +15,39 @@ from PySide6.QtWidgets import (
 
 from app.services.engagement.errors import AimsError
 from app.services.inventory import impact
+from app.services.risks.criteria import Criteria
 from app.views.common.edit_table import EditTableModel, Field, edit_table
 from app.views.common.field_form import FieldForm
 
-IMPACT_FIELDS = [
-    Field("scope", "Impact on", choices=impact.SCOPES),
-    Field("description", "Impact"),
-    Field("severity", "Severity (1-5)"),
-    Field("likelihood", "Likelihood (1-5)"),
-]
-BLANK_IMPACT = {"scope": "individuals", "description": "", "severity": 3, "likelihood": 3}
+
+def impact_fields(criteria: Criteria) -> list[Field]:
+    """Severity and likelihood offered on the engagement's scales, each level by its label."""
+
+    def levels(name: str) -> dict[int, str]:
+        return {n: f"{n} {label}" for n, label in enumerate(impact.scale_of(criteria, name), 1)}
+
+    return [
+        Field("scope", "Impact on", choices=impact.SCOPES),
+        Field("description", "Impact"),
+        Field("severity", "Severity", choices=levels("severity")),  # type: ignore[arg-type]
+        Field("likelihood", "Likelihood", choices=levels("likelihood")),  # type: ignore[arg-type]
+    ]
+
+
+def blank_impact(criteria: Criteria) -> dict[str, object]:
+    """A new impact starts in the middle of both scales, for the assessor to move."""
+    middle = {
+        name: (len(impact.scale_of(criteria, name)) + 1) // 2 for name in ("severity", "likelihood")
+    }
+    return {"scope": "individuals", "description": "", **middle}
 
 
 class AssessmentDialog(QDialog):
     """`save(values, impacts)` is called on OK; a FieldError keeps the dialog open at the field."""
 
-    def __init__(self, title: str, row: impact.AssessmentRow | None, save, parent=None) -> None:
+    def __init__(
+        self, title: str, row: impact.AssessmentRow | None, save, criteria: Criteria, parent=None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(640, 560)
@@ -39,7 +56,9 @@ class AssessmentDialog(QDialog):
         values = row.values() if row else {"assessed_on": dt.date.today(), "trigger": "initial"}
         self.form.set_values(values)
         impacts = [dict(i.__dict__) for i in row.impacts] if row else []
-        self.impacts = EditTableModel(IMPACT_FIELDS, impacts, BLANK_IMPACT, self)
+        self.impacts = EditTableModel(
+            impact_fields(criteria), impacts, blank_impact(criteria), self
+        )
         self.table = edit_table(self.impacts, [150, 280, 100])
         add = QPushButton("Add impact")
         add.clicked.connect(self.impacts.add)

@@ -17,6 +17,10 @@ from app.views.common.row_table import Column, RowTableModel, text, titled
 class SystemInfo:
     assessments: int = 0
     flags: list[str] = field(default_factory=list)
+    # flagged as assessed after deployment while the engagement says nothing of when the AIMS
+    # began (a retroactive assessment could clear it)
+    needs_start_date: bool = False
+    live_before_start: bool = False  # flagged INV-02, but a retroactive assessment would clear
 
 
 def _choice(header: str, name: str) -> Column:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,6 +28,7 @@ from app.services.engagement.file import EngagementFile
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
+from app.services.risks import service as risks
 from app.views.common import dialogs
 from app.views.common.field_form import FieldForm, FormDialog
 from app.views.common.register_tab import ListModel, RegisterTab
@@ -41,10 +43,23 @@ from app.views.inventory.model import SystemInfo, SystemsModel, haystack
 def load_inventory(ef: EngagementFile) -> Prepared:
     """Everything the table shows, ready to swap in; runs on a worker thread."""
     systems = inventory.list_systems(ef)
-    dates = impact.dates_by_system(ef)
-    flags = inventory_rules.evaluate(systems, dates).by_system()
-    info = {s.id: SystemInfo(len(dates.get(s.id, ())), flags.get(s.id, [])) for s in systems}
-    return prepare(systems, info, haystack)
+    assessments = impact.list_assessments(ef)
+    findings = inventory_rules.evaluate(
+        systems,
+        assessments,
+        inventory.linked_risks(ef),
+        risks.get_criteria(ef),
+        ef.details.aims_started_on,
+    )
+    counts = Counter(a.system_id for a in assessments)
+    return prepare(systems, _infos(findings, {s.id: counts[s.id] for s in systems}), haystack)
+
+
+def _infos(findings: inventory_rules.Findings, counts: Mapping[str, int]) -> dict[str, SystemInfo]:
+    """What the table shows beside each system of `counts` (its number of assessments)."""
+    flags = findings.by_system()
+    need, before = set(findings.need_start_date), set(findings.live_before_start)
+    return {i: SystemInfo(n, flags.get(i, []), i in need, i in before) for i, n in counts.items()}
 
 
 def _assessment_cells(r: impact.AssessmentRow) -> tuple[str, ...]:
@@ -210,9 +225,20 @@ class InventoryTab(RegisterTab):
         self.heading.setText(f"<h3>{esc(row.id)}: {esc(row.name)}</h3>")
         flags = self.model.flags_of(row.id)
         self.gaps.setVisible(bool(flags))
+        info = self.model.info_of(row.id)
+        notes = [
+            text
+            for text, shown in (
+                (inventory_rules.NO_START_DATE, info.needs_start_date),
+                (inventory_rules.LIVE_BEFORE_START, info.live_before_start),
+            )
+            if shown
+        ]
+        note = "".join(f"<br><i>{esc(text)}</i>" for text in notes)
         self.gaps.setText(
             "<b>Gaps an auditor will find</b><br>"
             + "<br>".join("• " + esc(inventory_rules.RULES[f].label) for f in flags)
+            + note
         )
         obligations = context_summary.obligations_of(self.ef, row.id)
         self.obligations.setText(
@@ -236,9 +262,12 @@ class InventoryTab(RegisterTab):
             row = None
         if row is not None and row.deleted:
             row = None
-        dates = impact.dates_by_system(self.ef, system_id)
-        flags = inventory_rules.evaluate([row], dates).flags_for(system_id) if row else []
-        self.model.update_row(system_id, row, SystemInfo(len(dates.get(system_id, [])), flags))
+        info = SystemInfo()
+        if row is not None:
+            findings = inventory_rules.read(self.ef, system_id)
+            count = len(impact.list_assessments(self.ef, system_id))
+            info = _infos(findings, {system_id: count})[system_id]
+        self.model.update_row(system_id, row, info)
         self.update_count()
         if select and row is not None:
             self.select(system_id)
@@ -391,4 +420,5 @@ class InventoryTab(RegisterTab):
         self.refresh(system_id)
 
     def _open_dialog(self, title: str, row, save) -> bool:
-        return bool(dialogs.run_dialog(AssessmentDialog(title, row, save, self)))
+        criteria = risks.get_criteria(self.ef)
+        return bool(dialogs.run_dialog(AssessmentDialog(title, row, save, criteria, self)))

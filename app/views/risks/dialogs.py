@@ -99,6 +99,9 @@ class CriteriaDialog(QDialog):
             self,
         )
         self.threshold = QSpinBox(minimum=1, maximum=99, value=current.threshold)
+        self.reassessment = QSpinBox(
+            minimum=1, maximum=60, value=current.reassessment_months, suffix=" months"
+        )
         self.message = _message()
         grid = QGridLayout()
         grid.addWidget(QLabel("<b>Likelihood</b> (1 = lowest)"), 0, 0)
@@ -109,6 +112,7 @@ class CriteriaDialog(QDialog):
         form.addRow(QLabel("<b>Level bands</b> of likelihood × impact, lowest first"))
         form.addRow(_table_with_buttons(self.bands, [160]))
         form.addRow("Acceptance threshold: scores above", self.threshold)
+        form.addRow("Reassess each AI system's impact assessment every", self.reassessment)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addLayout(form)
@@ -132,6 +136,7 @@ class CriteriaDialog(QDialog):
             impact=tuple(Level(str(r["label"]), str(r["description"])) for r in self.impact.rows),
             bands=bands,
             threshold=self.threshold.value(),
+            reassessment_months=self.reassessment.value(),
         )
 
     def try_accept(self) -> None:

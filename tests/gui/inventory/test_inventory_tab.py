@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt
 
 from app.services.inventory import impact
 from app.services.inventory import service as inventory
+from app.services.risks.criteria import DEFAULT
 from app.views.common import dialogs
 from app.views.common.edit_table import EditTableModel
-from app.views.inventory.assessment_dialog import BLANK_IMPACT, IMPACT_FIELDS
+from app.views.inventory.assessment_dialog import blank_impact, impact_fields
 from app.views.inventory.model import COL_GAPS
 
 
@@ -35,12 +36,13 @@ def _id_by_name(tab, name):
 def test_inventory_models_pass_the_model_tester(qtmodeltester, tab):
     qtmodeltester.check(tab.model)
     qtmodeltester.check(tab.assessments)
-    qtmodeltester.check(EditTableModel(IMPACT_FIELDS, [dict(BLANK_IMPACT)], BLANK_IMPACT))
+    blank = blank_impact(DEFAULT)
+    qtmodeltester.check(EditTableModel(impact_fields(DEFAULT), [dict(blank)], blank))
 
 
 def test_inventory_shows_every_system_and_its_gaps(tab):
-    assert tab.model.rowCount() == 10
-    assert tab.count_label.text() == "10 AI systems; 5 with gaps"
+    assert tab.model.rowCount() == 11
+    assert tab.count_label.text() == "11 AI systems; 8 with gaps"
     hr = _id_by_name(tab, "CV screening in the HR suite")
     assert "Third-party or acquired AI left out of scope" in _gaps(tab, hr)
     tab.select(hr)
@@ -54,7 +56,8 @@ def test_inventory_reason_clears_the_gap_and_undo_brings_it_back(tab, window):
     box.setPlainText("Vendor tool ranks only; recruiters decide")
     box.document().setModified(True)
     box.left.emit()
-    assert _gaps(tab, hr) == ""
+    # its risks above the threshold still question the scope (INV-15)
+    assert _gaps(tab, hr) == "INV-15 Risk above the threshold on a system left out of scope"
     assert inventory.get_system(tab.ef, hr).out_of_scope_reason.startswith("Vendor tool")
     window.undo_stack.undo()
     assert "left out of scope" in _gaps(tab, hr)
@@ -62,13 +65,14 @@ def test_inventory_reason_clears_the_gap_and_undo_brings_it_back(tab, window):
 
 def test_inventory_future_deployment_is_refused_at_the_field(tab, errors):
     credit = _id_by_name(tab, "Credit decisioning model")
+    deployed = inventory.get_system(tab.ef, credit).deployment_date
     tab.select(credit)
     line = tab.form.editors["deployment_date"]
     line.setText((dt.date.today() + dt.timedelta(days=30)).isoformat())
     line.setModified(True)
     line.editingFinished.emit()
     assert tab.form.error.isVisible() and "in the future" in tab.form.error.text()
-    assert inventory.get_system(tab.ef, credit).deployment_date == dt.date(2024, 5, 13)
+    assert inventory.get_system(tab.ef, credit).deployment_date == deployed
     tab.leave()  # still refused when the form is left: the user is told it was not saved
     assert errors and "in the future" in errors[0][1]
 
@@ -89,7 +93,7 @@ def test_inventory_add_refuses_a_duplicate_id_at_the_field(tab, monkeypatch):
     _fill_add_dialog(monkeypatch, {"id": "AIS-003", "name": "Second chatbot"}, seen)
     tab.add_system()
     assert "AIS-003 is already used" in seen["error"]
-    assert tab.model.total() == 10
+    assert tab.model.total() == 11
 
 
 def test_inventory_form_shows_every_field_of_the_system(tab):
@@ -106,27 +110,30 @@ def test_inventory_add_delete_and_undo(tab, window, monkeypatch):
     _fill_add_dialog(monkeypatch, {"name": "Voice biometrics", "source": "vendor"})
     tab.add_system()
     new_id = tab.current
-    assert new_id == "AIS-011"
+    assert new_id == "AIS-012"
     assert tab.model.row(new_id).name == "Voice biometrics"
-    assert tab.model.total() == 11
+    assert tab.model.total() == 12
     tab.delete_system()
-    assert tab.model.total() == 10
-    window.undo_stack.undo()  # the delete
     assert tab.model.total() == 11
+    window.undo_stack.undo()  # the delete
+    assert tab.model.total() == 12
     window.undo_stack.undo()  # the add
-    assert tab.model.total() == 10
+    assert tab.model.total() == 11
     assert new_id not in {s.id for s in inventory.list_systems(tab.ef)}
 
 
 def test_inventory_add_assessment_clears_the_missing_assessment_gap(tab, monkeypatch):
     collections = _id_by_name(tab, "Collections prioritisation")
     tab.select(collections)
-    assert "no impact assessment" in _gaps(tab, collections)
+    assert "no completed impact assessment" in _gaps(tab, collections)
+    before = dt.date.today() - dt.timedelta(days=1700)  # before it went live
 
     def fill(dialog):
         dialog.form.set_values(
-            {"assessed_on": "2022-06-01", "assessor": "DPO", "trigger": "initial"}
-        )
+            {"assessed_on": before.isoformat(), "assessor": "DPO", "trigger": "initial",
+             "treatment": "Cap contacts per week", "result": "Acceptable",
+             "approved_by": "CRO", "approved_on": before.isoformat()}
+        )  # fmt: skip
         dialog.impacts.add()
         dialog.impacts.setData(dialog.impacts.index(0, 1), "Customers chased too hard")
         dialog.try_accept()
@@ -134,14 +141,17 @@ def test_inventory_add_assessment_clears_the_missing_assessment_gap(tab, monkeyp
 
     monkeypatch.setattr(dialogs, "run_dialog", fill)
     tab.add_assessment()
-    assert _gaps(tab, collections) == ""
+    assert "INV-01" not in _gaps(tab, collections)
+    assert "INV-09 Impact assessment older than the reassessment interval" in _gaps(
+        tab, collections
+    )
     [row] = impact.list_assessments(tab.ef, collections)
     assert row.impacts[0].description == "Customers chased too hard"
     assert tab.assessments.rowCount() == 1
 
 
 def test_inventory_assessment_dialog_keeps_bad_values_at_the_field(tab, monkeypatch):
-    tab.select(_id_by_name(tab, "Marketing copy generator"))
+    tab.select(_id_by_name(tab, "Collections prioritisation"))
     seen = {}
 
     def fill(dialog):
@@ -158,7 +168,7 @@ def test_inventory_assessment_dialog_keeps_bad_values_at_the_field(tab, monkeypa
 
 def test_inventory_filter_search_and_sort(tab):
     tab.flagged.setChecked(True)
-    assert tab.model.rowCount() == 5
+    assert tab.model.rowCount() == 8
     tab.flagged.setChecked(False)
     tab.filter(text="talentcloud")
     assert tab.model.rowCount() == 1

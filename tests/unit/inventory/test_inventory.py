@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -40,8 +41,12 @@ FULL = {
 }
 
 
+DONE = {"treatment": "Sample review", "result": "Acceptable", "approved_by": "Risk Committee"}
+
+
 def _assess(ef, system_id, when, **extra):
-    values = {"assessed_on": when, "assessor": "DPO", **extra}
+    """An assessment that counts: approved, with an impact, a result and a treatment."""
+    values = {"assessed_on": when, "assessor": "DPO", **DONE, "approved_on": when, **extra}
     return impact.create_assessment(ef, system_id, values, [
         {"scope": "individuals", "description": "Wrong routing", "severity": 3, "likelihood": 2}
     ])  # fmt: skip
@@ -107,35 +112,52 @@ def test_inventory_history_of_a_system(new_file):
 
 
 def _findings(ef):
-    return inventory_rules.evaluate(inventory.list_systems(ef), impact.dates_by_system(ef))
+    return inventory_rules.read(ef)
+
+
+def _days_ago(days):
+    return TODAY - dt.timedelta(days=days)
+
+
+# live for two months, with what an in-scope system must say of itself
+LIVE = {"stage": "deployed", "deployment_date": _days_ago(60), "business_owner": "CRO",
+        "intended_use": "Loans"}  # fmt: skip
+BEFORE = _days_ago(90)  # an assessment before it went live
 
 
 def test_rule_in_scope_without_assessment_fires_and_clears(new_file):
-    system_id = inventory.create_system(new_file, {"name": "Chatbot"})
+    # live: the audit-failing case (a system in design gets the lesser INV-06 instead)
+    system_id = inventory.create_system(new_file, {"name": "Chatbot", **LIVE})
     assert _findings(new_file).flags_for(system_id) == ["no_assessment"]
-    _assess(new_file, system_id, TODAY)
+    _assess(new_file, system_id, BEFORE)
     assert _findings(new_file).flags_for(system_id) == []
 
 
 def test_rule_assessed_after_deployment(new_file):
-    system_id = inventory.create_system(
-        new_file, {"name": "Scoring", "stage": "deployed", "deployment_date": "2025-01-01"}
-    )
-    _assess(new_file, system_id, dt.date(2025, 6, 1))
+    system_id = inventory.create_system(new_file, {"name": "Scoring", **LIVE})
+    _assess(new_file, system_id, _days_ago(30))
     assert _findings(new_file).flags_for(system_id) == ["assessed_after_deployment"]
-    _assess(new_file, system_id, dt.date(2024, 12, 1))
+    _assess(new_file, system_id, BEFORE)
     assert _findings(new_file).flags_for(system_id) == []
 
 
-def test_rule_stale_after_change_of_stage_or_use(new_file):
-    system_id = inventory.create_system(new_file, {"name": "Scoring", "stage": "development"})
-    _assess(new_file, system_id, TODAY - dt.timedelta(days=30))
-    inventory.update_system(new_file, system_id, {"business_owner": "CRO"})
+def test_rule_stale_after_a_material_change_not_a_move_between_stages(new_file):
+    system_id = inventory.create_system(new_file, {"name": "Scoring", **LIVE})
+    _assess(new_file, system_id, BEFORE)
+    inventory.update_system(new_file, system_id, {"stage": "monitoring", "description": "x"})
     assert _findings(new_file).flags_for(system_id) == []
     old = inventory.update_system(new_file, system_id, {"intended_use": "Now also for SMEs"})
     assert _findings(new_file).flags_for(system_id) == ["stale_after_change"]
     inventory.update_system(new_file, system_id, old)  # undo puts changed_at back too
     assert _findings(new_file).flags_for(system_id) == []
+
+
+@pytest.mark.parametrize("field", inventory.MATERIAL)
+def test_rule_stale_after_change_of_each_material_field(new_file, field):
+    system_id = inventory.create_system(new_file, {"name": "Scoring"})
+    value = {"consequential": True, "source": "vendor"}.get(field, "Changed")
+    inventory.update_system(new_file, system_id, {field: value})
+    assert inventory.get_system(new_file, system_id).changed_at == TODAY
 
 
 def test_rule_third_party_out_of_scope_needs_a_reason(new_file):
@@ -200,15 +222,102 @@ def test_assessment_every_field_stored_and_updated(new_file):
 def test_status_json_has_inventory_sections(demo_file):
     data = status.summary(demo_file)
     assert data["inventory"] == {
-        "total": 10, "third_party": 4, "in_scope": 7,
+        "total": 11, "third_party": 5, "in_scope": 8,
         "out_of_scope_without_reason": 1, "third_party_out_of_scope": 1,
+        "in_scope_without_owner": 1, "in_scope_without_intended_use": 2, "vendor_unnamed": 1,
+        "oversight_missing": 1, "risks_on_out_of_scope": 2,
     }  # fmt: skip
+    started = (TODAY - dt.timedelta(days=304)).isoformat()
     assert data["impact_assessments"] == {
-        "total": 6,
-        "systems_without": 2,
-        "after_deployment": 1,
-        "stale_after_change": 1,
-    }
+        "total": 9, "aims_started_on": started, "systems_without": 1,
+        "before_go_live_without": 1, "after_deployment": 2, "stale_after_change": 1,
+        "unapproved": 2, "empty": 1, "periodic_overdue": 1, "severe_without_risk": 1,
+    }  # fmt: skip
+
+
+def test_status_text_says_the_new_inventory_counts(demo_file):
+    text = status.as_text(status.summary(demo_file))
+    assert "1 bought or embedded with no vendor named" in text
+    assert "2 risks above the threshold on systems out of scope" in text
+    assert "2 not approved, 1 missing impacts, result or treatment" in text
+    assert "1 due for reassessment" in text
+
+
+def test_status_text_says_when_the_aims_start_is_not_set(new_file):
+    assert "AIMS began:  not set: set it in the engagement details" in status.as_text(
+        status.summary(new_file)
+    )
+
+
+def test_aims_start_is_kept_with_the_engagement_details(new_file):
+    path = new_file.path
+    old = new_file.update_details(aims_started_on="2026-01-15")
+    assert old == {"aims_started_on": None}
+    new_file.close()
+    with open_engagement(path) as ef:
+        assert ef.details.aims_started_on == dt.date(2026, 1, 15)
+
+
+def test_retroactive_assessment_clears_after_deployment_once_the_aims_start_is_set(new_file):
+    system_id = inventory.create_system(new_file, {"name": "Scoring", **LIVE})
+    _assess(new_file, system_id, _days_ago(10), trigger="retroactive")
+    assert _findings(new_file).need_start_date == (system_id,)
+    new_file.update_details(aims_started_on=_days_ago(30))
+    assert _findings(new_file).flags_for(system_id) == []
+    new_file.update_details(aims_started_on=_days_ago(61))  # it went live after the AIMS began
+    assert _findings(new_file).flags_for(system_id) == ["assessed_after_deployment"]
+
+
+def test_linked_risks_make_a_severe_impact_fed_into_the_risk_register(new_file):
+    from app.services.risks import service as risks
+
+    system_id = inventory.create_system(new_file, {"name": "Scoring", **LIVE})
+    severe = [{"scope": "society", "description": "Exclusion", "severity": 5, "likelihood": 2}]
+    impact.create_assessment(
+        new_file, system_id,
+        {"assessed_on": BEFORE, **DONE, "approved_on": BEFORE}, severe,
+    )  # fmt: skip
+    assert _findings(new_file).flags_for(system_id) == ["severe_without_risk"]
+    risks.save_risk(new_file, None, {"title": "Exclusion of applicants"}, [system_id])
+    assert _findings(new_file).flags_for(system_id) == []
+    assert [r.system_id for r in inventory.linked_risks(new_file, system_id)] == [system_id]
+
+
+def test_impacts_are_rated_on_the_engagements_scales(new_file):
+    from app.services.risks import service as risks
+    from app.services.risks.criteria import DEFAULT, Level
+
+    three = dataclasses.replace(
+        DEFAULT, impact=tuple(Level(x, "") for x in ("Low", "Medium", "High")), threshold=5,
+        bands=(DEFAULT.bands[0], dataclasses.replace(DEFAULT.bands[-1], upto=15)),
+    )  # fmt: skip
+    list(risks.change_criteria(new_file, three))
+    system_id = inventory.create_system(new_file, {"name": "Chatbot"})
+    bad = [{"scope": "society", "description": "x", "severity": 4, "likelihood": 5}]
+    with pytest.raises(FieldError, match="Impact 1: Severity must be from 1 to 3, not 4"):
+        impact.create_assessment(new_file, system_id, {"assessed_on": "2026-01-10"}, bad)
+    bad[0]["severity"] = 3
+    impact.create_assessment(new_file, system_id, {"assessed_on": "2026-01-10"}, bad)
+    assert impact.list_assessments(new_file)[0].impacts[0].likelihood == 5
+
+
+def test_criteria_written_before_the_reassessment_interval_read_as_twelve_months():
+    import json
+
+    from app.services.risks.criteria import DEFAULT, Criteria
+
+    old = json.loads(DEFAULT.to_json())
+    del old["reassessment_months"]
+    assert Criteria.from_json(json.dumps(old)).reassessment_months == 12
+    longer = dataclasses.replace(DEFAULT, reassessment_months=24)
+    assert Criteria.from_json(longer.to_json()).reassessment_months == 24
+
+
+def test_criteria_refuse_a_reassessment_interval_out_of_range():
+    from app.services.risks.criteria import DEFAULT, validate
+
+    with pytest.raises(FieldError, match="from 1 to 60 months"):
+        validate(dataclasses.replace(DEFAULT, reassessment_months=0))
 
 
 def test_many_new_systems_at_once_are_checked_named_and_recorded_as_one_by_one(tmp_path):
@@ -261,3 +370,32 @@ def test_many_new_systems_at_once_are_checked_named_and_recorded_as_one_by_one(t
     assert results[1][0][:2] == ["AIS-001", "AIS-002"]
     assert results[1][0][-1] == "AIS-003"
     assert [s.name for s in results[1][1]] == ["Chatbot", "Theirs", "Scorer"]
+
+
+def test_cli_new_sets_when_the_aims_began(tmp_path, capsys):
+    import json
+
+    from app.cli import main
+
+    path = str(tmp_path / "c.aims")
+    assert main(["new", path, "--client", "Acme", "--aims-started", "2026-02-01"]) == 0
+    assert main(["status", path, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert data["impact_assessments"]["aims_started_on"] == "2026-02-01"
+    assert main(["new", str(tmp_path / "d.aims"), "--client", "A", "--aims-started", "x"]) == 2
+    assert "not a date" in capsys.readouterr().err
+
+
+def test_criteria_cannot_shrink_below_an_impact_already_rated(new_file):
+    from app.services.risks import service as risks
+    from app.services.risks.criteria import DEFAULT, Level
+
+    system_id = inventory.create_system(new_file, {"name": "Chatbot"})
+    _assess(new_file, system_id, TODAY)  # its impact: severity 3, likelihood 2
+    two = dataclasses.replace(
+        DEFAULT, impact=(Level("Low", ""), Level("High", "")), threshold=5,
+        bands=(dataclasses.replace(DEFAULT.bands[-1], upto=10),),
+    )  # fmt: skip
+    with pytest.raises(FieldError, match="1 impact of impact assessments is rated above"):
+        list(risks.change_criteria(new_file, two))
+    assert risks.get_criteria(new_file) == DEFAULT

@@ -222,8 +222,9 @@ def test_dates_and_ratings_are_validated_and_titles_fit(demo_file, tmp_path):
                 assert rule is not None and rule.type == "date", (table.sheet, column.label)
             if spec.kind == "int":
                 assert rule is not None and rule.type == "whole" and rule.operator == "between"
-                scale = len(criteria.impact if "impact" in column.key else criteria.likelihood)
-                high = scale if table.kind == "risks" else spec.high
+                # every rating is on the engagement's criteria: a risk's, an impact's
+                scale = len(criteria.impact if spec.scale == "impact" else criteria.likelihood)
+                high = scale if spec.scale else spec.high
                 assert (rule.formula1, rule.formula2) == ("1", str(high)), column.key
 
 
