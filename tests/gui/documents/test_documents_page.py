@@ -31,7 +31,12 @@ def path(tmp_path):
     target = tmp_path / "client.aims"
     ef = create_engagement(target, client="Acme Analytics GmbH", size="small")
     inventory.create_system(ef, {"name": "Chatbot"})
-    register.create(ef, DOCUMENTS, {"title": "Draft policy"})
+    register.create(
+        ef,
+        DOCUMENTS,
+        {"title": "AI policy", "status": "approved", "approved_by": "Board",
+         "approved_on": "2026-11-02"},
+    )  # fmt: skip
     ef.close()
     return target
 
@@ -169,7 +174,7 @@ def test_documents_mandatory_entry_linked_by_typing_ids_with_undo(qtbot, window,
     replace(qtbot, tab.documents, "DOC-001")
     press(qtbot, RETURN)
     assert "32 of 33" in tab.summary.text()
-    assert tab.tree.currentItem().text(3) == "DOC-001 Draft policy"
+    assert tab.tree.currentItem().text(3) == "DOC-001 AI policy"
     window.undo_stack.undo()
     assert "33 of 33" in tab.summary.text()
     window.undo_stack.redo()
