@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.models import AdditionalControl
 from app.services.engagement import history, ids
 from app.services.engagement.errors import FieldError
 from app.services.engagement.file import EngagementFile
@@ -65,8 +66,11 @@ def _names(ef: EngagementFile, session: Session, link: Link) -> dict[str, str]:
     """The live items a link may name: ID -> name."""
     if link.catalog == "points":
         return {p.id: p.title for p in ef.catalog.points}
-    if link.catalog == "controls":
-        return {c.id: c.title for c in ef.catalog.controls}
+    if link.catalog == "controls":  # Annex A, then the SoA's controls beyond it
+        beyond = select(AdditionalControl.id, AdditionalControl.title).where(
+            AdditionalControl.deleted.is_(False)
+        )
+        return {c.id: c.title for c in ef.catalog.controls} | dict(session.execute(beyond).all())
     model = link.model
     query = select(model.id, getattr(model, link.named_by)).where(model.deleted.is_(False))
     return {str(item_id): str(text) for item_id, text in session.execute(query)}

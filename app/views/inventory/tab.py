@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.models import AISystem
 from app.services import words
 from app.services.context import summary as context_summary
 from app.services.engagement.errors import FieldError
@@ -36,6 +37,7 @@ from app.views.common.row_table import Prepared, prepare
 from app.views.common.text import esc, history_html, shown_by_spec
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import detail_panel, list_and_panel
+from app.views.documents.serving_label import ServingLabel
 from app.views.inventory.assessment_dialog import AssessmentDialog
 from app.views.inventory.model import SystemInfo, SystemsModel, haystack
 
@@ -174,11 +176,13 @@ class InventoryTab(RegisterTab):
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # the obligations register (Context tab) names the systems each law or contract covers
         self.obligations = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.documents = ServingLabel(AISystem)  # the register's documents that serve it
 
         items: list[QWidget | QLayout] = [
             self.heading,
             self.gaps,
             self.obligations,
+            self.documents,
             QLabel("<b>Impact assessments</b>"),
             self.assessment_table,
             buttons,
@@ -218,6 +222,7 @@ class InventoryTab(RegisterTab):
             )
             self.gaps.hide()
             self.obligations.setText("")
+            self.documents.show_item(self.ef, None)
             self.form.set_values({})
             self.assessments.set_rows([])
             self.history_view.setText("")
@@ -245,6 +250,7 @@ class InventoryTab(RegisterTab):
             "<b>Obligations that apply</b> (Context tab): "
             + (", ".join(f"{esc(i)} {esc(t)}" for i, t in obligations) or "none recorded")
         )
+        self.documents.show_item(self.ef, row.id)
         self.form.set_values({name: getattr(row, name) for name in inventory.EDITABLE}, row.id)
         self.assessments.set_rows(impact.list_assessments(self.ef, row.id))
         self.history_view.setText(self._history_html(row.id))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.models import Risk
 from app.services import words
 from app.services.engagement import approvals
 from app.services.engagement.approvals import Approval
@@ -47,6 +48,7 @@ from app.views.common.row_table import Prepared, prepare
 from app.views.common.text import esc, history_html, shown_by_spec
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import detail_panel, list_and_panel
+from app.views.documents.serving_label import ServingLabel
 from app.views.risks.approval import CLEAR, ApprovalFields
 from app.views.risks.dialogs import CategoriesDialog, CriteriaDialog, TreatmentDialog
 from app.views.risks.heat_map import HeatMap
@@ -285,6 +287,7 @@ class RisksTab(RegisterTab):
         toggle.addStretch(1)
         toggle.addWidget(self.inherent_radio)
         toggle.addWidget(self.residual_radio)
+        self.documents = ServingLabel(Risk)  # the register's documents that serve it
         items: list[QWidget | QLayout] = [
             toggle,
             self.heat_map,
@@ -294,6 +297,7 @@ class RisksTab(RegisterTab):
             self._build_category_question(),
             self.treatment_summary,
             self.treatment_button,
+            self.documents,
             self.form,
         ]
         return detail_panel(items, self.history_view)
@@ -418,8 +422,10 @@ class RisksTab(RegisterTab):
             self.category_question.hide()
             self.form.set_values({})
             self.treatment_summary.setText("")
+            self.documents.show_item(self.ef, None)
             self.history_view.setText("")
             return
+        self.documents.show_item(self.ef, row.id)
         source = next((c.attribution for c in self.categories if c.name == row.category), "")
         credit = f"<br><small>Category from {esc(source)}</small>" if source else ""
         self.heading.setText(f"<h3>{esc(row.id)}: {esc(row.title)}</h3>{esc(row.category)}{credit}")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.models import SoaEntry
 from app.services import words
 from app.services.clauses import requirements
 from app.services.engagement.errors import FieldError
@@ -42,6 +43,7 @@ from app.views.common.row_table import (
 from app.views.common.text import esc, history_html, shown_by_spec
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import detail_panel, list_and_panel
+from app.views.documents.serving_label import ServingLabel
 from app.views.soa.additional import AdditionalControlsDialog
 
 Info = tuple[list[str], int]  # gap flags, number of risks selecting the control
@@ -221,12 +223,14 @@ class SoaTab(RegisterTab):
         self.point_links.linkActivated.connect(self.jump_to_point.emit)
         self.form = FieldForm(list(soa.FIELDS.values()), save=self._save_fields)
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.documents = ServingLabel(SoaEntry)  # the register's documents that serve it
         items = [
             self.heading,
             self.gaps,
             self.guidance,
             self.risk_links,
             self.point_links,
+            self.documents,
             self.form,
         ]
         return detail_panel(items, self.history_view)
@@ -274,6 +278,7 @@ class SoaTab(RegisterTab):
                 label.setText("")
             self.point_links.hide()
             self.gaps.hide()
+            self.documents.show_item(self.ef, None)
             self.form.set_values({})
             return
         control = self.ef.catalog.control_by_id.get(line.control_id)
@@ -319,6 +324,7 @@ class SoaTab(RegisterTab):
             )
         )
         self._show_points(line)
+        self.documents.show_item(self.ef, line.control_id)
         self.form.set_values(line.values(), line.control_id)
         labels = {name: spec.label for name, spec in soa.FIELDS.items()}
         changes = soa.history_of(self.ef, line.control_id)

@@ -180,3 +180,19 @@ def test_documents_mandatory_entry_linked_by_typing_ids_with_undo(qtbot, window,
     window.undo_stack.redo()
     entries = _reopened(window, path, lambda ef: mandatory.list_entries(ef))
     assert [d.id for d in next(e for e in entries if e.info.id == "DI-02").documents] == ["DOC-001"]
+
+
+def test_each_item_shows_the_documents_that_serve_it(qtbot, window, demo_file):
+    window.set_engagement(demo_file)
+    for tab_name, item, expected in (
+        ("inventory", "AIS-001", "DOC-060 Model lifecycle procedure; DOC-061 Model validation"),
+        ("risks", "R-001", "DOC-061 Model validation report: credit scoring v4"),
+        ("soa", "A.2.2", "DOC-010 AI policy"),
+    ):
+        window.select_tab(tab_name)
+        window.wait_until_loaded()
+        tab = getattr(window, f"{tab_name}_tab")
+        tab.select(item)
+        assert tab.documents.text().startswith("<b>Documents:</b> " + expected), tab_name
+    tab.select("A.3.3")  # no document serves it
+    assert tab.documents.text() == "<b>Documents:</b> none linked (Documents tab)"
