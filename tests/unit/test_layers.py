@@ -42,6 +42,10 @@ _LATER = (
     "python_calamine",
     "app.services.demo",
     "app.services.status",
+    "app.models.context",
+    "app.models.inventory",
+    "app.models.pack",
+    "app.models.risk",
     "app.services.workbook.read",
     "app.views.context.page",
     "app.views.inventory.tab",
@@ -101,4 +105,8 @@ def test_layers_a_tab_loads_its_area_when_first_shown(demo_file):
         "assert window.tabs.currentWidget() is window.risks_tab\n"
         "window.close_engagement()"
     )
-    assert _modules_after(code) == ["app.views.risks.tab"]
+    assert _modules_after(code) == [
+        "app.models.inventory",
+        "app.models.risk",
+        "app.views.risks.tab",
+    ]

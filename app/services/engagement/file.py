@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool, StaticPool
 
 import app
-from app.models import Base, CatalogSnapshot, EngagementInfo, RequirementState, SchemaInfo
+from app.models import Base, CatalogSnapshot, EngagementInfo, RequirementState, SchemaInfo, schema
 from app.services.catalog import content as catalog_service
 from app.services.catalog.content import Catalog
 from app.services.engagement import (
@@ -170,7 +170,7 @@ class EngagementFile:
             raise _damaged(self.path, exc) from exc
         except (ValueError, TypeError) as exc:  # a stored value the columns cannot hold
             with self.engine.connect() as conn:
-                found = stored_values.diagnose(conn, Base.metadata.sorted_tables, self.path)
+                found = stored_values.diagnose(conn, schema().sorted_tables, self.path)
             raise found or stored_values.unreadable(self.path, str(exc)) from exc
 
     @contextmanager
@@ -710,7 +710,7 @@ def create_engagement(
         temp.unlink(missing_ok=True)
         engine = _connect(temp, "rwc")
         try:
-            Base.metadata.create_all(engine)
+            schema().create_all(engine)
             _stamp_file(engine)
             now = history.now()
             with Session(engine) as session, session.begin():
