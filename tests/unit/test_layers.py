@@ -134,3 +134,14 @@ def test_layers_a_tab_loads_its_area_when_first_shown(demo_file):
         "app.models.risk",
         "app.views.risks.tab",
     ]
+
+
+def test_layers_the_window_starts_in_the_fusion_style():
+    """Fusion is asked for as a start-up option (app.views.app.make_app), not by setStyle(),
+    and wins over the platform's or the user's default style."""
+    code = "from app.views.app import make_app\nprint(make_app().style().name())"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_STYLE_OVERRIDE": "windows"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip().lower() == "fusion"
