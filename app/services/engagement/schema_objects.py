@@ -27,9 +27,12 @@ TABLES = frozenset(
         "additional_control",
         "ai_system",
         "approval",
+        "attachment",
+        "attachment_chunk",
         "catalog_snapshot",
         "context_facts",
         "context_issue",
+        "document",
         "engagement",
         "history",
         "impact",
@@ -38,6 +41,7 @@ TABLES = frozenset(
         "obligation",
         "pack_settings",
         "party_requirement",
+        "required_document",
         "requirement",
         "risk",
         "risk_action",
@@ -52,6 +56,7 @@ TABLES = frozenset(
 )
 INDEXES = frozenset(
     {
+        "ix_attachment_document_id",
         "ix_history_entity",
         "ix_impact_assessment_id",
         "ix_impact_assessment_system_id",
