@@ -3,6 +3,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.models import inventory  # noqa: F401  (risk_system's key names its ai_system table)
 from app.models.base import Base
 
 

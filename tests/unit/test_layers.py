@@ -42,6 +42,10 @@ _LATER = (
     "python_calamine",
     "app.services.demo",
     "app.services.status",
+    "app.models.context",
+    "app.models.inventory",
+    "app.models.pack",
+    "app.models.risk",
     "app.services.workbook.read",
     "app.views.context.page",
     "app.views.inventory.tab",
@@ -88,6 +92,30 @@ def test_layers_the_window_paints_the_demo_with_only_its_first_page_loaded(demo_
     assert _modules_after(code) == []
 
 
+def test_layers_the_first_page_reads_its_rows_through_core(demo_file):
+    """No ORM query before the first paint: the first sets up every mapper loaded."""
+    demo_file.close()
+    code = (
+        "import sys\n"
+        "from app.views import app as window_app\n"
+        "painted = window_app.collect_from_now\n"
+        "def snapshot():\n"
+        "    from app.models import Base\n"
+        "    print('configured', sorted(m.class_.__name__ for m in Base.registry.mappers\n"
+        "                               if m.configured), flush=True)\n"
+        "    window_app.collect_from_now = painted\n"
+        "    painted()\n"
+        "window_app.collect_from_now = snapshot\n"
+        "from app.cli import main\n"
+        f"assert main(['gui', '--smoke', {str(demo_file.path)!r}]) == 0\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert "configured []" in out.stdout.splitlines()
+
+
 def test_layers_a_tab_loads_its_area_when_first_shown(demo_file):
     demo_file.close()
     code = (
@@ -101,4 +129,19 @@ def test_layers_a_tab_loads_its_area_when_first_shown(demo_file):
         "assert window.tabs.currentWidget() is window.risks_tab\n"
         "window.close_engagement()"
     )
-    assert _modules_after(code) == ["app.views.risks.tab"]
+    assert _modules_after(code) == [
+        "app.models.inventory",
+        "app.models.risk",
+        "app.views.risks.tab",
+    ]
+
+
+def test_layers_the_window_starts_in_the_fusion_style():
+    """Fusion is asked for as a start-up option (app.views.app.make_app), not by setStyle(),
+    and wins over the platform's or the user's default style."""
+    code = "from app.views.app import make_app\nprint(make_app().style().name())"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_STYLE_OVERRIDE": "windows"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip().lower() == "fusion"

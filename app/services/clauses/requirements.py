@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from app.models import RequirementState, SoaEntry
@@ -149,7 +150,13 @@ SoaLines = dict[str, tuple[str, str, str]]
 _NO_LINE = ("undecided", "not_started", "")
 
 
-def _row(ef: EngagementFile, state: RequirementState, soa_lines: SoaLines) -> PointRow:
+# The checklist is the window's first page, so it is read through Core: the window paints
+# before the ORM's first query sets up every mapper. Writes use the ORM like everywhere else.
+_STATES = RequirementState.__table__
+_SOA_LINES = SoaEntry.__table__
+
+
+def _row(ef: EngagementFile, state: Row[Any], soa_lines: SoaLines) -> PointRow:
     point = ef.catalog.point_by_id.get(state.id)
     ref = point.ref if point else ""
     control_id = ref if ref in ef.catalog.control_by_id and not state.retired else ""
@@ -185,9 +192,8 @@ def _row(ef: EngagementFile, state: RequirementState, soa_lines: SoaLines) -> Po
 
 def _soa_lines(session: Session) -> SoaLines:
     """Decision, implementation status and evidence of each control with a stored SoA line."""
-    rows = session.execute(
-        select(SoaEntry.control_id, SoaEntry.decision, SoaEntry.status, SoaEntry.evidence)
-    )
+    c = _SOA_LINES.c
+    rows = session.execute(select(c.control_id, c.decision, c.status, c.evidence))
     return {
         control_id: (decision, status, evidence) for control_id, decision, status, evidence in rows
     }
@@ -197,7 +203,7 @@ def list_points(ef: EngagementFile) -> list[PointRow]:
     """Every point in catalog order; points retired by a catalog upgrade come last."""
     order = {p.id: i for i, p in enumerate(ef.catalog.points)}
     with ef.reading() as session:
-        states = session.scalars(select(RequirementState)).all()
+        states = session.execute(select(_STATES)).all()
         lines = _soa_lines(session)
         rows = [_row(ef, s, lines) for s in states]
     return sorted(rows, key=lambda r: (r.retired, order.get(r.id, len(order)), r.id))
@@ -211,7 +217,7 @@ def points_of_control(ef: EngagementFile, control_id: str) -> list[PointRow]:
 
 def get_point(ef: EngagementFile, point_id: str) -> PointRow:
     with ef.reading() as session:
-        state = session.get(RequirementState, point_id)
+        state = session.execute(select(_STATES).where(_STATES.c.id == point_id)).first()
         if state is None:
             raise FieldError("id", f"There is no checklist point {point_id}.")
         return _row(ef, state, _soa_lines(session))

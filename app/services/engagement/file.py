@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool, StaticPool
 
 import app
-from app.models import Base, CatalogSnapshot, EngagementInfo, RequirementState, SchemaInfo
+from app.models import Base, CatalogSnapshot, EngagementInfo, RequirementState, SchemaInfo, schema
 from app.services.catalog import content as catalog_service
 from app.services.catalog.content import Catalog
 from app.services.engagement import (
@@ -52,8 +52,6 @@ from app.services.engagement.errors import (
 )
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.lock import WriterLock
-from app.services.risks import criteria as risk_criteria
-from app.services.risks import seed as risk_seed
 
 SUFFIX = ".aims"
 SIZES = {
@@ -170,7 +168,7 @@ class EngagementFile:
             raise _damaged(self.path, exc) from exc
         except (ValueError, TypeError) as exc:  # a stored value the columns cannot hold
             with self.engine.connect() as conn:
-                found = stored_values.diagnose(conn, Base.metadata.sorted_tables, self.path)
+                found = stored_values.diagnose(conn, schema().sorted_tables, self.path)
             raise found or stored_values.unreadable(self.path, str(exc)) from exc
 
     @contextmanager
@@ -499,44 +497,45 @@ def _migrate(engine: Engine, path: Path, version: int) -> None:
         ) from exc
 
 
+# The catalog and the details are read through Core on every open: the window's first page
+# then paints before the ORM's first query sets up every mapper.
 def _load_catalog(engine: Engine, path: Path) -> Catalog:
-    with Session(engine) as session:
-        snapshot = session.scalars(
-            select(CatalogSnapshot).order_by(CatalogSnapshot.id.desc())
+    snapshots = CatalogSnapshot.__table__.c
+    with engine.connect() as conn:
+        content = conn.execute(
+            select(snapshots.content).order_by(snapshots.id.desc()).limit(1)
         ).first()
-    if snapshot is None:
+    if content is None:
         raise DamagedFileError("The engagement file holds no catalog; the file is damaged.")
-    if not isinstance(snapshot.content, str):
+    if not isinstance(content.content, str):
         raise stored_values.unreadable(path, "its catalog is binary data, not text")
-    return catalog_service.from_snapshot(snapshot.content)
+    return catalog_service.from_snapshot(content.content)
 
 
 def _load_details(engine: Engine, path: Path) -> Details:
+    table = Base.metadata.tables["engagement"]
     with engine.connect() as conn:
         labels = {name: spec.label for name, spec in DETAIL_FIELDS.items()}
-        stored_values.check_rows(
-            conn, Base.metadata.tables["engagement"], path, "the engagement details", labels
+        stored_values.check_rows(conn, table, path, "the engagement details", labels)
+        info = conn.execute(select(table).where(table.c.id == 1)).first()
+    if info is None:
+        raise DamagedFileError("The engagement file holds no engagement record.")
+    if info.size not in SIZES:
+        raise stored_values.unreadable(
+            path, f"the engagement details, organization size, is {info.size[:40]!r}"
         )
-    with Session(engine) as session:
-        info = session.get(EngagementInfo, 1)
-        if info is None:
-            raise DamagedFileError("The engagement file holds no engagement record.")
-        if info.size not in SIZES:
-            raise stored_values.unreadable(
-                path, f"the engagement details, organization size, is {info.size[:40]!r}"
-            )
-        return Details(
-            info.uid,
-            info.client,
-            info.size,
-            info.iso27001,
-            info.iso9001,
-            info.scope_statement,
-            info.consultant,
-            info.stage1_date,
-            info.created_at,
-            **{name: getattr(info, name) for name in _LATER_DETAILS},
-        )
+    return Details(
+        info.uid,
+        info.client,
+        info.size,
+        info.iso27001,
+        info.iso9001,
+        info.scope_statement,
+        info.consultant,
+        info.stage1_date,
+        info.created_at,
+        **{name: getattr(info, name) for name in _LATER_DETAILS},
+    )
 
 
 def open_engagement(
@@ -703,6 +702,10 @@ def create_engagement(
         raise FileWriteError(f"{path} already exists; choose another name or open it instead.")
     if not path.parent.is_dir():
         raise FileWriteError(f"The folder {path.parent} does not exist.")
+    # The risk area seeds every new file; loaded here, not when a file is opened.
+    from app.services.risks import criteria as risk_criteria
+    from app.services.risks import seed as risk_seed
+
     catalog = catalog or catalog_service.load_bundled()
     actor = actor or current_actor()
     temp = path.with_name(f".{path.name}.partial")
@@ -710,7 +713,7 @@ def create_engagement(
         temp.unlink(missing_ok=True)
         engine = _connect(temp, "rwc")
         try:
-            Base.metadata.create_all(engine)
+            schema().create_all(engine)
             _stamp_file(engine)
             now = history.now()
             with Session(engine) as session, session.begin():

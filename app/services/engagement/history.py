@@ -73,14 +73,16 @@ def entry(
 
 
 def for_entity(session: Session, entity: str, entity_id: str, limit: int = 500) -> list[Change]:
-    """Newest first."""
-    rows = session.scalars(
-        select(HistoryEntry)
-        .where(HistoryEntry.entity == entity, HistoryEntry.entity_id == entity_id)
-        .order_by(HistoryEntry.id.desc())
+    """Newest first. Read through Core: the checklist, the window's first page, shows the
+    history of its first point before the ORM has set up its mappers."""
+    h = HistoryEntry.__table__.c
+    rows = session.execute(
+        select(h.at, h.actor, h.entity, h.entity_id, h.field, h.old, h.new)
+        .where(h.entity == entity, h.entity_id == entity_id)
+        .order_by(h.id.desc())
         .limit(limit)
     )
-    return [Change(r.at, r.actor, r.entity, r.entity_id, r.field, r.old, r.new) for r in rows]
+    return [Change(*row) for row in rows]
 
 
 def changed_since(session: Session, since: dt.datetime) -> set[tuple[str, str]]:

@@ -97,13 +97,13 @@ def diagnose_file(path: Path) -> UnreadableValueError | None:
 
     from sqlalchemy import create_engine
 
-    from app.models import Base
+    from app.models import schema
 
     uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
     engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
     try:
         with engine.connect() as conn:
-            return diagnose(conn, list(Base.metadata.sorted_tables), Path(path))
+            return diagnose(conn, list(schema().sorted_tables), Path(path))
     except Exception:  # a file that cannot even be scanned: the original error stands
         return None
     finally:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import AdditionalControl, Risk, RiskControl
+from app.models import AdditionalControl
 from app.services import words
 from app.services.engagement import history, ids
 from app.services.engagement.errors import FieldError
@@ -150,6 +150,9 @@ def set_deleted(ef: EngagementFile, control_id: str, deleted: bool) -> None:
     """Delete (or bring back) an additional control. Refused while a live risk's treatment
     selects it: the risk would name a control that is gone."""
     if deleted:
+        # The risk models load here, not with the SoA: the checklist loads it on the first page.
+        from app.models import Risk, RiskControl
+
         query = (
             select(Risk.id)
             .join(RiskControl, RiskControl.risk_id == Risk.id)

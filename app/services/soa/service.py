@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Risk, RiskControl, SoaEntry, SoaVersion
+from app.models import SoaEntry, SoaVersion
 from app.services import words
 from app.services.engagement import history
 from app.services.engagement.errors import DamagedFileError, FieldError
@@ -222,6 +222,9 @@ def write(
 
 def risks_by_control(ef: EngagementFile) -> dict[str, list[tuple[str, str]]]:
     """(risk ID, title) of the live risks whose treatment selected each control."""
+    # The risk models load here, not with this module: the checklist uses it on the first page.
+    from app.models import Risk, RiskControl
+
     query = (
         select(RiskControl.control_id, Risk.id, Risk.title)
         .join(Risk, Risk.id == RiskControl.risk_id)

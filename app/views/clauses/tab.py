@@ -39,7 +39,7 @@ from app.views.common.field_form import DateEdit, LineEdit, LongText
 from app.views.common.guard import STATUS
 from app.views.common.text import esc, history_html, short
 from app.views.common.undo import AppliedCommand
-from app.views.common.widgets import compact, detail_panel, list_and_panel
+from app.views.common.widgets import WrappedLabel, compact, detail_panel, list_and_panel
 
 _FIELD_LABELS = {
     "status": "status",
@@ -131,12 +131,12 @@ class ClausesTab(QWidget):
         self._update_count()
 
     def _build_panel(self) -> QWidget:
-        self.heading = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.heading = WrappedLabel(textFormat=Qt.TextFormat.RichText)
         # the checklist's rules the selected point breaks
-        self.gap_note = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.gap_note = WrappedLabel(textFormat=Qt.TextFormat.RichText)
         self.gap_note.setStyleSheet("background:#fde7e9; padding:4px;")
         self.gap_note.hide()
-        self.guidance = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.guidance = WrappedLabel(textFormat=Qt.TextFormat.RichText)
         self.guidance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_edit = QComboBox()
         self._status_choices(requirements.STATUS_LABELS)
@@ -166,11 +166,11 @@ class ClausesTab(QWidget):
         for message in self.field_errors.values():
             message.setStyleSheet("color: #b3261e; font-weight: bold;")
             message.hide()
-        self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.history_view = WrappedLabel(textFormat=Qt.TextFormat.RichText)
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         # A control's point shows its SoA line: the status set here is the line's.
-        self.soa_note = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.soa_note = WrappedLabel(textFormat=Qt.TextFormat.RichText)
         self.soa_note.setStyleSheet("background:#e8f0fe; padding:4px;")
         self.soa_note.linkActivated.connect(self.jump_to_control.emit)
         form = QFormLayout()

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -155,6 +154,10 @@ class RatingEdit(LineEdit):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCompleter(completer)
+        # Imported here: building QStyle's Python type (its many enums) costs the window's
+        # first paint ~5 ms, and only the risk ratings use it.
+        from PySide6.QtWidgets import QStyle
+
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown)
         action = self.addAction(icon, QLineEdit.ActionPosition.TrailingPosition)
         action.setToolTip("Choose from the scale (Alt+Down)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -13,6 +14,31 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+
+class WrappedLabel(QLabel):
+    """A word-wrapped label that keeps its height for each width until its text changes.
+    QLabel lays its whole text out again each time a layout asks, and laying out the window
+    asks a panel's long rich texts dozens of times before the first paint."""
+
+    def __init__(self, **properties) -> None:
+        super().__init__(wordWrap=True, **properties)
+        self._heights: dict[int, int] = {}
+
+    def setText(self, text: str) -> None:
+        self._heights.clear()
+        super().setText(text)
+
+    def heightForWidth(self, width: int) -> int:
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._heights.clear()  # the same text takes other room
+        super().changeEvent(event)
 
 
 def compact(combo: QComboBox, chars: int = 12) -> QComboBox:

@@ -17,7 +17,7 @@ import pytest
 
 from app.cli import main
 from app.services.clauses import requirements
-from app.services.engagement import journal
+from app.services.engagement import journal, schema_objects
 from app.services.engagement.errors import ForeignJournalError, ReadOnlyError
 from app.services.engagement.file import create_engagement, open_engagement
 from tests.conftest import FIXTURES
@@ -541,3 +541,15 @@ def test_file_safety_bad_value_in_a_register_is_named_with_its_item(
     line = _one_error_line(err)
     assert code == 2 and "cannot read" in line and words in line
     assert _digest(path) == before and not (tmp_path / "o.xlsx").exists()
+
+
+def test_file_safety_known_names_are_those_of_the_models():
+    """The names checked on every open without loading the models (schema_objects)."""
+    assert (set(schema_objects.TABLES), set(schema_objects.INDEXES)) == schema_objects.of_models()
+
+
+def test_file_safety_a_table_missing_from_the_known_names_is_still_ours(tmp_path, monkeypatch):
+    path = _new(tmp_path / "client.aims")
+    monkeypatch.setattr(schema_objects, "TABLES", schema_objects.TABLES - {"approval"})
+    with open_engagement(path) as ef:
+        assert not ef.read_only
