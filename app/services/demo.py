@@ -78,8 +78,8 @@ _CHECKLIST: dict[str, tuple[str, str, int | None, str, str]] = {
                  "every month.", ""),
     "P-6.1.1-01": (_DONE, _P, None, "Kept in AIMS Prep and exported for the risk committee.",
                    "DOC-020 AI risk and opportunity register (AIMS Prep export)"),
-    "P-6.1.1-02": (_DONE, _P, None, "Scales adapted to lending; approved by the CEO at the "
-                   "Executive Risk Committee.",
+    "P-6.1.1-02": (_STARTED, _P, 14, "Approved by the CEO at the Executive Risk Committee; "
+                   "the likelihood scale was reworded since and goes back for approval.",
                    "DOC-021 AI risk methodology v1.0, section 3 (criteria)"),
     "P-6.1.1-03": (_STARTED, _G, 30, "Actions on risks tracked in the treatment plan; none yet "
                    "on opportunities.", "Treatment plan (AIMS Prep export)"),

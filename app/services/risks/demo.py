@@ -2,16 +2,19 @@
 categories, some untreated, some with residual risk nobody accepted or nobody rated, one
 treatment with nothing behind it, one without an owner, two past their review date, overdue
 actions, a typed category nobody classified, and two opportunities (one with no action). The
-criteria are approved by management; the treatment plan is not yet. Every date is counted from
-the day the demo is made, so the story reads the same next year."""
+criteria were approved by management and reworded since (to approve again); the treatment
+plan is not approved yet. Every date is counted from the day the demo is made, so the story
+reads the same next year."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from app.services.engagement import approvals
 from app.services.engagement.file import EngagementFile
+from app.services.progress import finish
 from app.services.risks import service as risks
 from app.services.risks.service import Action, ControlChoice
 
@@ -154,3 +157,11 @@ def add_risks(ef: EngagementFile) -> None:
             "Approved at the Executive Risk Committee.",
         ),
     )  # fmt: skip
+    # since then the consultant reworded the likelihood scale for lending: the approval was of
+    # the version before, so the criteria read unapproved until the committee signs again
+    criteria = risks.get_criteria(ef)
+    rare = dataclasses.replace(
+        criteria.likelihood[0], description="Less than once in ten years across the lender"
+    )
+    reworded = dataclasses.replace(criteria, likelihood=(rare, *criteria.likelihood[1:]))
+    finish(risks.change_criteria(ef, reworded))
