@@ -40,6 +40,7 @@ from app.views.common.guard import STATUS
 from app.views.common.text import esc, history_html, short
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import WrappedLabel, compact, detail_panel, list_and_panel
+from app.views.documents.serving_label import ServingLabel
 
 _FIELD_LABELS = {
     "status": "status",
@@ -179,6 +180,9 @@ class ClausesTab(QWidget):
             form.addRow(self.field_errors[name])
             if name == "status":
                 form.addRow(self.soa_note)
+        # the register's documents linked to the point (Documents tab): the evidence is a note
+        self.documents = ServingLabel("points")
+        form.addRow("Documents", self.documents)
         self.editors = QWidget()
         self.editors.setLayout(form)
 
@@ -293,6 +297,7 @@ class ClausesTab(QWidget):
             self.due_edit.show_text("")
             self.notes_edit.show_text("")
             self.evidence_edit.show_text("")
+            self.documents.show_item(self.ef, None)
             self.guidance.setText("")
             self.history_view.setText("")
             return
@@ -306,6 +311,7 @@ class ClausesTab(QWidget):
         self.due_edit.show_text(row.due_date.isoformat() if row.due_date else "")
         self.notes_edit.show_text(row.notes)
         self.evidence_edit.show_text(row.evidence)
+        self.documents.show_item(self.ef, row.id)
         self.heading.setText(
             f"<h3>{esc(row.id)}: {esc(row.title)}</h3>"
             f"<span style='color:#555'>{esc(row.ref)} "

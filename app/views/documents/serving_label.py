@@ -3,8 +3,6 @@ from the item)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -14,15 +12,15 @@ from app.views.common.text import esc
 
 
 class ServingLabel(QLabel):
-    def __init__(self, model: type[Any], parent=None) -> None:
+    def __init__(self, field: str, parent=None) -> None:
         super().__init__(parent, wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.model = model
+        self.field = field  # the document's link field that names such items
 
     def show_item(self, ef: EngagementFile, item_id: str | None) -> None:
         if item_id is None:
             self.setText("")
             return
-        found = documents_serving(ef, self.model, item_id)
+        found = documents_serving(ef, self.field, item_id)
         self.setText(
             "<b>Documents:</b> "
             + ("; ".join(f"{esc(i)} {esc(t)}" for i, t in found) or "none linked (Documents tab)")

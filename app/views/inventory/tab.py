@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import AISystem
 from app.services import words
 from app.services.context import summary as context_summary
 from app.services.engagement.errors import FieldError
@@ -176,7 +175,7 @@ class InventoryTab(RegisterTab):
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # the obligations register (Context tab) names the systems each law or contract covers
         self.obligations = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.documents = ServingLabel(AISystem)  # the register's documents that serve it
+        self.documents = ServingLabel("systems")  # the register's documents that serve it
 
         items: list[QWidget | QLayout] = [
             self.heading,

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import Risk
 from app.services import words
 from app.services.engagement import approvals
 from app.services.engagement.approvals import Approval
@@ -287,7 +286,7 @@ class RisksTab(RegisterTab):
         toggle.addStretch(1)
         toggle.addWidget(self.inherent_radio)
         toggle.addWidget(self.residual_radio)
-        self.documents = ServingLabel(Risk)  # the register's documents that serve it
+        self.documents = ServingLabel("risks")  # the register's documents that serve it
         items: list[QWidget | QLayout] = [
             toggle,
             self.heat_map,

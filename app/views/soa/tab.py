@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import SoaEntry
 from app.services import words
 from app.services.clauses import requirements
 from app.services.engagement.errors import FieldError
@@ -223,7 +222,7 @@ class SoaTab(RegisterTab):
         self.point_links.linkActivated.connect(self.jump_to_point.emit)
         self.form = FieldForm(list(soa.FIELDS.values()), save=self._save_fields)
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.documents = ServingLabel(SoaEntry)  # the register's documents that serve it
+        self.documents = ServingLabel("controls")  # the register's documents that serve it
         items = [
             self.heading,
             self.gaps,

@@ -196,3 +196,6 @@ def test_each_item_shows_the_documents_that_serve_it(qtbot, window, demo_file):
         assert tab.documents.text().startswith("<b>Documents:</b> " + expected), tab_name
     tab.select("A.3.3")  # no document serves it
     assert tab.documents.text() == "<b>Documents:</b> none linked (Documents tab)"
+    window.select_tab("clauses")
+    window.clauses_tab.select_point("P-5.2-01")
+    assert window.clauses_tab.documents.text() == "<b>Documents:</b> DOC-010 AI policy"

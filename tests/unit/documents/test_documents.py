@@ -15,7 +15,7 @@ from app.models import AISystem, RequirementState, Risk
 from app.services import status
 from app.services.documents import attachments, mandatory, versions
 from app.services.documents.register import DOCUMENTS
-from app.services.documents.serving import documents_serving
+from app.services.documents.serving import SERVES, documents_serving
 from app.services.engagement.errors import FieldError
 from app.services.progress import finish
 from app.services.registers import service as register
@@ -243,11 +243,15 @@ def test_documents_sheet_round_trip_keeps_attachments_in_the_engagement(new_file
 
 def test_documents_serving_an_item_are_found_by_their_links_only(demo_file):
     ef = demo_file
-    assert documents_serving(ef, AISystem, "AIS-001") == [
+    assert documents_serving(ef, "systems", "AIS-001") == [
         ("DOC-060", "Model lifecycle procedure"),
         ("DOC-061", "Model validation report: credit scoring v4"),
     ]
-    assert documents_serving(ef, AISystem, "AIS-00") == []  # a prefix of an ID is no link
-    assert documents_serving(ef, RequirementState, "P-5.2-01") == [("DOC-010", "AI policy")]
+    assert documents_serving(ef, "systems", "AIS-00") == []  # a prefix of an ID is no link
+    assert documents_serving(ef, "points", "P-5.2-01") == [("DOC-010", "AI policy")]
     register.set_deleted(ef, DOCUMENTS, "DOC-010", True)
-    assert documents_serving(ef, RequirementState, "P-5.2-01") == []
+    assert documents_serving(ef, "points", "P-5.2-01") == []
+
+
+def test_documents_serving_names_every_link_field_of_the_register():
+    assert set(SERVES) == {link.field for link in DOCUMENTS.links} - {"supersedes"}
