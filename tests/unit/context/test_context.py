@@ -147,7 +147,7 @@ def test_context_list_command(demo_file, capsys):
     assert table[0].split("\t")[:4] == headers
     assert "Undecided" in table[4]
     assert main(["list", path, "inventory", "--json"]) == 0  # the older areas too
-    assert len(json.loads(capsys.readouterr().out)) == 10
+    assert len(json.loads(capsys.readouterr().out)) == 11  # the demo's systems
 
 
 def test_context_list_refuses_an_unknown_register_in_one_line(demo_file, capsys):

@@ -82,7 +82,7 @@ def test_additional_control_selected_by_a_risk_and_not_deleted_while_it_is(new_f
     assert soa.risks_by_control(new_file)["27001-A.5.15"] == [(rid, "Model theft")]
     with pytest.raises(FieldError, match=f"treatment of risk {rid}"):
         additional.set_deleted(new_file, "27001-A.5.15", True)
-    with pytest.raises(FieldError, match="CP-09 is not an Annex A control"):
+    with pytest.raises(FieldError, match="'CP-09' is not an Annex A control"):
         risks.save_risk(
             new_file, rid, risks.get_risk(new_file, rid).values(), controls=[
                 risks.ControlChoice("CP-09", "Unknown")
