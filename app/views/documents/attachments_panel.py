@@ -61,7 +61,13 @@ class AttachmentsPanel(QGroupBox):
         for key, text, tip, slot in (
             ("attach", "Attach…", "Attach files (Ctrl+Shift+A), or drop them here", self.attach),
             ("open", "Open", "Open the selected file with its viewer (Return)", self.open_selected),
-            ("export", "Export…", "Write the attached files into a folder", self.export),
+            ("export", "Export…", "Write the selected file into a folder", self.export),
+            (
+                "export_all",
+                "Export all…",
+                "Write every attached file of the engagement into a folder",
+                self.export_all,
+            ),
             ("remove", "Remove", "Remove the selected file; Ctrl+Z brings it back", self.remove),
             ("verify", "Check all", "Check every attached file against its SHA-256", self.verify),
         ):
@@ -93,6 +99,7 @@ class AttachmentsPanel(QGroupBox):
         self.buttons["remove"].setEnabled(writable and bool(rows))
         self.buttons["open"].setEnabled(bool(rows))
         self.buttons["export"].setEnabled(bool(rows))
+        self.buttons["export_all"].setEnabled(document_id is not None)
         first = self.list.topLevelItem(0)
         if first is not None:
             self.list.setCurrentItem(first)
@@ -186,12 +193,18 @@ class AttachmentsPanel(QGroupBox):
         self._run(lambda: attachments.open_copy(ef, row.id), f"Opening {row.name}…", done)
 
     def export(self) -> None:
-        if self.document_id is None:
-            return
-        folder = dialogs.choose_folder(self, "Export the attached files into")
+        row = self.selected()
+        if row is not None:
+            self._export([row], f"Export {row.name} into")
+
+    def export_all(self) -> None:
+        self._export(None, "Export every attached file into")
+
+    def _export(self, rows: list[AttachmentRow] | None, title: str) -> None:
+        """Into a folder the user picks; None: every attachment of the engagement."""
+        folder = dialogs.choose_folder(self, title)
         if folder is None:
             return
-        rows = attachments.list_attachments(self.ef, self.document_id)
         ef = self.ef
 
         def done(result: attachments.Exported) -> None:

@@ -199,3 +199,30 @@ def test_each_item_shows_the_documents_that_serve_it(qtbot, window, demo_file):
     window.select_tab("clauses")
     window.clauses_tab.select_point("P-5.2-01")
     assert window.clauses_tab.documents.text() == "<b>Documents:</b> DOC-010 AI policy"
+
+
+def test_documents_export_one_or_all_never_over_a_file(qtbot, window, path, tmp_path, monkeypatch):
+    with open_engagement(path) as ef:
+        for name, data in (("a.txt", b"first"), ("b.txt", b"second")):
+            (tmp_path / name).write_bytes(data)
+            for _ in attachments.attach(ef, "DOC-001", tmp_path / name):
+                pass
+    window.open_path(path)
+    documents = window.documents_tab
+    with qtbot.waitSignal(documents.loaded, timeout=10_000):
+        window.select_tab("documents")
+    documents.register_tab.select("DOC-001")
+    panel = documents.register_tab.attachments
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "DOC-001 a.txt").write_bytes(b"the client's own")
+    monkeypatch.setattr(dialogs, "choose_folder", lambda *_a: out)
+    panel.buttons["export"].click()  # the selected file: a.txt, beside the client's own
+    qtbot.waitUntil(lambda: (out / "DOC-001 a (2).txt").exists(), timeout=10_000)
+    assert (out / "DOC-001 a.txt").read_bytes() == b"the client's own"
+    panel.buttons["export_all"].click()
+    qtbot.waitUntil(lambda: (out / "DOC-001 b.txt").exists(), timeout=10_000)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "DOC-001 a (2).txt", "DOC-001 a (3).txt", "DOC-001 a.txt", "DOC-001 b.txt",
+    ]  # fmt: skip
+    assert "Wrote 2 attachments" in panel.note.text()
