@@ -226,3 +226,25 @@ def test_documents_export_one_or_all_never_over_a_file(qtbot, window, path, tmp_
         "DOC-001 a (2).txt", "DOC-001 a (3).txt", "DOC-001 a.txt", "DOC-001 b.txt",
     ]  # fmt: skip
     assert "Wrote 2 attachments" in panel.note.text()
+
+
+def test_documents_open_hands_a_checked_copy_to_the_system_viewer(
+    qtbot, window, path, tmp_path, monkeypatch
+):
+    (tmp_path / "policy.pdf").write_bytes(b"%PDF-1.4 policy")
+    with open_engagement(path) as ef:
+        for _ in attachments.attach(ef, "DOC-001", tmp_path / "policy.pdf"):
+            pass
+    window.open_path(path)
+    documents = window.documents_tab
+    with qtbot.waitSignal(documents.loaded, timeout=10_000):
+        window.select_tab("documents")
+    documents.register_tab.select("DOC-001")
+    panel = documents.register_tab.attachments
+    opened = []
+    monkeypatch.setattr(dialogs, "open_with_system", lambda p: opened.append(p) or True)
+    focus(qtbot, panel.list)
+    press(qtbot, RETURN)  # Return on the file opens it
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    assert opened[0].name == "DOC-001 policy.pdf"
+    assert opened[0].read_bytes() == b"%PDF-1.4 policy" and opened[0].parent != tmp_path
