@@ -436,6 +436,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args: argparse.Namespace | None = None
     try:
         words = list(argv if argv is not None else sys.argv[1:])
+        if words and words[0].lower().endswith(".aims"):  # `aims-prep client.aims`, as a
+            words = ["gui", *words]  # file manager opens a file with its program
         if not words or words[0] == "gui":  # the window, no other command to know
             args = _window_parser().parse_args(words or ["gui"])
         else:

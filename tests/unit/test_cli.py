@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -117,3 +118,16 @@ def test_cli_screenshot_of_a_bad_file_exits_2(tmp_path):
     result = run("screenshot", str(tmp_path / "none.aims"), "-o", str(tmp_path / "o.png"))
     assert result.returncode == 2 and result.stderr.startswith("error: ")
     assert not (tmp_path / "o.png").exists()
+
+
+def test_cli_a_file_alone_opens_it_in_the_window(demo_file):
+    # as a file manager calls the program an engagement file is opened with
+    path = str(demo_file.path)
+    demo_file.close()
+    result = subprocess.run(
+        [sys.executable, "-m", "app", path, "--smoke"],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "smoke test passed" in result.stdout
