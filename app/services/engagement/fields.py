@@ -46,7 +46,9 @@ class FieldSpec:
         if self.kind == "bool":
             return parse_bool(self.name, value, self.label)
         if self.kind == "int":
-            if (value is None or str(value).strip() == "") and not self.required:
+            if value is None or str(value).strip() == "":
+                if self.required:
+                    raise FieldError(self.name, f"{self.label} cannot be blank.")
                 return None  # a number left out (a document with no review interval)
             return parse_int(self.name, value, self.label, self.low, self.high)
         if self.kind == "choice":

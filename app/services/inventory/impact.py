@@ -46,8 +46,10 @@ IMPACT_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("scope", "Impact on", "choice", SCOPES),
         FieldSpec("description", "Impact", "long", required=True),
         # rated on the engagement's risk criteria: the impact and likelihood scales
-        FieldSpec("severity", "Severity", "int", low=1, high=10, scale="impact"),
-        FieldSpec("likelihood", "Likelihood", "int", low=1, high=10, scale="likelihood"),
+        FieldSpec("severity", "Severity", "int", low=1, high=10, scale="impact", required=True),
+        FieldSpec(
+            "likelihood", "Likelihood", "int", low=1, high=10, scale="likelihood", required=True
+        ),
     )
 }
 

@@ -197,6 +197,14 @@ def test_assessment_impact_outside_the_scale_is_refused(new_file):
         impact.create_assessment(new_file, system_id, {"assessed_on": "2026-01-10"}, bad)
 
 
+def test_assessment_impact_left_unrated_is_refused_not_stored(new_file):
+    system_id = inventory.create_system(new_file, {"name": "Chatbot"})
+    blank = [{"scope": "society", "description": "x", "severity": None, "likelihood": 2}]
+    with pytest.raises(FieldError, match="Impact 1: Severity cannot be blank"):
+        impact.create_assessment(new_file, system_id, {"assessed_on": "2026-01-10"}, blank)
+    assert impact.list_assessments(new_file) == []
+
+
 def test_assessment_every_field_stored_and_updated(new_file):
     system_id = inventory.create_system(new_file, {"name": "Chatbot"})
     extra = {"treatment": "Hand-over", "result": "OK", "approved_by": "COO"}
