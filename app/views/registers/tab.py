@@ -4,10 +4,19 @@ form and history, with add, delete and undo. Everything comes from the descripti
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLayout, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from app.services import words
 from app.services.engagement.errors import FieldError
@@ -86,7 +95,7 @@ class DescribedTab(RegisterTab):
             many = "IDs separated by commas" if link.many else "one ID"
             editor.setToolTip(f"The {link.target} {many}: type an ID or a name to pick from")
             self.completers[link.field] = LinkCompleter(self, self._choices_of(link.field))
-            self.completers[link.field].attach_to(editor)
+            self.completers[link.field].attach_to(cast(QLineEdit, editor))
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         items: list[QWidget | QLayout] = [self.heading, self.gaps, *self.panel_extras(), self.form]
@@ -103,7 +112,7 @@ class DescribedTab(RegisterTab):
     # loading
     def load(self) -> Callable[[], tuple[Prepared, dict[str, dict[str, str]]]]:
         ef, reg = self.ef, self.reg
-        model = self.model
+        model = cast(DescribedModel, self.model)
         return lambda: (
             prepared(reg, register.list_items(ef, reg), model),
             register.link_names(ef, reg),
