@@ -7,7 +7,7 @@ Each row has an ID and an `info` value beside it (counts, gap flags) that column
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -47,6 +47,8 @@ class Prepared:
     info: dict[str, Any]
     haystack: dict[str, str]
     id_keys: dict[str, tuple[object, ...]]  # natural sort keys of the IDs, computed once
+    # column -> ID -> sort key, for the columns whose keys were computed off the UI thread
+    sort_keys: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def prepare(rows: list[Any], info: dict[str, Any], haystack: Callable[[Any], str]) -> Prepared:
@@ -72,6 +74,7 @@ class RowTableModel(QAbstractTableModel):
         self._info: dict[str, Any] = {}
         self._haystack: dict[str, str] = {}
         self._id_keys: dict[str, tuple[object, ...]] = {}
+        self._sort_keys: dict[int, dict[str, Any]] = {}
         self._visible: list[str] = []
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
         self.text = ""
@@ -90,7 +93,7 @@ class RowTableModel(QAbstractTableModel):
     def set_prepared(self, data: Prepared) -> None:
         self.beginResetModel()
         self._rows, self._info, self._haystack = data.rows, data.info, data.haystack
-        self._id_keys = data.id_keys
+        self._id_keys, self._sort_keys = data.id_keys, data.sort_keys
         self._visible = self._filtered()  # keeps the ID order prepared off the UI thread
         if self._sort != (0, Qt.SortOrder.AscendingOrder):
             self._sort_visible()
@@ -105,6 +108,8 @@ class RowTableModel(QAbstractTableModel):
             self._info[row_id] = info
             self._haystack[row_id] = self.haystack(row)
             self._id_keys[row_id] = natural(row_id)
+            for column, keys in self._sort_keys.items():
+                keys[row_id] = self.columns[column].sort(row, self.info_of(row_id))
         if row_id in self._visible and self._accepts(row_id):
             at = self._visible.index(row_id)
             self.dataChanged.emit(self.index(at, 0), self.index(at, len(self.columns) - 1))
@@ -175,6 +180,10 @@ class RowTableModel(QAbstractTableModel):
         reverse = order == Qt.SortOrder.DescendingOrder
         if column == 0:  # the ID: keys computed once, not on every sort
             self._visible.sort(key=self._id_keys.__getitem__, reverse=reverse)
+            return
+        keys = self._sort_keys.get(column)
+        if keys is not None:  # computed once, off the UI thread
+            self._visible.sort(key=keys.__getitem__, reverse=reverse)
             return
         key, rows, info, empty = self.columns[column].sort, self._rows, self._info, self.empty_info
         self._visible.sort(key=lambda i: key(rows[i], info.get(i, empty)), reverse=reverse)

@@ -54,8 +54,10 @@ class MandatoryTab(QWidget):
         self.documents = QLineEdit()
         self.documents.setPlaceholderText("Document IDs, separated by commas; Return saves")
         self.documents.setToolTip("Type a document's ID or title to pick it; Return saves")
-        self.completer = LinkCompleter(self)
-        self.documents.setCompleter(self.completer)
+        self.completer = LinkCompleter(
+            self, lambda: register.link_choices(self.ef, DOCUMENTS, "supersedes")
+        )
+        self.completer.attach_to(self.documents)
         self.documents.returnPressed.connect(self._save)
         form = QFormLayout()
         form.addRow("Documents that satisfy it:", self.documents)
@@ -107,7 +109,6 @@ class MandatoryTab(QWidget):
             f"<br>Usually: {esc(entry.info.artefact)}. <i>{esc(entry.state_text)}</i>"
         )
         self.documents.setText(", ".join(d.id for d in entry.documents))
-        self.completer.set_choices(register.link_choices(self.ef, DOCUMENTS, "supersedes"))
 
     def _save(self) -> None:
         entry_id = self._current_id()

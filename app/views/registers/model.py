@@ -46,8 +46,15 @@ def haystack(item: Item) -> str:
     return " ".join([item.id, *(str(v) for v in item.values.values() if v)]).lower()
 
 
-def prepared(reg: Register, items: list[Item]) -> Prepared:
-    return prepare(items, {i.id: [r.id for r in reg.gaps(i)] for i in items}, haystack)
+def prepared(reg: Register, items: list[Item], model: DescribedModel | None = None) -> Prepared:
+    """The rows with their gaps and search texts; given the model, also the sort keys of its
+    columns that do not show linked items' names (those change when the names are read)."""
+    data = prepare(items, {i.id: [r.id for r in reg.gaps(i)] for i in items}, haystack)
+    if model is not None:
+        for n in model.keyed_columns:
+            key = model.columns[n].sort
+            data.sort_keys[n] = {i: key(row, data.info[i]) for i, row in data.rows.items()}
+    return data
 
 
 class DescribedModel(RowTableModel):
@@ -70,6 +77,9 @@ class DescribedModel(RowTableModel):
                     warn=True,
                 )
             )
+        # the columns sorted by keys computed once: all but those of link fields
+        linked = {n + 1 for n, name in enumerate(reg.columns) if reg.link(name) is not None}
+        self.keyed_columns = [n for n in range(1, len(self.columns)) if n not in linked]
         self.choices: dict[str, str] = {}  # filter field -> chosen value ("" for all)
         self.link_names: dict[str, dict[str, str]] = {}  # link field -> ID -> name
         self.flagged_only = False
@@ -93,3 +103,9 @@ class DescribedModel(RowTableModel):
 
     def gaps_of(self, info: list[str]) -> bool:
         return bool(info)
+
+    def flagged_shown(self, flagged_total: int | None = None) -> int:
+        if flagged_total is not None and self.rowCount() == self.total():
+            return flagged_total
+        # gaps_of is bool(info): counted without a Python call per row (50,000 of them)
+        return sum(map(bool, map(self._info.get, self._visible)))

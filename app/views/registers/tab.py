@@ -4,10 +4,19 @@ form and history, with add, delete and undo. Everything comes from the descripti
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLayout, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from app.services import words
 from app.services.engagement.errors import FieldError
@@ -85,12 +94,16 @@ class DescribedTab(RegisterTab):
             editor = self.form.editors[link.field]
             many = "IDs separated by commas" if link.many else "one ID"
             editor.setToolTip(f"The {link.target} {many}: type an ID or a name to pick from")
-            self.completers[link.field] = LinkCompleter(self)
-            editor.setCompleter(self.completers[link.field])
+            self.completers[link.field] = LinkCompleter(self, self._choices_of(link.field))
+            self.completers[link.field].attach_to(cast(QLineEdit, editor))
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         items: list[QWidget | QLayout] = [self.heading, self.gaps, *self.panel_extras(), self.form]
         return detail_panel(items, self.history_view, 320)
+
+    def _choices_of(self, name: str) -> Callable[[], list[str]]:
+        """The items a link field offers, as they are when the field gets the focus."""
+        return lambda: register.link_choices(self.ef, self.reg, name)
 
     def panel_extras(self) -> list[QWidget]:
         """What a register's own tab shows between the gaps and the form (attachments)."""
@@ -99,7 +112,11 @@ class DescribedTab(RegisterTab):
     # loading
     def load(self) -> Callable[[], tuple[Prepared, dict[str, dict[str, str]]]]:
         ef, reg = self.ef, self.reg
-        return lambda: (prepared(reg, register.list_items(ef, reg)), register.link_names(ef, reg))
+        model = cast(DescribedModel, self.model)
+        return lambda: (
+            prepared(reg, register.list_items(ef, reg), model),
+            register.link_names(ef, reg),
+        )
 
     def show_loaded(self, result: tuple[Prepared, dict[str, dict[str, str]]]) -> None:
         rows, self.model.link_names = result
@@ -127,8 +144,6 @@ class DescribedTab(RegisterTab):
             "<b>Gaps an auditor will find</b><br>"
             + "<br>".join(f"• {esc(g.id)} {esc(g.title)} ({esc(g.ref)})" for g in gaps)
         )
-        for name, completer in self.completers.items():  # the items as they are now
-            completer.set_choices(register.link_choices(self.ef, self.reg, name))
         self.form.set_values(row.values, row.id)
         labels = {f.name: f.label for f in self.reg.fields}
         changes = register.history_of(self.ef, self.reg, row.id, limit=50)

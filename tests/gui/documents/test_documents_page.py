@@ -248,3 +248,45 @@ def test_documents_open_hands_a_checked_copy_to_the_system_viewer(
     qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
     assert opened[0].name == "DOC-001 policy.pdf"
     assert opened[0].read_bytes() == b"%PDF-1.4 policy" and opened[0].parent != tmp_path
+
+
+def test_documents_sorted_by_title_follow_an_edit_and_links_offer_the_documents(
+    qtbot, window, path
+):
+    """The table sorted by title puts an edited document in its new place (sort keys are
+    worked out once when the tab loads, and again for the edited row); a link field offers
+    the documents as they are when it gets the focus."""
+    with open_engagement(path) as ef:
+        register.create(ef, DOCUMENTS, {"title": "Model cards"})
+    window.open_path(path)
+    documents = window.documents_tab
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    with qtbot.waitSignal(documents.loaded, timeout=10_000):
+        qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    tab = documents.register_tab
+    header = tab.table.horizontalHeader()
+    section = QPoint(header.sectionViewportPosition(1) + 10, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=section)
+    assert header.sortIndicatorSection() == 1
+    ascending = header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    by_title = ["DOC-001", "DOC-002"]  # "AI policy", "Model cards"
+    assert tab.model.visible_ids() == (by_title if ascending else by_title[::-1])
+    tab.select("DOC-001")
+    replace(qtbot, tab.form.editors["title"], "Training plan")
+    press(qtbot, RETURN)
+    assert tab.model.visible_ids() == (by_title if ascending else by_title[::-1])  # stays put
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=section)  # sort again
+    assert header.sortIndicatorOrder() != (
+        Qt.SortOrder.AscendingOrder if ascending else Qt.SortOrder.DescendingOrder
+    )
+    # "Model cards" before "Training plan" now, in the order the header shows
+    assert tab.model.visible_ids() == (["DOC-001", "DOC-002"] if ascending else by_title[::-1])
+    supersedes = tab.form.editors["supersedes"]
+    replace(qtbot, supersedes, "model")
+    popup = supersedes.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    shown = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
+    assert shown == ["DOC-002 Model cards"]
+    title = _reopened(window, path, lambda ef: register.get_item(ef, DOCUMENTS, "DOC-001"))
+    assert title.values["title"] == "Training plan"
