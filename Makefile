@@ -41,3 +41,4 @@ screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab inventory --select AIS-001 -o docs/inventory-tab.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab risks --select R-001 -o docs/risks-tab.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab soa --select A.7.4 -o docs/soa-tab.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/aims-prep screenshot build/readme-demo.aims --tab documents --select DOC-010 -o docs/documents-tab.png
