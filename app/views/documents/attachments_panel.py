@@ -262,7 +262,6 @@ class AttachmentsPanel(QGroupBox):
         return True
 
     def _ended(self, problems: list[str], title: str) -> None:
-        self.progress.close()
         if problems:
             STATUS.refused(problems[0])
             dialogs.error(self, title, "\n".join(problems))
@@ -274,12 +273,22 @@ class AttachmentsPanel(QGroupBox):
         done: Callable[[Any], None],
         on_cancel: Callable[[], object] | None = None,
     ) -> None:
-        progress = self.progress = QProgressDialog(label, "Cancel", 0, 1000, self)
+        # each run closes its own dialog, and quietly: close() emits `canceled`, which must
+        # not cancel a later run
+        progress = QProgressDialog(label, "Cancel", 0, 1000, self)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
 
-        def failed(message: str) -> None:
+        def close() -> None:
+            progress.canceled.disconnect()
             progress.close()
+
+        def finished(result: object) -> None:
+            close()
+            done(result)
+
+        def failed(message: str) -> None:
+            close()
             STATUS.refused(message)
             dialogs.error(self, "Not done", message)
 
@@ -288,12 +297,12 @@ class AttachmentsPanel(QGroupBox):
             progress.setValue(int(1000 * count / total) if total else 1000)
 
         def cancelled() -> None:
-            progress.close()
+            close()
             self.show_document(self.document_id)
             if on_cancel is not None:
                 on_cancel()
 
-        task = self.task = worker.start(fn, done, failed, show)
+        task = self.task = worker.start(fn, finished, failed, show)
         task.signals.cancelled.connect(cancelled)
         progress.canceled.connect(task.cancel)
 
