@@ -78,13 +78,15 @@ def packs(tmp_path_factory):
 
 
 def test_pack_says_who_approved_the_criteria_and_that_the_plan_is_not(packs):
+    # the demo's criteria were approved, then reworded: the approval does not hold as they stand
     demo = " ".join(text_of(packs["demo"]).split())
-    assert "Risk criteria approved by Sarah Whitfield (Chief Executive Officer)" in demo
+    assert "Risk criteria approved by Sarah Whitfield (Chief Executive Officer), " in demo
+    assert "but changed since: not approved as they stand." in demo
     assert "Risk treatment plan: not approved by management yet." in demo
     assert "RSK-06 Risk treatment plan not approved by management" in demo
     submission = " ".join(text_of(packs["submission"]).split())
-    assert "Sarah Whitfield (Chief Executive Officer)" in submission
-    assert "not approved by management" not in submission  # a gap: readiness report only
+    for gap in ("not approved by management", "changed since"):  # readiness report only
+        assert gap not in submission
 
 
 @pytest.mark.parametrize("name", ["demo", "empty", "large", "letter", "submission"])
@@ -409,7 +411,7 @@ def test_pack_reports_an_attachment_failing_its_check_with_the_document(demo_fil
     assert "1 attached file no longer matches the SHA-256 recorded when attached (DOC-04)" in text
 
 
-def test_pack_approved_criteria_are_the_documented_criteria(new_file):
+def test_pack_approved_criteria_are_the_documented_criteria(new_file, tmp_path):
     # the app's default criteria, never adapted nor approved, are not documented criteria
     entries = finish(pack_data.load(new_file)).required
     assert [e.info.id for e in entries if e.state != "missing"] == []
@@ -420,6 +422,10 @@ def test_pack_approved_criteria_are_the_documented_criteria(new_file):
     assert [(e.info.id, e.state_text) for e in entries if e.state != "missing"] == [
         ("DI-04", f"Risk criteria version {version}, approved by CEO, {when.isoformat()}")
     ]
+    path = write(new_file, tmp_path / "criteria.pdf", ["criteria"], kind="submission")
+    assert f"Risk criteria approved by CEO, {when.isoformat()}." in " ".join(
+        text_of(path.path).split()
+    )  # an approval that holds is a fact: the submission says it
 
 
 @pytest.mark.parametrize(
