@@ -387,9 +387,11 @@ def export(
 
 def open_copy(ef: EngagementFile, attachment_id: int) -> Generator[Progress, None, Path]:
     """A checked copy of one attachment in a new temporary folder, for the system's viewer."""
-    row = next((a for a in list_attachments(ef) if a.id == attachment_id), None)
-    if row is None:
-        raise AttachmentError(f"There is no attachment {attachment_id}.")
+    with ef.reading() as session:
+        found = session.get(Attachment, attachment_id)
+        if found is None or found.deleted:
+            raise AttachmentError(f"There is no attachment {attachment_id}.")
+        row = _row(found)
     folder = Path(tempfile.mkdtemp(prefix="aims-prep-"))
     target = folder / safe_name(row)
     with ef.reading() as session:

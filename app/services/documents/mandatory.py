@@ -97,20 +97,10 @@ def _facts(ef: EngagementFile) -> dict[str, str]:
     return found
 
 
-def _excluded_controls(ef: EngagementFile, refs: set[str]) -> tuple[str, ...]:
+def _excluded_controls(refs: set[str], excluded: set[str]) -> tuple[str, ...]:
     """The entry's Annex A controls if the SoA excludes all of them, else nothing."""
     controls = sorted(r for r in refs if r.startswith("A."))
-    if not controls or len(controls) != len(refs):
-        return ()
-    with ef.reading() as session:
-        decisions = dict(
-            session.execute(
-                select(SoaEntry.control_id, SoaEntry.decision).where(
-                    SoaEntry.control_id.in_(controls)
-                )
-            ).all()
-        )
-    if all(decisions.get(c) == "excluded" for c in controls):
+    if controls and len(controls) == len(refs) and set(controls) <= excluded:
         return tuple(controls)
     return ()
 
@@ -119,6 +109,9 @@ def list_entries(ef: EngagementFile) -> list[RequiredEntry]:
     facts = _facts(ef)
     with ef.reading() as session:
         links = {r.entry: r for r in session.scalars(select(RequiredDocument))}
+        excluded = set(
+            session.scalars(select(SoaEntry.control_id).where(SoaEntry.decision == "excluded"))
+        )
         rows = list(session.scalars(select(Document).where(Document.deleted.is_(False))))
     docs = {d.id: LinkedDocument(d.id, d.title, d.status) for d in rows}
     newer = {d.supersedes: d.id for d in rows if d.supersedes and d.status == "approved"}
@@ -132,7 +125,7 @@ def list_entries(ef: EngagementFile) -> list[RequiredEntry]:
                 info,
                 tuple(linked),
                 (facts[info.id],) if info.id in facts else (),
-                _excluded_controls(ef, clause_refs(info.clause)),
+                _excluded_controls(clause_refs(info.clause), excluded),
                 link.note if link else "",
             )
         )
