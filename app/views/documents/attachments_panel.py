@@ -209,7 +209,8 @@ class AttachmentsPanel(QGroupBox):
 
         def done(result: attachments.Exported) -> None:
             self._ended([m.text for m in result.failed], "Some files failed their check")
-            self.note.setText(f"{result.as_text().splitlines()[0]} into {folder}")
+            wrote = result.as_text().splitlines()[0].removesuffix(".")
+            self.note.setText(f"{wrote} into {folder}.")
 
         self._run(lambda: attachments.export(ef, folder, rows), "Exporting…", done)
 

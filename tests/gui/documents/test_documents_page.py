@@ -218,10 +218,11 @@ def test_documents_export_one_or_all_never_over_a_file(qtbot, window, path, tmp_
     (out / "DOC-001 a.txt").write_bytes(b"the client's own")
     monkeypatch.setattr(dialogs, "choose_folder", lambda *_a: out)
     panel.buttons["export"].click()  # the selected file: a.txt, beside the client's own
-    qtbot.waitUntil(lambda: (out / "DOC-001 a (2).txt").exists(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Wrote 1 attachment" in panel.note.text(), timeout=10_000)
+    assert (out / "DOC-001 a (2).txt").exists()
     assert (out / "DOC-001 a.txt").read_bytes() == b"the client's own"
-    panel.buttons["export_all"].click()
-    qtbot.waitUntil(lambda: (out / "DOC-001 b.txt").exists(), timeout=10_000)
+    panel.buttons["export_all"].click()  # done when the panel says so, not when a file appears
+    qtbot.waitUntil(lambda: "Wrote 2 attachments" in panel.note.text(), timeout=10_000)
     assert sorted(p.name for p in out.iterdir()) == [
         "DOC-001 a (2).txt", "DOC-001 a (3).txt", "DOC-001 a.txt", "DOC-001 b.txt",
     ]  # fmt: skip
