@@ -15,6 +15,7 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -25,7 +26,7 @@ from sqlalchemy import (
     text,
 )
 
-CURRENT_VERSION = 8
+CURRENT_VERSION = 9
 
 Step = Callable[[Connection], None]
 
@@ -404,10 +405,128 @@ def _documents(meta: MetaData) -> None:
     )
 
 
+def _v8_to_v9(conn: Connection) -> None:
+    """Version 9 adds the People area (people, AIMS roles and who holds them, the competence
+    roles require, training, competence verifications, AI policy acknowledgements) and the
+    Evaluation and improvement area (objectives and measurements, the audit programme,
+    audits and their lines, nonconformities and corrective actions, improvements,
+    management reviews with their inputs and actions)."""
+    meta = MetaData()
+
+    def register(name: str, *columns: Column[object]) -> None:
+        Table(
+            name,
+            meta,
+            Column("id", String(40), primary_key=True),
+            *columns,
+            Column("deleted", Boolean, nullable=False),
+            Column("created_at", DateTime, nullable=False),
+        )
+
+    def short(name: str) -> Column[object]:
+        return Column(name, String(200), nullable=False)
+
+    def code(name: str) -> Column[object]:
+        return Column(name, String(20), nullable=False)
+
+    def ref(name: str, index: bool = False) -> Column[object]:
+        return Column(name, String(40), nullable=False, index=index)
+
+    def long(name: str) -> Column[object]:
+        return Column(name, Text, nullable=False)
+
+    def flag(name: str) -> Column[object]:
+        return Column(name, Boolean, nullable=False)
+
+    register(
+        "person", short("name"), short("job_title"), short("department"), short("email"),
+        code("kind"), code("status"), Column("left_on", Date), long("notes"),
+    )  # fmt: skip
+    register(
+        "aims_role", short("title"), long("responsibilities"), long("authorities"),
+        flag("reports_performance"), flag("top_management"), ref("template"), long("notes"),
+    )  # fmt: skip
+    register(
+        "role_assignment", ref("role"), ref("person"), Column("from_date", Date),
+        Column("to_date", Date), long("communicated"), long("evidence"), long("notes"),
+    )  # fmt: skip
+    register(
+        "role_competence", short("competence"), ref("role"), code("kind"), long("notes"),
+    )  # fmt: skip
+    register(
+        "training", short("course"), ref("person"), short("provider"), Column("taken_on", Date),
+        long("competences"), long("evidence"), long("notes"),
+    )  # fmt: skip
+    register(
+        "competence_verification", short("title"), ref("person"), long("competences"),
+        ref("training"), code("method"), short("verified_by"), Column("verified_on", Date),
+        code("result"), long("evidence"), long("notes"),
+    )  # fmt: skip
+    register(
+        "policy_acknowledgement", ref("person"), ref("document"), short("version"),
+        Column("acknowledged_on", Date), short("how"), long("evidence"), long("notes"),
+    )  # fmt: skip
+    register(
+        "objective", short("title"), short("level"), short("measure"), flag("numeric"),
+        Column("target", Float), code("direction"), short("unit"), short("owner"),
+        Column("due_date", Date), long("resources"), long("evaluation"),
+        Column("interval_months", Integer), long("documents"), long("notes"),
+    )  # fmt: skip
+    register(
+        "measurement", ref("objective", index=True), Column("measured_on", Date), short("value"),
+        Column("number", Float), short("measured_by"), long("note"),
+    )  # fmt: skip
+    register(
+        "audit_programme", short("title"), Column("period_from", Date), Column("period_to", Date),
+        short("frequency"), long("methods"), long("responsibilities"), long("clauses"),
+        long("controls"), long("notes"),
+    )  # fmt: skip
+    register(
+        "audit", short("title"), ref("programme"), Column("planned_on", Date),
+        Column("actual_on", Date), code("status"), long("clauses"), long("controls"),
+        long("systems"), long("sites"), long("criteria"), ref("lead_auditor"), long("team"),
+        ref("report"), long("notes"),
+    )  # fmt: skip
+    register(
+        "audit_line", ref("audit", index=True), Column("position", Integer, nullable=False),
+        ref("ref"), short("title"), code("result"), ref("auditor"), long("notes"),
+        long("evidence"),
+    )  # fmt: skip
+    register(
+        "nonconformity", short("title"), code("source"), ref("source_ref"), long("description"),
+        ref("ref"), code("grade"), Column("raised_on", Date), short("owner"),
+        Column("due_date", Date), long("correction"), long("root_cause"),
+        code("root_cause_method"), long("similar"), code("status"),
+        Column("effectiveness_on", Date), short("effectiveness_by"), code("effective"),
+        long("effectiveness_note"), Column("closed_on", Date),
+    )  # fmt: skip
+    register(
+        "corrective_action", short("action"), ref("nonconformity", index=True), short("owner"),
+        Column("due_date", Date), Column("done_on", Date), long("notes"),
+    )  # fmt: skip
+    register(
+        "improvement", short("title"), code("source"), ref("source_ref"), long("description"),
+        code("decision"), Column("decided_on", Date), short("owner"), long("notes"),
+    )  # fmt: skip
+    register(
+        "management_review", short("title"), Column("held_on", Date), long("attendees"),
+        long("decisions"), long("changes"), long("resources"), ref("minutes"), long("notes"),
+    )  # fmt: skip
+    register(
+        "review_input", ref("review", index=True), code("topic"), long("notes"), long("links"),
+    )  # fmt: skip
+    register(
+        "review_action", short("action"), ref("review", index=True), short("owner"),
+        Column("due_date", Date), Column("done_on", Date), long("notes"),
+    )  # fmt: skip
+
+    meta.create_all(conn)
+
+
 # from-version -> step to from-version + 1
 STEPS: dict[int, Step] = {
     1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
-    7: _v7_to_v8,
+    7: _v7_to_v8, 8: _v8_to_v9,
 }  # fmt: skip
 
 

@@ -82,6 +82,11 @@ class Register:
     signature: tuple[str, ...] = ()
     empty_text: str = ""  # what the tab says while the register is empty
     id_width: int = 3
+    # rules spanning several fields or registers, run on the item's merged values before a
+    # create or an update is written (session, values, the item's ID or "" when new); raises
+    # FieldError naming the field to fix. A form still fills field by field: it is asked only
+    # when the item is saved.
+    check: Callable[[Any, Mapping[str, object], str], None] | None = None
 
     @property
     def entity(self) -> str:

@@ -160,6 +160,8 @@ def create(ef: EngagementFile, reg: Register, values: Mapping[str, object]) -> s
         if session.get(reg.model, item_id) is not None:
             raise FieldError("id", f"The ID {item_id} is already used; choose another.")
         merged = {**defaults(reg), **_linked(ef, session, reg, fields)}
+        if reg.check is not None:
+            reg.check(session, merged, "")
         session.add(reg.model(id=item_id, created_at=history.now(), deleted=False, **merged))
         name = merged[reg.name_field]
         history.record(session, ef.actor, reg.entity, item_id, "created", None, name)
@@ -176,7 +178,12 @@ def update(
         row = session.get(reg.model, item_id)
         if row is None or row.deleted:
             raise FieldError("id", f"There is no {reg.noun} {item_id}.")
-        for name, value in _linked(ef, session, reg, checked).items():
+        linked = _linked(ef, session, reg, checked)
+        if reg.check is not None:
+            reg.check(
+                session, {**{f.name: getattr(row, f.name) for f in reg.fields}, **linked}, item_id
+            )
+        for name, value in linked.items():
             if getattr(row, name) != value:
                 old[name] = getattr(row, name)
                 setattr(row, name, value)
