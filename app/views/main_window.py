@@ -45,7 +45,10 @@ if TYPE_CHECKING:
     from app.views.common.register_tab import RegisterTab
     from app.views.context.page import ContextPage
     from app.views.documents.page import DocumentsPage
+    from app.views.evaluation.page import EvaluationPage
     from app.views.inventory.tab import InventoryTab
+    from app.views.people.page import PeoplePage
+    from app.views.registers.page import RegistersPage
     from app.views.risks.tab import RisksTab
     from app.views.soa.tab import SoaTab
 
@@ -57,6 +60,8 @@ _LATER_TABS = {
     "risks": ("app.views.risks.tab", "RisksTab"),
     "soa": ("app.views.soa.tab", "SoaTab"),
     "documents": ("app.views.documents.page", "DocumentsPage"),
+    "people": ("app.views.people.page", "PeoplePage"),
+    "evaluation": ("app.views.evaluation.page", "EvaluationPage"),
 }
 # the counts of `status` that make the status bar's "inventory gaps"
 _INVENTORY_GAP_COUNTS = {
@@ -370,6 +375,14 @@ class MainWindow(QMainWindow):
     @property
     def documents_tab(self) -> DocumentsPage:
         return cast("DocumentsPage", self._later_tab("documents"))
+
+    @property
+    def people_tab(self) -> PeoplePage:
+        return cast("PeoplePage", self._later_tab("people"))
+
+    @property
+    def evaluation_tab(self) -> EvaluationPage:
+        return cast("EvaluationPage", self._later_tab("evaluation"))
 
     def _later_tab(self, name: str) -> QWidget:
         """The tab, made (in its place among the tabs) if it was not yet."""
@@ -718,12 +731,16 @@ class MainWindow(QMainWindow):
         if kind == "requirements":
             self.show_point(item_id)
             return
-        from app.services.context.registers import REGISTERS
+        from app.services.context.registers import REGISTERS as CONTEXT
+        from app.services.evaluation.registers import REGISTERS as EVALUATION
+        from app.services.people.registers import REGISTERS as PEOPLE
 
+        pages = {"context": CONTEXT, "people": PEOPLE, "evaluation": EVALUATION}
+        page = next((p for p, regs in pages.items() if kind in {r.key for r in regs}), "")
         tab: RegisterTab
-        if kind in {r.key for r in REGISTERS}:
-            self.select_tab("context")
-            tab = self.context_tab.show_register(kind)
+        if page:  # a page of registers: the register's own tab on it
+            self.select_tab(page)
+            tab = cast("RegistersPage", self._later_tab(page)).show_register(kind)
         elif kind == "documents":
             self.select_tab("documents")
             tab = self.documents_tab.show_register(kind)

@@ -1,7 +1,9 @@
 """The tabs of the main window, in order, by the lower-case names the CLI uses. No Qt here:
 the CLI reads this list without starting Qt."""
 
-TAB_NAMES = ("clauses", "context", "inventory", "risks", "soa", "documents")
+TAB_NAMES = (
+    "clauses", "context", "inventory", "risks", "soa", "documents", "people", "evaluation",
+)  # fmt: skip
 # As the window and its menus show them.
 TAB_TITLES = {
     "clauses": "Clauses",
@@ -10,4 +12,6 @@ TAB_TITLES = {
     "risks": "Risks",
     "soa": "SoA",
     "documents": "Documents",
+    "people": "People",
+    "evaluation": "Evaluation",
 }

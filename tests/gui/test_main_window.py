@@ -113,7 +113,9 @@ def _menu(window, title):
 
 def test_window_view_menu_names_the_soa_tab_as_written(window):
     names = [a.text().replace("&", "") for a in _menu(window, "View").actions()]
-    assert names == ["Clauses", "Context", "Inventory", "Risks", "SoA", "Documents"]
+    assert names == [
+        "Clauses", "Context", "Inventory", "Risks", "SoA", "Documents", "People", "Evaluation",
+    ]  # fmt: skip
 
 
 def test_window_help_opens_with_f1_and_lists_the_shortcuts(qtbot, window, new_file, monkeypatch):

@@ -55,7 +55,8 @@ class RegistersPage(QWidget):
         return widget
 
     def leave(self) -> None:
-        self.current_tab().leave()
+        if isinstance(self.tabs.currentWidget(), DescribedTab):
+            self.current_tab().leave()
 
     def _left(self, _index: int) -> None:
         if isinstance(self._shown, DescribedTab):
@@ -65,7 +66,8 @@ class RegistersPage(QWidget):
             self._shown.reload_if_shown()
 
     def focus_search(self) -> None:
-        self.current_tab().focus_search()
+        if isinstance(self.tabs.currentWidget(), DescribedTab):
+            self.current_tab().focus_search()
 
     def shutdown(self) -> None:
         for tab in self.registers.values():
