@@ -18,6 +18,8 @@ from app.services.documents.sheet import DOCUMENTS_SHEET
 from app.services.gaps import GapRule
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory.sheet import ASSESSMENTS, INVENTORY
+from app.services.people import competence as people_rules
+from app.services.people.registers import REGISTERS as PEOPLE
 from app.services.registers.description import Register
 from app.services.registers.sheet import area_of
 from app.services.risks import rules as risk_rules
@@ -27,7 +29,7 @@ from app.services.soa.sheet import SOA
 from app.services.workbook.areas import Area
 
 # registers built wholly from their description
-DESCRIBED: tuple[Register, ...] = (*CONTEXT, DOCUMENTS)
+DESCRIBED: tuple[Register, ...] = (*CONTEXT, DOCUMENTS, *PEOPLE)
 DESCRIBED_BY_KEY = {r.key: r for r in DESCRIBED}
 
 AREAS: tuple[Area, ...] = (
@@ -38,6 +40,7 @@ AREAS: tuple[Area, ...] = (
     SOA,
     *(area_of(r) for r in CONTEXT),
     DOCUMENTS_SHEET,  # the register's sheet with its attached files shown
+    *(area_of(r) for r in PEOPLE),
 )
 AREA_BY_KIND = {area.kind: area for area in AREAS}
 
@@ -54,6 +57,7 @@ GAP_RULES: tuple[GapRule, ...] = (
     risk_rules.PLAN_UNAPPROVED,
     *soa.RULES.values(),
     *(rule for reg in DESCRIBED for rule in reg.rules),
+    people_rules.NO_PERFORMANCE_ROLE,
     climate.RULE,
     attachments.HASH_MISMATCH,
     mandatory.MISSING,
@@ -75,6 +79,7 @@ PACK_SECTIONS: dict[str, tuple[str, str]] = {
     "criteria": ("Risk criteria", "app.services.risks.pack:criteria_section"),
     "risks": ("Risk register and treatment plan", "app.services.risks.pack:risks_section"),
     "soa": ("Statement of Applicability", "app.services.soa.pack:soa_section"),
+    "people": ("People and competence", "app.services.people.pack:people_section"),
 }
 
 

@@ -17,6 +17,7 @@ from app.services.engagement.stage1 import stage1_warning as stage1_warning  # i
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
+from app.services.people import service as people
 from app.services.risks import rules as risk_rules
 from app.services.risks import service as risks
 from app.services.soa import service as soa
@@ -83,6 +84,7 @@ def summary(ef: EngagementFile, check_attachments: bool = True) -> dict[str, Any
         "soa": soa.summary(ef),
         "context": context.summary(ef),
         "documents": documents.summary(ef, check_attachments),
+        "people": people.summary(ef),
     }
 
 
@@ -199,6 +201,7 @@ def as_text(data: dict[str, Any]) -> str:
         f"{sa['same_reason']} giving the same reason as many others",
         context.as_text(data["context"]),
         documents.as_text(data["documents"]),
+        people.as_text(data["people"]),
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]
     return "\n".join(lines)

@@ -18,8 +18,9 @@ MAX_LONG = 20_000
 class FieldSpec:
     name: str
     label: str
-    # "text", "long", "bool", "date", "choice", "int", or "ids": one line of item IDs (a link,
-    # which may name many items, so longer than a text)
+    # "text", "long", "bool", "date", "choice", "int", "choices" (several of the choices,
+    # stored as their keys separated by commas, shown by their labels) or "ids": one line of
+    # item IDs (a link, which may name many items, so longer than a text)
     kind: str
     choices: dict[str, str] = field(default_factory=dict)  # stored value -> label
     required: bool = False
@@ -35,6 +36,8 @@ class FieldSpec:
             return self.choices.get(str(value), str(value))
         if self.kind == "bool":
             return "Yes" if value else "No"
+        if self.kind == "choices":
+            return ", ".join(self.choices.get(k, k) for k in _parts(value))
         if isinstance(value, dt.date):
             return value.isoformat()
         return str(value)
@@ -53,6 +56,9 @@ class FieldSpec:
             return parse_int(self.name, value, self.label, self.low, self.high)
         if self.kind == "choice":
             return parse_choice(self.name, value, self.label, self.choices)
+        if self.kind == "choices":
+            keys = [parse_choice(self.name, v, self.label, self.choices) for v in _parts(value)]
+            return ", ".join(dict.fromkeys(keys))
         text = "" if value is None else str(value)
         if self.kind in ("text", "ids"):
             text = text.strip()
@@ -62,6 +68,10 @@ class FieldSpec:
         if self.required and not text.strip():
             raise FieldError(self.name, f"{self.label} cannot be blank.")
         return text
+
+
+def _parts(value: object) -> list[str]:
+    return [p.strip() for p in str(value or "").replace(";", ",").split(",") if p.strip()]
 
 
 def parse_date(name: str, value: object, label: str = "") -> dt.date | None:

@@ -25,6 +25,8 @@ from app.services.inventory.impact import AssessmentRow
 from app.services.inventory.service import SystemRow
 from app.services.pack import settings as pack_settings
 from app.services.pack.settings import PackSettings
+from app.services.people import competence as people_competence
+from app.services.people import service as people
 from app.services.registers import service as register
 from app.services.registers.description import Item
 from app.services.risks import rules as risk_rules
@@ -64,6 +66,8 @@ class PackData:
     attachments: list[AttachmentRow] = field(default_factory=list)
     # attachments that failed their SHA-256 check while the pack was read: never used silently
     mismatches: list[Mismatch] = field(default_factory=list)
+    # the People area's rules as found when the pack was read (holders' competence, ...)
+    people: people_competence.Analysis = field(default_factory=people_competence.Analysis)
 
     @property
     def readiness_by_clause(self) -> dict[str, float]:
@@ -134,6 +138,7 @@ def load(
         required=mandatory.list_entries(ef),
         attachments=files,
         mismatches=mismatches,
+        people=people.analysis(ef),
     )
     yield total, total, "Read"
     return data

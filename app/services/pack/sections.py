@@ -47,6 +47,7 @@ from app.services.pack.style import (
     Column,
     box_style,
 )
+from app.services.people import competence as people_rules
 from app.services.risks import rules as risk_rules
 from app.services.soa import service as soa
 
@@ -195,7 +196,9 @@ def _gap_rows(d: PackData) -> list[_Gap]:
     rows += [_Gap("SoA", rule, d.soa_findings[key]) for key, rule in soa.RULES.items()]
     for reg in registry.DESCRIBED:  # every rule of every described register
         items = d.registers.get(reg.key, [])
-        rows += [_Gap(reg.name, r, [i.id for i in items if r.applies(i)]) for r in reg.rules]
+        rows += [_Gap(reg.name, r, [i.id for i in items if r.found_in(i)]) for r in reg.rules]
+    performance = d.people.performance_gap
+    rows.append(_Gap("People", people_rules.NO_PERFORMANCE_ROLE, [], whole=performance))
     rows.append(_Gap("Context", climate.RULE, [], whole=not d.climate.considered))
     rows.append(
         _Gap(

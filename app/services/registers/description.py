@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,14 +12,22 @@ from app.services.gaps import GapRule
 
 class Item:
     """One item of a register: its ID and its stored values, read as attributes (`item.owner`)
-    so the generic tables and forms take it like any other row."""
+    so the generic tables and forms take it like any other row. `found`: the IDs of the rules
+    spanning registers it breaks, as its register's `findings` said when it was read."""
 
-    __slots__ = ("id", "values", "deleted")
+    __slots__ = ("id", "values", "deleted", "found")
 
-    def __init__(self, item_id: str, values: Mapping[str, object], deleted: bool = False) -> None:
+    def __init__(
+        self,
+        item_id: str,
+        values: Mapping[str, object],
+        deleted: bool = False,
+        found: Sequence[str] = (),
+    ) -> None:
         self.id = item_id
         self.values = dict(values)
         self.deleted = deleted
+        self.found = tuple(found)
 
     def __getattr__(self, name: str) -> object:
         try:
@@ -38,12 +46,21 @@ class Item:
         return f"Item({self.id!r}, {self.values!r})"
 
 
+def _never(_item: Item) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Rule(GapRule):
-    """A gap an auditor would raise against one item of a described register."""
+    """A gap an auditor would raise against one item of a described register. A rule that
+    needs other items (other registers) leaves `applies` out: its register's `findings` says
+    which items break it."""
 
-    applies: Callable[[Item], bool]  # True: the item has this gap
+    applies: Callable[[Item], bool] = _never  # True: the item has this gap
     counted_as: str = ""  # the key `status --json` counts it under
+
+    def found_in(self, item: Item) -> bool:
+        return self.id in item.found or self.applies(item)
 
 
 @dataclass(frozen=True)
@@ -86,7 +103,11 @@ class Register:
     # create or an update is written (session, values, the item's ID or "" when new); raises
     # FieldError naming the field to fix. A form still fills field by field: it is asked only
     # when the item is saved.
-    check: Callable[[Any, Mapping[str, object], str], None] | None = None
+    # it may fill a field left blank with a default drawn from other items (a policy
+    # acknowledgement's version): what it sets in `values` is written with the rest.
+    check: Callable[[Any, dict[str, object], str], None] | None = None
+    # the gaps of rules spanning registers (session -> item ID -> rule IDs), read with the items
+    findings: Callable[[Any], Mapping[str, Sequence[str]]] | None = None
 
     @property
     def entity(self) -> str:
@@ -114,4 +135,4 @@ class Register:
         return next((k for k in self.links if k.field == name), None)
 
     def gaps(self, item: Item) -> list[Rule]:
-        return [rule for rule in self.rules if rule.applies(item)]
+        return [rule for rule in self.rules if rule.found_in(item)]

@@ -3,7 +3,7 @@ change checked field by field first, so a refusal names the field and what to wr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -16,8 +16,13 @@ from app.services.engagement.file import EngagementFile
 from app.services.registers.description import Item, Link, Register
 
 
-def _item(reg: Register, row: Any) -> Item:
-    return Item(row.id, {f.name: getattr(row, f.name) for f in reg.fields}, bool(row.deleted))
+def _item(reg: Register, row: Any, found: Mapping[str, Sequence[str]]) -> Item:
+    values = {f.name: getattr(row, f.name) for f in reg.fields}
+    return Item(row.id, values, bool(row.deleted), found.get(row.id, ()))
+
+
+def _findings(reg: Register, session: Session) -> Mapping[str, Sequence[str]]:
+    return reg.findings(session) if reg.findings is not None else {}
 
 
 def list_items(ef: EngagementFile, reg: Register, deleted: bool = False) -> list[Item]:
@@ -25,7 +30,8 @@ def list_items(ef: EngagementFile, reg: Register, deleted: bool = False) -> list
         query = select(reg.model)
         if not deleted:
             query = query.where(reg.model.deleted.is_(False))
-        return [_item(reg, row) for row in session.scalars(query)]
+        found = _findings(reg, session)
+        return [_item(reg, row, found) for row in session.scalars(query)]
 
 
 def get_item(ef: EngagementFile, reg: Register, item_id: str) -> Item:
@@ -33,7 +39,7 @@ def get_item(ef: EngagementFile, reg: Register, item_id: str) -> Item:
         row = session.get(reg.model, item_id)
         if row is None:
             raise FieldError("id", f"There is no {reg.noun} {item_id}.")
-        return _item(reg, row)
+        return _item(reg, row, _findings(reg, session))
 
 
 def next_id(ef: EngagementFile, reg: Register) -> str:
@@ -180,9 +186,9 @@ def update(
             raise FieldError("id", f"There is no {reg.noun} {item_id}.")
         linked = _linked(ef, session, reg, checked)
         if reg.check is not None:
-            reg.check(
-                session, {**{f.name: getattr(row, f.name) for f in reg.fields}, **linked}, item_id
-            )
+            merged = {**{f.name: getattr(row, f.name) for f in reg.fields}, **linked}
+            reg.check(session, merged, item_id)
+            linked = {n: v for n, v in merged.items() if n in linked or getattr(row, n) != v}
         for name, value in linked.items():
             if getattr(row, name) != value:
                 old[name] = getattr(row, name)
@@ -213,5 +219,5 @@ def counts(reg: Register, items: list[Item]) -> dict[str, int]:
     shown = {reg.counted_as or reg.key: len(items)}
     for rule in reg.rules:
         if rule.counted_as:
-            shown[rule.counted_as] = sum(1 for i in items if rule.applies(i))
+            shown[rule.counted_as] = sum(1 for i in items if rule.found_in(i))
     return shown

@@ -41,7 +41,7 @@ class Column:
             return self.to_cell(stored)
         if self.spec is None or stored is None:
             return stored
-        if self.spec.kind in ("choice", "bool"):
+        if self.spec.kind in ("choice", "bool", "choices"):
             return self.spec.label_of(stored)
         return stored
 

@@ -319,10 +319,12 @@ class FieldForm(QWidget):
         try:
             self.clear_error()
             for name, editor in self.editors.items():
-                self._show(editor, self.pending.get(name, values.get(name)))
+                stored = values.get(name)
+                if self.specs[name].kind == "choices":  # by their labels, as typed
+                    stored = self.specs[name].label_of(stored)
+                self._show(editor, self.pending.get(name, stored))
                 if name in self.pending and isinstance(editor, (LineEdit, LongText)):
-                    shown = values.get(name)
-                    editor.shown = self._text_of(editor, shown)
+                    editor.shown = self._text_of(editor, stored)
         finally:
             self._loading = False
         self._show_pending()

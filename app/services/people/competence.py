@@ -1,0 +1,175 @@
+"""Competence and awareness (5.3, 7.2, 7.3), worked out across the People area's registers:
+who holds which role today, whether each holder was found competent for what the role
+requires, whether each training was followed by a verification, and whether each holder
+acknowledged the AI policy's current version.
+
+A holder is verified for a role when, for every competence the role requires, a verification
+of that person covering that competence has the result "competent". A role that requires
+nothing cannot verify anyone: its holders stay unverified until its competences are written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import (
+    AimsRole,
+    CompetenceVerification,
+    Document,
+    Person,
+    PolicyAcknowledgement,
+    RoleAssignment,
+    RoleCompetence,
+    Training,
+)
+from app.services.gaps import GapRule
+from app.services.people.names import normalized
+
+UNVERIFIED = GapRule(
+    "PPL-01", "Holds an AIMS role, but competence for it not verified", "7.2", "major"
+)
+UNHELD = GapRule("PPL-02", "Nobody holds this role today", "5.3", "major")
+TRAINING_UNVERIFIED = GapRule(
+    "PPL-03", "Training recorded, but no verification that it made the person competent", "7.2",
+    "minor",
+)  # fmt: skip
+NO_ACKNOWLEDGEMENT = GapRule(
+    "PPL-04", "Holds an AIMS role, but has not acknowledged the current AI policy", "7.3", "minor"
+)
+NO_PERFORMANCE_ROLE = GapRule(
+    "PPL-05", "No role is accountable for reporting the AIMS's performance to top management",
+    "5.3", "major",
+)  # fmt: skip
+RULES = (UNVERIFIED, UNHELD, TRAINING_UNVERIFIED, NO_ACKNOWLEDGEMENT, NO_PERFORMANCE_ROLE)
+
+# the stored statuses of a document no longer in force (documents/register.py)
+_RETIRED = ("superseded", "withdrawn")
+
+
+def _ids(value: object) -> list[str]:
+    return [p.strip() for p in str(value or "").replace(";", ",").split(",") if p.strip()]
+
+
+@dataclass
+class Analysis:
+    """What the area's rules find on a date, by register and item."""
+
+    # register key -> item ID -> rule IDs ("people", "roles", "role_holders", "training")
+    by_register: dict[str, dict[str, list[str]]] = field(
+        default_factory=lambda: {k: {} for k in ("people", "roles", "role_holders", "training")}
+    )
+    # holding ID -> its competence state as a consultant reads it
+    holder_state: dict[str, str] = field(default_factory=dict)
+    verified_holdings: set[str] = field(default_factory=set)
+    current_holdings: list[str] = field(default_factory=list)
+    performance_roles: list[str] = field(default_factory=list)  # roles reporting performance
+    performance_held: bool = False  # one of them held today
+    policies: dict[str, str] = field(default_factory=dict)  # current AI policy ID -> version
+    acknowledged: set[str] = field(default_factory=set)  # people with a current acknowledgement
+
+    def flag(self, register: str, item_id: str, rule: GapRule) -> None:
+        self.by_register[register].setdefault(item_id, []).append(rule.id)
+
+    def count(self, register: str, rule: GapRule) -> int:
+        return sum(1 for found in self.by_register[register].values() if rule.id in found)
+
+    @property
+    def performance_gap(self) -> bool:
+        return not self.performance_roles
+
+
+def _live(session: Session, model: Any) -> list[Any]:
+    return list(session.scalars(select(model).where(model.deleted.is_(False))))
+
+
+def current_policies(session: Session) -> dict[str, str]:
+    """The AI policy as it stands: each live document marked as the AI policy, in force or a
+    draft, that no later version supersedes -> its version."""
+    docs = _live(session, Document)
+    superseded = {d.supersedes for d in docs if d.supersedes}
+    return {
+        d.id: str(d.version)
+        for d in docs
+        if d.ai_policy and d.status not in _RETIRED and d.id not in superseded
+    }
+
+
+def analyse(session: Session, today: dt.date) -> Analysis:
+    found = Analysis()
+    people = {p.id: p for p in _live(session, Person)}
+    roles = {r.id: r for r in _live(session, AimsRole)}
+    required: dict[str, list[RoleCompetence]] = defaultdict(list)
+    for rc in _live(session, RoleCompetence):
+        required[rc.role].append(rc)
+    verifications = _live(session, CompetenceVerification)
+    competent: dict[str, set[str]] = defaultdict(set)  # person -> competences verified
+    for v in verifications:
+        if v.result == "competent":
+            competent[v.person].update(_ids(v.competences))
+
+    holders_of: dict[str, set[str]] = defaultdict(set)  # role -> people holding it today
+    role_holders: set[str] = set()  # people holding any role today
+    for h in _live(session, RoleAssignment):
+        person, role = people.get(h.person), roles.get(h.role)
+        if person is None or role is None or person.status == "left":
+            continue
+        if (h.from_date and h.from_date > today) or (h.to_date and h.to_date < today):
+            continue
+        found.current_holdings.append(h.id)
+        holders_of[role.id].add(person.id)
+        role_holders.add(person.id)
+        needs = required.get(role.id, [])
+        missing = [rc for rc in needs if rc.id not in competent[person.id]]
+        if not needs:
+            found.holder_state[h.id] = (
+                f"{role.id} {role.title} requires no competence yet, so nobody can be verified "
+                "for it: record what it requires under Required competence."
+            )
+        elif missing:
+            found.holder_state[h.id] = (
+                f"Not verified for: {'; '.join(f'{rc.id} {rc.competence}' for rc in missing)}."
+            )
+        else:
+            found.verified_holdings.add(h.id)
+            found.holder_state[h.id] = f"Verified competent for all {len(needs)} required."
+        if h.id not in found.verified_holdings:
+            found.flag("role_holders", h.id, UNVERIFIED)
+
+    for role in roles.values():
+        if not holders_of.get(role.id):
+            found.flag("roles", role.id, UNHELD)
+        if role.reports_performance:
+            found.performance_roles.append(role.id)
+            found.performance_held = found.performance_held or bool(holders_of.get(role.id))
+
+    for t in _live(session, Training):
+        if not _training_verified(t, verifications):
+            found.flag("training", t.id, TRAINING_UNVERIFIED)
+
+    found.policies = current_policies(session)
+    for ack in _live(session, PolicyAcknowledgement):
+        version = found.policies.get(ack.document)
+        if version is not None and normalized(ack.version) == normalized(version):
+            found.acknowledged.add(ack.person)
+    for person_id in sorted(role_holders - found.acknowledged):
+        found.flag("people", person_id, NO_ACKNOWLEDGEMENT)
+    return found
+
+
+def _training_verified(t: Training, verifications: list[CompetenceVerification]) -> bool:
+    """A verification names the training, or verifies that person for a competence the
+    training addresses on or after the day of the training."""
+    addressed = set(_ids(t.competences))
+    for v in verifications:
+        if v.training == t.id:
+            return True
+        if v.person != t.person or not addressed & set(_ids(v.competences)):
+            continue
+        if t.taken_on is None or v.verified_on is None or v.verified_on >= t.taken_on:
+            return True
+    return False
