@@ -148,7 +148,7 @@ def _parser() -> argparse.ArgumentParser:
         "--sections",
         metavar="LIST",
         help="comma-separated sections (default: those last chosen for this engagement): "
-        "readiness,documents,scope,checklist,inventory,impact,criteria,risks,soa "
+        "readiness,documents,scope,checklist,inventory,impact,criteria,risks,soa,people "
         "(readiness and checklist: in the readiness report only)",
     )
 
@@ -166,6 +166,18 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify", help="check every attachment against its recorded SHA-256")
     p.add_argument("file", type=Path)
+
+    p = sub.add_parser(
+        "add-starting-roles", help="add the usual AIMS roles (those not there already)"
+    )
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser(
+        "merge-people", help="one person entered twice: move everything to KEEP, delete DROP"
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("keep", metavar="KEEP_ID")
+    p.add_argument("drop", metavar="DROP_ID")
 
     _add_gui(sub)
 
@@ -348,6 +360,32 @@ def _attach(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_starting_roles(args: argparse.Namespace) -> int:
+    from app.services.engagement.file import open_engagement
+    from app.services.people import service as people
+
+    with open_engagement(args.file) as ef:
+        added = people.add_starting_roles(ef)
+    if added:
+        print(f"Added {len(added)} starting role{'s' if len(added) != 1 else ''}: "
+              f"{', '.join(added)}.")  # fmt: skip
+    else:
+        print("Every starting role is there already; nothing added.")
+    return 0
+
+
+def _merge_people(args: argparse.Namespace) -> int:
+    from app.services.engagement.file import open_engagement
+    from app.services.people import service as people
+
+    with open_engagement(args.file) as ef:
+        moved = people.merge_people(ef, args.keep, args.drop)
+    print(f"Merged {args.drop} into {args.keep}: "
+          + (f"{', '.join(moved)} now name {args.keep}; " if moved else "")
+          + f"{args.drop} deleted.")  # fmt: skip
+    return 0
+
+
 def _export_attachments(args: argparse.Namespace) -> int:
     from app.services.documents import attachments
     from app.services.engagement.file import open_engagement
@@ -427,6 +465,8 @@ _COMMANDS = {
     "attach": _attach,
     "export-attachments": _export_attachments,
     "verify": _verify,
+    "add-starting-roles": _add_starting_roles,
+    "merge-people": _merge_people,
     "gui": _gui,
     "screenshot": _screenshot,
 }

@@ -14,6 +14,7 @@ from app.services.context.demo import add_context
 from app.services.documents.demo import add_documents
 from app.services.engagement.file import EngagementFile, create_engagement
 from app.services.inventory.demo import add_inventory
+from app.services.people.demo import add_people
 from app.services.risks.demo import add_risks
 from app.services.soa.demo import add_soa
 
@@ -232,4 +233,5 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
     add_soa(ef)
     add_context(ef)
     add_documents(ef)
+    add_people(ef)
     return ef

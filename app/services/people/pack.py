@@ -94,7 +94,12 @@ def people_section(c: Ctx) -> list[Flowable]:
             ]
             for h, state in gaps
         ]
-        columns = [Column("ID", 0.8), Column("Person", 1.6), Column("Role", 1.8), Column("", 3)]
+        columns = [
+            Column("ID", 0.8),
+            Column("Person", 1.6),
+            Column("Role", 1.8),
+            Column("What is missing", 3),
+        ]
         out += c.table(columns, rows)
     elif found.current_holdings:
         out.append(c.p("Every role holder is verified competent for what their role requires."))
