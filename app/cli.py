@@ -187,7 +187,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH")
     p.add_argument(
-        "--select", metavar="ID", help="the point, system, risk, control or context item shown"
+        "--select",
+        metavar="ID",
+        help="the point, system, risk, control, context or people item shown",
     )
     return parser
 

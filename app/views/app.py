@@ -162,10 +162,11 @@ def _select(window: MainWindow, tab: str, item: str) -> None:
     if tab == "clauses":
         window.clauses_tab.select_point(item)
         found = window.clauses_tab.selected_ids() == [item]
-    elif tab == "context":  # the register whose list holds the ID
+    elif tab in ("context", "people", "evaluation"):  # the register whose list holds the ID
         found = False
-        for key in window.context_tab.registers:
-            shown = window.context_tab.show_register(key)
+        page = getattr(window, f"{tab}_tab")
+        for key in page.registers:
+            shown = page.show_register(key)
             window.wait_until_loaded()
             shown.select(item)
             if shown.current == item:

@@ -166,6 +166,12 @@ def analysis(ef: EngagementFile, today: dt.date | None = None) -> competence.Ana
         return competence.analyse(session, today or dt.date.today())
 
 
+def holder_state(ef: EngagementFile, holding_id: str) -> str:
+    """Whether a role holder is verified competent for the role today, and if not what is
+    missing; "" for a holding not current (ended, not begun, or its person left)."""
+    return analysis(ef).holder_state.get(holding_id, "")
+
+
 def summary(ef: EngagementFile) -> dict[str, Any]:
     """The People section of `status --json`."""
     found = analysis(ef)

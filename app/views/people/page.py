@@ -1,15 +1,154 @@
-"""The People tab: people, AIMS roles and who holds them, competence and awareness."""
+"""The People tab: people, AIMS roles and who holds them, competence and awareness. Beyond the
+generic register tabs: the roles tab offers the starting roles and says when no role reports
+the AIMS's performance; a role holder shows whether they are verified competent, and why not;
+deleting a person says what they hold first."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QToolButton, QWidget
 
 from app.services.engagement.file import EngagementFile
-from app.services.people.registers import REGISTERS
+from app.services.people import competence
+from app.services.people import service as people
+from app.services.people.registers import HOLDERS, PEOPLE, REGISTERS, ROLES
+from app.services.registers import service as register
+from app.services.registers.description import Register
+from app.views.common import dialogs
+from app.views.common.text import esc
 from app.views.registers.page import RegistersPage
+from app.views.registers.tab import DescribedTab
+
+_WARN = "background:#fdecea; color:#8c1d18; padding:4px;"
+_NOTE = "background:#eef4fb; padding:4px;"
+
+
+class RolesTab(DescribedTab):
+    """The AIMS roles, with the starting set offered: a button while there are none, an
+    action of the "More" menu once there are (adding only those missing)."""
+
+    def _build(self) -> None:
+        super()._build()
+        self.starting_button = QPushButton("Add the starting roles")
+        self.starting_button.setToolTip(
+            "Top management, AIMS lead, AI risk owner, impact assessment approver, internal "
+            "auditor, data steward and AI system owner, each with its usual authorities"
+        )
+        self.starting_button.clicked.connect(self.add_starting_roles)
+        self.more = QToolButton()
+        self.more.setText("More")
+        self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.more)
+        self.starting_action = menu.addAction("Add the missing starting roles")
+        self.starting_action.triggered.connect(self.add_starting_roles)
+        self.more.setMenu(menu)
+        self.bar.insertWidget(2, self.starting_button)
+        self.bar.insertWidget(3, self.more)
+        self._offer()
+
+    def _build_panel(self) -> QWidget:
+        self.performance = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.performance.setStyleSheet(_WARN)
+        self.performance.hide()
+        return super()._build_panel()
+
+    def panel_extras(self) -> list[QWidget]:
+        return [self.performance]
+
+    def _offer(self) -> None:
+        empty = self.model.total() == 0
+        self.starting_button.setVisible(empty and not self.ef.read_only)
+        self.more.setVisible(not empty and not self.ef.read_only)
+        missing = people.missing_starting_roles(self.ef) if not empty else []
+        self.starting_action.setEnabled(bool(missing))
+        self.starting_action.setText(
+            f"Add the missing starting roles ({', '.join(missing)})"
+            if missing
+            else "Every starting role is there"
+        )
+        rule = competence.NO_PERFORMANCE_ROLE
+        gap = people.analysis(self.ef).performance_gap
+        self.performance.setVisible(gap)
+        self.performance.setText(
+            f"<b>{esc(rule.id)}</b> {esc(rule.title)} ({esc(rule.ref)}): tick "
+            "“Reports the AIMS's performance to top management” on the role that does."
+        )
+
+    def show_loaded(self, result) -> None:
+        super().show_loaded(result)
+        self._offer()
+
+    def refresh(self, item_id: str, select: bool = False) -> None:
+        super().refresh(item_id, select)
+        self._offer()
+
+    def add_starting_roles(self) -> None:
+        if self.ef.read_only:
+            return
+        ok, added = self.attempt(lambda: people.add_starting_roles(self.ef))
+        if not ok or not isinstance(added, list) or not added:
+            self._offer()
+            return
+        for role_id in added:
+            self.push_existence(f"Add {role_id}", role_id, True, self._set_deleted)
+        self.reload()
+        self.changed.emit()
+
+
+class HoldersTab(DescribedTab):
+    """Role holders, each with their competence state for the role."""
+
+    def _build_panel(self) -> QWidget:
+        self.state = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.state.hide()
+        return super()._build_panel()
+
+    def panel_extras(self) -> list[QWidget]:
+        return [self.state]
+
+    def show_current(self) -> None:
+        super().show_current()
+        text = people.holder_state(self.ef, self.current) if self.current else ""
+        self.state.setVisible(bool(text))
+        verified = text.startswith("Verified")
+        self.state.setStyleSheet(_NOTE if verified else _WARN)
+        self.state.setText(f"<b>Competence:</b> {esc(text)}")
+
+
+class PeopleTab(DescribedTab):
+    """People: deleting one says first which roles they hold and what names them."""
+
+    def delete_item(self) -> None:
+        person = self.current
+        if person is None or self.ef.read_only:
+            return
+        held = people.what_they_hold(self.ef, person)
+        if held:
+            name = self.model.row(person).values["name"] if self.model.row(person) else person
+            if not dialogs.confirm(
+                self,
+                "Delete a person",
+                f"{person} {name} {'; '.join(held)}. Delete them anyway? "
+                "Edit > Undo (Ctrl+Z) brings them back.",
+            ):
+                return
+        if not self.attempt(lambda: register.set_deleted(self.ef, self.reg, person, True))[0]:
+            return
+        self.push_existence(f"Delete {person}", person, False, self._set_deleted)
+        self.refresh(person)
+
+
+_TABS: dict[str, type[DescribedTab]] = {
+    ROLES.key: RolesTab,
+    HOLDERS.key: HoldersTab,
+    PEOPLE.key: PeopleTab,
+}
 
 
 class PeoplePage(RegistersPage):
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent: QWidget | None = None):
         super().__init__(ef, undo_stack, REGISTERS, parent)
+
+    def make_tab(self, reg: Register) -> DescribedTab:
+        return _TABS.get(reg.key, DescribedTab)(self.ef, self.undo_stack, reg)

@@ -61,7 +61,7 @@ class DescribedTab(RegisterTab):
             ]
         )
         self.make_search(f"Search {reg.plural} (Ctrl+F)")
-        bar = QHBoxLayout()
+        self.bar = bar = QHBoxLayout()  # a register's own tab may add its buttons
         for widget in (self.add_button, self.delete_button):
             bar.addWidget(widget)
         bar.addWidget(self.search, 1)
