@@ -109,6 +109,12 @@ class HoldersTab(DescribedTab):
 
     def show_current(self) -> None:
         super().show_current()
+        row = self.current_row()
+        if row is not None:  # "RH-001: Dana Whitfield as Top management"
+            names = self.model.link_names
+            who = names.get("person", {}).get(str(row.values["person"]), row.values["person"])
+            what = names.get("role", {}).get(str(row.values["role"]), row.values["role"])
+            self.heading.setText(f"<h3>{esc(row.id)}: {esc(str(who))} as {esc(str(what))}</h3>")
         text = people.holder_state(self.ef, self.current) if self.current else ""
         self.state.setVisible(bool(text))
         verified = text.startswith("Verified")

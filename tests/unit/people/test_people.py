@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from app.services.documents import versions
 from app.services.documents.register import DOCUMENTS
 from app.services.engagement import history
 from app.services.engagement.errors import FieldError
+from app.services.engagement.file import open_engagement
 from app.services.pack import build as pack
 from app.services.people import competence
 from app.services.people import service as people
@@ -340,6 +342,10 @@ def test_the_demo_fires_every_rule_and_its_status_section(demo_file, capsys):
         "policy_unacknowledged": 2,
         "performance_reporting_assigned": False,
     }
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    with open_engagement(path, read_only=True) as reread:
+        keys = ", ".join(f"`{k}`" for k in people.summary(reread))
+    assert f"`people` ({keys})" in readme  # the status keys line says what the JSON holds
     assert main(["list", path, "roles"]) == 0
     listed = capsys.readouterr().out
     assert "Approve impact assessments" in listed and "Internal auditor" in listed
