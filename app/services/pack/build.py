@@ -142,7 +142,8 @@ class _PackCanvas(Canvas):  # type: ignore[misc]
         for page, *slot in self._contents:
             contents[page].append(tuple(slot))  # type: ignore[arg-type]
         for number, state in enumerate(self._pages, start=1):
-            links = self._annotationCount  # the page's state would set it back: names repeat
+            # the page's state would set the link count back, and link names would repeat
+            links = getattr(self, "_annotationCount", 0)
             self.__dict__.update(state)
             self._annotationCount = links
             for key, title, level, y in marks[number]:
