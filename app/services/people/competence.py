@@ -123,21 +123,10 @@ def analyse(session: Session, today: dt.date) -> Analysis:
         found.current_holdings.append(h.id)
         holders_of[role.id].add(person.id)
         role_holders.add(person.id)
-        needs = required.get(role.id, [])
-        missing = [rc for rc in needs if rc.id not in competent[person.id]]
-        if not needs:
-            found.holder_state[h.id] = (
-                f"{role.id} {role.title} requires no competence yet, so nobody can be verified "
-                "for it: record what it requires under Required competence."
-            )
-        elif missing:
-            found.holder_state[h.id] = (
-                f"Not verified for: {'; '.join(f'{rc.id} {rc.competence}' for rc in missing)}."
-            )
-        else:
+        verified, found.holder_state[h.id] = _state(role, required[role.id], competent[person.id])
+        if verified:
             found.verified_holdings.add(h.id)
-            found.holder_state[h.id] = f"Verified competent for all {len(needs)} required."
-        if h.id not in found.verified_holdings:
+        else:
             found.flag("role_holders", h.id, UNVERIFIED)
 
     for role in roles.values():
@@ -159,6 +148,58 @@ def analyse(session: Session, today: dt.date) -> Analysis:
     for person_id in sorted(role_holders - found.acknowledged):
         found.flag("people", person_id, NO_ACKNOWLEDGEMENT)
     return found
+
+
+def _state(role: AimsRole, needs: list[RoleCompetence], competent: set[str]) -> tuple[bool, str]:
+    """Whether a holder of `role` verified competent for `competent` is verified, in words."""
+    missing = [rc for rc in needs if rc.id not in competent]
+    if not needs:
+        return False, (
+            f"{role.id} {role.title} requires no competence yet, so nobody can be verified "
+            "for it: record what it requires under Required competence."
+        )
+    if missing:
+        named = "; ".join(f"{rc.id} {rc.competence}" for rc in missing)
+        return False, f"Not verified for: {named}."
+    return True, f"Verified competent for all {len(needs)} required."
+
+
+def holder_state(session: Session, holding_id: str, today: dt.date) -> str:
+    """One holding's competence state (as `analyse` gives it, read for that holding alone);
+    "" when it is not current: ended, not begun, deleted, or its person left."""
+    h = session.get(RoleAssignment, holding_id)
+    if h is None or h.deleted:
+        return ""
+    person, role = session.get(Person, h.person), session.get(AimsRole, h.role)
+    if person is None or role is None or person.deleted or role.deleted:
+        return ""
+    if person.status == "left" or (h.from_date and h.from_date > today):
+        return ""
+    if h.to_date and h.to_date < today:
+        return ""
+    needs = list(
+        session.scalars(
+            select(RoleCompetence).where(
+                RoleCompetence.role == role.id, RoleCompetence.deleted.is_(False)
+            )
+        )
+    )
+    verified = session.scalars(
+        select(CompetenceVerification.competences).where(
+            CompetenceVerification.person == person.id,
+            CompetenceVerification.result == "competent",
+            CompetenceVerification.deleted.is_(False),
+        )
+    )
+    return _state(role, needs, {c for text in verified for c in _ids(text)})[1]
+
+
+def performance_gap(session: Session) -> bool:
+    """No live role is accountable for reporting the AIMS's performance (PPL-05)."""
+    query = select(AimsRole.id).where(
+        AimsRole.deleted.is_(False), AimsRole.reports_performance.is_(True)
+    )
+    return session.scalar(query.limit(1)) is None
 
 
 def _training_verified(t: Training, verifications: list[CompetenceVerification]) -> bool:

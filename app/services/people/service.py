@@ -8,6 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
+
+from app.models import AimsRole
 from app.services import words
 from app.services.engagement.errors import FieldError
 from app.services.engagement.file import EngagementFile
@@ -88,7 +91,7 @@ def add_starting_roles(ef: EngagementFile) -> list[str]:
     they are called now); returns the IDs added, none when all are there."""
     if ef.read_only:
         raise FieldError("id", "The engagement is open read-only: nothing can be added.")
-    there = {str(r.values["template"]) for r in register.list_items(ef, ROLES)}
+    there = _templates(ef)
     added = []
     for role in STARTING_ROLES:
         if role.template in there:
@@ -107,8 +110,15 @@ def add_starting_roles(ef: EngagementFile) -> list[str]:
 
 def missing_starting_roles(ef: EngagementFile) -> list[str]:
     """The titles of the starting roles the engagement does not have yet."""
-    there = {str(r.values["template"]) for r in register.list_items(ef, ROLES)}
+    there = _templates(ef)
     return [r.title for r in STARTING_ROLES if r.template not in there]
+
+
+def _templates(ef: EngagementFile) -> set[str]:
+    """The starting roles the live roles began as."""
+    with ef.reading() as session:
+        query = select(AimsRole.template).where(AimsRole.deleted.is_(False))
+        return {str(t) for t in session.scalars(query)}
 
 
 # where a person's ID is named inside the People area: (register, field)
@@ -169,15 +179,28 @@ def analysis(ef: EngagementFile, today: dt.date | None = None) -> competence.Ana
 def holder_state(ef: EngagementFile, holding_id: str) -> str:
     """Whether a role holder is verified competent for the role today, and if not what is
     missing; "" for a holding not current (ended, not begun, or its person left)."""
-    return analysis(ef).holder_state.get(holding_id, "")
+    with ef.reading() as session:
+        return competence.holder_state(session, holding_id, dt.date.today())
+
+
+def performance_gap(ef: EngagementFile) -> bool:
+    with ef.reading() as session:
+        return competence.performance_gap(session)
 
 
 def summary(ef: EngagementFile) -> dict[str, Any]:
     """The People section of `status --json`."""
-    found = analysis(ef)
+    with ef.reading() as session:
+        found = competence.analyse(session, dt.date.today())
+        live = {
+            reg.key: session.scalar(
+                select(func.count()).select_from(reg.model).where(reg.model.deleted.is_(False))
+            )
+            for reg in (PEOPLE, ROLES)
+        }
     return {
-        "people": len(register.list_items(ef, PEOPLE)),
-        "roles": len(register.list_items(ef, ROLES)),
+        "people": live[PEOPLE.key],
+        "roles": live[ROLES.key],
         "roles_unassigned": found.count("roles", competence.UNHELD),
         "holders_unverified": found.count("role_holders", competence.UNVERIFIED),
         "training_unverified": found.count("training", competence.TRAINING_UNVERIFIED),

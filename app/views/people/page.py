@@ -68,7 +68,7 @@ class RolesTab(DescribedTab):
             else "Every starting role is there"
         )
         rule = competence.NO_PERFORMANCE_ROLE
-        gap = people.analysis(self.ef).performance_gap
+        gap = people.performance_gap(self.ef)
         self.performance.setVisible(gap)
         self.performance.setText(
             f"<b>{esc(rule.id)}</b> {esc(rule.title)} ({esc(rule.ref)}): tick "
