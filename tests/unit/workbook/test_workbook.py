@@ -152,6 +152,9 @@ def test_client_edits_arrive_as_exactly_those_changes_and_undo_in_one_step(demo_
         "Impacts": (0, 0, 0), "Risks": (0, 1, 0), "Treatment actions": (1, 0, 0),
         "SoA draft": (0, 1, 0), "Issues": (0, 0, 0), "Interested parties": (0, 0, 0),
         "Party requirements": (0, 0, 0), "Obligations": (0, 0, 0), "Documents": (0, 0, 0),
+        "People": (0, 0, 0), "AIMS roles": (0, 0, 0), "Role holders": (0, 0, 0),
+        "Required competence": (0, 0, 0), "Training": (0, 0, 0), "Verifications": (0, 0, 0),
+        "Policy acknowledgements": (0, 0, 0),
     }  # fmt: skip
     changed = next(s for s in plan.sheets if s.sheet == "AI systems").updated
     assert [(c.label, c.old, c.new) for r in changed for c in r.changes] == [
@@ -266,6 +269,12 @@ def test_json_shape_of_the_cli(demo_file, tmp_path, capsys):
         "soa",
         "documents",
         "people",
+        "roles",
+        "role_holders",
+        "role_competences",
+        "training",
+        "verifications",
+        "acknowledgements",
         "unknown",
     }
 

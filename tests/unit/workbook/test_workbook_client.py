@@ -58,6 +58,9 @@ NEW_ROWS = {
     "Documents": {"Title": "Supplier due-diligence procedure", "Kind": "Procedure",
                   "Version": "1.0", "Next review": "2027-05-01", "AI systems it serves":
                   "AIS-002"},
+    "People": {"Name": "Nina Patel", "Job title": "Model risk analyst",
+               "Internal or external": "Contractor"},
+    "Role holders": {"Role": "ROLE-05", "Person": "PER-008", "Holds it from": "2026-11-01"},
 }  # fmt: skip
 
 
@@ -110,9 +113,13 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
     assert added == {
         "Checklist": 0, "AI systems": 1, "Impact assessments": 1, "Impacts": 1, "Risks": 1,
         "Treatment actions": 2, "SoA draft": 0, "Issues": 1, "Interested parties": 1,
-        "Party requirements": 1, "Obligations": 1, "Documents": 1,
+        "Party requirements": 1, "Obligations": 1, "Documents": 1, "People": 1,
+        "AIMS roles": 0, "Role holders": 1, "Required competence": 0, "Training": 0,
+        "Verifications": 0, "Policy acknowledgements": 0,
     }  # fmt: skip
     apply(demo_file, plan)
+    people = status.summary(demo_file)["people"]
+    assert (people["people"], people["roles_unassigned"]) == (9, 0)  # the auditor now held
     context = status.summary(demo_file)["context"]
     assert (context["issues"], context["interested_parties"]) == (6, 6)
     assert (context["party_requirements"], context["obligations"]) == (7, 6)
