@@ -34,6 +34,7 @@ from app.services.people.registers import (
 )
 from app.services.progress import finish
 from app.services.registers import service as register
+from app.services.registers.search import search
 from app.services.workbook.export import export_workbook
 from app.services.workbook.importer import build_plan
 
@@ -385,3 +386,19 @@ def test_the_pack_section_reads_roles_holders_gaps_and_acknowledgements(
     assert "The AI policy as it stands: DOC-010 version 1.0." in flat
     assert "PER-003 Priya Shah, PER-005 Tom Becker" in flat
     assert "No role is accountable for reporting the AIMS's performance" in flat
+
+
+def test_people_are_found_by_search_and_merged_on_the_command_line(demo_file, capsys):
+    hits, _more = finish(search(demo_file, "okafor"))
+    assert ("people", "PER-002") in {(h.kind, h.item_id) for h in hits}
+    path = str(demo_file.path)
+    demo_file.close()
+    assert main(["merge-people", path, "PER-002", "PER-003"]) == 0
+    assert capsys.readouterr().out == (
+        "Merged PER-003 into PER-002: RH-003, TRN-002, ACK-004 now name PER-002; PER-003 deleted.\n"
+    )
+    assert main(["merge-people", path, "PER-002", "PER-099"]) == 2
+    assert capsys.readouterr().err == "error: There is no person PER-099.\n"
+    with open_engagement(path) as ef:
+        assert register.get_item(ef, HOLDERS, "RH-003").values["person"] == "PER-002"
+        assert register.get_item(ef, PEOPLE, "PER-003").deleted
