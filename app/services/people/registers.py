@@ -112,6 +112,26 @@ def _check_verification(session: Session, values: dict[str, object], _item_id: s
         )
 
 
+def _check_training(session: Session, values: dict[str, object], item_id: str) -> None:
+    """A training moved after a verification that follows it would leave that one first."""
+    on = values["taken_on"]
+    if not item_id or not isinstance(on, dt.date):
+        return
+    query = select(CompetenceVerification.id, CompetenceVerification.verified_on).where(
+        CompetenceVerification.training == item_id,
+        CompetenceVerification.deleted.is_(False),
+        CompetenceVerification.verified_on < on,
+    )
+    earlier = session.execute(query).first()
+    if earlier is not None:
+        verification, verified_on = earlier
+        raise FieldError(
+            "taken_on",
+            f"{verification} verified this training on {verified_on}, before "
+            f"{on.isoformat()}: give the day the training was taken, or change {verification}.",
+        )
+
+
 def _check_acknowledgement(session: Session, values: dict[str, object], _item_id: str) -> None:
     """The document is an AI policy; a version left blank is that document's version."""
     on = values["acknowledged_on"]
@@ -329,6 +349,7 @@ TRAINING = Register(
     pack_columns=("course", "person", "provider", "taken_on"),
     synonyms={"course": ("training", "course title"), "taken_on": ("date", "completed on")},
     empty_text="<h3>No training yet</h3><p>Record the training each person took.</p>",
+    check=_check_training,
     findings=_found("training"),
 )
 

@@ -185,6 +185,12 @@ def test_a_verification_before_its_training_or_in_the_future_is_refused(new_file
         register.create(ef, VERIFICATIONS, {**base, "person": other})
     assert refused.value.field == "training"
     assert register.create(ef, VERIFICATIONS, {**base, "verified_on": days(-5)}) == "VER-001"
+    with pytest.raises(FieldError) as refused:  # the training moved after its verification
+        register.update(ef, TRAINING, trn, {"taken_on": days(-4)})
+    assert refused.value.field == "taken_on" and "VER-001 verified this training" in str(
+        refused.value
+    )
+    register.update(ef, TRAINING, trn, {"taken_on": days(-6)})
 
 
 def test_an_acknowledgement_takes_the_policys_version_and_only_the_ai_policy(new_file):
