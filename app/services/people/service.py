@@ -151,6 +151,16 @@ def merge_people(ef: EngagementFile, keep_id: str, drop_id: str) -> list[str]:
     return moved
 
 
+def unmerge_people(ef: EngagementFile, keep_id: str, drop_id: str, moved: list[str]) -> None:
+    """A merge taken back (undo): `drop_id` restored, the items moved naming it again."""
+    register.set_deleted(ef, PEOPLE, drop_id, False)
+    wanted = set(moved)
+    for reg, name in PERSON_LINKS:
+        for item in register.list_items(ef, reg):
+            if item.id in wanted and item.values[name] == keep_id:
+                register.update(ef, reg, item.id, {name: drop_id})
+
+
 def what_they_hold(ef: EngagementFile, person_id: str) -> list[str]:
     """What deleting a person would leave without them, one line each: the roles they hold
     and the other items of the area naming them."""

@@ -17,6 +17,7 @@ from app.services.registers import service as register
 from app.services.registers.description import Register
 from app.views.common import dialogs
 from app.views.common.text import esc
+from app.views.common.undo import AppliedCommand
 from app.views.registers.page import RegistersPage
 from app.views.registers.tab import DescribedTab
 
@@ -123,7 +124,58 @@ class HoldersTab(DescribedTab):
 
 
 class PeopleTab(DescribedTab):
-    """People: deleting one says first which roles they hold and what names them."""
+    """People: deleting one says first which roles they hold and what names them; one entered
+    twice is merged into the other (undone with Ctrl+Z)."""
+
+    def _build(self) -> None:
+        super()._build()
+        self.merge_button = QPushButton("Merge into…")
+        self.merge_button.setToolTip(
+            "The selected person was entered twice: move their roles, training, verifications "
+            "and acknowledgements to the other entry and delete this one"
+        )
+        self.merge_button.clicked.connect(self.merge_into)
+        self.bar.insertWidget(2, self.merge_button)
+
+    def show_current(self) -> None:
+        super().show_current()
+        self.merge_button.setEnabled(self.current is not None and not self.ef.read_only)
+
+    def merge_into(self) -> None:
+        drop = self.current
+        if drop is None or self.ef.read_only:
+            return
+        others = [
+            f"{row.id} {row.values['name']}"
+            for row in register.list_items(self.ef, self.reg)
+            if row.id != drop
+        ]
+        if not others:
+            dialogs.info(self, "Merge people", "There is nobody else to merge into.")
+            return
+        picked = dialogs.choose_item(
+            self, "Merge people", f"Keep which entry of {drop}'s person?", others
+        )
+        if not picked:
+            return
+        keep = picked.split(maxsplit=1)[0]
+        ok, moved = self.attempt(lambda: people.merge_people(self.ef, keep, drop))
+        if not ok or not isinstance(moved, list):
+            return
+        ef = self.ef
+
+        def again() -> None:
+            people.merge_people(ef, keep, drop)
+
+        self.undo_stack.push(
+            AppliedCommand(
+                f"Merge {drop} into {keep}",
+                self.replay(drop, lambda: people.unmerge_people(ef, keep, drop, moved), True),
+                self.replay(drop, again),
+            )
+        )
+        self.refresh(drop)
+        self.refresh(keep, select=True)
 
     def delete_item(self) -> None:
         person = self.current

@@ -127,3 +127,36 @@ def test_people_deleting_a_holder_asks_and_says_what_they_hold(qtbot, window, pa
         "Edit > Undo (Ctrl+Z) brings them back."
     ]
     assert tab.model.row(pid) is not None  # refused: still there
+
+
+def test_people_one_person_twice_merged_and_the_merge_undone(qtbot, window, path, monkeypatch):
+    with open_engagement(path) as ef:
+        keep = register.create(ef, PEOPLE, {"name": "Dana Whitfield"})
+        drop = register.create(ef, PEOPLE, {"name": "D. Whitfield"})
+        rid = register.create(ef, ROLES, {"title": "Top management"})
+        holding = register.create(ef, HOLDERS, {"role": rid, "person": drop})
+    window.open_path(path)
+    with qtbot.waitSignal(window.people_tab.loaded, timeout=10_000):
+        window.select_tab("people")
+    tab = _subtab(qtbot, window.people_tab, PEOPLE.key)
+    tab.select(drop)
+    offered = []
+
+    def choose(_parent, _title, label, items):
+        offered.append((label, items))
+        return items[0]
+
+    monkeypatch.setattr(dialogs, "choose_item", choose)
+    focus(qtbot, tab.merge_button)
+    press(qtbot, Qt.Key.Key_Space)
+    assert offered == [(f"Keep which entry of {drop}'s person?", [f"{keep} Dana Whitfield"])]
+    assert tab.model.row(drop) is None and tab.current == keep
+    assert register.get_item(tab.ef, HOLDERS, holding).values["person"] == keep
+    window.undo_stack.undo()
+    assert tab.model.row(drop) is not None
+    assert register.get_item(tab.ef, HOLDERS, holding).values["person"] == drop
+    window.undo_stack.redo()
+    window.close_engagement()
+    with open_engagement(path) as ef:
+        assert register.get_item(ef, HOLDERS, holding).values["person"] == keep
+        assert register.get_item(ef, PEOPLE, drop).deleted
