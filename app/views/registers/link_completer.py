@@ -53,6 +53,18 @@ class LinkCompleter(QCompleter):
         return self._typed()[0] + chosen
 
 
+class ChoicesCompleter(LinkCompleter):
+    """For a field holding several of a few choices (a role's authorities): offers their
+    labels and puts in the label picked, after those already there."""
+
+    def __init__(self, labels: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self.set_choices(labels)
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802 (Qt's name)
+        return self._typed()[0] + str(index.data())
+
+
 class _FocusWatcher(QObject):
     def __init__(self, on_focus: Callable[[], object], parent: QObject) -> None:
         super().__init__(parent)

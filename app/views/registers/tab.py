@@ -30,7 +30,7 @@ from app.views.common.register_tab import RegisterTab
 from app.views.common.row_table import Prepared
 from app.views.common.text import esc, history_html, shown_by_spec
 from app.views.common.widgets import detail_panel, list_and_panel
-from app.views.registers.link_completer import LinkCompleter
+from app.views.registers.link_completer import ChoicesCompleter, LinkCompleter
 from app.views.registers.model import DescribedModel, prepared
 
 _ID = FieldSpec("id", "ID", "text")
@@ -96,6 +96,11 @@ class DescribedTab(RegisterTab):
             editor.setToolTip(f"The {link.target} {many}: type an ID or a name to pick from")
             self.completers[link.field] = LinkCompleter(self, self._choices_of(link.field))
             self.completers[link.field].attach_to(cast(QLineEdit, editor))
+        for spec in self.reg.fields:  # several of a few choices: their labels offered
+            if spec.kind == "choices":
+                picker = ChoicesCompleter(list(spec.choices.values()), self)
+                picker.attach_to(cast(QLineEdit, self.form.editors[spec.name]))
+                self.completers[spec.name] = picker
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.history_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         items: list[QWidget | QLayout] = [self.heading, self.gaps, *self.panel_extras(), self.form]

@@ -160,3 +160,29 @@ def test_people_one_person_twice_merged_and_the_merge_undone(qtbot, window, path
     with open_engagement(path) as ef:
         assert register.get_item(ef, HOLDERS, holding).values["person"] == keep
         assert register.get_item(ef, PEOPLE, drop).deleted
+
+
+def test_people_a_roles_authorities_are_picked_by_label(qtbot, window, path):
+    with open_engagement(path) as ef:
+        rid = register.create(ef, ROLES, {"title": "Risk committee"})
+    window.open_path(path)
+    with qtbot.waitSignal(window.people_tab.loaded, timeout=10_000):
+        window.select_tab("people")
+    tab = _subtab(qtbot, window.people_tab, ROLES.key)
+    tab.select(rid)
+    editor = tab.form.editors["authorities"]
+    replace(qtbot, editor, "residual")
+    qtbot.waitUntil(editor.completer().popup().isVisible)
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Return)
+    assert editor.text() == "Accept residual AI risk"
+    type_text(qtbot, ", impact")
+    qtbot.waitUntil(editor.completer().popup().isVisible)
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Return)
+    press(qtbot, TAB)
+    assert editor.text() == "Accept residual AI risk, Approve impact assessments"
+    window.close_engagement()
+    with open_engagement(path) as ef:
+        stored = register.get_item(ef, ROLES, rid).values["authorities"]
+    assert stored == "accept_risk, approve_impact_assessment"
