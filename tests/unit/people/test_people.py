@@ -37,6 +37,7 @@ from app.services.registers import service as register
 from app.services.registers.search import search
 from app.services.workbook.export import export_workbook
 from app.services.workbook.importer import build_plan
+from tests.unit.test_cli import run
 
 TODAY = dt.date.today()
 
@@ -408,3 +409,14 @@ def test_people_are_found_by_search_and_merged_on_the_command_line(demo_file, ca
     with open_engagement(path) as ef:
         assert register.get_item(ef, HOLDERS, "RH-003").values["person"] == "PER-002"
         assert register.get_item(ef, PEOPLE, "PER-003").deleted
+
+
+def test_the_people_tab_screenshot_selects_a_holder(tmp_path):
+    path = tmp_path / "d.aims"
+    assert main(["demo", str(path)]) == 0
+    out = tmp_path / "people.png"
+    result = run("screenshot", str(path), "--tab", "people", "--select", "RH-007", "-o", str(out))
+    assert result.returncode == 0 and result.stderr == ""
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    missing = run("screenshot", str(path), "--tab", "people", "--select", "RH-999", "-o", str(out))
+    assert missing.returncode == 2 and "RH-999" in missing.stderr
