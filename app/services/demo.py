@@ -13,6 +13,7 @@ from app.services.clauses import requirements
 from app.services.context.demo import add_context
 from app.services.documents.demo import add_documents
 from app.services.engagement.file import EngagementFile, create_engagement
+from app.services.evaluation import demo as evaluation
 from app.services.inventory.demo import add_inventory
 from app.services.people.demo import add_people
 from app.services.risks.demo import add_risks
@@ -234,4 +235,5 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
     add_context(ef)
     add_documents(ef)
     add_people(ef)
+    evaluation.objectives(ef)
     return ef

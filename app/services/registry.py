@@ -15,6 +15,7 @@ from app.services.context.registers import REGISTERS as CONTEXT
 from app.services.documents import attachments, mandatory
 from app.services.documents.register import DOCUMENTS
 from app.services.documents.sheet import DOCUMENTS_SHEET
+from app.services.evaluation.objectives import REGISTERS as OBJECTIVES
 from app.services.gaps import GapRule
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory.sheet import ASSESSMENTS, INVENTORY
@@ -29,7 +30,12 @@ from app.services.soa.sheet import SOA
 from app.services.workbook.areas import Area
 
 # registers built wholly from their description
-DESCRIBED: tuple[Register, ...] = (*CONTEXT, DOCUMENTS, *PEOPLE)
+DESCRIBED: tuple[Register, ...] = (
+    *CONTEXT,
+    DOCUMENTS,
+    *PEOPLE,
+    *OBJECTIVES,
+)
 DESCRIBED_BY_KEY = {r.key: r for r in DESCRIBED}
 
 AREAS: tuple[Area, ...] = (
@@ -41,6 +47,7 @@ AREAS: tuple[Area, ...] = (
     *(area_of(r) for r in CONTEXT),
     DOCUMENTS_SHEET,  # the register's sheet with its attached files shown
     *(area_of(r) for r in PEOPLE),
+    *(area_of(r) for r in OBJECTIVES),
 )
 AREA_BY_KIND = {area.kind: area for area in AREAS}
 
@@ -80,6 +87,7 @@ PACK_SECTIONS: dict[str, tuple[str, str]] = {
     "risks": ("Risk register and treatment plan", "app.services.risks.pack:risks_section"),
     "soa": ("Statement of Applicability", "app.services.soa.pack:soa_section"),
     "people": ("People and competence", "app.services.people.pack:people_section"),
+    "objectives": ("Objectives and monitoring", "app.services.evaluation.pack:objectives_section"),
 }
 
 

@@ -4,6 +4,8 @@ workbook and the PDF, so a field's label, kind and choices are written once."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,15 +20,17 @@ MAX_LONG = 20_000
 class FieldSpec:
     name: str
     label: str
-    # "text", "long", "bool", "date", "choice", "int", "choices" (several of the choices,
-    # stored as their keys separated by commas, shown by their labels) or "ids": one line of
-    # item IDs (a link, which may name many items, so longer than a text)
+    # "text", "long", "bool", "date", "choice", "int", "number" (a decimal: a target, a
+    # measured value), "choices" (several of the choices, stored as their keys separated by
+    # commas, shown by their labels) or "ids": one line of item IDs (a link, which may name
+    # many items, so longer than a text)
     kind: str
     choices: dict[str, str] = field(default_factory=dict)  # stored value -> label
     required: bool = False
     low: int = 0
     high: int = 0
     scale: str = ""  # a rating on the engagement's risk criteria: "likelihood" or "impact"
+    default: object = None  # what a new item holds when not told (None: the kind's empty value)
 
     def label_of(self, value: object) -> str:
         """How a stored value reads to a person."""
@@ -40,6 +44,8 @@ class FieldSpec:
             return ", ".join(self.choices.get(k, k) for k in _parts(value))
         if isinstance(value, dt.date):
             return value.isoformat()
+        if self.kind == "number" and isinstance(value, int | float):
+            return format_number(value)
         return str(value)
 
     def coerce(self, value: object) -> object:
@@ -54,6 +60,12 @@ class FieldSpec:
                     raise FieldError(self.name, f"{self.label} cannot be blank.")
                 return None  # a number left out (a document with no review interval)
             return parse_int(self.name, value, self.label, self.low, self.high)
+        if self.kind == "number":
+            if value is None or str(value).strip() == "":
+                if self.required:
+                    raise FieldError(self.name, f"{self.label} cannot be blank.")
+                return None
+            return parse_number(self.name, value, self.label)
         if self.kind == "choice":
             return parse_choice(self.name, value, self.label, self.choices)
         if self.kind == "choices":
@@ -123,6 +135,38 @@ def parse_int(name: str, value: object, label: str, low: int, high: int) -> int:
     if not low <= number <= high:
         raise FieldError(name, f"{label} must be from {low} to {high}, not {number}.")
     return number
+
+
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+
+
+def parse_number(name: str, value: object, label: str) -> float:
+    """A decimal as typed: "92.5", "92,5" (a decimal comma), "-3", "0.75"; a spreadsheet's
+    number as it is. Anything else (a unit, a word, a thousands separator) is refused with
+    what to type instead."""
+    if isinstance(value, bool):
+        raise FieldError(name, f"{label}: '{'TRUE' if value else 'FALSE'}' is not a number.")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().replace(" ", "")
+        if not _NUMBER.fullmatch(text):
+            raise FieldError(
+                name,
+                f"{label}: '{value}' is not a number. Type digits only, with a point for "
+                "decimals (for example 92.5); the unit has a field of its own.",
+            )
+        number = float(text.replace(",", "."))
+    if not math.isfinite(number):
+        raise FieldError(name, f"{label}: '{value}' is not a number.")
+    return number
+
+
+def format_number(value: float) -> str:
+    """92.0 -> "92", 0.125 -> "0.125": as a person writes it, without a float's noise."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
 
 
 def parse_choice(name: str, value: object, label: str, choices: dict[str, str]) -> str:

@@ -4,6 +4,7 @@ reviews); this list gathers them."""
 
 from __future__ import annotations
 
+from app.services.evaluation import objectives
 from app.services.registers.description import Register
 
-REGISTERS: tuple[Register, ...] = ()
+REGISTERS: tuple[Register, ...] = (*objectives.REGISTERS,)

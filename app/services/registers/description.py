@@ -13,9 +13,11 @@ from app.services.gaps import GapRule
 class Item:
     """One item of a register: its ID and its stored values, read as attributes (`item.owner`)
     so the generic tables and forms take it like any other row. `found`: the IDs of the rules
-    spanning registers it breaks, as its register's `findings` said when it was read."""
+    spanning registers it breaks, as its register's `findings` said when it was read;
+    `derived`: what its register's `derive` read elsewhere (an objective's latest
+    measurement), for its rules and what it shows; never a field, never written."""
 
-    __slots__ = ("id", "values", "deleted", "found")
+    __slots__ = ("id", "values", "deleted", "found", "derived")
 
     def __init__(
         self,
@@ -23,11 +25,13 @@ class Item:
         values: Mapping[str, object],
         deleted: bool = False,
         found: Sequence[str] = (),
+        derived: Mapping[str, object] | None = None,
     ) -> None:
         self.id = item_id
         self.values = dict(values)
         self.deleted = deleted
         self.found = tuple(found)
+        self.derived: dict[str, object] = dict(derived or {})
 
     def __getattr__(self, name: str) -> object:
         try:
@@ -104,10 +108,15 @@ class Register:
     # FieldError naming the field to fix. A form still fills field by field: it is asked only
     # when the item is saved.
     # it may fill a field left blank with a default drawn from other items (a policy
-    # acknowledgement's version): what it sets in `values` is written with the rest.
+    # acknowledgement's version): what it sets in `values` is written with the rest; a
+    # column that is no field (a measurement's value as a number) follows its fields, with
+    # no history of its own.
     check: Callable[[Any, dict[str, object], str], None] | None = None
     # the gaps of rules spanning registers (session -> item ID -> rule IDs), read with the items
     findings: Callable[[Any], Mapping[str, Sequence[str]]] | None = None
+    # values read beyond the item's own fields (other registers, today's date) that its rules
+    # and its tab read: given the session and the items just read, fills each one's `derived`
+    derive: Callable[[Any, list[Item]], None] | None = None
 
     @property
     def entity(self) -> str:

@@ -72,9 +72,8 @@ def as_text(name: str, found: list[dict[str, Any]]) -> str:
         return " ".join(str(value).split())
 
     lines = ["\t".join(labels.get(k, k) for k in keys)]
-    choices = {
-        c.key: c.spec for c in chosen.columns if c.spec and c.spec.kind in ("choice", "choices")
-    }
+    labelled = ("choice", "choices", "number")
+    choices = {c.key: c.spec for c in chosen.columns if c.spec and c.spec.kind in labelled}
 
     def shown(key: str, value: object) -> str:  # a choice by its label, as the sheet shows it
         return choices[key].label_of(value) if key in choices else cell(value)

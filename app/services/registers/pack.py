@@ -21,6 +21,7 @@ _WIDTHS = {
     "date": 0.9,
     "bool": 0.7,
     "int": 0.7,
+    "number": 0.8,
 }
 
 

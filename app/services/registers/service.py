@@ -31,7 +31,10 @@ def list_items(ef: EngagementFile, reg: Register, deleted: bool = False) -> list
         if not deleted:
             query = query.where(reg.model.deleted.is_(False))
         found = _findings(reg, session)
-        return [_item(reg, row, found) for row in session.scalars(query)]
+        items = [_item(reg, row, found) for row in session.scalars(query)]
+        if reg.derive is not None:
+            reg.derive(session, items)
+        return items
 
 
 def get_item(ef: EngagementFile, reg: Register, item_id: str) -> Item:
@@ -39,7 +42,10 @@ def get_item(ef: EngagementFile, reg: Register, item_id: str) -> Item:
         row = session.get(reg.model, item_id)
         if row is None:
             raise FieldError("id", f"There is no {reg.noun} {item_id}.")
-        return _item(reg, row, _findings(reg, session))
+        item = _item(reg, row, _findings(reg, session))
+        if reg.derive is not None:
+            reg.derive(session, [item])
+        return item
 
 
 def next_id(ef: EngagementFile, reg: Register) -> str:
@@ -141,11 +147,13 @@ def _linked(
 def defaults(reg: Register) -> dict[str, object]:
     empty: dict[str, object] = {}
     for f in reg.fields:
-        if f.kind == "choice":
+        if f.default is not None:
+            empty[f.name] = f.default
+        elif f.kind == "choice":
             empty[f.name] = next(iter(f.choices))
         elif f.kind == "bool":
             empty[f.name] = False
-        elif f.kind in ("date", "int"):
+        elif f.kind in ("date", "int", "number"):
             empty[f.name] = None
         else:
             empty[f.name] = ""
@@ -190,10 +198,14 @@ def update(
             reg.check(session, merged, item_id)
             linked = {n: v for n, v in merged.items() if n in linked or getattr(row, n) != v}
         for name, value in linked.items():
-            if getattr(row, name) != value:
-                old[name] = getattr(row, name)
+            if getattr(row, name) == value:
+                continue
+            if name not in reg.spec:  # a column the check derives: it follows the fields
                 setattr(row, name, value)
-                history.record(session, ef.actor, reg.entity, item_id, name, old[name], value)
+                continue
+            old[name] = getattr(row, name)
+            setattr(row, name, value)
+            history.record(session, ef.actor, reg.entity, item_id, name, old[name], value)
     return old
 
 

@@ -190,6 +190,8 @@ def to_stored(spec: FieldSpec, value: object) -> object:
         if isinstance(value, float):
             raise FieldError(spec.name, f"{spec.label}: {value} is not a whole number.")
         return spec.coerce(value)
+    if spec.kind == "number":  # a spreadsheet's number as it is, a text as typed
+        return spec.coerce(value if isinstance(value, int | float) else text_of(value))
     if spec.kind == "choice":
         text = text_of(value)
         word = CHOICE_WORDS.get(spec.name, {}).get(text.lower())

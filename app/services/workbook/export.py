@@ -307,6 +307,11 @@ def _validation(column: Column, lists: _Lists, scales: dict[str, tuple[int, int]
                 type="whole", operator="between", formula1=str(low), formula2=str(high),
                 **common, error=f"{column.label}: type a whole number from {low} to {high}.",
             )  # fmt: skip
+    if spec.kind == "number":
+        return DataValidation(
+            type="decimal", operator="between", formula1="-1E+300", formula2="1E+300",
+            **common, error=f"{column.label}: type a number, with a point for decimals.",
+        )  # fmt: skip
     return None
 
 

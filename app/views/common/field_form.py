@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.engagement.errors import AimsError, FieldError, RuleError
-from app.services.engagement.fields import FieldSpec
+from app.services.engagement.fields import FieldSpec, format_number
 from app.views.common import dialogs
 from app.views.common.guard import STATUS
 
@@ -335,6 +335,8 @@ class FieldForm(QWidget):
             return editor.display(value)
         if isinstance(value, dt.date):
             return value.isoformat()
+        if isinstance(value, float):  # a number field's 92.0 reads 92
+            return format_number(value)
         return "" if value is None else str(value)
 
     def _show(self, editor: QWidget, value: object) -> None:

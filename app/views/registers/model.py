@@ -28,6 +28,12 @@ def _column(reg: Register, name: str, model: DescribedModel) -> Column:
             lambda r, _i: spec.label_of(r.values[name]),
             lambda r, _i: order.index(r.values[name]) if r.values[name] in order else len(order),
         )
+    if spec.kind in ("int", "number"):  # blank last, then by size
+        return Column(
+            spec.label,
+            lambda r, _i: spec.label_of(r.values[name]),
+            lambda r, _i: (r.values[name] is None, r.values[name] or 0),
+        )
     if spec.kind == "date":
         return Column(
             spec.label,
