@@ -26,6 +26,11 @@ from app.services.inventory.rules import add_months
 from app.services.registers import service as register
 from app.services.registers.description import Item, Link, Register, Rule
 
+OFF_TRACK_NOTE = (
+    "Off track is shown, not counted as a gap: the standard asks that objectives be measured "
+    "and evaluated at planned intervals, not that every target be met. An auditor will ask "
+    "what was done about a missed target (management review, corrective action)."
+)
 DIRECTIONS = {"at_least": "At least the target", "at_most": "At most the target"}
 STATES = {"on_track": "On track", "off_track": "Off track", "not_judged": "Not judged"}
 
@@ -80,24 +85,22 @@ def judge(item: Item) -> Judgement:
     v, d = item.values, item.derived
     unit = f" {v['unit']}".rstrip()
     if not v["numeric"]:
-        return Judgement("not_judged", "The measure is not a number: evaluate it by its notes.")
+        return Judgement("not_judged", "the measure is not a number: evaluate it by its notes.")
     if v["target"] is None:
-        return Judgement("not_judged", "No target set.")
+        return Judgement("not_judged", "no target set.")
     last = d.get("latest_on")
     if not isinstance(last, dt.date):
-        return Judgement("not_judged", "No measurement yet.")
+        return Judgement("not_judged", "no measurement yet.")
     number = d.get("latest_number")
     target = float(v["target"])  # type: ignore[arg-type]
     side = "at least" if v["direction"] == "at_least" else "at most"
     wanted = f"target {side} {format_number(target)}{unit}"
     if not isinstance(number, float):
-        return Judgement("not_judged", f"The latest value '{d['latest_value']}' is not a number.")
+        return Judgement("not_judged", f"the latest value '{d['latest_value']}' is not a number.")
     met = number >= target if v["direction"] == "at_least" else number <= target
     on = last.isoformat()
     return Judgement(
-        "on_track" if met else "off_track",
-        f"{STATES['on_track' if met else 'off_track']}: {format_number(number)}{unit} on {on}, "
-        f"{wanted}.",
+        "on_track" if met else "off_track", f"{format_number(number)}{unit} on {on}, {wanted}."
     )
 
 
@@ -172,8 +175,7 @@ OBJECTIVES = Register(
         FieldSpec("documents", "Documents", "ids"),
         FieldSpec("notes", "Notes", "long"),
     ),
-    columns=("title", "level", "measure", "target", "unit", "owner", "due_date"),
-    filters=("direction",),
+    columns=("title", "owner", "target", "due_date"),
     signature=("measure", "target", "interval_months"),
     links=(Link("documents", "document", Document, "title"),),
     rules=(NO_MEASURE, NOT_MONITORED, NO_INTERVAL),
@@ -275,9 +277,14 @@ def series(ef: EngagementFile, objective_id: str) -> list[Point]:
 
 
 def all_series(ef: EngagementFile) -> dict[str, list[Point]]:
-    """Every objective's series at once (the pack draws them all)."""
+    """Every objective's series at once."""
+    return series_of(register.list_items(ef, MEASUREMENTS))
+
+
+def series_of(measurements: list[Item]) -> dict[str, list[Point]]:
+    """The numeric measurements by objective, each in date order (the pack's charts)."""
     found: dict[str, list[Point]] = {}
-    for item in sorted(register.list_items(ef, MEASUREMENTS), key=_measured_order):
+    for item in sorted(measurements, key=_measured_order):
         on, number = item.values["measured_on"], number_of(item.values["value"])
         if isinstance(on, dt.date) and number is not None:
             found.setdefault(str(item.values["objective"]), []).append(Point(on, number))

@@ -1,0 +1,58 @@
+"""The objectives register: the described register's tab, with the selected objective's
+on-track state and the chart of its measurements between its gaps and its fields."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QLabel, QWidget
+
+from app.services.engagement.errors import FieldError
+from app.services.engagement.file import EngagementFile
+from app.services.evaluation import objectives
+from app.services.registers import service as register
+from app.views.common.text import esc
+from app.views.evaluation.chart import ObjectiveChart
+from app.views.registers.tab import DescribedTab
+
+_STYLES = {
+    "on_track": "background:#e8f5e9; color:#1b5e20; padding:4px;",
+    "off_track": "background:#fdecea; color:#8c1d18; padding:4px;",
+    "not_judged": "background:#f3f4f5; color:#454f56; padding:4px;",
+}
+
+
+class ObjectivesTab(DescribedTab):
+    def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
+        self.judgement = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.chart = ObjectiveChart()
+        super().__init__(ef, undo_stack, objectives.OBJECTIVES, parent)
+
+    def panel_extras(self) -> list[QWidget]:
+        return [self.judgement, self.chart]
+
+    def show_current(self) -> None:
+        super().show_current()
+        shown = self.current is not None
+        self.judgement.setVisible(shown)
+        self.chart.setVisible(shown)
+        if self.current is None:
+            return
+        try:  # the item as stored, with its latest measurement
+            item = register.get_item(self.ef, self.reg, self.current)
+        except FieldError:
+            return
+        judged = objectives.judge(item)
+        self.judgement.setStyleSheet(_STYLES[judged.state])
+        self.judgement.setText(f"<b>{esc(objectives.STATES[judged.state])}</b> · {esc(judged.why)}")
+        v = item.values
+        target = v["target"] if v["numeric"] else None
+        self.chart.show_series(
+            objectives.series(self.ef, item.id) if v["numeric"] else [],
+            target if isinstance(target, float) else None,
+            v["direction"] == "at_least",
+            str(v["unit"]),
+            "No measurements to draw yet."
+            if v["numeric"]
+            else "The measure is not a number: nothing to draw.",
+        )
