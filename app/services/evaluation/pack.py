@@ -136,6 +136,3 @@ def objectives_section(c: Ctx) -> list[Flowable]:
         out.append(c.p(summary_line(obj.MEASUREMENTS, ordered, False) + "."))
     out += register_table(c, obj.MEASUREMENTS, ordered, names)
     return out
-
-
-

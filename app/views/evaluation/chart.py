@@ -65,9 +65,7 @@ class ObjectiveChart(QWidget):
         if not self.points:
             painter.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, self.empty_text)
             return
-        values = [p.value for p in self.points] + (
-            [self.target] if self.target is not None else []
-        )
+        values = [p.value for p in self.points] + ([self.target] if self.target is not None else [])
         low, high = min(values), max(values)
         pad = (high - low) * 0.15 or max(abs(high) * 0.1, 1.0)
         low, high = low - pad, high + pad
@@ -104,9 +102,7 @@ class ObjectiveChart(QWidget):
             painter.drawLine(QPointF(box.left(), y), QPointF(box.right(), y))
             side = "≥" if self.at_least else "≤"
             text = f"target {side} {format_number(self.target)} {self.unit}".rstrip()
-            painter.drawText(
-                QPointF(box.right() - metrics.horizontalAdvance(text), y - 3), text
-            )
+            painter.drawText(QPointF(box.right() - metrics.horizontalAdvance(text), y - 3), text)
         painter.setPen(QPen(_LINE, 2))
         painter.drawPolyline(QPolygonF([at(p.on, p.value) for p in self.points]))
         for p in self.points:
