@@ -1,7 +1,7 @@
 """The demo's evaluation and improvement area. Runs after the documents, which its links name.
 
 Objectives: five, as the demo lender's AIMS lead keeps them, each with its measurements. One is
-off track (the approval-rate gap of the credit model), and each monitoring rule fires once or
+off track (the approval-rate difference of the credit model), and each monitoring rule fires once or
 more: an objective with a measure but no target, one last measured longer ago than its
 interval, one never measured, and one with no evaluation interval."""
 
@@ -25,10 +25,10 @@ _OBJECTIVES = [
      3, "DOC-040, DOC-061",
      [(200, "80", HDS, "Two of ten releases went live before validation."),
       (110, "90", HDS, ""), (20, "100", HDS, "Every release of the quarter validated.")]),
-    ("Keep the approval-rate gap of the credit model within tolerance", "Credit risk",
-     "Approval-rate gap between thin-file and other applicants", True, 5.0, "at_most",
+    ("Keep the approval-rate difference of the credit model within tolerance", "Credit risk",
+     "Approval-rate difference between thin-file and other applicants", True, 5.0, "at_most",
      "percentage points", CRO, 240, "Fairness analyst (half time); monthly parity report.",
-     "Parity report each quarter; a gap above the target goes to the management review.",
+     "Parity report each quarter; a difference above the target goes to the management review.",
      3, "DOC-040",
      [(190, "4.1", HDS, ""), (100, "5.2", HDS, "Rate rises changed the applicant mix."),
       (15, "6.8", HDS, "Referral band not live yet; see the improvement raised.")]),

@@ -64,8 +64,6 @@ def _derive(session: Session, items: list[Item]) -> None:
             latest[objective] = (measured_on, value, number)
     for item in items:
         on, value, number = latest.get(item.id, (None, "", None))
-        if number is None and value:
-            number = number_of(value)  # measured before the measure was made a number
         item.derived.update(
             measurements=count.get(item.id, 0),
             latest_on=on,
@@ -151,6 +149,29 @@ NO_INTERVAL = Rule(
     "without_interval",
 )
 
+
+def _check_objective(session: Session, values: Mapping[str, object], item_id: str) -> None:
+    """A measure made a number while the objective's measurements hold words is refused,
+    naming the first of them: their chart and on-track state would silently leave them out."""
+    if not item_id or not values["numeric"]:
+        return
+    rows = session.execute(
+        select(Measurement.id, Measurement.value)
+        .where(Measurement.objective == item_id, Measurement.deleted.is_(False))
+        .order_by(Measurement.id)
+    )
+    words_found = [(mid, value) for mid, value in rows if number_of(value) is None]
+    if words_found:
+        first, value = words_found[0]
+        more = len(words_found) - 1
+        raise FieldError(
+            "numeric",
+            f"{first} records '{value}', which is no number"
+            + (f" (and {words.count(more, 'other measurement')})" if more else "")
+            + ": give those measurements numbers first, or keep the measure in words.",
+        )
+
+
 OBJECTIVES = Register(
     key="objectives",
     title="Objectives (6.2)",
@@ -192,12 +213,14 @@ OBJECTIVES = Register(
         "before release, complaints about automated decisions, staff trained.</p>"
     ),
     derive=_derive,
+    check=_check_objective,
 )
 
 
 def _check_measurement(session: Session, values: dict[str, object], _item_id: str) -> None:
     """A measurement has a date, not in the future, and a number when its objective's
-    measure is one; the number is stored beside the value as typed."""
+    measure is one; the number is stored beside the value as typed (whenever the value is
+    one, so an objective whose measure is made a number later finds it)."""
     on = values["measured_on"]
     if on is None:
         raise FieldError("measured_on", "Measured on: give the date of the measurement.")
@@ -207,14 +230,13 @@ def _check_measurement(session: Session, values: dict[str, object], _item_id: st
             "was measured.",
         )  # fmt: skip
     objective = session.get(Objective, str(values["objective"]))
-    numeric = objective is not None and objective.numeric
-    if not numeric:
-        return {"number": None}
     value = values["value"]
+    if objective is None or not objective.numeric:  # words; a number kept for a later switch
+        return {"number": number_of(value)}
     try:
         return {"number": parse_number("value", value, "Value")}
     except FieldError:
-        unit = f" in {objective.unit}" if objective is not None and objective.unit else ""
+        unit = f" in {objective.unit}" if objective.unit else ""
         raise FieldError(
             "value",
             f"Value: '{value}' is not a number, and {values['objective']} is measured by a "
@@ -263,17 +285,11 @@ def series(ef: EngagementFile, objective_id: str) -> list[Point]:
     """An objective's numeric measurements in date order: what its chart draws."""
     with ef.reading() as session:
         rows = session.execute(
-            select(Measurement.measured_on, Measurement.number, Measurement.value)
+            select(Measurement.measured_on, Measurement.number)
             .where(Measurement.deleted.is_(False), Measurement.objective == objective_id)
             .order_by(Measurement.measured_on, Measurement.created_at, Measurement.id)
         ).all()
-    found = []
-    for on, number, value in rows:
-        if number is None:
-            number = number_of(value)
-        if on is not None and number is not None:
-            found.append(Point(on, number))
-    return found
+    return [Point(on, number) for on, number in rows if on is not None and number is not None]
 
 
 def all_series(ef: EngagementFile) -> dict[str, list[Point]]:

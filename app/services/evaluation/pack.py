@@ -63,7 +63,7 @@ def objective_chart(
                    strokeDashArray=[3, 2]))  # fmt: skip
         side = "≥" if at_least else "≤"
         label = f"target {side} {format_number(target)} {unit}".rstrip()
-        d.add(_text(left + box_w, y + 2, label, fillColor=ALERT, textAnchor="end"))
+        d.add(_text(left + 4, y + 2, label, fillColor=ALERT))  # the latest point is on the right
     line = [c for p in points for c in (x_of(p.on), y_of(p.value))]
     if len(points) > 1:
         d.add(PolyLine(line, strokeColor=_LINE, strokeWidth=1.2))
@@ -124,7 +124,8 @@ def objectives_section(c: Ctx) -> list[Flowable]:
             f"{judged.count('not_judged')} not judged (no number, target or measurement yet)."
         )
     )
-    out.append(c.note(obj.OFF_TRACK_NOTE))
+    if c.gaps:  # the readiness report says why off track is no gap
+        out.append(c.note(obj.OFF_TRACK_NOTE))
     series = obj.series_of(measurements)
     for item in items:
         out.append(_objective_block(c, item, series.get(item.id, [])))

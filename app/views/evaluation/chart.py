@@ -102,7 +102,7 @@ class ObjectiveChart(QWidget):
             painter.drawLine(QPointF(box.left(), y), QPointF(box.right(), y))
             side = "≥" if self.at_least else "≤"
             text = f"target {side} {format_number(self.target)} {self.unit}".rstrip()
-            painter.drawText(QPointF(box.right() - metrics.horizontalAdvance(text), y - 3), text)
+            painter.drawText(QPointF(box.left() + 6, y - 3), text)  # the latest is on the right
         painter.setPen(QPen(_LINE, 2))
         painter.drawPolyline(QPolygonF([at(p.on, p.value) for p in self.points]))
         for p in self.points:

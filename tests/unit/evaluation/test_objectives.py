@@ -288,7 +288,7 @@ def test_objectives_in_the_pack_with_their_charts(demo_file, tmp_path):
     report, submission = texts["readiness"], texts["submission"]
     for text in (report, submission):
         assert "Objectives and monitoring" in text and "Measurements (clause 9.1)" in text
-        assert "OBJ-002 Keep the approval-rate gap of the credit model within tolerance" in text
+        assert "OBJ-002 Keep the approval-rate difference of the credit model within" in text
         assert "Off track: 6.8 percentage points on" in text
         assert "target ≤ 5 percentage points" in text  # drawn on OBJ-002's chart
         assert "target ≥ 100 %" in text
@@ -304,3 +304,60 @@ def test_objectives_monitoring_rules_are_in_the_registry():
     assert sorted(found) == ["MON-01", "MON-02", "MON-03"]
     assert (found["MON-01"].ref, found["MON-02"].ref, found["MON-03"].ref) == ("6.2", "9.1", "9.1")
     assert "objectives" in registry.PACK_SECTIONS
+
+
+def test_objectives_a_measure_made_a_number_while_words_are_measured_is_refused(new_file):
+    objective = _objective(new_file, numeric=False, target="")
+    _measure(new_file, objective, "Drafted")
+    _measure(new_file, objective, "Published")
+    with pytest.raises(FieldError) as refused:
+        register.update(new_file, obj.OBJECTIVES, objective, {"numeric": True})
+    assert refused.value.field == "numeric"
+    assert refused.value.message == (
+        "MEA-0001 records 'Drafted', which is no number (and 1 other measurement): give those "
+        "measurements numbers first, or keep the measure in words."
+    )
+    register.update(new_file, obj.MEASUREMENTS, "MEA-0001", {"value": "1"})
+    register.update(new_file, obj.MEASUREMENTS, "MEA-0002", {"value": "2"})
+    register.update(new_file, obj.OBJECTIVES, objective, {"numeric": True, "target": "2"})
+    assert obj.judge(_objective_item(new_file, objective)).state == "on_track"
+    assert [p.value for p in obj.series(new_file, objective)] == [1.0, 2.0]
+
+
+def test_objectives_libreoffice_as_the_client(demo_file, tmp_path):
+    """The client records a measurement in LibreOffice Calc and saves the workbook as xlsx."""
+    soffice = require_tool("soffice")
+    path = _export(demo_file, tmp_path / "objectives.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Measurements"].append([None, "OBJ-002", TODAY, "4.6", "Tom Becker", "Referral band"])
+    wb.save(path)
+    out = tmp_path / "lo"
+    subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{out}/profile",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    resaved = out / "objectives.xlsx"
+    assert resaved.exists(), "soffice exits 0 even when it fails"
+    plan = build_plan(demo_file, resaved)
+    assert plan.errors == 0 and plan.changes == 1
+    apply(demo_file, plan)
+    assert status.summary(demo_file, check_attachments=False)["objectives"]["off_track"] == 0
+    assert _stored_number(demo_file, "MEA-0010") == 4.6
+
+
+def _hits(ef, text):
+    from app.services.registers.search import search
+
+    found = search(ef, text)
+    try:
+        while True:
+            next(found)
+    except StopIteration as stop:
+        hits, _more = stop.value
+    return [(h.kind, h.item_id) for h in hits]
+
+
+def test_objectives_search_finds_objectives_and_measurements(demo_file):
+    assert ("measurements", "MEA-0006") in _hits(demo_file, "referral band")
+    assert ("objectives", "OBJ-002") in _hits(demo_file, "parity report")
