@@ -270,6 +270,7 @@ MEASUREMENTS = Register(
     ),
     id_width=4,
     check=_check_measurement,
+    match_fields=("objective", "measured_on"),
 )
 
 REGISTERS = (OBJECTIVES, MEASUREMENTS)

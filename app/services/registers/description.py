@@ -102,6 +102,9 @@ class Register:
     # a foreign sheet is taken for this register only if one of these columns is found on it
     signature: tuple[str, ...] = ()
     empty_text: str = ""  # what the tab says while the register is empty
+    # the fields that together find the item a workbook row without an ID is about (default:
+    # the name field; a measurement needs its objective and its date)
+    match_fields: tuple[str, ...] = ()
     id_width: int = 3
     # rules spanning several fields or registers, run on the item's merged values before a
     # create or an update is written (session, values, the item's ID or "" when new); raises
@@ -130,6 +133,10 @@ class Register:
     @property
     def name_field(self) -> str:
         return self.fields[0].name
+
+    @property
+    def matched_by(self) -> tuple[str, ...]:
+        return self.match_fields or (self.name_field,)
 
     @property
     def name(self) -> str:

@@ -45,8 +45,8 @@ def area_of(reg: Register) -> Area:
         save=save,
         set_deleted=set_deleted,
         extras=long_fields[-1],
-        match=same(reg.name_field),
-        matched_by=reg.spec[reg.name_field].label.lower(),
+        match=same(*reg.matched_by),
+        matched_by=" and ".join(reg.spec[n].label.lower() for n in reg.matched_by),
         signature=frozenset(reg.signature),
         named_by=reg.name_field,
     )

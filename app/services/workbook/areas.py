@@ -161,19 +161,25 @@ def loosely(value: object) -> str:
     return " ".join(text_of(value).lower().split())
 
 
-def same(field: str) -> Callable[[EngagementFile, dict[str, Row]], Matcher]:
-    """A matcher: the item whose `field` reads the same (case and spacing aside; the first
-    such item when several do). The items are indexed once, not scanned for each row."""
+def same(*fields: str) -> Callable[[EngagementFile, dict[str, Row]], Matcher]:
+    """A matcher: the item whose `fields` all read the same (case and spacing aside; the
+    first such item when several do; a row with one of them blank matches nothing). The
+    items are indexed once, not scanned for each row."""
+
+    def key(item: Row) -> tuple[str, ...] | None:
+        found = tuple(loosely(item.get(f)) for f in fields)
+        return found if all(found) else None
 
     def matcher(_ef: EngagementFile, items: dict[str, Row]) -> Matcher:
-        index: dict[str, str] = {}
+        index: dict[tuple[str, ...], str] = {}
         for item_id, item in items.items():
-            index.setdefault(loosely(item.get(field)), item_id)
-        index.pop("", None)
+            found = key(item)
+            if found is not None:
+                index.setdefault(found, item_id)
 
         def match(row: Row) -> str | None:
-            wanted = loosely(row.get(field))
-            return index.get(wanted) if wanted else None
+            wanted = key(row)
+            return index.get(wanted) if wanted is not None else None
 
         return match
 

@@ -244,6 +244,8 @@ def test_objectives_workbook_edits_and_new_rows_are_imported(demo_file, tmp_path
         if row[0].value == "OBJ-004":
             row[headers.index("Target")].value = 10
     wb["Measurements"].append([None, "OBJ-004", TODAY - dt.timedelta(days=2), "12,5", "GO", ""])
+    # a new row of an objective measured before: added, not taken for its earlier measurement
+    wb["Measurements"].append([None, "OBJ-001", TODAY, "99", "TB", ""])
     wb.save(path)
     plan = build_plan(demo_file, path)
     assert plan.errors == 0
@@ -252,6 +254,8 @@ def test_objectives_workbook_edits_and_new_rows_are_imported(demo_file, tmp_path
     assert item.values["target"] == 10.0
     assert obj.judge(item).state == "off_track"  # 12.5 working days, at most 10
     assert _stored_number(demo_file, "MEA-0010") == 12.5
+    assert _stored_number(demo_file, "MEA-0011") == 99.0
+    assert len(register.list_items(demo_file, obj.MEASUREMENTS)) == 11
 
 
 def test_objectives_import_of_a_bad_number_names_sheet_row_and_column(demo_file, tmp_path, capsys):
