@@ -77,15 +77,22 @@ def objective_chart(
 def _objective_block(c: Ctx, item: Item, points: Sequence[obj.Point]) -> Flowable:
     v = item.values
     judged = obj.judge(item)
-    parts: list[Flowable] = [
-        c.p(f"{item.id}  {v['title']}", c.st.h2),
-        c.p(f"{obj.STATES[judged.state]}: {judged.why}", c.st.alert if judged.state ==
-            "off_track" else c.st.body),
-    ]  # fmt: skip
+    parts: list[Flowable] = [c.p(f"{item.id}  {v['title']}", c.st.h2)]
+    if judged.state != "not_judged" or c.gaps:  # the submission states facts, not advice
+        style = c.st.alert if judged.state == "off_track" else c.st.body
+        parts.append(c.p(f"{obj.STATES[judged.state]}: {judged.why}", style))
+    last = item.derived.get("latest_on")
+    latest = (
+        f"{item.derived['latest_value']} {v['unit'] if v['numeric'] else ''}".rstrip()
+        + f" on {last.isoformat()}"
+        if isinstance(last, dt.date)
+        else "None yet"
+    )
     facts = [
         ("Function or level", str(v["level"]) or "—"),
         ("Measure", str(v["measure"]) or "Not recorded"),
         ("Owner", str(v["owner"]) or "Not recorded"),
+        ("Latest measurement", latest),
         ("Evaluated every", words.count(v["interval_months"], "month")
          if isinstance(v["interval_months"], int) else "Not set"),
         ("How it is evaluated", str(v["evaluation"]) or "Not recorded"),

@@ -297,8 +297,10 @@ def test_objectives_in_the_pack_with_their_charts(demo_file, tmp_path):
         assert "target ≤ 5 percentage points" in text  # drawn on OBJ-002's chart
         assert "target ≥ 100 %" in text
         assert "9 measurements." in text
+        assert re.search(r"Latest measurement +Drafted; legal review pending on \d{4}-", text)
     assert "MON-02 Not measured within its evaluation" in report
-    assert "MON-0" not in submission
+    assert "Not judged: no target set." in report
+    assert "MON-0" not in submission and "Not judged" not in submission
 
 
 def test_objectives_monitoring_rules_are_in_the_registry():
