@@ -155,6 +155,7 @@ def test_client_edits_arrive_as_exactly_those_changes_and_undo_in_one_step(demo_
         "People": (0, 0, 0), "AIMS roles": (0, 0, 0), "Role holders": (0, 0, 0),
         "Required competence": (0, 0, 0), "Training": (0, 0, 0), "Verifications": (0, 0, 0),
         "Policy acknowledgements": (0, 0, 0),
+        "Objectives": (0, 0, 0), "Measurements": (0, 0, 0),
     }  # fmt: skip
     changed = next(s for s in plan.sheets if s.sheet == "AI systems").updated
     assert [(c.label, c.old, c.new) for r in changed for c in r.changes] == [
@@ -268,6 +269,8 @@ def test_json_shape_of_the_cli(demo_file, tmp_path, capsys):
         "risks",
         "soa",
         "documents",
+        "objectives",
+        "measurements",
         "people",
         "roles",
         "role_holders",

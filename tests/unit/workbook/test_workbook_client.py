@@ -61,6 +61,10 @@ NEW_ROWS = {
     "People": {"Name": "Nina Patel", "Job title": "Model risk analyst",
                "Internal or external": "Contractor"},
     "Role holders": {"Role": "ROLE-05", "Person": "PER-008", "Holds it from": "2026-11-01"},
+    "Objectives": {"Objective": "Fewer complaints about declines", "Target": 3,
+                   "Evaluated every (months)": 1, "Owner": "Grace Okafor"},
+    "Measurements": {"Objective": "OBJ-002", "Value": "4.9",
+                     "Measured on": dt.datetime.combine(dt.date.today(), dt.time())},
 }  # fmt: skip
 
 
@@ -115,7 +119,7 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
         "Treatment actions": 2, "SoA draft": 0, "Issues": 1, "Interested parties": 1,
         "Party requirements": 1, "Obligations": 1, "Documents": 1, "People": 1,
         "AIMS roles": 0, "Role holders": 1, "Required competence": 0, "Training": 0,
-        "Verifications": 0, "Policy acknowledgements": 0,
+        "Verifications": 0, "Policy acknowledgements": 0, "Objectives": 1, "Measurements": 1,
     }  # fmt: skip
     apply(demo_file, plan)
     people = status.summary(demo_file)["people"]
@@ -124,6 +128,9 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
     assert (context["issues"], context["interested_parties"]) == (6, 6)
     assert (context["party_requirements"], context["obligations"]) == (7, 6)
     assert status.summary(demo_file)["documents"]["total"] == 12  # the demo's 11 and the new one
+    objectives = status.summary(demo_file)["objectives"]
+    # OBJ-002 back on track at 4.9 (at most 5); the new objective not measured yet
+    assert (objectives["total"], objectives["measurements"], objectives["off_track"]) == (6, 10, 0)
     systems = inventory.list_systems(demo_file)
     assert len(systems) == systems_before + 1
     chatbot = next(s for s in systems if s.name == "Claims chatbot")
