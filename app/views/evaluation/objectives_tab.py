@@ -3,6 +3,8 @@ on-track state and the chart of its measurements between its gaps and its fields
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QWidget
@@ -11,8 +13,10 @@ from app.services.engagement.errors import FieldError
 from app.services.engagement.file import EngagementFile
 from app.services.evaluation import objectives
 from app.services.registers import service as register
+from app.views.common.row_table import Column
 from app.views.common.text import esc
 from app.views.evaluation.chart import ObjectiveChart
+from app.views.registers.model import DescribedModel
 from app.views.registers.tab import DescribedTab
 
 _STYLES = {
@@ -27,6 +31,24 @@ class ObjectivesTab(DescribedTab):
         self.judgement = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.chart = ObjectiveChart()
         super().__init__(ef, undo_stack, objectives.OBJECTIVES, parent)
+        self._add_state_column()
+
+    def _add_state_column(self) -> None:
+        """On track or off track in the list, before the gaps (off track is no gap)."""
+        model = cast(DescribedModel, self.model)
+        at = 1 + len(self.reg.columns)
+        order = list(objectives.STATES)
+        column = Column(
+            "On track",
+            lambda r, _i: objectives.STATES[objectives.judge(r).state],
+            lambda r, _i: order.index(objectives.judge(r).state),
+        )
+        model.beginResetModel()
+        model.columns.insert(at, column)
+        model.keyed_columns = [n + (n >= at) for n in model.keyed_columns] + [at]
+        model.endResetModel()
+        for n, width in enumerate((80, 220, 150, 60, 90, 90)):  # ID ... on track
+            self.table.setColumnWidth(n, width)
 
     def panel_extras(self) -> list[QWidget]:
         return [self.judgement, self.chart]

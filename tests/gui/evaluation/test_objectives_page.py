@@ -178,6 +178,14 @@ def test_objectives_demo_chart_and_gaps_beside_the_objective(qtbot, window, demo
     tab = _subtab(qtbot, evaluation, obj.OBJECTIVES.key)
     qtmodeltester.check(tab.model)
     assert tab.count_label.text() == "5 objectives; 3 with gaps"
+    header = [tab.model.headerData(n, Qt.Orientation.Horizontal) for n in range(6)]
+    assert header == ["ID", "Objective", "Owner", "Target", "Due date", "On track"]
+    shown = [tab.model.index(n, 5).data() for n in range(tab.model.rowCount())]
+    assert shown == ["On track", "Off track", "On track", "Not judged", "Not judged"]
+    assert tab.model.index(1, 3).data() == "5"  # the target as written, not 5.0
+    tab.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+    assert tab.model.visible_ids()[:3] == ["OBJ-004", "OBJ-005", "OBJ-002"]
+    tab.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     tab.select("OBJ-002")
     assert tab.judgement.text().startswith("<b>Off track</b>")
     assert "6.8 percentage points" in tab.judgement.text()
