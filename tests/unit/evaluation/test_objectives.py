@@ -367,3 +367,12 @@ def _hits(ef, text):
 def test_objectives_search_finds_objectives_and_measurements(demo_file):
     assert ("measurements", "MEA-0006") in _hits(demo_file, "referral band")
     assert ("objectives", "OBJ-002") in _hits(demo_file, "parity report")
+
+
+def test_objectives_the_stored_number_follows_the_value_in_the_history(new_file):
+    """The history records what was typed; the number beside it is no change of its own."""
+    made = _measure(new_file, _objective(new_file), "80")
+    register.update(new_file, obj.MEASUREMENTS, made, {"value": "85"})
+    changes = register.history_of(new_file, obj.MEASUREMENTS, made)
+    assert sorted(c.field for c in changes) == ["created", "value"]
+    assert _stored_number(new_file, made) == 85.0
