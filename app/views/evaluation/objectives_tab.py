@@ -3,18 +3,23 @@ on-track state and the chart of its measurements between its gaps and its fields
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import cast
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from app.services.engagement.errors import FieldError
 from app.services.engagement.file import EngagementFile
 from app.services.evaluation import objectives
 from app.services.registers import service as register
+from app.views.common import dialogs
+from app.views.common.field_form import FormDialog
 from app.views.common.row_table import Column
 from app.views.common.text import esc
+from app.views.common.undo import AppliedCommand
 from app.views.evaluation.chart import ObjectiveChart
 from app.views.registers.model import DescribedModel
 from app.views.registers.tab import DescribedTab
@@ -30,8 +35,15 @@ class ObjectivesTab(DescribedTab):
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
         self.judgement = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.chart = ObjectiveChart()
+        self.record_button = QPushButton("Record a measurement…")
+        self.record_button.setToolTip(
+            "A measurement of the selected objective (Ctrl+Shift+M): its date, value and who "
+            "measured it; Ctrl+Z takes it back"
+        )
         super().__init__(ef, undo_stack, objectives.OBJECTIVES, parent)
         self._add_state_column()
+        self.record_button.clicked.connect(self.record_measurement)
+        QShortcut(QKeySequence("Ctrl+Shift+M"), self, self.record_measurement)
 
     def _add_state_column(self) -> None:
         """On track or off track in the list, before the gaps (off track is no gap)."""
@@ -51,13 +63,14 @@ class ObjectivesTab(DescribedTab):
             self.table.setColumnWidth(n, width)
 
     def panel_extras(self) -> list[QWidget]:
-        return [self.judgement, self.chart]
+        return [self.judgement, self.chart, self.record_button]
 
     def show_current(self) -> None:
         super().show_current()
         shown = self.current is not None
         self.judgement.setVisible(shown)
         self.chart.setVisible(shown)
+        self.record_button.setEnabled(shown and not self.ef.read_only)
         if self.current is None:
             return
         try:  # the item as stored, with its latest measurement
@@ -78,3 +91,29 @@ class ObjectivesTab(DescribedTab):
             if v["numeric"]
             else "The measure is not a number: nothing to draw.",
         )
+
+    def record_measurement(self) -> None:
+        """A measurement of the selected objective, in a small form; undone in one step."""
+        objective = self.current
+        if objective is None or self.ef.read_only:
+            return
+        reg = objectives.MEASUREMENTS
+        created: list[str] = []
+        dialog = FormDialog(
+            f"Record a measurement of {objective}",
+            [reg.spec[n] for n in ("measured_on", "value", "measured_by", "note")],
+            {"measured_on": dt.date.today(), "value": "", "measured_by": "", "note": ""},
+            lambda v: created.append(register.create(self.ef, reg, {**v, "objective": objective})),
+            self,
+        )
+        if not dialogs.run_dialog(dialog) or not created:
+            return
+        made = created[0]
+
+        def existence(deleted: bool) -> Callable[[], None]:
+            return self.replay(objective, lambda: register.set_deleted(self.ef, reg, made, deleted))
+
+        self.undo_stack.push(
+            AppliedCommand(f"Record {made} of {objective}", existence(True), existence(False))
+        )
+        self.refresh(objective)

@@ -199,3 +199,47 @@ def test_objectives_demo_chart_and_gaps_beside_the_objective(qtbot, window, demo
     assert tab.model.visible_ids() == ["OBJ-003", "OBJ-004", "OBJ-005"]
     image = tab.chart.grab()  # it paints
     assert not image.isNull()
+
+
+def test_objectives_a_measurement_recorded_from_the_objective_and_undone(
+    qtbot, window, page, path, monkeypatch
+):
+    tab = _subtab(qtbot, page, obj.OBJECTIVES.key)
+    assert tab.current == "OBJ-001" and [p.value for p in tab.chart.points] == [95.0]
+    refusals = []
+
+    def fill(dialog):
+        dialog.show()
+        assert dialog.form.values()["measured_on"] == TODAY.isoformat()  # today, to change
+        focus(qtbot, dialog.form.editors["value"])
+        type_text(qtbot, "n/a")
+        press(qtbot, TAB)
+        type_text(qtbot, "Tom Becker")
+        press(qtbot, RETURN)
+        refusals.append(dialog.form.messages["value"].text())
+        replace(qtbot, dialog.form.editors["value"], "88")
+        press(qtbot, RETURN)
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", fill)
+    tab.table.setFocus()
+    qtbot.keyClick(
+        tab.table,
+        Qt.Key.Key_M,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert refusals and "'n/a' is not a number" in refusals[0]
+    assert [p.value for p in tab.chart.points] == [95.0, 88.0]
+    assert "Off track" in tab.judgement.text()
+    window.undo_stack.undo()  # the measurement goes: on track again
+    assert [p.value for p in tab.chart.points] == [95.0] and "On track" in tab.judgement.text()
+    window.undo_stack.redo()
+    assert tab.model.row("OBJ-001") is not None
+    measurements = _subtab(qtbot, page, obj.MEASUREMENTS.key)
+    assert measurements.count_label.text() == "2 measurements"
+
+    def read(ef):
+        item = register.get_item(ef, obj.MEASUREMENTS, "MEA-0002")
+        return item.values["objective"], item.values["value"], item.values["measured_by"]
+
+    assert _reopened(window, path, read) == ("OBJ-001", "88", "Tom Becker")
