@@ -166,12 +166,14 @@ def same(*fields: str) -> Callable[[EngagementFile, dict[str, Row]], Matcher]:
     first such item when several do; a row with one of them blank matches nothing). The
     items are indexed once, not scanned for each row."""
 
-    def key(item: Row) -> tuple[str, ...] | None:
+    def key(item: Row) -> object:
+        if len(fields) == 1:  # most registers: their name, no tuple per row
+            return loosely(item.get(fields[0])) or None
         found = tuple(loosely(item.get(f)) for f in fields)
         return found if all(found) else None
 
     def matcher(_ef: EngagementFile, items: dict[str, Row]) -> Matcher:
-        index: dict[tuple[str, ...], str] = {}
+        index: dict[object, str] = {}
         for item_id, item in items.items():
             found = key(item)
             if found is not None:
