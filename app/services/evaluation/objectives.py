@@ -150,7 +150,7 @@ NO_INTERVAL = Rule(
 )
 
 
-def _check_objective(session: Session, values: Mapping[str, object], item_id: str) -> None:
+def _check_objective(session: Session, values: dict[str, object], item_id: str) -> None:
     """A measure made a number while the objective's measurements hold words is refused,
     naming the first of them: their chart and on-track state would silently leave them out."""
     if not item_id or not values["numeric"]:
@@ -232,9 +232,10 @@ def _check_measurement(session: Session, values: dict[str, object], _item_id: st
     objective = session.get(Objective, str(values["objective"]))
     value = values["value"]
     if objective is None or not objective.numeric:  # words; a number kept for a later switch
-        return {"number": number_of(value)}
+        values["number"] = number_of(value)
+        return
     try:
-        return {"number": parse_number("value", value, "Value")}
+        values["number"] = parse_number("value", value, "Value")
     except FieldError:
         unit = f" in {objective.unit}" if objective.unit else ""
         raise FieldError(
