@@ -19,6 +19,7 @@ from app.services.evaluation.objectives import REGISTERS as OBJECTIVES
 from app.services.gaps import GapRule
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory.sheet import ASSESSMENTS, INVENTORY
+from app.services.people import authority
 from app.services.people import competence as people_rules
 from app.services.people.registers import REGISTERS as PEOPLE
 from app.services.registers.description import Register
@@ -68,6 +69,7 @@ GAP_RULES: tuple[GapRule, ...] = (
     climate.RULE,
     attachments.HASH_MISMATCH,
     mandatory.MISSING,
+    *authority.RULES.values(),  # sign-offs without the authority (People)
 )
 
 # The pack's sections in print order: key -> (title, the builder as "module:function"). The

@@ -18,6 +18,7 @@ from app.services.evaluation import objectives
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
+from app.services.people import authority
 from app.services.people import service as people
 from app.services.risks import rules as risk_rules
 from app.services.risks import service as risks
@@ -85,7 +86,10 @@ def summary(ef: EngagementFile, check_attachments: bool = True) -> dict[str, Any
         "soa": soa.summary(ef),
         "context": context.summary(ef),
         "documents": documents.summary(ef, check_attachments),
-        "people": people.summary(ef),
+        "people": {
+            **people.summary(ef),
+            "approvals_without_authority": authority.approvals_without_authority(ef),
+        },
         "objectives": objectives.summary(ef),
     }
 
@@ -205,6 +209,7 @@ def as_text(data: dict[str, Any]) -> str:
         documents.as_text(data["documents"]),
         people.as_text(data["people"]),
         objectives.as_text(data["objectives"]),
+        authority.as_text(data["people"]["approvals_without_authority"]),
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]
     return "\n".join(lines)

@@ -25,3 +25,15 @@ def test_registry_every_area_has_a_sheet_of_its_own_and_every_section_a_builder(
     assert len(sheets) == len(set(sheets)) and len(registry.AREA_BY_KIND) == len(sheets)
     for key in registry.PACK_SECTIONS:
         assert callable(registry.pack_builder(key)), key
+
+
+def test_registry_authority_rules_are_pinned_with_their_clause_and_severity():
+    pinned = {(r.id, r.ref, r.severity) for r in registry.GAP_RULES if r.id.startswith("PPL-")}
+    assert {
+        ("PPL-06", "6.1.3", "major"),  # residual risk accepted
+        ("PPL-07", "6.1.4", "minor"),  # impact assessment approved
+        ("PPL-08", "6.1.3", "minor"),  # SoA approved
+        ("PPL-09", "5.2", "major"),  # AI policy approved
+        ("PPL-10", "6.1.1", "minor"),  # risk criteria approved
+        ("PPL-11", "6.1.3", "major"),  # treatment plan approved
+    } <= pinned

@@ -25,6 +25,7 @@ from app.services.inventory.impact import AssessmentRow
 from app.services.inventory.service import SystemRow
 from app.services.pack import settings as pack_settings
 from app.services.pack.settings import PackSettings
+from app.services.people import authority
 from app.services.people import competence as people_competence
 from app.services.people import service as people
 from app.services.registers import service as register
@@ -68,6 +69,8 @@ class PackData:
     mismatches: list[Mismatch] = field(default_factory=list)
     # the People area's rules as found when the pack was read (holders' competence, ...)
     people: people_competence.Analysis = field(default_factory=people_competence.Analysis)
+    # acceptances and approvals by someone People does not show allowed to give them
+    without_authority: list[authority.Finding] = field(default_factory=list)
 
     @property
     def readiness_by_clause(self) -> dict[str, float]:
@@ -139,6 +142,7 @@ def load(
         attachments=files,
         mismatches=mismatches,
         people=people.analysis(ef),
+        without_authority=authority.findings(ef),
     )
     yield total, total, "Read"
     return data

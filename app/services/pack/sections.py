@@ -47,6 +47,7 @@ from app.services.pack.style import (
     Column,
     box_style,
 )
+from app.services.people import authority
 from app.services.people import competence as people_rules
 from app.services.risks import rules as risk_rules
 from app.services.soa import service as soa
@@ -207,6 +208,10 @@ def _gap_rows(d: PackData) -> list[_Gap]:
     )
     missing = [e.info.id for e in d.required if e.state in ("missing", "draft_only")]
     rows.append(_Gap("Documents", mandatory.MISSING, missing))
+    rows += [  # sign-offs without the authority
+        _Gap("People", rule, [f.label for f in d.without_authority if f.subject == key])
+        for key, rule in authority.RULES.items()
+    ]
     return rows
 
 

@@ -1,0 +1,260 @@
+"""Whether whoever accepted or approved something was allowed to (5.3, 6.1.3): a residual
+risk accepted, an impact assessment approved, the Statement of Applicability issued, the AI
+policy approved, the risk criteria and the treatment plan signed off.
+
+The name recorded (text, as typed) must find one person in People (case and spacing ignored)
+who, through a role held on the day of the sign-off, holds the authority it needs. A name that
+is nobody, or several people, shows no authority either: each is a finding in its own words.
+A name may also be a role itself (a committee recorded as a role, "Executive Risk Committee"):
+the role's authorities then count. With nobody in People at all every sign-off is unproven,
+and the finding says how to prove it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import AimsRole, AISystem, Approval, Document, ImpactAssessment, Risk, SoaVersion
+from app.services import words
+from app.services.engagement.file import EngagementFile
+from app.services.gaps import GapRule
+from app.services.people.names import AUTHORITIES, Directory, authorities_on, normalized
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Something that needs a sign-off by someone allowed to give it."""
+
+    authority: str  # a key of names.AUTHORITIES
+    done: str  # what the name did: "accepted the residual risk"
+    rule: GapRule
+
+
+SUBJECTS: dict[str, Subject] = {
+    "risk": Subject(
+        "accept_risk",
+        "accepted the residual risk",
+        GapRule("PPL-06", "Residual risk accepted by someone without the authority", "6.1.3",
+                "major"),
+    ),
+    "impact_assessment": Subject(
+        "approve_impact_assessment",
+        "approved the impact assessment",
+        GapRule("PPL-07", "Impact assessment approved by someone without the authority",
+                "6.1.4", "minor"),
+    ),
+    "soa": Subject(
+        "approve_soa",
+        "approved the Statement of Applicability",
+        GapRule("PPL-08", "Statement of Applicability approved by someone without the "
+                "authority", "6.1.3", "minor"),
+    ),
+    "policy": Subject(
+        "approve_policy",
+        "approved the AI policy",
+        GapRule("PPL-09", "AI policy approved by someone without the authority", "5.2",
+                "major"),
+    ),
+    "risk_criteria": Subject(
+        "approve_risk_criteria",
+        "approved the risk criteria",
+        GapRule("PPL-10", "Risk criteria approved by someone without the authority", "6.1.1",
+                "minor"),
+    ),
+    "treatment_plan": Subject(
+        "approve_risk_criteria",
+        "approved the risk treatment plan",
+        GapRule("PPL-11", "Risk treatment plan approved by someone without the authority",
+                "6.1.3", "major"),
+    ),
+}  # fmt: skip
+RULES = {key: subject.rule for key, subject in SUBJECTS.items()}
+
+# why a sign-off shows no authority
+NO_PEOPLE, UNKNOWN, AMBIGUOUS, NOT_HELD, ROLE_WITHOUT = (
+    "no_people", "unknown", "ambiguous", "not_held", "role_without",
+)  # fmt: skip
+_TITLE = re.compile(r"^(?P<name>[^()]+?)\s*\([^()]*\)\s*$")  # "Priya Shah (CRO)"
+
+
+def may(authority: str) -> str:
+    """'accept residual AI risk': what a role holding the authority may do."""
+    label = AUTHORITIES[authority]
+    return label[0].lower() + label[1:]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A sign-off that shows no authority: what, which item, by whom, when, and why not."""
+
+    subject: str  # a key of SUBJECTS
+    item: str  # the risk, assessment or document ID, the SoA version number, the subject
+    name: str  # as recorded
+    on: dt.date | None
+    problem: str  # NO_PEOPLE, UNKNOWN, AMBIGUOUS, NOT_HELD or ROLE_WITHOUT
+    candidates: tuple[str, ...] = ()  # the people an ambiguous name matches
+
+    @property
+    def rule(self) -> GapRule:
+        return RULES[self.subject]
+
+    @property
+    def label(self) -> str:
+        """The item as the pack's gap table names it."""
+        if self.subject == "soa":
+            return f"SoA version {self.item}"
+        if self.subject in ("risk_criteria", "treatment_plan"):
+            return self.rule.title.split(" approved")[0]
+        return self.item
+
+    @property
+    def text(self) -> str:
+        """What is wrong and what to do, in a sentence or two."""
+        subject = SUBJECTS[self.subject]
+        allowed = may(subject.authority)
+        when = f" on {self.on.isoformat()}" if self.on else ""
+        if self.problem == NO_PEOPLE:
+            return (
+                f"{self.name} {subject.done}, but nobody is recorded in People yet, so no "
+                f"authority shows: add {self.name} to People with a role that may {allowed}."
+            )
+        if self.problem == UNKNOWN:
+            return (
+                f"“{self.name}” {subject.done}, but names nobody in People: correct the name, "
+                f"or add the person with a role that may {allowed}."
+            )
+        if self.problem == AMBIGUOUS:
+            return (
+                f"“{self.name}” {subject.done}, but {len(self.candidates)} people in People "
+                f"have that name ({', '.join(self.candidates)}): tell them apart so the "
+                "authority of the one who signed can be checked."
+            )
+        if self.problem == ROLE_WITHOUT:
+            return (
+                f"The {self.name} {subject.done}{when}, but that role may not {allowed}: add "
+                "the authority to the role in People, or have a role that holds it sign."
+            )
+        return (
+            f"{self.name} {subject.done}{when}, but held no role then that may {allowed}: "
+            f"give them such a role in People (from a date before{when or ' it'}), or have "
+            "someone who holds one sign."
+        )
+
+
+class Checker:
+    """The people and roles of an engagement, read once, to check many sign-offs."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.directory = Directory(session)
+        self.roles: dict[str, set[str]] = {}
+        for title, keys in session.execute(
+            select(AimsRole.title, AimsRole.authorities).where(AimsRole.deleted.is_(False))
+        ):
+            held = {k.strip() for k in str(keys).split(",") if k.strip()}
+            self.roles.setdefault(normalized(title), set()).update(held)
+
+    def check(self, subject: str, item: str, name: str, on: dt.date | None) -> Finding | None:
+        """None when `name` held the authority `subject` needs on `on` (any day when None)."""
+        authority = SUBJECTS[subject].authority
+        if not self.directory.names and not self.roles:
+            return Finding(subject, item, name, on, NO_PEOPLE)
+        match = self.directory.match(name)
+        shorter = _TITLE.match(name)
+        if not match.candidates and shorter:  # "Priya Shah (Chief Risk Officer)"
+            match = self.directory.match(shorter.group("name"))
+        if match.ambiguous:
+            return Finding(subject, item, name, on, AMBIGUOUS, match.candidates)
+        if match.person:
+            if authority in authorities_on(self.session, match.person, on):
+                return None
+            return Finding(subject, item, name, on, NOT_HELD)
+        role = self.roles.get(normalized(name))
+        if role is not None:
+            return None if authority in role else Finding(subject, item, name, on, ROLE_WITHOUT)
+        return Finding(subject, item, name, on, UNKNOWN)
+
+
+def _signoffs(session: Session) -> Iterator[tuple[str, str, str, dt.date | None]]:
+    """Every sign-off recorded: (subject, item, name, date)."""
+    yield from (
+        ("risk", rid, by, on)
+        for rid, by, on in session.execute(
+            select(Risk.id, Risk.accepted_by, Risk.accepted_on)
+            .where(Risk.deleted.is_(False), func.trim(Risk.accepted_by) != "")
+            .order_by(Risk.id)
+        )
+    )
+    yield from (
+        ("impact_assessment", aid, by, on)
+        for aid, by, on in session.execute(
+            select(ImpactAssessment.id, ImpactAssessment.approved_by, ImpactAssessment.approved_on)
+            .join(AISystem, AISystem.id == ImpactAssessment.system_id)
+            .where(
+                ImpactAssessment.deleted.is_(False),
+                AISystem.deleted.is_(False),
+                func.trim(ImpactAssessment.approved_by) != "",
+            )
+            .order_by(ImpactAssessment.id)
+        )
+    )
+    # the version in force: the ones it superseded are history
+    latest = session.scalars(select(SoaVersion).order_by(SoaVersion.number.desc())).first()
+    if latest is not None and latest.approved_by.strip():
+        yield "soa", str(latest.number), latest.approved_by, latest.issued_on
+    yield from (
+        ("policy", did, by, on)
+        for did, by, on in session.execute(
+            select(Document.id, Document.approved_by, Document.approved_on)
+            .where(
+                Document.deleted.is_(False),
+                Document.ai_policy.is_(True),
+                func.trim(Document.approved_by) != "",
+            )
+            .order_by(Document.id)
+        )
+    )
+    for subject in ("risk_criteria", "treatment_plan"):
+        row = session.get(Approval, subject)
+        if row is not None and row.approved_by.strip() and row.approved_on is not None:
+            yield subject, subject, row.approved_by, row.approved_on
+
+
+def findings(ef: EngagementFile) -> list[Finding]:
+    """Every sign-off of the engagement that shows no authority, subject by subject."""
+    with ef.reading() as session:
+        checker = Checker(session)
+        found = [
+            checker.check(s, item, str(by).strip(), on) for s, item, by, on in _signoffs(session)
+        ]
+    return [f for f in found if f is not None]
+
+
+def by_item(ef: EngagementFile, subject: str) -> dict[str, Finding]:
+    """The findings of one subject by item (risk ID, assessment ID, version number, ...)."""
+    return {f.item: f for f in findings(ef) if f.subject == subject}
+
+
+def check_one(ef: EngagementFile, subject: str, name: str, on: object = None) -> Finding | None:
+    """Whether a sign-off about to be recorded (the SoA's issue dialog) would show authority."""
+    day = on if isinstance(on, dt.date) else None
+    with ef.reading() as session:
+        return Checker(session).check(subject, "", name.strip(), day)
+
+
+def approvals_without_authority(ef: EngagementFile) -> int:
+    """`status --json`'s people.approvals_without_authority."""
+    return len(findings(ef))
+
+
+def as_text(count: int) -> str:
+    """The status line."""
+    return (
+        f"Authority:   {words.count(count, 'sign-off')} (acceptances and approvals) by "
+        "someone People does not show allowed to"
+    )

@@ -1,0 +1,88 @@
+"""Adding people, roles, holdings and acknowledgements inside one transaction, each with its
+history line, finding what is already there by name first (case and spacing ignored), so an
+import or a demo run twice adds nothing twice. Used by the import of the client's own people
+records and by the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import AimsRole, Person, PolicyAcknowledgement, RoleAssignment
+from app.services.engagement import history, ids
+from app.services.people.names import normalized
+
+# ID prefixes and the history's entity names, as the People registers use them
+PERSON, ROLE, HOLDING, ACKNOWLEDGEMENT = "PER", "ROL", "RA", "ACK"
+_WIDTH = 3
+
+
+def find_role(session: Session, title: str) -> str:
+    """The live role of that title (case and spacing ignored), or ''."""
+    key = normalized(title)
+    for rid, found in session.execute(
+        select(AimsRole.id, AimsRole.title).where(AimsRole.deleted.is_(False))
+    ):
+        if normalized(found) == key:
+            return str(rid)
+    return ""
+
+
+def add_person(session: Session, actor: str, name: str, **fields: object) -> str:
+    pid = ids.next_free_id(session, Person, PERSON, _WIDTH)
+    session.add(Person(id=pid, name=name, created_at=history.now(), deleted=False, **fields))
+    history.record(session, actor, "person", pid, "created", None, name)
+    return pid
+
+
+def add_role(session: Session, actor: str, title: str, **fields: object) -> str:
+    rid = ids.next_free_id(session, AimsRole, ROLE, _WIDTH)
+    session.add(AimsRole(id=rid, title=title, created_at=history.now(), deleted=False, **fields))
+    history.record(session, actor, "aims_role", rid, "created", None, title)
+    return rid
+
+
+def holds(session: Session, role: str, person: str) -> bool:
+    """Whether the person holds (or held) the role at some time."""
+    return (
+        session.scalar(
+            select(RoleAssignment.id).where(
+                RoleAssignment.role == role,
+                RoleAssignment.person == person,
+                RoleAssignment.deleted.is_(False),
+            )
+        )
+        is not None
+    )
+
+
+def add_holding(
+    session: Session, actor: str, role: str, person: str,
+    start: dt.date | None = None, end: dt.date | None = None, notes: str = "",
+) -> str:  # fmt: skip
+    hid = ids.next_free_id(session, RoleAssignment, HOLDING, _WIDTH)
+    session.add(
+        RoleAssignment(id=hid, role=role, person=person, from_date=start, to_date=end,
+                       notes=notes, created_at=history.now(), deleted=False)
+    )  # fmt: skip
+    history.record(session, actor, "role_assignment", hid, "created", None, f"{person} as {role}")
+    return hid
+
+
+def add_acknowledgement(
+    session: Session, actor: str, person: str, document: str, version: str,
+    on: dt.date | None, how: str, evidence: str, notes: str = "",
+) -> str:  # fmt: skip
+    aid = ids.next_free_id(session, PolicyAcknowledgement, ACKNOWLEDGEMENT, _WIDTH)
+    session.add(
+        PolicyAcknowledgement(
+            id=aid, person=person, document=document, version=version, acknowledged_on=on,
+            how=how, evidence=evidence, notes=notes, created_at=history.now(), deleted=False,
+        )
+    )  # fmt: skip
+    history.record(
+        session, actor, "policy_acknowledgement", aid, "created", None, f"{person} {version}"
+    )
+    return aid
