@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -125,8 +126,9 @@ class Finding:
             )
         if self.problem == UNKNOWN:
             return (
-                f"“{self.name}” {subject.done}, but names nobody in People: correct the name, "
-                f"or add the person with a role that may {allowed}."
+                f"“{self.name}” {subject.done}, but is nobody in People: correct the name, or "
+                f"add them with a role that may {allowed} (a committee or a board: add it as "
+                "a role that holds the authority)."
             )
         if self.problem == AMBIGUOUS:
             return (
@@ -139,10 +141,15 @@ class Finding:
                 f"The {self.name} {subject.done}{when}, but that role may not {allowed}: add "
                 "the authority to the role in People, or have a role that holds it sign."
             )
+        if self.on is None:
+            return (
+                f"{self.name} {subject.done}, but holds no role that may {allowed}: give them "
+                "such a role in People, or have someone who holds one sign."
+            )
         return (
             f"{self.name} {subject.done}{when}, but held no role then that may {allowed}: "
-            f"give them such a role in People (from a date before{when or ' it'}), or have "
-            "someone who holds one sign."
+            f"give them such a role in People (held from {self.on.isoformat()} or earlier), "
+            "or have someone who holds one sign."
         )
 
 
@@ -180,64 +187,70 @@ class Checker:
         return Finding(subject, item, name, on, UNKNOWN)
 
 
-def _signoffs(session: Session) -> Iterator[tuple[str, str, str, dt.date | None]]:
-    """Every sign-off recorded: (subject, item, name, date)."""
-    yield from (
-        ("risk", rid, by, on)
-        for rid, by, on in session.execute(
-            select(Risk.id, Risk.accepted_by, Risk.accepted_on)
-            .where(Risk.deleted.is_(False), func.trim(Risk.accepted_by) != "")
-            .order_by(Risk.id)
-        )
-    )
-    yield from (
-        ("impact_assessment", aid, by, on)
-        for aid, by, on in session.execute(
-            select(ImpactAssessment.id, ImpactAssessment.approved_by, ImpactAssessment.approved_on)
-            .join(AISystem, AISystem.id == ImpactAssessment.system_id)
-            .where(
-                ImpactAssessment.deleted.is_(False),
-                AISystem.deleted.is_(False),
-                func.trim(ImpactAssessment.approved_by) != "",
-            )
-            .order_by(ImpactAssessment.id)
-        )
-    )
+def _signoffs(
+    session: Session, only: str = "", item: str = ""
+) -> Iterator[tuple[str, str, str, dt.date | None]]:
+    """Every sign-off recorded: (subject, item, name, date); of one subject (`only`), or of
+    one item of it (`item`), when given."""
+
+    def wanted(subject: str) -> bool:
+        return not only or only == subject
+
+    def rows(key: Any, name: Any, day: Any, *where: Any, join: Any = None) -> Iterator[Any]:
+        query = select(key, name, day).where(func.trim(name) != "", *where)
+        if join is not None:
+            query = query.join(*join)
+        if item:
+            query = query.where(key == item)
+        return iter(session.execute(query.order_by(key)))
+
+    if wanted("risk"):
+        for rid, by, on in rows(
+            Risk.id, Risk.accepted_by, Risk.accepted_on, Risk.deleted.is_(False)
+        ):
+            yield "risk", rid, by, on
+    if wanted("impact_assessment"):
+        ia = ImpactAssessment
+        for aid, by, on in rows(
+            ia.id, ia.approved_by, ia.approved_on, ia.deleted.is_(False),
+            AISystem.deleted.is_(False), join=(AISystem, AISystem.id == ia.system_id),
+        ):  # fmt: skip
+            yield "impact_assessment", aid, by, on
     # the version in force: the ones it superseded are history
     latest = session.scalars(select(SoaVersion).order_by(SoaVersion.number.desc())).first()
-    if latest is not None and latest.approved_by.strip():
+    if wanted("soa") and latest is not None and item in ("", str(latest.number)):
         yield "soa", str(latest.number), latest.approved_by, latest.issued_on
-    yield from (
-        ("policy", did, by, on)
-        for did, by, on in session.execute(
-            select(Document.id, Document.approved_by, Document.approved_on)
-            .where(
-                Document.deleted.is_(False),
-                Document.ai_policy.is_(True),
-                func.trim(Document.approved_by) != "",
-            )
-            .order_by(Document.id)
-        )
-    )
+    if wanted("policy"):
+        doc = Document
+        for did, by, on in rows(
+            doc.id, doc.approved_by, doc.approved_on, doc.deleted.is_(False),
+            doc.ai_policy.is_(True),
+        ):  # fmt: skip
+            yield "policy", did, by, on
     for subject in ("risk_criteria", "treatment_plan"):
-        row = session.get(Approval, subject)
+        row = session.get(Approval, subject) if wanted(subject) else None
         if row is not None and row.approved_by.strip() and row.approved_on is not None:
             yield subject, subject, row.approved_by, row.approved_on
 
 
-def findings(ef: EngagementFile) -> list[Finding]:
-    """Every sign-off of the engagement that shows no authority, subject by subject."""
+def findings(ef: EngagementFile, only: str = "", item: str = "") -> list[Finding]:
+    """Every sign-off of the engagement that shows no authority, subject by subject (of one
+    subject, or one item of it, when given)."""
     with ef.reading() as session:
         checker = Checker(session)
-        found = [
-            checker.check(s, item, str(by).strip(), on) for s, item, by, on in _signoffs(session)
-        ]
+        signoffs = list(_signoffs(session, only, item))
+        found = [checker.check(s, i, str(by).strip(), on) for s, i, by, on in signoffs]
     return [f for f in found if f is not None]
 
 
 def by_item(ef: EngagementFile, subject: str) -> dict[str, Finding]:
     """The findings of one subject by item (risk ID, assessment ID, version number, ...)."""
-    return {f.item: f for f in findings(ef) if f.subject == subject}
+    return {f.item: f for f in findings(ef, subject)}
+
+
+def of_item(ef: EngagementFile, subject: str, item: str) -> Finding | None:
+    """The finding of one item, or None: what its detail panel shows."""
+    return next(iter(findings(ef, subject, item)), None)
 
 
 def check_one(ef: EngagementFile, subject: str, name: str, on: object = None) -> Finding | None:

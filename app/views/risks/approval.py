@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from app.services.engagement import approvals
 from app.services.engagement.approvals import Approval
+from app.services.people.authority import Finding
 from app.views.common.text import esc
 
 CLEAR = "clear"  # what `change()` returns when the approval is to be withdrawn
@@ -34,12 +35,21 @@ class ApprovalFields(QWidget):
         form.addRow("Note", self.note)
         self._shown: tuple[str, ...] = ("", "", "", "")
 
-    def show_approval(self, approval: Approval | None, holds: bool) -> None:
+    def show_approval(
+        self, approval: Approval | None, holds: bool, without: Finding | None = None
+    ) -> None:
         """The approval in force in the fields; one of an earlier version is said, not filled
-        in (approving again is a decision, not a key press)."""
+        in (approving again is a decision, not a key press). `without`: the approver shows no
+        authority to approve it (People), said below."""
         what = approvals.SUBJECTS[self.subject]
         if approval is not None and holds:
-            self.state.setText(f"<b>{esc(what)} approved</b> by {esc(approval.text())}.")
+            gap = (
+                f"<br><b style='color:#b3261e'>{esc(without.rule.label)}</b><br>"
+                f"<small>{esc(without.text)}</small>"
+                if without is not None
+                else ""
+            )
+            self.state.setText(f"<b>{esc(what)} approved</b> by {esc(approval.text())}.{gap}")
             values = (approval.approved_by, approval.role, approval.approved_on.isoformat(),
                       approval.note)  # fmt: skip
         else:

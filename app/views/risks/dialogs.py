@@ -25,6 +25,7 @@ from app.services.catalog.content import Catalog
 from app.services.engagement.approvals import Approval
 from app.services.engagement.errors import AimsError, FieldError
 from app.services.engagement.fields import parse_bool, parse_date
+from app.services.people.authority import Finding
 from app.services.risks.criteria import Band, Criteria, Level, validate
 from app.services.risks.service import Action, Category, ControlChoice, RiskRow
 from app.views.common.edit_table import EditTableModel, Field, edit_table
@@ -70,7 +71,7 @@ class CriteriaDialog(QDialog):
 
     def __init__(
         self, current: Criteria, parent=None, approval: Approval | None = None,
-        approval_holds: bool = False,
+        approval_holds: bool = False, without: Finding | None = None,
     ) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("Risk criteria")
@@ -78,7 +79,7 @@ class CriteriaDialog(QDialog):
         self.criteria = current
         self.approval_change: Approval | str | None = None
         self.approval = ApprovalFields("risk_criteria", self)
-        self.approval.show_approval(approval, approval_holds)
+        self.approval.show_approval(approval, approval_holds, without)
         level_fields = [Field("label", "Label"), Field("description", "Description")]
         self.likelihood = EditTableModel(
             level_fields,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.services.people import authority
 from app.services.risks import service as risks
 from app.services.risks.rules import RULES
 from app.services.risks.service import RiskRow
@@ -20,8 +21,14 @@ def _label(header: str, name: str, choices: dict[str, str]) -> Column:
     )
 
 
+# a risk's flags: the keys of the register's rules, and this one from People
+WITHOUT_AUTHORITY = "accepted_without_authority"
+LABELS = {**{key: rule.label for key, rule in RULES.items()},
+          WITHOUT_AUTHORITY: authority.RULES["risk"].label}  # fmt: skip
+
+
 def flags_text(flags: list[str]) -> str:
-    return "; ".join(RULES[f].label for f in flags)
+    return "; ".join(LABELS[f] for f in flags)
 
 
 COLUMNS = [

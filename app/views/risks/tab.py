@@ -33,6 +33,7 @@ from app.services.engagement.approvals import Approval
 from app.services.engagement.errors import AimsError, FieldError
 from app.services.engagement.file import EngagementFile
 from app.services.inventory import service as inventory
+from app.services.people import authority
 from app.services.risks import rules as risk_rules
 from app.services.risks import service as risks
 from app.services.risks.criteria import DEFAULT, Criteria
@@ -51,7 +52,7 @@ from app.views.documents.serving_label import ServingLabel
 from app.views.risks.approval import CLEAR, ApprovalFields
 from app.views.risks.dialogs import CategoriesDialog, CriteriaDialog, TreatmentDialog
 from app.views.risks.heat_map import HeatMap
-from app.views.risks.model import RisksModel, haystack
+from app.views.risks.model import LABELS, WITHOUT_AUTHORITY, RisksModel, haystack
 
 
 @dataclass
@@ -101,6 +102,8 @@ def load_risks(ef: EngagementFile) -> Loaded:
     categories = risks.list_categories(ef)
     signoff = risk_rules.signoff(ef)
     flags = risk_rules.evaluate(rows, criteria, categories).by_risk()
+    for risk_id in authority.by_item(ef, "risk"):
+        flags.setdefault(risk_id, []).append(WITHOUT_AUTHORITY)
     prepared = prepare(rows, {r.id: flags.get(r.id, []) for r in rows}, haystack)
     return prepared, criteria, categories, overview(rows, criteria, categories, signoff), signoff
 
@@ -373,7 +376,8 @@ class RisksTab(RegisterTab):
 
     def _show_plan_approval(self) -> None:
         approval = approvals.get(self.ef, "treatment_plan")
-        self.plan_approval.show_approval(approval, self.signoff.plan_approved)
+        without = authority.of_item(self.ef, "treatment_plan", "treatment_plan")
+        self.plan_approval.show_approval(approval, self.signoff.plan_approved, without)
         self.plan_approval.setEnabled(not self.ef.read_only)
         self.plan_approve_button.setEnabled(not self.ef.read_only)
 
@@ -440,7 +444,8 @@ class RisksTab(RegisterTab):
         self.gaps.setVisible(bool(flags))
         self.gaps.setText(
             "<b>Gaps an auditor will find</b><br>"
-            + "<br>".join("• " + esc(risk_rules.RULES[f].label) for f in flags)
+            + "<br>".join("• " + esc(LABELS[f]) for f in flags)
+            + self._authority_text(row.id, flags)
         )
         self.form.set_values(row.values(), row.id)
         lines = soa.list_lines(self.ef)  # Annex A and the controls beyond it
@@ -473,6 +478,13 @@ class RisksTab(RegisterTab):
         changes = risks.history_of(self.ef, risk_id, limit=50)
         return history_html(changes, labels, shown_by_spec(risks.FIELDS))
 
+    def _authority_text(self, risk_id: str, flags: list[str]) -> str:
+        """Who accepted and why no authority shows, below the gap it raises."""
+        if WITHOUT_AUTHORITY not in flags:
+            return ""
+        found = authority.of_item(self.ef, "risk", risk_id)
+        return f"<br><small>{esc(found.text)}</small>" if found else ""
+
     def refresh_panel(self) -> None:
         if self.current is not None:
             self.show_current()
@@ -489,6 +501,8 @@ class RisksTab(RegisterTab):
             if row
             else []
         )
+        if row and authority.of_item(self.ef, "risk", risk_id):
+            flags.append(WITHOUT_AUTHORITY)
         self.model.update_row(risk_id, row, flags)
         self.update_count()
         self._recount_overview()
@@ -596,7 +610,10 @@ class RisksTab(RegisterTab):
         if self.ef.read_only:
             return
         approval = approvals.get(self.ef, "risk_criteria")
-        dialog = CriteriaDialog(self.criteria, self, approval, self.signoff.criteria_approved)
+        without = authority.of_item(self.ef, "risk_criteria", "risk_criteria")
+        dialog = CriteriaDialog(
+            self.criteria, self, approval, self.signoff.criteria_approved, without
+        )
         if not dialogs.run_dialog(dialog):
             return
         change = dialog.approval_change

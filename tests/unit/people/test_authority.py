@@ -77,7 +77,7 @@ def test_authority_unknown_and_ambiguous_names_are_findings_in_their_own_words(n
     assert set(texts) == {authority.AMBIGUOUS, authority.UNKNOWN}
     assert "2 people in People have that name (PER-001, PER-002)" in texts[authority.AMBIGUOUS]
     assert (
-        "“Sam Nobody” accepted the residual risk, but names nobody in People"
+        "“Sam Nobody” accepted the residual risk, but is nobody in People"
         in (texts[authority.UNKNOWN])
     )
 
@@ -155,3 +155,12 @@ def test_authority_pack_gap_table_lists_each_rule_with_its_items(new_file):
     rows = {g.rule.id: g for g in _gap_rows(loaded) if g.area == "People"}
     assert rows["PPL-06"].items == [rid] and rows["PPL-06"].found
     assert not rows["PPL-09"].found
+
+
+def test_authority_demo_has_one_acceptance_without_authority_the_rest_authorised(demo_file):
+    found = authority.findings(demo_file)
+    risk = [f for f in found if f.subject == "risk"]
+    assert [(f.name, f.problem) for f in risk] == [
+        ("Tom Becker (Head of Data Science)", authority.NOT_HELD)
+    ]
+    assert not [f for f in found if f.subject in ("soa", "policy", "risk_criteria")]
