@@ -20,11 +20,20 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import AimsRole, AISystem, Approval, Document, ImpactAssessment, Risk, SoaVersion
+from app.models import (
+    AimsRole,
+    AISystem,
+    Approval,
+    Document,
+    ImpactAssessment,
+    Risk,
+    RoleAssignment,
+    SoaVersion,
+)
 from app.services import words
 from app.services.engagement.file import EngagementFile
 from app.services.gaps import GapRule
-from app.services.people.names import AUTHORITIES, Directory, authorities_on, normalized
+from app.services.people.names import AUTHORITIES, Directory, normalized
 
 
 @dataclass(frozen=True)
@@ -153,18 +162,37 @@ class Finding:
         )
 
 
+def _keys(keys: object) -> set[str]:
+    return {k.strip() for k in str(keys).split(",") if k.strip()}
+
+
 class Checker:
     """The people and roles of an engagement, read once, to check many sign-offs."""
 
     def __init__(self, session: Session) -> None:
-        self.session = session
         self.directory = Directory(session)
+        # every holding at once (one query, not one per sign-off): person -> (from, to, keys)
+        self.holdings: dict[str, list[tuple[dt.date | None, dt.date | None, set[str]]]] = {}
+        for person, start, end, keys in session.execute(
+            select(RoleAssignment.person, RoleAssignment.from_date, RoleAssignment.to_date,
+                   AimsRole.authorities)
+            .join(AimsRole, AimsRole.id == RoleAssignment.role)
+            .where(RoleAssignment.deleted.is_(False), AimsRole.deleted.is_(False))
+        ):  # fmt: skip
+            self.holdings.setdefault(str(person), []).append((start, end, _keys(keys)))
         self.roles: dict[str, set[str]] = {}
         for title, keys in session.execute(
             select(AimsRole.title, AimsRole.authorities).where(AimsRole.deleted.is_(False))
         ):
-            held = {k.strip() for k in str(keys).split(",") if k.strip()}
-            self.roles.setdefault(normalized(title), set()).update(held)
+            self.roles.setdefault(normalized(title), set()).update(_keys(keys))
+
+    def held_on(self, person: str, on: dt.date | None) -> set[str]:
+        """names.authorities_on, from the holdings read once."""
+        held: set[str] = set()
+        for start, end, keys in self.holdings.get(person, ()):
+            if on is None or not ((start and start > on) or (end and end < on)):
+                held |= keys
+        return held
 
     def check(self, subject: str, item: str, name: str, on: dt.date | None) -> Finding | None:
         """None when `name` held the authority `subject` needs on `on` (any day when None)."""
@@ -178,7 +206,7 @@ class Checker:
         if match.ambiguous:
             return Finding(subject, item, name, on, AMBIGUOUS, match.candidates)
         if match.person:
-            if authority in authorities_on(self.session, match.person, on):
+            if authority in self.held_on(match.person, on):
                 return None
             return Finding(subject, item, name, on, NOT_HELD)
         role = self.roles.get(normalized(name))

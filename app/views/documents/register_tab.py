@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from app.services.documents import versions
 from app.services.documents.register import DOCUMENTS
 from app.services.engagement.file import EngagementFile
+from app.services.people import authority
 from app.views.common import dialogs
+from app.views.common.text import esc
 from app.views.documents.attachments_panel import AttachmentsPanel
 from app.views.registers.tab import DescribedTab
 
@@ -32,6 +34,15 @@ class DocumentsTab(DescribedTab):
 
     def show_current(self) -> None:
         super().show_current()
+        without = authority.of_item(self.ef, "policy", self.current) if self.current else None
+        if without is not None:  # the AI policy approved by someone not allowed to (PPL-09)
+            shown = self.gaps.text() if self.gaps.isVisibleTo(self) else ""
+            self.gaps.setText(
+                (shown or "<b>Gaps an auditor will find</b>")
+                + f"<br>• {esc(without.rule.label)} ({esc(without.rule.ref)})"
+                + f"<br><small>{esc(without.text)}</small>"
+            )
+            self.gaps.show()
         self.version_button.setEnabled(self.current is not None and not self.ef.read_only)
         self.attachments.show_document(self.current)
 

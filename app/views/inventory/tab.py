@@ -28,6 +28,7 @@ from app.services.engagement.file import EngagementFile
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
+from app.services.people import authority
 from app.services.risks import service as risks
 from app.views.common import dialogs
 from app.views.common.field_form import FieldForm, FormDialog
@@ -147,8 +148,10 @@ class InventoryTab(RegisterTab):
         self.assessments = ListModel(
             ("ID", "Date", "Trigger", "Assessor", "Impacts", "Approved by"),
             _assessment_cells,
+            warn=lambda r: r.id in self._without_authority,
             parent=self,
         )
+        self._without_authority: dict[str, authority.Finding] = {}
         self.assessment_table = QTableView()
         self.assessment_table.setModel(self.assessments)
         self.assessment_table.verticalHeader().hide()
@@ -228,7 +231,10 @@ class InventoryTab(RegisterTab):
             return
         self.heading.setText(f"<h3>{esc(row.id)}: {esc(row.name)}</h3>")
         flags = self.model.flags_of(row.id)
-        self.gaps.setVisible(bool(flags))
+        assessments = impact.list_assessments(self.ef, row.id)
+        found = (authority.of_item(self.ef, "impact_assessment", a.id) for a in assessments)
+        self._without_authority = {f.item: f for f in found if f is not None}
+        self.gaps.setVisible(bool(flags) or bool(self._without_authority))
         info = self.model.info_of(row.id)
         notes = [
             text
@@ -243,6 +249,10 @@ class InventoryTab(RegisterTab):
             "<b>Gaps an auditor will find</b><br>"
             + "<br>".join("• " + esc(inventory_rules.RULES[f].label) for f in flags)
             + note
+            + "".join(
+                f"<br>• {esc(f.rule.label)} ({esc(item)})<br><small>{esc(f.text)}</small>"
+                for item, f in self._without_authority.items()
+            )
         )
         obligations = context_summary.obligations_of(self.ef, row.id)
         self.obligations.setText(
@@ -251,7 +261,7 @@ class InventoryTab(RegisterTab):
         )
         self.documents.show_item(self.ef, row.id)
         self.form.set_values({name: getattr(row, name) for name in inventory.EDITABLE}, row.id)
-        self.assessments.set_rows(impact.list_assessments(self.ef, row.id))
+        self.assessments.set_rows(assessments)
         self.history_view.setText(self._history_html(row.id))
 
     def _history_html(self, system_id: str) -> str:

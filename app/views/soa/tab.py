@@ -25,6 +25,7 @@ from app.services.clauses import requirements
 from app.services.engagement.errors import FieldError
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import EngagementFile
+from app.services.people import authority
 from app.services.soa import service as soa
 from app.services.soa.service import SoaLine
 from app.views.common import dialogs
@@ -206,8 +207,15 @@ class SoaTab(RegisterTab):
         self.views.addTab(_list_view(self.changes, [80, 200, 250]), "Changes since issue")
         self.views.addTab(_list_view(self.issued, [300, 90, 200, 250, 150, 150]), "Last issued")
         self.count_label = QLabel("Loading the Statement of Applicability…")
+        # the version in force signed by someone People does not show allowed to (PPL-08)
+        self.issued_gap = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.issued_gap.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
+        self.issued_gap.hide()
         list_and_panel(
-            self, [bar, filters, self.views, self.count_label], self._build_panel(), [860, 540]
+            self,
+            [bar, filters, self.views, self.issued_gap, self.count_label],
+            self._build_panel(),
+            [860, 540],
         )
 
     def _build_panel(self) -> QWidget:
@@ -250,6 +258,13 @@ class SoaTab(RegisterTab):
         self.changes.set_rows(soa.changes_since_issued(self.ef, self.model.all_rows()))
         self.issued.set_rows(list(issued.lines) if issued else [])
         count = len(self.changes.rows)
+        without = authority.of_item(self.ef, "soa", str(issued.number)) if issued else None
+        self.issued_gap.setVisible(without is not None)
+        if without is not None:
+            self.issued_gap.setText(
+                f"<b>{esc(without.rule.label)}</b> (version {esc(without.item)})<br>"
+                f"<small>{esc(without.text)}</small>"
+            )
         if issued is None:  # the whole draft is new: nothing was issued to compare with
             self.views.setTabText(1, f"Not issued yet: {words.count(count, 'change')}")
             self.views.setTabText(2, "No version issued")
@@ -430,10 +445,12 @@ class SoaTab(RegisterTab):
         dialog.setMinimumWidth(560)
         if dialogs.run_dialog(dialog) and issued:
             self.refresh(self.current or "A.2.2")
+            without = authority.of_item(self.ef, "soa", str(issued[0]))
             dialogs.info(
                 self,
                 "SoA issued",
-                f"Version {issued[0]} of the Statement of Applicability is issued.",
+                f"Version {issued[0]} of the Statement of Applicability is issued."
+                + (f"\n\n{without.rule.label}: {without.text}" if without else ""),
             )
 
     def manage_additional(self) -> None:
