@@ -107,6 +107,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True)
 
     p = sub.add_parser(
+        "import-people",
+        help="preview (or --apply) the client's role register, RACI matrix or AI policy "
+        "acknowledgement log",
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("workbook", type=Path, help=".xlsx, .xlsm, .ods or .csv")
+    p.add_argument("--apply", action="store_true", help="add what the preview lists")
+
+    p = sub.add_parser(
         "import-xlsx", help="import a workbook (ours back from the client, or theirs)"
     )
     p.add_argument("file", type=Path)
@@ -332,6 +341,18 @@ def _import_xlsx(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_people(args: argparse.Namespace) -> int:
+    from app.services.engagement.file import open_engagement
+    from app.services.people import client_records
+
+    with open_engagement(args.file, read_only=not args.apply) as ef:
+        plan = (client_records.apply if args.apply else client_records.preview)(ef, args.workbook)
+    print(plan.as_text(applied=args.apply))
+    if not args.apply and plan.has_changes:
+        print("Run again with --apply to add them.")
+    return 0
+
+
 def _export_pack(args: argparse.Namespace) -> int:
     from app.services.engagement.file import open_engagement
     from app.services.pack import build as pack
@@ -463,6 +484,7 @@ _COMMANDS = {
     "upgrade-catalog": _upgrade_catalog,
     "export-xlsx": _export_xlsx,
     "import-xlsx": _import_xlsx,
+    "import-people": _import_people,
     "export-pack": _export_pack,
     "attach": _attach,
     "export-attachments": _export_attachments,
