@@ -32,21 +32,24 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import AimsRole, Document, PolicyAcknowledgement
+from app.models import AimsRole, Document, Person, PolicyAcknowledgement, RoleAssignment
 from app.services import words
 from app.services.engagement import history
 from app.services.engagement.errors import WorkbookError
 from app.services.engagement.file import EngagementFile
 from app.services.people import holders
 from app.services.people.names import Directory, normalized
+from app.services.workbook.export import META_SHEET
 from app.services.workbook.read import RawSheet, read_workbook
 
 ROLE_REGISTER, RACI, ACKNOWLEDGEMENTS = "role register", "RACI matrix", "acknowledgement log"
 _HEADER_ROWS = 30  # headings are looked for in the first rows of a sheet
+_HEADING_MAX = 60
 _NAME_MAX, _TEXT_MAX = 200, 4000
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}
@@ -98,11 +101,12 @@ class Layout:
 
 
 def _find(headers: Sequence[str], *needles: str) -> int | None:
-    """The first column whose heading holds every word of one of `needles`."""
+    """The first column whose heading holds every word of one of `needles` (a heading is
+    short: a long text holding the words is a data cell, not a heading)."""
     for needle in needles:
         wanted = needle.split()
         for i, heading in enumerate(headers):
-            if all(w in heading for w in wanted):
+            if len(heading) <= _HEADING_MAX and all(w in heading for w in wanted):
                 return i
     return None
 
@@ -184,6 +188,8 @@ class Plan:
     policy: str = ""  # the AI policy's document ID
     not_acknowledged: list[str] = field(default_factory=list)  # "Toru (PENDING)"
     skipped: list[str] = field(default_factory=list)  # rows left out, with why
+    # what `apply` added, (entity, ID), for undo and redo
+    added: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def new_people(self) -> list[str]:
@@ -452,6 +458,7 @@ def apply(ef: EngagementFile, path: Path) -> Plan:
                 people[key] = holders.add_person(
                     session, ef.actor, plan.names[key], **plan.person_fields.get(key, {})
                 )
+                plan.added.append(("person", people[key]))
         for key, rid in plan.roles.items():
             fields = plan.role_fields[key]
             if not rid:
@@ -463,9 +470,43 @@ def apply(ef: EngagementFile, path: Path) -> Plan:
                     history.record(session, ef.actor, "aims_role", rid, "reports_performance",
                                    False, True)  # fmt: skip
         for role_key, person_key, start, notes in plan.holdings:
-            holders.add_holding(session, ef.actor, roles[role_key],
-                                people[person_key], start, None, notes)  # fmt: skip
+            hid = holders.add_holding(session, ef.actor, roles[role_key],
+                                      people[person_key], start, None, notes)  # fmt: skip
+            plan.added.append(("role_assignment", hid))
         for person_key, version, on, how, evidence, notes in plan.acknowledgements:
-            holders.add_acknowledgement(session, ef.actor, people[person_key],
-                                        plan.policy, version, on, how, evidence, notes)  # fmt: skip
+            aid = holders.add_acknowledgement(session, ef.actor, people[person_key],
+                                              plan.policy, version, on, how, evidence,
+                                              notes)  # fmt: skip
+            plan.added.append(("policy_acknowledgement", aid))
     return plan
+
+
+_MODELS: dict[str, type[Person | AimsRole | RoleAssignment | PolicyAcknowledgement]] = {
+    "person": Person, "aims_role": AimsRole, "role_assignment": RoleAssignment,
+    "policy_acknowledgement": PolicyAcknowledgement}  # fmt: skip
+# a workbook bigger than this is no people record: the window's import then reads it once only
+RECORDS_MAX_BYTES = 10 * 1024 * 1024
+
+
+def set_deleted(ef: EngagementFile, added: Sequence[tuple[str, str]], deleted: bool) -> None:
+    """Undo (True) or redo (False) of an import: what it added marked deleted, or back."""
+    with ef.writing() as session:
+        for entity, item_id in added:
+            row: Any = session.get(_MODELS[entity], item_id)
+            if row is not None and row.deleted != deleted:
+                row.deleted = deleted
+                history.record(session, ef.actor, entity, item_id, "deleted", not deleted, deleted)
+
+
+def recognised(path: Path) -> bool:
+    """Whether the workbook holds one of the people layouts (False for a big workbook, and
+    for one this app cannot read: the workbook import says why)."""
+    try:
+        if Path(path).stat().st_size > RECORDS_MAX_BYTES:
+            return False
+        sheets = read_workbook(Path(path))
+        if any(s.name == META_SHEET for s in sheets):
+            return False  # a workbook this app exported: the workbook import takes it back
+        return any(_recognise(s) is not None for s in sheets)
+    except (OSError, WorkbookError):
+        return False

@@ -15,12 +15,14 @@ from app.paths import user_data_dir
 from app.services import words
 from app.services.engagement.errors import AimsError
 from app.services.engagement.file import EngagementFile
+from app.services.people import client_records
 from app.services.workbook import importer as workbook_import
 from app.services.workbook.export import export_workbook
 from app.services.workbook.layout import Layout, load_mapping, save_mapping
 from app.views.common import dialogs, worker
 from app.views.common.undo import AppliedCommand
 from app.views.workbook.import_dialog import ImportDialog
+from app.views.workbook.people_dialog import PeopleImportDialog
 
 
 def mappings_dir() -> Path:
@@ -104,8 +106,12 @@ class WorkbookActions:
             progress.close()
             return wanted
 
-        def done(plan: workbook_import.Plan) -> None:
-            if finished():
+        def done(plan: workbook_import.Plan | client_records.Plan) -> None:
+            if not finished():
+                return
+            if isinstance(plan, client_records.Plan):
+                self._show_people(ef, path, plan)
+            else:
                 self._show(ef, plan, mapping, layouts)
 
         def failed(message: str) -> None:
@@ -117,9 +123,13 @@ class WorkbookActions:
             task.cancel()
             self.window.statusBar().showMessage(f"Import of {path.name} cancelled", 6000)
 
-        task = worker.start(
-            lambda: workbook_import.build_plan(ef, path, mapping, layouts), done, failed
-        )
+        def read() -> workbook_import.Plan | client_records.Plan:
+            # the client's role register, RACI matrix or acknowledgement log goes to People
+            if not mapping and not layouts and client_records.recognised(path):
+                return client_records.preview(ef, path)
+            return workbook_import.build_plan(ef, path, mapping, layouts)
+
+        task = worker.start(read, done, failed)
         progress.canceled.connect(cancel)
         self.task = task
 
@@ -189,6 +199,35 @@ class WorkbookActions:
         self.task = worker.start(
             lambda: workbook_import.apply(ef, plan, skip_invalid=skip_invalid), done, failed
         )
+
+    def _show_people(self, ef: EngagementFile, path: Path, plan: client_records.Plan) -> None:
+        if not dialogs.run_dialog(PeopleImportDialog(plan, self.window)):
+            return
+        progress = _progress(self.window, f"Adding {path.name} to People…")
+        progress.setRange(0, 0)
+        progress.setCancelButton(None)  # one transaction: it finishes or changes nothing
+
+        def done(applied: client_records.Plan) -> None:
+            progress.close()
+            added = list(applied.added)
+            self.undo_stack.push(
+                AppliedCommand(
+                    f"Import {path.name} into People",
+                    lambda: self._quietly(lambda: client_records.set_deleted(ef, added, True)),
+                    lambda: self._quietly(lambda: client_records.set_deleted(ef, added, False)),
+                )
+            )
+            self.changed()
+            self.window.statusBar().showMessage(
+                f"Imported {path.name} into People: {words.count(len(added), 'item')} added",
+                8000,
+            )
+
+        def failed(message: str) -> None:
+            progress.close()
+            dialogs.error(self.window, "Nothing was imported", message)
+
+        self.task = worker.start(lambda: client_records.apply(ef, path), done, failed)
 
     def _quietly(self, action: Callable[[], object]) -> None:
         try:

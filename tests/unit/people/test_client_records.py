@@ -159,3 +159,16 @@ def test_client_records_cli_previews_by_default_and_applies_on_request(tmp_path,
     assert "Added holder: William Hartono as AIMS Owner / Policy Owner" in capsys.readouterr().out
     assert main(["import-people", path, roles]) == 0
     assert "Nothing to add" in capsys.readouterr().out
+
+
+def test_client_records_recognised_by_headings_not_our_export_nor_other_client_sheets(
+    demo_file, tmp_path
+):
+    from app.services.workbook.export import export_workbook
+
+    ours = tmp_path / "ours.xlsx"
+    for _ in export_workbook(demo_file, ours):
+        pass
+    assert not client_records.recognised(ours)  # its SoA and roles text are no role register
+    assert not client_records.recognised(copied(tmp_path, "5_Leadership_Clause_Register.xlsx"))
+    assert client_records.recognised(copied(tmp_path, RACI, "matrix.xlsx"))
