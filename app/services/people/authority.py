@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -216,10 +216,10 @@ class Checker:
 
 
 def _signoffs(
-    session: Session, only: str = "", item: str = ""
+    session: Session, only: str = "", items: Collection[str] = ()
 ) -> Iterator[tuple[str, str, str, dt.date | None]]:
     """Every sign-off recorded: (subject, item, name, date); of one subject (`only`), or of
-    one item of it (`item`), when given."""
+    some items of it (`items`), when given."""
 
     def wanted(subject: str) -> bool:
         return not only or only == subject
@@ -228,8 +228,8 @@ def _signoffs(
         query = select(key, name, day).where(func.trim(name) != "", *where)
         if join is not None:
             query = query.join(*join)
-        if item:
-            query = query.where(key == item)
+        if items:
+            query = query.where(key.in_(list(items)))
         return iter(session.execute(query.order_by(key)))
 
     if wanted("risk"):
@@ -246,7 +246,7 @@ def _signoffs(
             yield "impact_assessment", aid, by, on
     # the version in force: the ones it superseded are history
     latest = session.scalars(select(SoaVersion).order_by(SoaVersion.number.desc())).first()
-    if wanted("soa") and latest is not None and item in ("", str(latest.number)):
+    if wanted("soa") and latest is not None and (not items or str(latest.number) in items):
         yield "soa", str(latest.number), latest.approved_by, latest.issued_on
     if wanted("policy"):
         doc = Document
@@ -261,12 +261,12 @@ def _signoffs(
             yield subject, subject, row.approved_by, row.approved_on
 
 
-def findings(ef: EngagementFile, only: str = "", item: str = "") -> list[Finding]:
+def findings(ef: EngagementFile, only: str = "", items: Collection[str] = ()) -> list[Finding]:
     """Every sign-off of the engagement that shows no authority, subject by subject (of one
-    subject, or one item of it, when given)."""
+    subject, or some items of it, when given)."""
     with ef.reading() as session:
         checker = Checker(session)
-        signoffs = list(_signoffs(session, only, item))
+        signoffs = list(_signoffs(session, only, items))
         found = [checker.check(s, i, str(by).strip(), on) for s, i, by, on in signoffs]
     return [f for f in found if f is not None]
 
@@ -278,14 +278,7 @@ def by_item(ef: EngagementFile, subject: str) -> dict[str, Finding]:
 
 def of_item(ef: EngagementFile, subject: str, item: str) -> Finding | None:
     """The finding of one item, or None: what its detail panel shows."""
-    return next(iter(findings(ef, subject, item)), None)
-
-
-def check_one(ef: EngagementFile, subject: str, name: str, on: object = None) -> Finding | None:
-    """Whether a sign-off about to be recorded (the SoA's issue dialog) would show authority."""
-    day = on if isinstance(on, dt.date) else None
-    with ef.reading() as session:
-        return Checker(session).check(subject, "", name.strip(), day)
+    return next(iter(findings(ef, subject, [item])), None)
 
 
 def approvals_without_authority(ef: EngagementFile) -> int:

@@ -232,8 +232,9 @@ class InventoryTab(RegisterTab):
         self.heading.setText(f"<h3>{esc(row.id)}: {esc(row.name)}</h3>")
         flags = self.model.flags_of(row.id)
         assessments = impact.list_assessments(self.ef, row.id)
-        found = (authority.of_item(self.ef, "impact_assessment", a.id) for a in assessments)
-        self._without_authority = {f.item: f for f in found if f is not None}
+        ids = [a.id for a in assessments]
+        found = authority.findings(self.ef, "impact_assessment", ids) if ids else []
+        self._without_authority = {f.item: f for f in found}
         self.gaps.setVisible(bool(flags) or bool(self._without_authority))
         info = self.model.info_of(row.id)
         notes = [

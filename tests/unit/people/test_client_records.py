@@ -172,3 +172,19 @@ def test_client_records_recognised_by_headings_not_our_export_nor_other_client_s
     assert not client_records.recognised(ours)  # its SoA and roles text are no role register
     assert not client_records.recognised(copied(tmp_path, "5_Leadership_Clause_Register.xlsx"))
     assert client_records.recognised(copied(tmp_path, RACI, "matrix.xlsx"))
+
+
+def test_client_records_a_csv_role_register_with_a_vacant_role(new_file, tmp_path):
+    path = tmp_path / "roles.csv"
+    path.write_text(
+        "AIMS Role,Named Individual,Effective Date,Status,Key Responsibilities\n"
+        "AIMS lead,Dana  Whitfield,30 June 2026,Active,Runs the AIMS\n"
+        "Internal auditor,VACANT,,Vacant,Audits the AIMS\n",
+        encoding="utf-8",
+    )
+    plan = client_records.apply(new_file, path)
+    assert plan.new_roles == ["AIMS lead", "Internal auditor"]
+    with new_file.reading() as session:
+        held = session.scalars(select(RoleAssignment)).one()
+        assert session.get(Person, held.person).name == "Dana Whitfield"  # spacing tidied
+    assert held.from_date == dt.date(2026, 6, 30) and count(new_file, Person) == 1
