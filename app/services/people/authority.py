@@ -147,8 +147,8 @@ class Finding:
             )
         if self.problem == ROLE_WITHOUT:
             return (
-                f"The {self.name} {subject.done}{when}, but that role may not {allowed}: add "
-                "the authority to the role in People, or have a role that holds it sign."
+                f"{self.name} (a role in People) {subject.done}{when}, but may not {allowed}: "
+                "add the authority to the role, or have a role that holds it sign."
             )
         if self.on is None:
             return (

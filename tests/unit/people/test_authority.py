@@ -106,7 +106,9 @@ def test_authority_a_committee_recorded_as_a_role_counts_by_its_authorities(new_
     accepted(new_file, "executive risk committee")
     found = authority.findings(new_file)
     assert [(f.subject, f.problem) for f in found] == [("risk_criteria", authority.ROLE_WITHOUT)]
-    assert "that role may not approve the risk criteria" in found[0].text
+    assert "(a role in People) approved the risk criteria on 2026-03-02, but may not" in (
+        found[0].text
+    )
 
 
 def test_authority_impact_assessment_policy_and_soa_are_checked(new_file):
