@@ -166,3 +166,19 @@ def test_authority_demo_has_one_acceptance_without_authority_the_rest_authorised
         ("Tom Becker (Head of Data Science)", authority.NOT_HELD)
     ]
     assert not [f for f in found if f.subject in ("soa", "policy", "risk_criteria")]
+
+
+def test_authority_soa_only_the_version_in_force_is_checked(new_file):
+    from app.models import SoaVersion
+
+    person_with_role(new_file, "Priya Shah", "approve_soa", dt.date(2026, 1, 1))
+    with new_file.writing() as session:
+        for number, by in ((1, "Tom Becker"), (2, "Priya Shah")):
+            session.add(SoaVersion(number=number, issued_on=DAY, approved_by=by, content="[]",
+                                   created_at=dt.datetime.now()))  # fmt: skip
+    assert authority.by_item(new_file, "soa") == {}  # v1, superseded, is history
+    with new_file.writing() as session:
+        session.add(SoaVersion(number=3, issued_on=DAY, approved_by="Tom Becker", content="[]",
+                               created_at=dt.datetime.now()))  # fmt: skip
+    found = authority.of_item(new_file, "soa", "3")
+    assert found is not None and found.rule.id == "PPL-08" and found.label == "SoA version 3"
