@@ -188,3 +188,23 @@ def test_client_records_a_csv_role_register_with_a_vacant_role(new_file, tmp_pat
         held = session.scalars(select(RoleAssignment)).one()
         assert session.get(Person, held.person).name == "Dana Whitfield"  # spacing tidied
     assert held.from_date == dt.date(2026, 6, 30) and count(new_file, Person) == 1
+
+
+def test_client_records_cli_refuses_a_role_register_declaring_xml_entities(tmp_path, capsys):
+    import zipfile
+
+    path = str(tmp_path / "c.aims")
+    assert main(["new", path, "--client", "Acme", "--size", "small"]) == 0
+    source, hostile = copied(tmp_path, ROLES), tmp_path / "hostile.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(hostile, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                head, _, rest = data.partition(b"?>")
+                data = head + b'?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>' + rest
+            zout.writestr(info, data)
+    before = (tmp_path / "c.aims").read_bytes()
+    capsys.readouterr()
+    assert main(["import-people", path, str(hostile), "--apply"]) == 2
+    assert "declares XML entities" in capsys.readouterr().err
+    assert (tmp_path / "c.aims").read_bytes() == before
