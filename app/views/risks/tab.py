@@ -4,7 +4,7 @@ treatment plan, and the criteria that score it all."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,8 +71,10 @@ class Overview:
 
 def overview(
     rows: list[RiskRow], criteria: Criteria, categories: list[risks.Category],
-    signoff: risk_rules.Signoff | None = None,
+    signoff: risk_rules.Signoff | None = None, unauthorised: Collection[str] = (),
 ) -> Overview:  # fmt: skip
+    """`unauthorised`: the risks accepted without the authority (People), gaps too."""
+
     def counts(residual: bool) -> dict[tuple[int, int], int]:
         return {cell: len(ids) for cell, ids in risk_rules.heat_map(rows, residual).items()}
 
@@ -82,7 +84,7 @@ def overview(
         counts(True),
         risk_rules.treatment_plan(rows),
         findings.cyber_only,
-        len(findings.by_risk()),
+        len(set(findings.by_risk()) | set(unauthorised)),
         tuple(
             f"{rule.label}: {findings.whole_text(rule)}"
             for rule, found in findings.whole_found().items()
@@ -102,10 +104,12 @@ def load_risks(ef: EngagementFile) -> Loaded:
     categories = risks.list_categories(ef)
     signoff = risk_rules.signoff(ef)
     flags = risk_rules.evaluate(rows, criteria, categories).by_risk()
-    for risk_id in authority.by_item(ef, "risk"):
+    unauthorised = list(authority.by_item(ef, "risk"))
+    for risk_id in unauthorised:
         flags.setdefault(risk_id, []).append(WITHOUT_AUTHORITY)
     prepared = prepare(rows, {r.id: flags.get(r.id, []) for r in rows}, haystack)
-    return prepared, criteria, categories, overview(rows, criteria, categories, signoff), signoff
+    shown = overview(rows, criteria, categories, signoff, unauthorised)
+    return prepared, criteria, categories, shown, signoff
 
 
 def _plan_cells(item: risk_rules.PlanItem) -> tuple[str, ...]:
@@ -341,9 +345,11 @@ class RisksTab(RegisterTab):
                 self._overview_task = None
                 self.count_label.setText(message)
 
-        task = self._overview_task = worker.start(
-            lambda: overview(rows, criteria, categories, signoff), done, failed
-        )
+        def count() -> Overview:
+            unauthorised = authority.by_item(self.ef, "risk")
+            return overview(rows, criteria, categories, signoff, unauthorised)
+
+        task = self._overview_task = worker.start(count, done, failed)
 
     def shutdown(self) -> None:
         super().shutdown()

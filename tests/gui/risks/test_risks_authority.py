@@ -28,6 +28,7 @@ def test_risks_acceptance_without_authority_is_shown_and_cleared_by_an_authorise
     rid = _owner_accepted(tab)
     cell = tab.model.index(tab.model.position(rid), COL_GAPS).data()
     assert "PPL-06 Residual risk accepted by someone without the authority" in cell
+    assert tab.overview.flagged == sum(1 for r in tab.model.all_rows() if tab.model.info_of(r.id))
     tab.select(rid)
     assert "held no role then that may accept residual AI risk" in tab.gaps.text()
     replace(qtbot, tab.form.editors["accepted_by"], "priya  shah")
