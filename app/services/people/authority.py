@@ -86,8 +86,8 @@ SUBJECTS: dict[str, Subject] = {
 RULES = {key: subject.rule for key, subject in SUBJECTS.items()}
 
 # why a sign-off shows no authority
-NO_PEOPLE, UNKNOWN, AMBIGUOUS, NOT_HELD, ROLE_WITHOUT = (
-    "no_people", "unknown", "ambiguous", "not_held", "role_without",
+NO_PEOPLE, UNKNOWN, AMBIGUOUS, NOT_HELD, ROLE_WITHOUT, ROLE_EMPTY = (
+    "no_people", "unknown", "ambiguous", "not_held", "role_without", "role_empty",
 )  # fmt: skip
 _TITLE = re.compile(r"^(?P<name>[^()]+?)\s*\([^()]*\)\s*$")  # "Priya Shah (CRO)"
 
@@ -106,7 +106,7 @@ class Finding:
     item: str  # the risk, assessment or document ID, the SoA version number, the subject
     name: str  # as recorded
     on: dt.date | None
-    problem: str  # NO_PEOPLE, UNKNOWN, AMBIGUOUS, NOT_HELD or ROLE_WITHOUT
+    problem: str  # NO_PEOPLE, UNKNOWN, AMBIGUOUS, NOT_HELD, ROLE_WITHOUT or ROLE_EMPTY
     candidates: tuple[str, ...] = ()  # the people an ambiguous name matches
 
     @property
@@ -150,6 +150,11 @@ class Finding:
                 f"{self.name} (a role in People) {subject.done}{when}, but may not {allowed}: "
                 "add the authority to the role, or have a role that holds it sign."
             )
+        if self.problem == ROLE_EMPTY:
+            return (
+                f"{self.name} (a role in People) {subject.done}{when}, but nobody held that "
+                "role then: record who sat on it, from when, in People."
+            )
         if self.on is None:
             return (
                 f"{self.name} {subject.done}, but holds no role that may {allowed}: give them "
@@ -160,6 +165,12 @@ class Finding:
             f"give them such a role in People (held from {self.on.isoformat()} or earlier), "
             "or have someone who holds one sign."
         )
+
+
+def _during(start: dt.date | None, end: dt.date | None, on: dt.date | None) -> bool:
+    """A holding from `start` to `end` (either open when blank) covers the day `on` (any
+    day when None)."""
+    return on is None or not ((start and start > on) or (end and end < on))
 
 
 def _keys(keys: object) -> set[str]:
@@ -173,24 +184,27 @@ class Checker:
         self.directory = Directory(session)
         # every holding at once (one query, not one per sign-off): person -> (from, to, keys)
         self.holdings: dict[str, list[tuple[dt.date | None, dt.date | None, set[str]]]] = {}
-        for person, start, end, keys in session.execute(
-            select(RoleAssignment.person, RoleAssignment.from_date, RoleAssignment.to_date,
-                   AimsRole.authorities)
-            .join(AimsRole, AimsRole.id == RoleAssignment.role)
-            .where(RoleAssignment.deleted.is_(False), AimsRole.deleted.is_(False))
-        ):  # fmt: skip
-            self.holdings.setdefault(str(person), []).append((start, end, _keys(keys)))
+        # a role's holdings by its title, for a committee named as the one who signed
+        self.terms: dict[str, list[tuple[dt.date | None, dt.date | None]]] = {}
         self.roles: dict[str, set[str]] = {}
         for title, keys in session.execute(
             select(AimsRole.title, AimsRole.authorities).where(AimsRole.deleted.is_(False))
         ):
             self.roles.setdefault(normalized(title), set()).update(_keys(keys))
+        for person, start, end, keys, title in session.execute(
+            select(RoleAssignment.person, RoleAssignment.from_date, RoleAssignment.to_date,
+                   AimsRole.authorities, AimsRole.title)
+            .join(AimsRole, AimsRole.id == RoleAssignment.role)
+            .where(RoleAssignment.deleted.is_(False), AimsRole.deleted.is_(False))
+        ):  # fmt: skip
+            self.holdings.setdefault(str(person), []).append((start, end, _keys(keys)))
+            self.terms.setdefault(normalized(title), []).append((start, end))
 
     def held_on(self, person: str, on: dt.date | None) -> set[str]:
         """names.authorities_on, from the holdings read once."""
         held: set[str] = set()
         for start, end, keys in self.holdings.get(person, ()):
-            if on is None or not ((start and start > on) or (end and end < on)):
+            if _during(start, end, on):
                 held |= keys
         return held
 
@@ -211,7 +225,10 @@ class Checker:
             return Finding(subject, item, name, on, NOT_HELD)
         role = self.roles.get(normalized(name))
         if role is not None:
-            return None if authority in role else Finding(subject, item, name, on, ROLE_WITHOUT)
+            if authority not in role:
+                return Finding(subject, item, name, on, ROLE_WITHOUT)
+            held = any(_during(a, b, on) for a, b in self.terms.get(normalized(name), ()))
+            return None if held else Finding(subject, item, name, on, ROLE_EMPTY)
         return Finding(subject, item, name, on, UNKNOWN)
 
 

@@ -182,3 +182,12 @@ def test_authority_soa_only_the_version_in_force_is_checked(new_file):
                                created_at=dt.datetime.now()))  # fmt: skip
     found = authority.of_item(new_file, "soa", "3")
     assert found is not None and found.rule.id == "PPL-08" and found.label == "SoA version 3"
+
+
+def test_authority_a_committee_nobody_sat_on_that_day_shows_no_authority(new_file):
+    person_with_role(new_file, "Priya Shah", "accept_risk", dt.date(2026, 6, 1),
+                     title="Executive Risk Committee")  # fmt: skip
+    accepted(new_file, "Executive Risk Committee")
+    found = authority.findings(new_file)
+    assert [f.problem for f in found] == [authority.ROLE_EMPTY]
+    assert "but nobody held that role then: record who sat on it" in found[0].text
