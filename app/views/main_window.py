@@ -401,6 +401,10 @@ class MainWindow(QMainWindow):
             tab.changed.connect(lambda: self._if_made("soa", "reload_if_shown"))
             # a system's gaps read the risks naming it and the criteria (scale, interval)
             tab.changed.connect(lambda: self._if_made("inventory", "reload_if_shown"))
+        elif name == "people":
+            # who holds which role decides whether an acceptance or approval was allowed
+            for other in ("risks", "inventory", "soa", "documents"):
+                tab.changed.connect(lambda other=other: self._if_made(other, "reload_if_shown"))
         elif name == "soa":
             tab.jump_to_risk.connect(self.show_risk)
             tab.jump_to_point.connect(self.show_point)

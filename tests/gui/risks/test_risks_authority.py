@@ -36,3 +36,18 @@ def test_risks_acceptance_without_authority_is_shown_and_cleared_by_an_authorise
     assert risks.get_risk(tab.ef, rid).accepted_by == "priya  shah"
     assert "PPL-06" not in (tab.model.index(tab.model.position(rid), COL_GAPS).data() or "")
     assert "PPL-06" not in tab.gaps.text() or tab.gaps.isHidden()
+
+
+def test_risks_a_role_given_in_people_clears_the_gap_when_people_changes(qtbot, tab, window):
+    from app.services.people import holders
+    from app.services.people.names import Directory
+
+    rid = _owner_accepted(tab)
+    people = window.people_tab
+    with tab.ef.writing() as session:
+        tom = Directory(session).match("Tom Becker").person
+        committee = holders.find_role(session, "Executive Risk Committee")
+        holders.add_holding(session, "test", committee, tom)
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        people.changed.emit()
+    assert "PPL-06" not in (tab.model.index(tab.model.position(rid), COL_GAPS).data() or "")
