@@ -280,13 +280,13 @@ class _Reader:
     def __init__(self, session: Session, plan: Plan) -> None:
         self.session, self.plan = session, plan
         self.directory = Directory(session)
-        self.plan.policy = (
-            session.scalar(
-                select(Document.id)
-                .where(Document.ai_policy.is_(True), Document.deleted.is_(False))
-                .order_by(Document.id)
-            )
-            or ""
+        policy = session.execute(
+            select(Document.id, Document.version)
+            .where(Document.ai_policy.is_(True), Document.deleted.is_(False))
+            .order_by(Document.id)
+        ).first()
+        self.plan.policy, self.policy_version = (
+            (str(policy[0]), str(policy[1])) if policy else ("", "")
         )
 
     def person(self, name: str, where: str, **fields: str) -> str | None:
@@ -422,7 +422,7 @@ class _Reader:
                 continue
             raw_date = _text(cell.get("date"))
             on = _date(cell.get("date")) or _date(answer)
-            version = _text(cell.get("version"))[:_NAME_MAX]
+            version = self._version(_text(cell.get("version"))[:_NAME_MAX])
             if self._known_ack(person, version):
                 continue
             notes = f"From {self.plan.source}" + (f"; dated “{raw_date}”" if raw_date else "")
@@ -430,6 +430,16 @@ class _Reader:
                 (person, version, on, _text(cell.get("method"))[:_NAME_MAX],
                  _text(cell.get("evidence"))[:_TEXT_MAX], notes)
             )  # fmt: skip
+
+    def _version(self, given: str) -> str:
+        """The policy's own spelling of its version when the log writes the same one
+        differently ("v1.0" for 1.0), so the acknowledgement reads as of that version."""
+
+        def bare(v: str) -> str:
+            return re.sub(r"^(version|ver\.?|v)\s*", "", v.strip().casefold())
+
+        same = self.policy_version and bare(given) == bare(self.policy_version)
+        return self.policy_version if same else given
 
     def _known_ack(self, person: str, version: str) -> bool:
         pid = self.plan.people[person]

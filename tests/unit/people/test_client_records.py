@@ -106,14 +106,16 @@ def test_client_records_raci_gives_each_person_a_role_of_their_accountabilities(
 
 
 def test_client_records_acknowledgements_of_the_ai_policy_yes_rows_only(new_file, tmp_path):
-    policy = register.create(new_file, DOCUMENTS, {"title": "AI policy", "ai_policy": True})
+    policy = register.create(
+        new_file, DOCUMENTS, {"title": "AI policy", "ai_policy": True, "version": "1.0"}
+    )
     plan = client_records.apply(new_file, copied(tmp_path, ACKS))
     assert [lay.kind for lay in plan.layouts] == [client_records.ACKNOWLEDGEMENTS]
     with new_file.reading() as session:
         acks = session.scalars(select(PolicyAcknowledgement)).all()
         assert {session.get(Person, a.person).name for a in acks} == {"William Hartono", "Toru"}
     assert {(a.document, a.version, a.acknowledged_on) for a in acks} == {
-        (policy, "v1.0", dt.date(2026, 6, 1))
+        (policy, "1.0", dt.date(2026, 6, 1))  # the log's "v1.0" is the policy's 1.0
     }
     assert "dated “June 2026”" in acks[0].notes
     assert count(new_file, Person) == 2  # the "[Full Name]" row is no one
