@@ -16,7 +16,7 @@ from app.services.engagement.file import EngagementFile, create_engagement
 from app.services.evaluation import demo as evaluation
 from app.services.inventory.demo import add_inventory
 from app.services.people.demo import add_people
-from app.services.risks.demo import add_designations, add_risks
+from app.services.risks.demo import add_risks
 from app.services.soa.demo import add_soa
 
 CLIENT = "Northwind Lending Ltd"
@@ -236,5 +236,4 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
     add_documents(ef)
     add_people(ef)
     evaluation.objectives(ef)
-    add_designations(ef)  # last: only what the People demo did not add
     return ef

@@ -86,10 +86,7 @@ def summary(ef: EngagementFile, check_attachments: bool = True) -> dict[str, Any
         "soa": soa.summary(ef),
         "context": context.summary(ef),
         "documents": documents.summary(ef, check_attachments),
-        "people": {
-            **people.summary(ef),
-            "approvals_without_authority": authority.approvals_without_authority(ef),
-        },
+        "people": people.summary(ef),
         "objectives": objectives.summary(ef),
     }
 

@@ -13,10 +13,13 @@ from sqlalchemy.orm import Session
 from app.models import AimsRole, Person, PolicyAcknowledgement, RoleAssignment
 from app.services.engagement import history, ids
 from app.services.people.names import normalized
+from app.services.people.registers import ACKNOWLEDGEMENTS, HOLDERS, PEOPLE, ROLES
+from app.services.registers.description import Register
 
-# ID prefixes and the history's entity names, as the People registers use them
-PERSON, ROLE, HOLDING, ACKNOWLEDGEMENT = "PER", "ROL", "RA", "ACK"
-_WIDTH = 3
+
+def _next(session: Session, reg: Register) -> str:
+    """The register's next free ID (PER-009, ROLE-08, RH-012): the same as the tab gives."""
+    return ids.next_free_id(session, reg.model, reg.prefix, reg.id_width)
 
 
 def find_role(session: Session, title: str) -> str:
@@ -31,16 +34,16 @@ def find_role(session: Session, title: str) -> str:
 
 
 def add_person(session: Session, actor: str, name: str, **fields: object) -> str:
-    pid = ids.next_free_id(session, Person, PERSON, _WIDTH)
+    pid = _next(session, PEOPLE)
     session.add(Person(id=pid, name=name, created_at=history.now(), deleted=False, **fields))
-    history.record(session, actor, "person", pid, "created", None, name)
+    history.record(session, actor, PEOPLE.entity, pid, "created", None, name)
     return pid
 
 
 def add_role(session: Session, actor: str, title: str, **fields: object) -> str:
-    rid = ids.next_free_id(session, AimsRole, ROLE, _WIDTH)
+    rid = _next(session, ROLES)
     session.add(AimsRole(id=rid, title=title, created_at=history.now(), deleted=False, **fields))
-    history.record(session, actor, "aims_role", rid, "created", None, title)
+    history.record(session, actor, ROLES.entity, rid, "created", None, title)
     return rid
 
 
@@ -62,12 +65,12 @@ def add_holding(
     session: Session, actor: str, role: str, person: str,
     start: dt.date | None = None, end: dt.date | None = None, notes: str = "",
 ) -> str:  # fmt: skip
-    hid = ids.next_free_id(session, RoleAssignment, HOLDING, _WIDTH)
+    hid = _next(session, HOLDERS)
     session.add(
         RoleAssignment(id=hid, role=role, person=person, from_date=start, to_date=end,
                        notes=notes, created_at=history.now(), deleted=False)
     )  # fmt: skip
-    history.record(session, actor, "role_assignment", hid, "created", None, f"{person} as {role}")
+    history.record(session, actor, HOLDERS.entity, hid, "created", None, f"{person} as {role}")
     return hid
 
 
@@ -75,7 +78,7 @@ def add_acknowledgement(
     session: Session, actor: str, person: str, document: str, version: str,
     on: dt.date | None, how: str, evidence: str, notes: str = "",
 ) -> str:  # fmt: skip
-    aid = ids.next_free_id(session, PolicyAcknowledgement, ACKNOWLEDGEMENT, _WIDTH)
+    aid = _next(session, ACKNOWLEDGEMENTS)
     session.add(
         PolicyAcknowledgement(
             id=aid, person=person, document=document, version=version, acknowledged_on=on,
@@ -83,6 +86,6 @@ def add_acknowledgement(
         )
     )  # fmt: skip
     history.record(
-        session, actor, "policy_acknowledgement", aid, "created", None, f"{person} {version}"
+        session, actor, ACKNOWLEDGEMENTS.entity, aid, "created", None, f"{person} {version}"
     )
     return aid

@@ -14,7 +14,7 @@ from app.models import AimsRole
 from app.services import words
 from app.services.engagement.errors import FieldError
 from app.services.engagement.file import EngagementFile
-from app.services.people import competence
+from app.services.people import authority, competence
 from app.services.people.registers import (
     ACKNOWLEDGEMENTS,
     HOLDERS,
@@ -216,6 +216,7 @@ def summary(ef: EngagementFile) -> dict[str, Any]:
         "training_unverified": found.count("training", competence.TRAINING_UNVERIFIED),
         "policy_unacknowledged": found.count("people", competence.NO_ACKNOWLEDGEMENT),
         "performance_reporting_assigned": found.performance_held,
+        "approvals_without_authority": authority.approvals_without_authority(ef),
     }
 
 

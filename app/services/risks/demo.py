@@ -14,8 +14,6 @@ from typing import Any
 
 from app.services.engagement import approvals
 from app.services.engagement.file import EngagementFile
-from app.services.people import holders
-from app.services.people.names import Directory
 from app.services.risks import service as risks
 from app.services.risks.service import Action, ControlChoice
 
@@ -109,6 +107,7 @@ _OPPORTUNITIES: list[tuple[Any, ...]] = [
     ),
     ("Faster affordability checks for brokers", "Valid and reliable", ["AIS-009"], CRO, []),
 ]
+ACCEPTOR = "Sarah Whitfield (Chief Executive Officer)"  # documents.demo CEO, top management
 # the acceptance by someone whose roles do not allow it (Tom Becker, who owns the risk)
 _OWNER_ACCEPTED = "OCR misreads payslips"
 # assessed long ago and past their review date: the reassessment is overdue (8.2)
@@ -133,9 +132,10 @@ def add_risks(ef: EngagementFile) -> None:
         if resid:
             values["residual_likelihood"], values["residual_impact"] = resid
         if by:
-            # designated management accepts (the CRO, for the Executive Risk Committee); one
-            # risk owner accepted his own risk, with no authority to (PPL-06)
-            by = by if title == _OWNER_ACCEPTED else CRO
+            # top management accepts what remains (the CEO, for the board: the People demo
+            # gives her that authority); one risk owner accepted his own risk, with no
+            # authority to (PPL-06)
+            by = by if title == _OWNER_ACCEPTED else ACCEPTOR
             values.update(accepted_by=by, accepted_on=today - dt.timedelta(days=12))
         risks.save_risk(
             ef, None, values, systems,
@@ -172,46 +172,3 @@ def add_risks(ef: EngagementFile) -> None:
     reworded = dataclasses.replace(criteria, likelihood=(rare, *criteria.likelihood[1:]))
     for _ in risks.change_criteria(ef, reworded):
         pass
-
-
-# Who may sign what in the demo, so the authority checks (PPL-06..11) read true: the Executive
-# Risk Committee (a role, named as approver by the assessments and the SoA) accepts residual
-# risk and approves assessments, the SoA and the risk criteria; top management approves the AI
-# policy and the criteria too. Tom Becker is in People with no such role.
-_DESIGNATED = (
-    ("Executive Risk Committee", "accept_risk, approve_impact_assessment, approve_soa, "
-     "approve_risk_criteria", "Accepts residual AI risk and approves impact assessments, the "
-     "Statement of Applicability, the risk criteria and the treatment plan.",
-     ("Priya Shah",)),
-    ("Top management", "approve_policy, approve_risk_criteria, accept_risk",
-     "Sets the AI policy and the AIMS's direction; signs for the board.",
-     ("Sarah Whitfield",)),
-)  # fmt: skip
-_PEOPLE = {
-    "Priya Shah": ("Chief Risk Officer", "Risk"),
-    "Sarah Whitfield": ("Chief Executive Officer", "Executive"),
-    "Tom Becker": ("Head of Data Science", "Data Science"),
-}
-
-
-def add_designations(ef: EngagementFile) -> None:
-    """The people and roles the sign-offs name, each added only when People does not have it
-    yet (by name, case and spacing ignored): the People demo may have made them first."""
-    since = dt.date.today() - dt.timedelta(days=730)
-    with ef.writing() as session:
-        directory = Directory(session)
-        found = {name: directory.match(name).person for name in _PEOPLE}
-        for name, (title, department) in _PEOPLE.items():
-            if not found[name] and not directory.match(name).ambiguous:
-                found[name] = holders.add_person(
-                    session, ef.actor, name, job_title=title, department=department
-                )
-        for role_title, keys, duties, members in _DESIGNATED:
-            role = holders.find_role(session, role_title) or holders.add_role(
-                session, ef.actor, role_title, authorities=keys, responsibilities=duties,
-                top_management=role_title == "Top management",
-            )  # fmt: skip
-            for member in members:
-                person = found[member]
-                if person and not holders.holds(session, role, person):
-                    holders.add_holding(session, ef.actor, role, person, since)

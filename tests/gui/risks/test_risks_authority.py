@@ -31,9 +31,9 @@ def test_risks_acceptance_without_authority_is_shown_and_cleared_by_an_authorise
     assert tab.overview.flagged == sum(1 for r in tab.model.all_rows() if tab.model.info_of(r.id))
     tab.select(rid)
     assert "held no role then that may accept residual AI risk" in tab.gaps.text()
-    replace(qtbot, tab.form.editors["accepted_by"], "priya  shah")
+    replace(qtbot, tab.form.editors["accepted_by"], "sarah  WHITFIELD")  # top management
     press(qtbot, Qt.Key.Key_Tab)
-    assert risks.get_risk(tab.ef, rid).accepted_by == "priya  shah"
+    assert risks.get_risk(tab.ef, rid).accepted_by == "sarah  WHITFIELD"
     assert "PPL-06" not in (tab.model.index(tab.model.position(rid), COL_GAPS).data() or "")
     assert "PPL-06" not in tab.gaps.text() or tab.gaps.isHidden()
 
@@ -46,8 +46,8 @@ def test_risks_a_role_given_in_people_clears_the_gap_when_people_changes(qtbot, 
     people = window.people_tab
     with tab.ef.writing() as session:
         tom = Directory(session).match("Tom Becker").person
-        committee = holders.find_role(session, "Executive Risk Committee")
-        holders.add_holding(session, "test", committee, tom)
+        top = holders.find_role(session, "Top management")
+        holders.add_holding(session, "test", top, tom)
     with qtbot.waitSignal(tab.loaded, timeout=10_000):
         people.changed.emit()
     assert "PPL-06" not in (tab.model.index(tab.model.position(rid), COL_GAPS).data() or "")

@@ -349,6 +349,7 @@ def test_the_demo_fires_every_rule_and_its_status_section(demo_file, capsys):
         "training_unverified": 1,
         "policy_unacknowledged": 2,
         "performance_reporting_assigned": False,
+        "approvals_without_authority": 9,  # PPL-06..11 (people/authority.py)
     }
     readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
     with open_engagement(path, read_only=True) as reread:
