@@ -406,6 +406,8 @@ class MainWindow(QMainWindow):
             tab.jump_to_point.connect(self.show_point)
             tab.changed.connect(lambda: self._if_made("risks", "refresh_panel"))
             tab.changed.connect(self.clauses_tab.reload_controls)
+        elif name == "people":  # owners matched to people in every tab
+            tab.data_changed.connect(self._data_changed)
         index = TAB_NAMES.index(name)
         current = self.tabs.currentIndex()
         stand_in = self.tabs.widget(index)
