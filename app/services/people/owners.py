@@ -13,7 +13,7 @@ from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func, insert, select, true, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -194,33 +194,32 @@ def _values(session: Session, f: OwnerField) -> dict[str, int]:
 
 
 def _rewrite(
-    session: Session,
-    f: OwnerField,
-    olds: Iterable[str],
-    new: str,
-    actor: str,
-    at: dt.datetime,
+    session: Session, f: OwnerField, spelled: Mapping[str, str], actor: str, at: dt.datetime
 ) -> int:
-    """Set the field to `new` on every live item holding one of `olds`, with history."""
-    table, olds = f.table, [o for o in olds if o != new]
-    if not olds:
+    """Give every live item whose field holds a key of `spelled` the value it maps to, with
+    history. One pass over the table, then updates by primary key (a name per person would
+    otherwise scan the table once per person)."""
+    spelled = {old: new for old, new in spelled.items() if old != new}
+    if not spelled:
         return 0
+    table = f.table
+    row_key = next(iter(table.primary_key.columns))
     col, key = table.c[f.column], table.c[f.key]
-    changed = 0
-    for start in range(0, len(olds), 500):  # SQLite's limit on bound parameters
-        chunk = olds[start : start + 500]
-        where = (f.live(), col.in_(chunk))
-        rows = session.execute(select(key, col).where(*where)).all()
-        if not rows:
-            continue
-        session.execute(update(table).where(*where).values({f.column: new}))
-        entries = [
-            history.entry(actor, f.entity, str(k), f.recorded_as, old, new, at) for k, old in rows
-        ]
-        for b in range(0, len(entries), _BATCH):
-            session.execute(insert(HistoryEntry), entries[b : b + _BATCH])
-        changed += len(rows)
-    return changed
+    rows = session.execute(select(row_key, key, col).where(f.live(), col != "")).all()
+    params, entries = [], []
+    for pk, item, old in rows:
+        new = spelled.get(old)
+        if new is not None:
+            params.append({"pk": pk, "value": new})
+            entries.append(history.entry(actor, f.entity, str(item), f.recorded_as, old, new, at))
+    if not params:
+        return 0
+    query = update(table).where(row_key == bindparam("pk")).values({f.column: bindparam("value")})
+    connection = session.connection()
+    for b in range(0, len(params), _BATCH):
+        connection.execute(query, params[b : b + _BATCH])
+        connection.execute(insert(HistoryEntry), entries[b : b + _BATCH])
+    return len(params)
 
 
 def add_people(session: Session, names: Iterable[str], actor: str) -> list[str]:
@@ -278,8 +277,8 @@ def match_owners(
         unknown = {k: v for k, v in by_key.items() if not directory.by_name.get(k)}
         if add_new and unknown:
             # the spelling most items use (first seen on a tie) names the new person
-            spelled = [max(v.items(), key=lambda kv: kv[1])[0].strip() for v in unknown.values()]
-            report.added = add_people(session, [" ".join(s.split()) for s in spelled], ef.actor)
+            most = [max(v.items(), key=lambda kv: kv[1])[0] for v in unknown.values()]
+            report.added = add_people(session, [" ".join(s.split()) for s in most], ef.actor)
             directory = Directory(session)
         matched: dict[str, int] = defaultdict(int)
         for key, spellings in by_key.items():
@@ -293,13 +292,12 @@ def match_owners(
             else:
                 report.unknown.append(Named(shown, count))
         for n, (f, values) in enumerate(zip(FIELDS, found, strict=True), start=len(FIELDS) + 1):
-            targets: dict[str, list[str]] = defaultdict(list)
+            spelled: dict[str, str] = {}
             for value in values:
                 candidates = directory.by_name.get(normalized(value), [])
                 if len(candidates) == 1 and directory.names[candidates[0]] != value:
-                    targets[directory.names[candidates[0]]].append(value)
-            for new, olds in targets.items():
-                report.respelled += _rewrite(session, f, olds, new, ef.actor, at)
+                    spelled[value] = directory.names[candidates[0]]
+            report.respelled += _rewrite(session, f, spelled, ef.actor, at)
             yield n, total, f"Matching {f.label}s…"
         report.matched = sorted((Named(k, v) for k, v in matched.items()), key=_by_name)
         report.unknown.sort(key=_by_name)
@@ -349,8 +347,8 @@ def rename_references(
     moment = at or history.now()
     changed: dict[str, int] = defaultdict(int)
     for f in FIELDS:
-        olds = [v for v in _values(session, f) if normalized(v) == key]
-        count = _rewrite(session, f, olds, new, actor, moment)
+        spelled = {v: new for v in _values(session, f) if normalized(v) == key}
+        count = _rewrite(session, f, spelled, actor, moment)
         if count:
             changed[f.area] += count
     return dict(changed)
