@@ -653,7 +653,12 @@ class MainWindow(QMainWindow):
             changed.append(ef.update_details(**values))
             changed.append(values)
 
-        dialog = FormDialog("Engagement details", list(DETAIL_FIELDS.values()), current, save, self)
+        from app.views.common.people import PeopleNames
+
+        people = PeopleNames(ef)  # the pack's approver is a person
+        dialog = FormDialog(
+            "Engagement details", list(DETAIL_FIELDS.values()), current, save, self, people
+        )
         _warn_of_past_stage1(dialog)
         if not dialogs.run_dialog(dialog) or not changed or not changed[0]:
             return

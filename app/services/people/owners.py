@@ -128,6 +128,10 @@ FIELDS: tuple[OwnerField, ...] = (
 )
 
 
+# Field names that name a person wherever a form shows them.
+PERSON_FIELD_NAMES = frozenset(f.column for f in FIELDS)
+
+
 def field_of(model: type[Any], column: str) -> OwnerField | None:
     """The owner field of a model's column (None: that column names no person)."""
     return next((f for f in FIELDS if f.model is model and f.column == column), None)
@@ -317,6 +321,7 @@ class Spelling:
     text: str
     person: str = ""
     candidates: tuple[str, ...] = ()
+    people: int = 0  # how many people the engagement has
 
     @property
     def new(self) -> bool:
@@ -329,10 +334,10 @@ def spelling(ef: EngagementFile, name: str) -> Spelling:
         return Spelling("")
     with ef.reading() as session:
         directory = Directory(session)
-    found = directory.match(text)
+    found, people = directory.match(text), len(directory.names)
     if found.person:
-        return Spelling(directory.names[found.person], found.person, found.candidates)
-    return Spelling(text, "", found.candidates)
+        return Spelling(directory.names[found.person], found.person, found.candidates, people)
+    return Spelling(text, "", found.candidates, people)
 
 
 def rename_references(

@@ -26,6 +26,7 @@ from app.services.registers import service as register
 from app.services.registers.description import Register
 from app.views.common import dialogs
 from app.views.common.field_form import FieldForm, FormDialog
+from app.views.common.people import PeopleNames
 from app.views.common.register_tab import RegisterTab
 from app.views.common.row_table import Prepared
 from app.views.common.text import esc, history_html, shown_by_spec
@@ -89,6 +90,7 @@ class DescribedTab(RegisterTab):
         self.gaps = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
         self.form = FieldForm(list(self.reg.fields), save=self._save_fields)
+        self.form.offer_people(PeopleNames(self.ef))
         self.completers: dict[str, LinkCompleter] = {}
         for link in self.reg.links:
             editor = self.form.editors[link.field]
@@ -200,6 +202,7 @@ class DescribedTab(RegisterTab):
             values,
             lambda v: created.append(register.create(self.ef, reg, v)),
             self,
+            people=PeopleNames(self.ef),
         )
         if dialogs.run_dialog(dialog) and created:
             new_id = created[0]

@@ -42,6 +42,7 @@ from app.services.soa import service as soa
 from app.views.common import dialogs, worker
 from app.views.common.field_form import FieldForm
 from app.views.common.guard import STATUS
+from app.views.common.people import PeopleNames
 from app.views.common.register_tab import ListModel, RegisterTab
 from app.views.common.row_table import Prepared, prepare
 from app.views.common.text import esc, history_html, shown_by_spec
@@ -273,6 +274,7 @@ class RisksTab(RegisterTab):
         self.gaps = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
         self.form = FieldForm(list(risks.FIELDS.values()), save=self._save_fields)
+        self.form.offer_people(PeopleNames(self.ef))
         self.category_completer = QCompleter([], self)
         self.category_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.form.editors["category"].setCompleter(self.category_completer)

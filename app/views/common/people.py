@@ -1,0 +1,63 @@
+"""People's names where a form asks for an owner, an assessor, an approver or an acceptor:
+offered as you type, a typed name saved in the person's spelling, a new name offered to People."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+
+from app.services.engagement.file import EngagementFile
+from app.services.people import owners
+from app.services.people.owners import Spelling
+from app.views.common import dialogs
+from app.views.registers.link_completer import _FocusWatcher
+
+
+class PeopleNames:
+    """One engagement's people, for the person fields of a tab's forms."""
+
+    def __init__(self, ef: EngagementFile) -> None:
+        self.ef = ef
+
+    def names(self) -> list[str]:
+        return owners.names(self.ef)
+
+    def spelling(self, text: str) -> Spelling:
+        return owners.spelling(self.ef, text)
+
+    def add(self, name: str) -> str:
+        return owners.add_person(self.ef, name)
+
+    def completer(self, editor: QLineEdit, parent: QWidget) -> QCompleter:
+        """A completer of people's names on `editor`, read afresh when it gets the focus (not
+        on every row selected: 5,000 names on each selection would freeze the window)."""
+        model = QStringListModel(parent)
+        completer = QCompleter(model, parent)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setModelSorting(QCompleter.ModelSorting.UnsortedModel)
+        editor.setCompleter(completer)
+        watcher = _FocusWatcher(lambda: model.setStringList(self.names()), completer)
+        editor.installEventFilter(watcher)
+        completer.watcher = watcher  # kept alive with the completer
+        return completer
+
+    def settle(self, parent: QWidget, typed: str) -> tuple[str, str]:
+        """How a typed name is saved, and a note for the user ("" when none): the person's
+        spelling for a person; for a new name, asked whether to add the person (yes: added);
+        a name several people share stays as typed. Until People has anyone, owners are
+        free text as they always were: nobody is asked on every owner typed."""
+        found = self.spelling(typed)
+        if not found.text or found.person:
+            return found.text, ""
+        if found.candidates:
+            return found.text, (
+                f"{found.text} names {len(found.candidates)} people "
+                f"({', '.join(found.candidates)}): make their names differ in People."
+            )
+        if self.ef.read_only or not found.people:
+            return found.text, ""
+        if dialogs.confirm(parent, "Add to People?", f"Add {found.text} to People?"):
+            self.add(found.text)
+            return found.text, ""
+        return found.text, f"{found.text} is not a person yet (not in People)."
