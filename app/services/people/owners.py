@@ -340,6 +340,39 @@ def spelling(ef: EngagementFile, name: str) -> Spelling:
     return Spelling(text, "", found.candidates, people)
 
 
+class NameMatcher:
+    """Owner names of many rows (an import) matched to people, each distinct text once: a
+    name of one person takes the person's spelling; a new name takes the spelling it was first
+    seen with, so two spellings of one newcomer make one person; a name several people share
+    stays as typed."""
+
+    PERSON, NEW, AMBIGUOUS = "person", "new", "ambiguous"
+
+    def __init__(self, session: Session) -> None:
+        self.directory = Directory(session)
+        self._seen: dict[str, tuple[str, str]] = {}
+        self._new: dict[str, str] = {}  # normalized -> the spelling first seen
+
+    def spelled(self, value: str) -> tuple[str, str]:
+        """(the text to store, PERSON, NEW or AMBIGUOUS)."""
+        found = self._seen.get(value)
+        if found is None:
+            key = normalized(value)
+            ids = self.directory.by_name.get(key, ())
+            tidy = " ".join(value.split())
+            if len(ids) == 1:
+                found = (self.directory.names[ids[0]], self.PERSON)
+            elif ids:
+                found = (tidy, self.AMBIGUOUS)
+            else:
+                found = (self._new.setdefault(key, tidy), self.NEW)
+            self._seen[value] = found
+        return found
+
+    def candidates(self, value: str) -> tuple[str, ...]:
+        return tuple(self.directory.by_name.get(normalized(value), ()))
+
+
 def rename_references(
     session: Session, old: str, new: str, actor: str, at: dt.datetime | None = None
 ) -> dict[str, int]:
@@ -357,6 +390,34 @@ def rename_references(
         if count:
             changed[f.area] += count
     return dict(changed)
+
+
+def follow_rename(
+    session: Session, model: type[Any], item_id: str, old: object, new: object, actor: str
+) -> dict[str, int]:
+    """A described register's item renamed: when it is a person (and no other person goes by
+    the old name), every owner field naming them follows. Returns the items changed per area."""
+    if model is not Person or normalized(old) == normalized(new) and old == new:
+        return {}
+    others = [pid for pid in Directory(session).by_name.get(normalized(old), ()) if pid != item_id]
+    if others:  # the old name still names someone: which items were whose cannot be told
+        return {}
+    return rename_references(session, str(old), str(new), actor)
+
+
+def owned_by_item(ef: EngagementFile, model: type[Any], item_id: str) -> dict[str, int]:
+    """What a person (any other item: nothing) owns by name, per area, as deleting them would
+    leave it: items naming them in an owner, assessor, approver or acceptor field."""
+    if model is not Person:
+        return {}
+    with ef.reading() as session:
+        person = session.get(Person, item_id)
+        if person is None:
+            return {}
+        others = [
+            p for p in Directory(session).by_name.get(normalized(person.name), ()) if p != item_id
+        ]
+        return {} if others else owned_by(session, person.name)
 
 
 def owned_by(session: Session, name: str) -> dict[str, int]:

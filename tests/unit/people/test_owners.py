@@ -10,10 +10,14 @@ from sqlalchemy import func, select, update
 from app.cli import main
 from app.models import AISystem, HistoryEntry, Person, RequirementState, Risk, RiskAction
 from app.services.engagement import history
+from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import open_engagement
 from app.services.generator import create_large
 from app.services.people import owners
 from app.services.progress import finish
+from app.services.registers import service as register
+from app.services.registers.description import Register
+from app.services.risks import service as risks
 
 
 @pytest.fixture
@@ -146,3 +150,36 @@ def test_cli_match_owners_reports_and_adds(large, tmp_path, capsys):
 def test_cli_match_owners_bad_file(tmp_path, capsys):
     assert main(["match-owners", str(tmp_path / "missing.aims")]) == 2
     assert capsys.readouterr().err.startswith("error:")
+
+
+# The People register is described by the People area; until then a description of the
+# person table as small as its name field runs the described-register update path.
+PEOPLE = Register(
+    key="people_t", title="People", noun="person", plural="people", clause="7.2",
+    model=Person, prefix="PER", fields=(FieldSpec("name", "Name", "text", required=True),),
+    columns=("name",),
+)  # fmt: skip
+
+
+def test_owners_follow_a_person_renamed_in_the_register(new_file):
+    pid = owners.add_person(new_file, "Dana Whitfield")
+    risks.save_risk(new_file, None, {"title": "Drift", "owner": "dana whitfield",
+                                     "inherent_likelihood": 1, "inherent_impact": 1})  # fmt: skip
+    register.update(new_file, PEOPLE, pid, {"name": "Dana Smith"})
+    assert risks.get_risk(new_file, "R-001").owner == "Dana Smith"
+    with new_file.reading() as session:
+        changes = history.for_entity(session, "risk", "R-001")
+    assert (changes[0].field, changes[0].old, changes[0].new) == (
+        "owner", "dana whitfield", "Dana Smith")  # fmt: skip
+
+
+def test_owners_rename_of_one_of_two_namesakes_leaves_owners_alone(new_file):
+    pid = owners.add_person(new_file, "Sam Lee")
+    with new_file.writing() as session:
+        owners.add_people(session, ["Sam Lee"], "test")
+    risks.save_risk(new_file, None, {"title": "Drift", "owner": "Sam Lee",
+                                     "inherent_likelihood": 1, "inherent_impact": 1})  # fmt: skip
+    register.update(new_file, PEOPLE, pid, {"name": "Samuel Lee"})
+    assert risks.get_risk(new_file, "R-001").owner == "Sam Lee"
+    assert owners.owned_by_item(new_file, Person, "PER-002") == {"Risks": 1}
+    assert owners.owned_by_item(new_file, Risk, "R-001") == {}
