@@ -41,6 +41,7 @@ from app.views.common.text import esc, history_html, short
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import WrappedLabel, compact, detail_panel, list_and_panel
 from app.views.documents.serving_label import ServingLabel
+from app.views.registers.link_completer import _FocusWatcher
 
 _FIELD_LABELS = {
     "status": "status",
@@ -149,6 +150,12 @@ class ClausesTab(QWidget):
         self.owner_completer = QCompleter([], self)
         self.owner_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.owner_edit.setCompleter(self.owner_completer)
+        self._owner_watcher = _FocusWatcher(self._offer_people, self)
+        self.owner_edit.installEventFilter(self._owner_watcher)
+        self._owner_settled: tuple[str, str, str] | None = None
+        self.owner_note = QLabel(wordWrap=True)  # a typed owner who is no person yet
+        self.owner_note.setStyleSheet("color: #5f6368;")
+        self.owner_note.hide()
         self.due_edit = DateEdit()
         # Only a change counts (typed, or picked from the list or the calendar): leaving the
         # box shown blank for a mixed selection must not clear every owner.
@@ -180,6 +187,8 @@ class ClausesTab(QWidget):
             form.addRow(self.field_errors[name])
             if name == "status":
                 form.addRow(self.soa_note)
+            if name == "owner":
+                form.addRow(self.owner_note)
         # the register's documents linked to the point (Documents tab): the evidence is a note
         self.documents = ServingLabel("points")
         form.addRow("Documents", self.documents)
@@ -190,8 +199,33 @@ class ClausesTab(QWidget):
         return detail_panel(items, self.history_view)
 
     def _line_left(self, field: str, line: LineEdit) -> None:
-        if line.is_changed():
+        if not line.is_changed():
+            return
+        if field != "owner" or self.ef.read_only or not self.selected_ids():
             self._edit(field, line.text())
+            return
+        from app.views.common.people import PeopleNames  # (not needed at start-up)
+
+        typed = line.text()
+        if self._owner_settled and self._owner_settled[0] == typed:  # Return, then leaving
+            text, note = self._owner_settled[1:]
+        else:
+            text, note = PeopleNames(self.ef).settle(self, typed)
+            self._owner_settled = (typed, text, note)
+        line.setText(text)
+        self._edit(field, text)
+        if note and self.field_errors["owner"].isHidden():
+            self.owner_note.setText(note)
+            self.owner_note.show()
+
+    def _offer_people(self) -> None:
+        """The owner field offers people's names with the owners already used."""
+        from app.services.people import owners  # (not needed at start-up)
+
+        used = self.owner_completer.model().stringList()
+        known = {owners.normalized(n) for n in used}
+        people = [n for n in owners.names(self.ef) if owners.normalized(n) not in known]
+        self.owner_completer.model().setStringList(sorted([*used, *people], key=str.lower))
 
     # selection and panel
     def selected_ids(self) -> list[str]:
@@ -270,6 +304,8 @@ class ClausesTab(QWidget):
 
     def _fill_panel(self, ids: list[str]) -> None:
         writable = not self.ef.read_only
+        self.owner_note.hide()
+        self._owner_settled = None
         if not ids:
             self.heading.setText(
                 "<h3>Select a checklist point</h3>"

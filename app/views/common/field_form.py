@@ -315,12 +315,12 @@ class FieldForm(QWidget):
         """People's names in every field that names a person (owner, assessor, approver...):
         offered as you type; a name typed is saved as the person spells it, and a new one
         offered to People."""
-        from app.services.people import owners
+        from app.services.people.person_fields import PERSON_FIELDS
 
         self._people = people
         for name, spec in self.specs.items():
             editor = self.editors[name]
-            if name in owners.PERSON_FIELD_NAMES and spec.kind == "text":
+            if name in PERSON_FIELDS and spec.kind == "text":
                 assert isinstance(editor, LineEdit)
                 people.completer(editor, self)
                 editor.setToolTip("A person: type part of a name to pick from People")

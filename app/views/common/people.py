@@ -3,14 +3,27 @@ offered as you type, a typed name saved in the person's spelling, a new name off
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from app.services.engagement.file import EngagementFile
-from app.services.people import owners
-from app.services.people.owners import Spelling
 from app.views.common import dialogs
 from app.views.registers.link_completer import _FocusWatcher
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from app.services.people.owners import Spelling
+
+
+def _owners() -> ModuleType:
+    """The people service, loaded when a person field is first used: a tab opens with only
+    its own area's models (every area's owners would load them all)."""
+    from app.services.people import owners
+
+    return owners
 
 
 class PeopleNames:
@@ -20,13 +33,16 @@ class PeopleNames:
         self.ef = ef
 
     def names(self) -> list[str]:
-        return owners.names(self.ef)
+        names: list[str] = _owners().names(self.ef)
+        return names
 
     def spelling(self, text: str) -> Spelling:
-        return owners.spelling(self.ef, text)
+        found: Spelling = _owners().spelling(self.ef, text)
+        return found
 
     def add(self, name: str) -> str:
-        return owners.add_person(self.ef, name)
+        person: str = _owners().add_person(self.ef, name)
+        return person
 
     def completer(self, editor: QLineEdit, parent: QWidget) -> QCompleter:
         """A completer of people's names on `editor`, read afresh when it gets the focus (not

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from app.models import Person
+from app.services.clauses import requirements
 from app.services.context.registers import ISSUES
 from app.services.engagement.file import create_engagement, open_engagement
 from app.services.people import owners
@@ -120,6 +121,7 @@ def test_owner_field_new_name_kept_as_typed_on_no(qtbot, window, path, risk_form
     assert len(seen) == 1
     note = risk_form.messages["owner"]
     assert note.text() == "Marketing Board is not a person yet (not in People)."
+    assert note.isVisible()
     assert _stored_owner(window, path) == "Marketing Board"
     assert "Marketing Board" not in _people(path)
 
@@ -146,3 +148,26 @@ def test_owner_field_of_a_described_register_respells(qtbot, window, path):
     window.close_engagement()
     with open_engagement(path, read_only=True) as ef:
         assert register.get_item(ef, ISSUES, "ISS-001").owner == "Dana Whitfield"
+
+
+def test_owner_field_of_a_checklist_point_offers_people_and_respells(qtbot, window, path, asked):
+    window.open_path(path)
+    tab = window.clauses_tab
+    tab.select_point("P-4.1-01")
+    replace(qtbot, tab.owner_edit, "sam")
+    popup = tab.owner_edit.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    assert popup.model().index(0, 0).data() == "Sam Lee"
+    replace(qtbot, tab.owner_edit, "SAM  lee")
+    _key(qtbot, RETURN)
+    seen, answers = asked
+    answers.append(False)
+    tab.select_point("P-4.1-02")
+    replace(qtbot, tab.owner_edit, "Board")
+    _key(qtbot, RETURN)
+    assert seen == ["Add to People? Add Board to People?"]
+    assert tab.owner_note.text() == "Board is not a person yet (not in People)."
+    window.close_engagement()
+    with open_engagement(path, read_only=True) as ef:
+        points = {p.id: p.owner for p in requirements.list_points(ef)}
+    assert (points["P-4.1-01"], points["P-4.1-02"]) == ("Sam Lee", "Board")

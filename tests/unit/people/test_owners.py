@@ -183,3 +183,9 @@ def test_owners_rename_of_one_of_two_namesakes_leaves_owners_alone(new_file):
     assert risks.get_risk(new_file, "R-001").owner == "Sam Lee"
     assert owners.owned_by_item(new_file, Person, "PER-002") == {"Risks": 1}
     assert owners.owned_by_item(new_file, Risk, "R-001") == {}
+
+
+def test_owners_person_field_names_match_the_list():
+    from app.services.people.person_fields import PERSON_FIELDS
+
+    assert PERSON_FIELDS == owners.PERSON_FIELD_NAMES
