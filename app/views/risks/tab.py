@@ -207,6 +207,7 @@ class RisksTab(RegisterTab):
     def _plan_page(self, plan_view: QTableView) -> QWidget:
         """The plan with its approval by management below it (6.1.3)."""
         self.plan_approval = ApprovalFields("treatment_plan")
+        self.plan_approval.offer_people(PeopleNames(self.ef))
         self.plan_approve_button = QPushButton("Record approval")
         self.plan_approve_button.clicked.connect(self.record_plan_approval)
         for edit in self.plan_approval._edits():
@@ -599,6 +600,7 @@ class RisksTab(RegisterTab):
             return
         approval = approvals.get(self.ef, "risk_criteria")
         dialog = CriteriaDialog(self.criteria, self, approval, self.signoff.criteria_approved)
+        dialog.approval.offer_people(PeopleNames(self.ef))
         if not dialogs.run_dialog(dialog):
             return
         change = dialog.approval_change

@@ -4,6 +4,8 @@ reopened file."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -12,6 +14,7 @@ from sqlalchemy import select
 from app.models import Person
 from app.services.clauses import requirements
 from app.services.context.registers import ISSUES
+from app.services.engagement import approvals
 from app.services.engagement.file import create_engagement, open_engagement
 from app.services.people import owners
 from app.services.registers import service as register
@@ -171,3 +174,19 @@ def test_owner_field_of_a_checklist_point_offers_people_and_respells(qtbot, wind
     with open_engagement(path, read_only=True) as ef:
         points = {p.id: p.owner for p in requirements.list_points(ef)}
     assert (points["P-4.1-01"], points["P-4.1-02"]) == ("Sam Lee", "Board")
+
+
+def test_owner_field_of_the_plan_approval_respells(qtbot, window, path, risk_form):
+    tab = window.risks_tab
+    tab.views.setCurrentIndex(1)  # the Treatment plan and its approval
+    fields = tab.plan_approval
+    replace(qtbot, fields.approved_by, "dana WHITFIELD")
+    _key(qtbot, TAB)
+    assert fields.approved_by.text() == "Dana Whitfield"
+    type_text(qtbot, "Chief Executive Officer")
+    press(qtbot, TAB)
+    type_text(qtbot, (dt.date.today() - dt.timedelta(days=1)).isoformat())
+    press(qtbot, RETURN)
+    window.close_engagement()
+    with open_engagement(path, read_only=True) as ef:
+        assert approvals.get(ef, "treatment_plan").approved_by == "Dana Whitfield"
