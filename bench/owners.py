@@ -42,6 +42,7 @@ def run() -> list[Figure]:
             ("bench.ui_probe", "inventory", "inventory"),
             ("bench.ui_probe", "risks", "risks"),
             ("bench.owners_probe", "people", "people"),
+            ("bench.owners_probe", "owner_field", "risks' owner field"),
         )
         for module, mode, label in probes:
             _probe(module, source, mode, env)  # warm-up: page cache and .pyc files

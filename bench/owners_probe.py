@@ -41,17 +41,49 @@ def _match(beat: Heartbeat, window) -> dict:
     }
 
 
+def _owner_field(beat: Heartbeat, window) -> dict:
+    """An owner field of the Risks tab: the focus reads the 5,000 names, typing filters them."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    tab = window.risks_tab
+    window.select_tab("risks")
+    window.wait_until_loaded()
+    tab.select(tab.model.id_at(0))
+    line = tab.form.editors["owner"]
+    popup = line.completer().popup()
+    results = {}
+    done = {"focused": False}
+
+    def focus() -> None:
+        line.setFocus(Qt.FocusReason.TabFocusReason)
+        done["focused"] = True
+
+    names = line.completer().model()
+    results["focus an owner field, 5,000 names read"] = beat.measure(
+        focus, lambda: done["focused"] and names.rowCount() > 0
+    )
+
+    def type_name() -> None:
+        QTest.keyClicks(line, "person 0001")
+
+    results["type a name, people offered"] = beat.measure(type_name, popup.isVisible)
+    return {"rows": line.completer().model().rowCount(), "blocked_s": results}
+
+
 def main(path: str, mode: str) -> None:
     app = make_app()
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
     beat = Heartbeat()
-    ef = open_engagement(Path(path), read_only=mode != "match")
+    ef = open_engagement(Path(path), read_only=mode == "people")
     window.set_engagement(ef, remember=False)
     window.wait_until_loaded()
     if mode == "match":
         report = _match(beat, window)
+    elif mode == "owner_field":
+        report = _owner_field(beat, window)
     else:
         page = window.people_tab
         tab = next(iter(page.registers.values()), None)

@@ -34,7 +34,7 @@ from app.views.clauses.model import (
     ClausesFilter,
     ClausesModel,
 )
-from app.views.common import dialogs
+from app.views.common import dialogs, worker
 from app.views.common.field_form import DateEdit, LineEdit, LongText
 from app.views.common.guard import STATUS
 from app.views.common.text import esc, history_html, short
@@ -153,6 +153,7 @@ class ClausesTab(QWidget):
         self._owner_watcher = _FocusWatcher(self._offer_people, self)
         self.owner_edit.installEventFilter(self._owner_watcher)
         self._owner_settled: tuple[str, str, str] | None = None
+        self._names_task: worker.Task | None = None
         self.owner_note = QLabel(wordWrap=True)  # a typed owner who is no person yet
         self.owner_note.setStyleSheet("color: #5f6368;")
         self.owner_note.hide()
@@ -219,15 +220,25 @@ class ClausesTab(QWidget):
             self.owner_note.show()
 
     def _offer_people(self) -> None:
-        """The owner field offers people's names with the owners already used."""
-        from app.services.people import owners  # (not needed at start-up)
+        """The owner field offers people's names with the owners already used; the names
+        are read off the UI thread (5,000 of them, the first time with the people service)."""
+        from app.views.common.people import PeopleNames  # (not needed at start-up)
 
-        used = self.owner_completer.model().stringList()
-        known = {owners.normalized(n) for n in used}
-        people = [n for n in owners.names(self.ef) if owners.normalized(n) not in known]
-        self.owner_completer.model().setStringList(sorted([*used, *people], key=str.lower))
+        if self._names_task is not None:
+            return
 
-    # selection and panel
+        def done(names: list[str]) -> None:
+            self._names_task = None
+            used = self.owner_completer.model().stringList()
+            known = {" ".join(n.split()).casefold() for n in used}
+            more = [n for n in names if " ".join(n.split()).casefold() not in known]
+            self.owner_completer.model().setStringList(sorted([*used, *more], key=str.lower))
+
+        def failed(_message: str) -> None:  # the file went away: nothing more to offer
+            self._names_task = None
+
+        self._names_task = worker.start(PeopleNames(self.ef).names, done, failed)
+
     def selected_ids(self) -> list[str]:
         ids = []
         for index in self.tree.selectionModel().selectedRows(0):

@@ -9,7 +9,7 @@ from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from app.services.engagement.file import EngagementFile
-from app.views.common import dialogs
+from app.views.common import dialogs, worker
 from app.views.registers.link_completer import _FocusWatcher
 
 if TYPE_CHECKING:
@@ -45,15 +45,31 @@ class PeopleNames:
         return person
 
     def completer(self, editor: QLineEdit, parent: QWidget) -> QCompleter:
-        """A completer of people's names on `editor`, read afresh when it gets the focus (not
-        on every row selected: 5,000 names on each selection would freeze the window)."""
+        """A completer of people's names on `editor`, read afresh off the UI thread when it
+        gets the focus (not on every row selected; 5,000 names read on the UI thread, the
+        first time with the people service loading, froze the window over 100 ms)."""
         model = QStringListModel(parent)
         completer = QCompleter(model, parent)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setModelSorting(QCompleter.ModelSorting.UnsortedModel)
         editor.setCompleter(completer)
-        watcher = _FocusWatcher(lambda: model.setStringList(self.names()), completer)
+        reading: list[worker.Task] = []
+
+        def read() -> None:
+            if reading:  # one read at a time
+                return
+
+            def done(names: list[str]) -> None:
+                reading.clear()
+                model.setStringList(names)
+
+            def failed(message: str) -> None:  # the file went away: nothing to offer
+                reading.clear()
+
+            reading.append(worker.start(self.names, done, failed))
+
+        watcher = _FocusWatcher(read, completer)
         editor.installEventFilter(watcher)
         completer.watcher = watcher  # kept alive with the completer
         return completer

@@ -85,6 +85,7 @@ def _people(path):
 def test_owner_field_completer_offers_people_and_saves_the_pick(qtbot, window, path, risk_form):
     line = risk_form.editors["owner"]
     focus(qtbot, line)
+    qtbot.waitUntil(lambda: line.completer().model().rowCount() == 3)  # the names, read
     type_text(qtbot, "dan")
     popup = line.completer().popup()
     qtbot.waitUntil(popup.isVisible)
@@ -157,6 +158,8 @@ def test_owner_field_of_a_checklist_point_offers_people_and_respells(qtbot, wind
     window.open_path(path)
     tab = window.clauses_tab
     tab.select_point("P-4.1-01")
+    focus(qtbot, tab.owner_edit)
+    qtbot.waitUntil(lambda: tab.owner_edit.completer().model().rowCount() == 3)
     replace(qtbot, tab.owner_edit, "sam")
     popup = tab.owner_edit.completer().popup()
     qtbot.waitUntil(popup.isVisible)
