@@ -98,6 +98,12 @@ def _overdue(point: PointRow | None) -> bool:
     return bool(point and point.overdue())
 
 
+def same_name(name: str) -> str:
+    """What two spellings of one person's name share (as app/services/people/names.py
+    `normalized`, which this first page does not load)."""
+    return " ".join(name.split()).casefold()
+
+
 def _unproven(point: PointRow | None) -> bool:
     return bool(
         point and point.applicable and point.status == "implemented" and not point.has_evidence
@@ -278,6 +284,7 @@ class ClausesFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.status = ""
         self.owner = ""
+        self._owner_key = ""
         self.clause = ""
         self.text = ""
 
@@ -287,6 +294,7 @@ class ClausesFilter(QSortFilterProxyModel):
             self.status = status
         if owner is not None:
             self.owner = owner
+            self._owner_key = same_name(owner)
         if clause is not None:
             self.clause = clause
         if text is not None:
@@ -309,8 +317,8 @@ class ClausesFilter(QSortFilterProxyModel):
             return False
         if self.owner == NO_OWNER and point.owner:
             return False
-        if self.owner and self.owner != NO_OWNER and point.owner != self.owner:
-            return False
+        if self.owner and self.owner != NO_OWNER and same_name(point.owner) != self._owner_key:
+            return False  # one person, whatever the spelling typed
         if self.clause and point.clause != self.clause:
             return False
         if self.text:

@@ -33,6 +33,7 @@ from app.views.clauses.model import (
     WITH_GAPS,
     ClausesFilter,
     ClausesModel,
+    same_name,
 )
 from app.views.common import dialogs, worker
 from app.views.common.field_form import DateEdit, LineEdit, LongText
@@ -230,8 +231,8 @@ class ClausesTab(QWidget):
         def done(names: list[str]) -> None:
             self._names_task = None
             used = self.owner_completer.model().stringList()
-            known = {" ".join(n.split()).casefold() for n in used}
-            more = [n for n in names if " ".join(n.split()).casefold() not in known]
+            known = {same_name(n) for n in used}
+            more = [n for n in names if same_name(n) not in known]
             self.owner_completer.model().setStringList(sorted([*used, *more], key=str.lower))
 
         def failed(_message: str) -> None:  # the file went away: nothing more to offer
@@ -523,7 +524,13 @@ class ClausesTab(QWidget):
         self._update_count()
 
     def _refresh_owner_choices(self) -> None:
-        owners = sorted({p.owner for p in _all_points(self.model) if p.owner}, key=str.lower)
+        # one entry per person, whatever the spellings typed (the most used one shown)
+        spelled: dict[str, dict[str, int]] = {}
+        for p in _all_points(self.model):
+            if p.owner:
+                counts = spelled.setdefault(same_name(p.owner), {})
+                counts[p.owner] = counts.get(p.owner, 0) + 1
+        owners = sorted((max(c, key=c.__getitem__) for c in spelled.values()), key=str.lower)
         current = self.owner_filter.currentData()
         self.owner_filter.blockSignals(True)
         self.owner_filter.clear()
