@@ -10,7 +10,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
 
 from app.services.engagement.file import EngagementFile
-from app.services.people import competence
+from app.services.people import competence, owners
 from app.services.people import service as people
 from app.services.people.registers import HOLDERS, PEOPLE, REGISTERS, ROLES
 from app.services.registers import service as register
@@ -183,6 +183,11 @@ class PeopleTab(DescribedTab):
         if person is None or self.ef.read_only:
             return
         held = people.what_they_hold(self.ef, person)
+        owned = owners.owned_by_item(self.ef, self.reg.model, person)  # items naming them
+        if owned:
+            held.append(
+                f"owns {owners.owned_text(owned)} (those keep the name as typed, naming no person)"
+            )
         if held:
             name = self.model.row(person).values["name"] if self.model.row(person) else person
             if not dialogs.confirm(

@@ -10,13 +10,12 @@ from sqlalchemy import func, select, update
 from app.cli import main
 from app.models import AISystem, HistoryEntry, Person, RequirementState, Risk, RiskAction
 from app.services.engagement import history
-from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import open_engagement
 from app.services.generator import create_large
 from app.services.people import owners
+from app.services.people.registers import PEOPLE
 from app.services.progress import finish
 from app.services.registers import service as register
-from app.services.registers.description import Register
 from app.services.risks import service as risks
 
 
@@ -150,15 +149,6 @@ def test_cli_match_owners_reports_and_adds(large, tmp_path, capsys):
 def test_cli_match_owners_bad_file(tmp_path, capsys):
     assert main(["match-owners", str(tmp_path / "missing.aims")]) == 2
     assert capsys.readouterr().err.startswith("error:")
-
-
-# The People register is described by the People area; until then a description of the
-# person table as small as its name field runs the described-register update path.
-PEOPLE = Register(
-    key="people_t", title="People", noun="person", plural="people", clause="7.2",
-    model=Person, prefix="PER", fields=(FieldSpec("name", "Name", "text", required=True),),
-    columns=("name",),
-)  # fmt: skip
 
 
 def test_owners_follow_a_person_renamed_in_the_register(new_file):
