@@ -8,6 +8,7 @@ A name two people share is ambiguous: reported, never guessed."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -135,6 +136,22 @@ PERSON_FIELD_NAMES = frozenset(f.column for f in FIELDS)
 def field_of(model: type[Any], column: str) -> OwnerField | None:
     """The owner field of a model's column (None: that column names no person)."""
     return next((f for f in FIELDS if f.model is model and f.column == column), None)
+
+
+_IN_BRACKETS = re.compile(r"(.*\S)\s*\([^()]*\)\s*")
+
+
+def key_of(directory: Directory, value: str) -> str:
+    """The key a typed name finds its people by: its normalized form; or, when that names
+    nobody and the name ends in brackets ("Grace Okafor (Compliance Manager)", as owners
+    were often typed with their role), the name before them if that names someone."""
+    key = normalized(value)
+    if key in directory.by_name:
+        return key
+    found = _IN_BRACKETS.fullmatch(value)
+    if found is not None and normalized(found.group(1)) in directory.by_name:
+        return normalized(found.group(1))
+    return key
 
 
 @dataclass(frozen=True)
@@ -276,14 +293,14 @@ def match_owners(
         by_key: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for values in found:
             for value, count in values.items():
-                by_key[normalized(value)][value] += count
+                by_key[key_of(directory, value)][value] += count
                 report.items += count
         unknown = {k: v for k, v in by_key.items() if not directory.by_name.get(k)}
         if add_new and unknown:
             # the spelling most items use (first seen on a tie) names the new person
             most = [max(v.items(), key=lambda kv: kv[1])[0] for v in unknown.values()]
             report.added = add_people(session, [" ".join(s.split()) for s in most], ef.actor)
-            directory = Directory(session)
+            directory = Directory(session)  # (a name of a role in brackets stays as typed)
         matched: dict[str, int] = defaultdict(int)
         for key, spellings in by_key.items():
             candidates = directory.by_name.get(key, [])
@@ -298,7 +315,7 @@ def match_owners(
         for n, (f, values) in enumerate(zip(FIELDS, found, strict=True), start=len(FIELDS) + 1):
             spelled: dict[str, str] = {}
             for value in values:
-                candidates = directory.by_name.get(normalized(value), [])
+                candidates = directory.by_name.get(key_of(directory, value), [])
                 if len(candidates) == 1 and directory.names[candidates[0]] != value:
                     spelled[value] = directory.names[candidates[0]]
             report.respelled += _rewrite(session, f, spelled, ef.actor, at)
@@ -334,10 +351,10 @@ def spelling(ef: EngagementFile, name: str) -> Spelling:
         return Spelling("")
     with ef.reading() as session:
         directory = Directory(session)
-    found, people = directory.match(text), len(directory.names)
-    if found.person:
-        return Spelling(directory.names[found.person], found.person, found.candidates, people)
-    return Spelling(text, "", found.candidates, people)
+    found, people = tuple(directory.by_name.get(key_of(directory, text), ())), len(directory.names)
+    if len(found) == 1:
+        return Spelling(directory.names[found[0]], found[0], found, people)
+    return Spelling(text, "", found, people)
 
 
 class NameMatcher:
@@ -357,7 +374,7 @@ class NameMatcher:
         """(the text to store, PERSON, NEW or AMBIGUOUS)."""
         found = self._seen.get(value)
         if found is None:
-            key = normalized(value)
+            key = key_of(self.directory, value)
             ids = self.directory.by_name.get(key, ())
             tidy = " ".join(value.split())
             if len(ids) == 1:
@@ -370,7 +387,7 @@ class NameMatcher:
         return found
 
     def candidates(self, value: str) -> tuple[str, ...]:
-        return tuple(self.directory.by_name.get(normalized(value), ()))
+        return tuple(self.directory.by_name.get(key_of(self.directory, value), ()))
 
 
 def rename_references(
@@ -384,8 +401,10 @@ def rename_references(
         return {}
     moment = at or history.now()
     changed: dict[str, int] = defaultdict(int)
+    directory = Directory(session)
+    directory.by_name.setdefault(key, [])  # the old name, as "Name (role)" finds it
     for f in FIELDS:
-        spelled = {v: new for v in _values(session, f) if normalized(v) == key}
+        spelled = {v: new for v in _values(session, f) if key_of(directory, v) == key}
         count = _rewrite(session, f, spelled, actor, moment)
         if count:
             changed[f.area] += count
@@ -427,9 +446,11 @@ def owned_by(session: Session, name: str) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     if not key:
         return {}
+    directory = Directory(session)
+    directory.by_name.setdefault(key, [])
     for f in FIELDS:
         for value, n in _values(session, f).items():
-            if normalized(value) == key:
+            if key_of(directory, value) == key:
                 counts[f.area] += n
     return dict(counts)
 

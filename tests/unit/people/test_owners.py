@@ -179,3 +179,15 @@ def test_owners_person_field_names_match_the_list():
     from app.services.people.person_fields import PERSON_FIELDS
 
     assert PERSON_FIELDS == owners.PERSON_FIELD_NAMES
+
+
+def test_owners_a_name_with_its_role_in_brackets_names_the_person(new_file):
+    owners.add_person(new_file, "Grace Okafor")
+    risks.save_risk(new_file, None, {"title": "Drift", "owner": "Grace Okafor (Compliance)",
+                                     "inherent_likelihood": 1, "inherent_impact": 1})  # fmt: skip
+    with new_file.reading() as session:
+        assert owners.owned_by(session, "grace okafor") == {"Risks": 1}
+    report = finish(owners.match_owners(new_file))
+    assert risks.get_risk(new_file, "R-001").owner == "Grace Okafor"
+    assert [n.name for n in report.matched] == ["Grace Okafor"] and report.unknown == []
+    assert owners.spelling(new_file, "Board (Risk)").new  # nobody before the brackets
