@@ -188,6 +188,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("keep", metavar="KEEP_ID")
     p.add_argument("drop", metavar="DROP_ID")
 
+    p = sub.add_parser(
+        "match-owners", help="match every owner, approver and acceptor to People (and report)"
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("--add-new", action="store_true", help="add names that are no person yet")
+
     _add_gui(sub)
 
     p = sub.add_parser("screenshot", help="render the window on a tab to a PNG")
@@ -442,6 +448,17 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _match_owners(args: argparse.Namespace) -> int:
+    from app.services.engagement.file import open_engagement
+    from app.services.people import owners
+    from app.services.progress import finish
+
+    with open_engagement(args.file) as ef:
+        report = finish(owners.match_owners(ef, add_new=args.add_new))
+    print(report.summary())
+    return 0
+
+
 def _import_services_before_qt() -> None:
     """Once PySide6 is imported, its import hook makes every later import slower; the
     services the window's first page needs (and SQLAlchemy under them) load faster first.
@@ -491,6 +508,7 @@ _COMMANDS = {
     "verify": _verify,
     "add-starting-roles": _add_starting_roles,
     "merge-people": _merge_people,
+    "match-owners": _match_owners,
     "gui": _gui,
     "screenshot": _screenshot,
 }

@@ -10,7 +10,16 @@ import sys
 from bench.common import Figure
 
 # A new benchmark is a module here with `run() -> list[Figure]`.
-MODULES = ("startup", "inventory", "rescore", "workbook", "foreign_import", "pack", "documents")
+MODULES = (
+    "startup",
+    "inventory",
+    "rescore",
+    "workbook",
+    "foreign_import",
+    "pack",
+    "documents",
+    "owners",
+)
 
 
 def _cells(f: Figure) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -271,3 +271,33 @@ def _assessment(i: int, rng: random.Random, systems: int) -> dict[str, object]:
         "approved_on": assessed + dt.timedelta(days=10) if approved else None,
         "deleted": False,
     }
+
+
+def draw_owners_from_people(
+    ef: EngagementFile, people: int = 5_000, seed: int = 11, respelled: float = 0.2
+) -> int:
+    """Add `people` people and make every owner-like field of every area name one of them:
+    most as the person spells it, a share (`respelled`) in another case or spacing, as typed
+    by hand or imported, for matching to put right. Returns the items that name someone."""
+    from app.services.people import owners  # the people area builds on the others
+
+    rng = random.Random(seed)
+    with ef.writing() as session:
+        ids = owners.add_people(session, [f"Person {n:05d}" for n in range(1, people + 1)], "gen")
+        names = [f"Person {n:05d}" for n in range(1, len(ids) + 1)]
+        items = 0
+        for f in owners.FIELDS:
+            table = f.table
+            row = next(iter(table.primary_key.columns))
+            keys = session.scalars(select(row).where(f.live(), table.c[f.column] != "")).all()
+            params = []
+            for k in keys:
+                name = rng.choice(names)
+                if rng.random() < respelled:
+                    name = rng.choice((name.upper(), name.lower(), f"  {name.replace(' ', '  ')} "))
+                params.append({"k": k, "v": name})
+            query = update(table).where(row == bindparam("k")).values({f.column: bindparam("v")})
+            for batch in _batches(params):
+                session.connection().execute(query, batch)
+            items += len(params)
+    return items

@@ -410,6 +410,8 @@ class MainWindow(QMainWindow):
             tab.jump_to_point.connect(self.show_point)
             tab.changed.connect(lambda: self._if_made("risks", "refresh_panel"))
             tab.changed.connect(self.clauses_tab.reload_controls)
+        elif name == "people":  # owners matched to people in every tab
+            tab.data_changed.connect(self._data_changed)
         index = TAB_NAMES.index(name)
         current = self.tabs.currentIndex()
         stand_in = self.tabs.widget(index)
@@ -655,7 +657,12 @@ class MainWindow(QMainWindow):
             changed.append(ef.update_details(**values))
             changed.append(values)
 
-        dialog = FormDialog("Engagement details", list(DETAIL_FIELDS.values()), current, save, self)
+        from app.views.common.people import PeopleNames
+
+        people = PeopleNames(ef)  # the pack's approver is a person
+        dialog = FormDialog(
+            "Engagement details", list(DETAIL_FIELDS.values()), current, save, self, people
+        )
         _warn_of_past_stage1(dialog)
         if not dialogs.run_dialog(dialog) or not changed or not changed[0]:
             return

@@ -16,11 +16,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from app.services import words
 from app.services.engagement import bulk, history, ids
 from app.services.engagement.errors import FieldError, WorkbookError
 from app.services.engagement.fields import coercer
 from app.services.engagement.file import EngagementFile
+from app.services.people import owners
+from app.services.people.names import Directory
 from app.services.registry import AREA_BY_KIND, AREAS
 from app.services.risks import service as risks
 from app.services.workbook.areas import Area, Column, Matcher, Row, canonical, loosely
@@ -178,6 +182,9 @@ class Plan:
     path: Path
     own: bool
     sheets: list[SheetPlan]
+    # owner names that are no person yet -> the rows naming them: added to People when the
+    # import is applied (those of rows actually imported)
+    new_people: dict[str, list[RowPlan]] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -274,10 +281,84 @@ def _build_plan(
         reader.read()
     sheet_plans = [p.plan if isinstance(p, _SheetReader) else p for p in plans]
     plan = Plan(path, meta is not None, sheet_plans)
+    _match_people(ef, plan)
     if plan.changes:  # the trial run, on a copy in memory: the services' checks, no writes
         with ef.trial_copy() as trial:
             apply(trial, plan, commit=False, skip_invalid=True)
     return plan
+
+
+def _match_people(ef: EngagementFile, plan: Plan) -> None:
+    """Owners, assessors, approvers and acceptors of the imported rows matched to People: a
+    person's name takes the person's spelling, a new name is told (and added when applied),
+    a name several people share is told and left as typed, never guessed."""
+    with ef.reading() as session:
+        matcher = owners.NameMatcher(session)
+    person_fields = owners.PERSON_FIELD_NAMES
+    for sheet in plan.sheets:
+        columns = [c for c in sheet.table.columns if c.key in person_fields] if sheet.table else []
+        if not columns:
+            continue
+        new_here: dict[str, int] = {}
+        for rows, added in ((sheet.added, True), (sheet.updated, False)):
+            for row in rows:
+                for column in columns:
+                    value = row.values.get(column.key)
+                    if type(value) is not str or not value:
+                        continue
+                    text, kind = matcher.spelled(value)
+                    if text != value:
+                        _respell(row, column.key, text, added)
+                    if kind == matcher.NEW:
+                        plan.new_people.setdefault(text, []).append(row)
+                        new_here[text] = new_here.get(text, 0) + 1
+                    elif kind == matcher.AMBIGUOUS:
+                        people = ", ".join(matcher.candidates(value))
+                        sheet.warnings.append(Issue(row.row, column.label, (
+                            f"'{text}' names several people ({people}): kept as typed, matched "
+                            "to nobody; make their names differ in People."
+                        )))  # fmt: skip
+        for conflict in sheet.conflicts:
+            if conflict.field in person_fields and isinstance(conflict.workbook, str):
+                conflict.workbook = matcher.spelled(conflict.workbook)[0] or conflict.workbook
+        unchanged = [r for r in sheet.updated if not r.values]
+        if unchanged:  # only the spelling differed from the person's
+            sheet.updated = [r for r in sheet.updated if r.values]
+            sheet.unchanged += len(unchanged)
+        if new_here:
+            names = ", ".join(
+                f"{name} ({words.count(n, 'row')})" for name, n in sorted(new_here.items())[:20]
+            )
+            sheet.warnings.append(Issue(0, "", (
+                f"{words.count(len(new_here), 'name')} {'is' if len(new_here) == 1 else 'are'} "
+                f"no person yet, added to People when imported: {names}"
+                + (", …" if len(new_here) > 20 else "")
+            )))  # fmt: skip
+
+
+def _respell(row: RowPlan, key: str, text: str, added: bool) -> None:
+    """A name set to the person's spelling; a change that was only the spelling is none."""
+    row.values[key] = text
+    if added or row.shown is None:
+        return
+    for change in list(row.shown):
+        if change.field == key:
+            if change.old == text:
+                row.shown.remove(change)
+                del row.values[key]
+            else:
+                change.new = text
+
+
+def _add_new_people(session: Session, ef: EngagementFile, plan: Plan) -> None:
+    """The new names of the rows imported, as people (unless someone added them since)."""
+    directory = Directory(session)
+    wanted = [
+        name
+        for name, rows in plan.new_people.items()
+        if any(not r.failed for r in rows) and not directory.match(name).candidates
+    ]
+    owners.add_people(session, wanted, ef.actor)
 
 
 def _criteria_edited(ef: EngagementFile, raw: RawSheet) -> bool:
@@ -979,6 +1060,7 @@ def _apply(ef: EngagementFile, plan: Plan, commit: bool, skip_invalid: bool) -> 
                 )
             if not commit:
                 raise _RollbackError
+            _add_new_people(session, ef, plan)
             _classify_new_categories(ef, plan)
     except _RollbackError:
         return []

@@ -98,6 +98,12 @@ def _overdue(point: PointRow | None) -> bool:
     return bool(point and point.overdue())
 
 
+def same_name(name: str) -> str:
+    """What two spellings of one person's name share (as app/services/people/names.py
+    `normalized`, which this first page does not load)."""
+    return " ".join(name.split()).casefold()
+
+
 def _unproven(point: PointRow | None) -> bool:
     return bool(
         point and point.applicable and point.status == "implemented" and not point.has_evidence
@@ -111,21 +117,27 @@ class ClausesModel(QAbstractItemModel):
         self._root, self._points = build_tree(catalog, rows)
 
     def update_rows(self, rows: list[PointRow]) -> None:
-        """Refresh edited points in place (and their ancestors' progress) without a reset."""
+        """Refresh edited points in place (and their ancestors' progress) without a reset.
+        A point as it was is left alone, and each ancestor is told once: after an import or
+        matching owners every point comes back, and telling the view of all of them (and of
+        each clause once per point) froze the window for a tenth of a second."""
+        ancestors: dict[int, Node] = {}
         for row in rows:
             node = self._points.get(row.id)
-            if node is None:
+            if node is None or node.point == row:
                 continue
             node.point = row
             index = self.index_for(row.id)
             self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
             parent = node.parent
             while parent is not None and parent.kind != "root":
-                pindex = self._index_of(parent)
-                self.dataChanged.emit(
-                    pindex.siblingAtColumn(COL_STATUS), pindex.siblingAtColumn(COL_STATUS)
-                )
+                ancestors[id(parent)] = parent
                 parent = parent.parent
+        for parent in ancestors.values():
+            pindex = self._index_of(parent)
+            self.dataChanged.emit(
+                pindex.siblingAtColumn(COL_STATUS), pindex.siblingAtColumn(COL_STATUS)
+            )
 
     def point_ids(self) -> list[str]:
         return list(self._points)
@@ -272,6 +284,7 @@ class ClausesFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.status = ""
         self.owner = ""
+        self._owner_key = ""
         self.clause = ""
         self.text = ""
 
@@ -281,6 +294,7 @@ class ClausesFilter(QSortFilterProxyModel):
             self.status = status
         if owner is not None:
             self.owner = owner
+            self._owner_key = same_name(owner)
         if clause is not None:
             self.clause = clause
         if text is not None:
@@ -303,8 +317,8 @@ class ClausesFilter(QSortFilterProxyModel):
             return False
         if self.owner == NO_OWNER and point.owner:
             return False
-        if self.owner and self.owner != NO_OWNER and point.owner != self.owner:
-            return False
+        if self.owner and self.owner != NO_OWNER and same_name(point.owner) != self._owner_key:
+            return False  # one person, whatever the spelling typed
         if self.clause and point.clause != self.clause:
             return False
         if self.text:

@@ -33,14 +33,16 @@ from app.views.clauses.model import (
     WITH_GAPS,
     ClausesFilter,
     ClausesModel,
+    same_name,
 )
-from app.views.common import dialogs
+from app.views.common import dialogs, worker
 from app.views.common.field_form import DateEdit, LineEdit, LongText
 from app.views.common.guard import STATUS
 from app.views.common.text import esc, history_html, short
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import WrappedLabel, compact, detail_panel, list_and_panel
 from app.views.documents.serving_label import ServingLabel
+from app.views.registers.link_completer import _FocusWatcher
 
 _FIELD_LABELS = {
     "status": "status",
@@ -149,6 +151,13 @@ class ClausesTab(QWidget):
         self.owner_completer = QCompleter([], self)
         self.owner_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.owner_edit.setCompleter(self.owner_completer)
+        self._owner_watcher = _FocusWatcher(self._offer_people, self)
+        self.owner_edit.installEventFilter(self._owner_watcher)
+        self._owner_settled: tuple[str, str, str] | None = None
+        self._names_task: worker.Task | None = None
+        self.owner_note = QLabel(wordWrap=True)  # a typed owner who is no person yet
+        self.owner_note.setStyleSheet("color: #5f6368;")
+        self.owner_note.hide()
         self.due_edit = DateEdit()
         # Only a change counts (typed, or picked from the list or the calendar): leaving the
         # box shown blank for a mixed selection must not clear every owner.
@@ -180,6 +189,8 @@ class ClausesTab(QWidget):
             form.addRow(self.field_errors[name])
             if name == "status":
                 form.addRow(self.soa_note)
+            if name == "owner":
+                form.addRow(self.owner_note)
         # the register's documents linked to the point (Documents tab): the evidence is a note
         self.documents = ServingLabel("points")
         form.addRow("Documents", self.documents)
@@ -190,10 +201,45 @@ class ClausesTab(QWidget):
         return detail_panel(items, self.history_view)
 
     def _line_left(self, field: str, line: LineEdit) -> None:
-        if line.is_changed():
+        if not line.is_changed():
+            return
+        if field != "owner" or self.ef.read_only or not self.selected_ids():
             self._edit(field, line.text())
+            return
+        from app.views.common.people import PeopleNames  # (not needed at start-up)
 
-    # selection and panel
+        typed = line.text()
+        if self._owner_settled and self._owner_settled[0] == typed:  # Return, then leaving
+            text, note = self._owner_settled[1:]
+        else:
+            text, note = PeopleNames(self.ef).settle(self, typed)
+            self._owner_settled = (typed, text, note)
+        line.setText(text)
+        self._edit(field, text)
+        if note and self.field_errors["owner"].isHidden():
+            self.owner_note.setText(note)
+            self.owner_note.show()
+
+    def _offer_people(self) -> None:
+        """The owner field offers people's names with the owners already used; the names
+        are read off the UI thread (5,000 of them, the first time with the people service)."""
+        from app.views.common.people import PeopleNames  # (not needed at start-up)
+
+        if self._names_task is not None:
+            return
+
+        def done(names: list[str]) -> None:
+            self._names_task = None
+            used = self.owner_completer.model().stringList()
+            known = {same_name(n) for n in used}
+            more = [n for n in names if same_name(n) not in known]
+            self.owner_completer.model().setStringList(sorted([*used, *more], key=str.lower))
+
+        def failed(_message: str) -> None:  # the file went away: nothing more to offer
+            self._names_task = None
+
+        self._names_task = worker.start(PeopleNames(self.ef).names, done, failed)
+
     def selected_ids(self) -> list[str]:
         ids = []
         for index in self.tree.selectionModel().selectedRows(0):
@@ -270,6 +316,8 @@ class ClausesTab(QWidget):
 
     def _fill_panel(self, ids: list[str]) -> None:
         writable = not self.ef.read_only
+        self.owner_note.hide()
+        self._owner_settled = None
         if not ids:
             self.heading.setText(
                 "<h3>Select a checklist point</h3>"
@@ -476,7 +524,13 @@ class ClausesTab(QWidget):
         self._update_count()
 
     def _refresh_owner_choices(self) -> None:
-        owners = sorted({p.owner for p in _all_points(self.model) if p.owner}, key=str.lower)
+        # one entry per person, whatever the spellings typed (the most used one shown)
+        spelled: dict[str, dict[str, int]] = {}
+        for p in _all_points(self.model):
+            if p.owner:
+                counts = spelled.setdefault(same_name(p.owner), {})
+                counts[p.owner] = counts.get(p.owner, 0) + 1
+        owners = sorted((max(c, key=c.__getitem__) for c in spelled.values()), key=str.lower)
         current = self.owner_filter.currentData()
         self.owner_filter.blockSignals(True)
         self.owner_filter.clear()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QPoint, QRect, QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
@@ -37,10 +38,14 @@ from app.services.engagement.fields import FieldSpec, format_number
 from app.views.common import dialogs
 from app.views.common.guard import STATUS
 
+if TYPE_CHECKING:  # the people service loads with the first form that offers people
+    from app.views.common.people import PeopleNames
+
 _ERROR_STYLE = "border: 2px solid #b3261e;"
 _PENDING_STYLE = "border: 2px solid #c77700;"
 _ERROR_TEXT = "color: #b3261e; font-weight: bold;"
 _PENDING_TEXT = "color: #8a5300; font-weight: bold;"
+_NOTE_TEXT = "color: #5f6368;"
 
 Save = Callable[[object, dict[str, object]], object]  # (item, changes); raises AimsError
 
@@ -243,6 +248,9 @@ class FieldForm(QWidget):
         self.pending: dict[str, object] = {}  # held until their rule is satisfied
         self._rules: list[frozenset[str]] = []  # fields held together
         self._hint: tuple[str, str] | None = None  # (field to fill, what the rule says)
+        self._people: PeopleNames | None = None  # names offered in the person fields
+        self.person_fields: set[str] = set()
+        self._settled_names: dict[str, tuple[str, str, str]] = {}  # name: (typed, saved, note)
         layout = QFormLayout(self)
         for spec in specs:
             editor = self._make(spec)
@@ -296,8 +304,44 @@ class FieldForm(QWidget):
         return line
 
     def _line_left(self, name: str, line: LineEdit) -> None:
-        if line.is_changed():
-            self._emit(name, self.value(name))
+        if not line.is_changed():
+            return
+        if name in self.person_fields and self._people is not None:
+            self._person_left(name, line, self._people)
+            return
+        self._emit(name, self.value(name))
+
+    def offer_people(self, people: PeopleNames) -> None:
+        """People's names in every field that names a person (owner, assessor, approver...):
+        offered as you type; a name typed is saved as the person spells it, and a new one
+        offered to People."""
+        from app.services.people.person_fields import PERSON_FIELDS
+
+        self._people = people
+        for name, spec in self.specs.items():
+            editor = self.editors[name]
+            if name in PERSON_FIELDS and spec.kind == "text":
+                assert isinstance(editor, LineEdit)
+                people.completer(editor, self)
+                editor.setToolTip("A person: type part of a name to pick from People")
+                self.person_fields.add(name)
+
+    def _person_left(self, name: str, line: LineEdit, people: PeopleNames) -> None:
+        typed = line.text()
+        known = self._settled_names.get(name)
+        if known is not None and known[0] == typed:  # Return, then leaving: asked once
+            saved, note = known[1], known[2]
+        else:
+            saved, note = people.settle(self, typed)
+            self._settled_names[name] = (typed, saved, note)
+        if saved != typed:
+            line.setText(saved)
+        self._emit(name, saved)
+        label = self.messages[name]
+        if note and label.isHidden():  # (an error shown there says more)
+            label.setStyleSheet(_NOTE_TEXT)
+            label.setText(note)
+            label.show()
 
     def set_scales(self, scales: Mapping[str, Sequence[str]]) -> None:
         """The labels of each rating scale ("likelihood", "impact"), shown in its editors."""
@@ -315,6 +359,7 @@ class FieldForm(QWidget):
             self.leave()
         self.item = item
         self._values = dict(values)
+        self._settled_names.clear()
         self._loading = True
         try:
             self.clear_error()
@@ -509,12 +554,20 @@ class FormDialog(QDialog):
     """A small modal form: `save(values)` runs on OK; a FieldError keeps it open at the field."""
 
     def __init__(
-        self, title: str, specs: list[FieldSpec], values: dict[str, object], save, parent=None
+        self,
+        title: str,
+        specs: list[FieldSpec],
+        values: dict[str, object],
+        save,
+        parent=None,
+        people: PeopleNames | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self._save = save
         self.form = FieldForm(specs)
+        if people is not None:
+            self.form.offer_people(people)
         self.form.set_values(values)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -18,6 +18,7 @@ from app.services.inventory import impact
 from app.services.risks.criteria import Criteria
 from app.views.common.edit_table import EditTableModel, Field, edit_table
 from app.views.common.field_form import FieldForm
+from app.views.common.people import PeopleNames
 
 
 def impact_fields(criteria: Criteria) -> list[Field]:
@@ -46,13 +47,21 @@ class AssessmentDialog(QDialog):
     """`save(values, impacts)` is called on OK; a FieldError keeps the dialog open at the field."""
 
     def __init__(
-        self, title: str, row: impact.AssessmentRow | None, save, criteria: Criteria, parent=None
+        self,
+        title: str,
+        row: impact.AssessmentRow | None,
+        save,
+        criteria: Criteria,
+        parent=None,
+        people: PeopleNames | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(640, 560)
         self._save = save
         self.form = FieldForm(list(impact.FIELDS.values()))
+        if people is not None:  # the assessor and the approver are people
+            self.form.offer_people(people)
         values = row.values() if row else {"assessed_on": dt.date.today(), "trigger": "initial"}
         self.form.set_values(values)
         impacts = [dict(i.__dict__) for i in row.impacts] if row else []

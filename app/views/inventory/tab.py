@@ -32,6 +32,7 @@ from app.services.people import authority
 from app.services.risks import service as risks
 from app.views.common import dialogs
 from app.views.common.field_form import FieldForm, FormDialog
+from app.views.common.people import PeopleNames
 from app.views.common.register_tab import ListModel, RegisterTab
 from app.views.common.row_table import Prepared, prepare
 from app.views.common.text import esc, history_html, shown_by_spec
@@ -145,6 +146,7 @@ class InventoryTab(RegisterTab):
             [spec for name, spec in inventory.FIELDS.items() if name != "id"],
             save=self._save_fields,
         )
+        self.form.offer_people(PeopleNames(self.ef))
         self.assessments = ListModel(
             ("ID", "Date", "Trigger", "Assessor", "Impacts", "Approved by"),
             _assessment_cells,
@@ -318,6 +320,7 @@ class InventoryTab(RegisterTab):
             values,
             lambda v: created.append(inventory.create_system(self.ef, v)),
             self,
+            people=PeopleNames(self.ef),
         )
         if dialogs.run_dialog(dialog) and created:
             new_id = created[0]
@@ -437,4 +440,5 @@ class InventoryTab(RegisterTab):
 
     def _open_dialog(self, title: str, row, save) -> bool:
         criteria = risks.get_criteria(self.ef)
-        return bool(dialogs.run_dialog(AssessmentDialog(title, row, save, criteria, self)))
+        dialog = AssessmentDialog(title, row, save, criteria, self, PeopleNames(self.ef))
+        return bool(dialogs.run_dialog(dialog))

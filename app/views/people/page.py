@@ -5,12 +5,12 @@ deleting a person says what they hold first."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
 
 from app.services.engagement.file import EngagementFile
-from app.services.people import competence
+from app.services.people import competence, owners
 from app.services.people import service as people
 from app.services.people.registers import HOLDERS, PEOPLE, REGISTERS, ROLES
 from app.services.registers import service as register
@@ -18,6 +18,7 @@ from app.services.registers.description import Register
 from app.views.common import dialogs
 from app.views.common.text import esc
 from app.views.common.undo import AppliedCommand
+from app.views.people.owners import MatchOwners
 from app.views.registers.page import RegistersPage
 from app.views.registers.tab import DescribedTab
 
@@ -182,6 +183,11 @@ class PeopleTab(DescribedTab):
         if person is None or self.ef.read_only:
             return
         held = people.what_they_hold(self.ef, person)
+        owned = owners.owned_by_item(self.ef, self.reg.model, person)  # items naming them
+        if owned:
+            held.append(
+                f"owns {owners.owned_text(owned)} (those keep the name as typed, naming no person)"
+            )
         if held:
             name = self.model.row(person).values["name"] if self.model.row(person) else person
             if not dialogs.confirm(
@@ -205,8 +211,25 @@ _TABS: dict[str, type[DescribedTab]] = {
 
 
 class PeoplePage(RegistersPage):
+    # owners of other tabs respelled, people added: every tab shows what the file holds now
+    data_changed = Signal()
+
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent: QWidget | None = None):
         super().__init__(ef, undo_stack, REGISTERS, parent)
+        self.match_owners = MatchOwners(self, ef, self._owners_matched)
+        bar = QHBoxLayout()
+        bar.addWidget(self.match_owners.button)
+        bar.addWidget(self.match_owners.note, 1)
+        self.page_layout.insertLayout(0, bar)
+
+    def _owners_matched(self) -> None:
+        """People may have been added and owners respelled: every tab shows it."""
+        self.reload_if_shown()
+        self.data_changed.emit()
+
+    def shutdown(self) -> None:
+        self.match_owners.shutdown()
+        super().shutdown()
 
     def make_tab(self, reg: Register) -> DescribedTab:
         return _TABS.get(reg.key, DescribedTab)(self.ef, self.undo_stack, reg)

@@ -22,10 +22,12 @@ from app.services import words
 from app.services.engagement.errors import FieldError
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import EngagementFile
+from app.services.people import owners
 from app.services.registers import service as register
 from app.services.registers.description import Register
 from app.views.common import dialogs
 from app.views.common.field_form import FieldForm, FormDialog
+from app.views.common.people import PeopleNames
 from app.views.common.register_tab import RegisterTab
 from app.views.common.row_table import Prepared
 from app.views.common.text import esc, history_html, shown_by_spec
@@ -89,6 +91,7 @@ class DescribedTab(RegisterTab):
         self.gaps = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
         self.form = FieldForm(list(self.reg.fields), save=self._save_fields)
+        self.form.offer_people(PeopleNames(self.ef))
         self.completers: dict[str, LinkCompleter] = {}
         for link in self.reg.links:
             editor = self.form.editors[link.field]
@@ -200,6 +203,7 @@ class DescribedTab(RegisterTab):
             values,
             lambda v: created.append(register.create(self.ef, reg, v)),
             self,
+            people=PeopleNames(self.ef),
         )
         if dialogs.run_dialog(dialog) and created:
             new_id = created[0]
@@ -211,11 +215,17 @@ class DescribedTab(RegisterTab):
         if item_id is None or self.ef.read_only:
             return
         naming = [item.id for _reg, item in register.linked_to(self.ef, self.reg.model, item_id)]
-        if naming and not dialogs.confirm(
+        owned = owners.owned_by_item(self.ef, self.reg.model, item_id)  # a person's, by name
+        said = [f"{item_id} is named by {_listed(naming)}."] if naming else []
+        if owned:
+            said.append(
+                f"{item_id} owns {owners.owned_text(owned)}; those keep the name as typed, "
+                "naming no person."
+            )
+        if said and not dialogs.confirm(
             self,
             f"Delete {words.a(self.reg.noun)}",
-            f"{item_id} is named by {_listed(naming)}. Delete it anyway? "
-            "Edit > Undo (Ctrl+Z) brings it back.",
+            " ".join(said) + " Delete it anyway? Edit > Undo (Ctrl+Z) brings it back.",
         ):
             return
         if not self.attempt(lambda: register.set_deleted(self.ef, self.reg, item_id, True))[0]:

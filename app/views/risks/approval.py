@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 from app.services.engagement import approvals
 from app.services.engagement.approvals import Approval
 from app.services.people.authority import Finding
+from app.views.common.people import PeopleNames
 from app.views.common.text import esc
 
 CLEAR = "clear"  # what `change()` returns when the approval is to be withdrawn
@@ -34,6 +35,8 @@ class ApprovalFields(QWidget):
         form.addRow("Approved on", self.approved_on)
         form.addRow("Note", self.note)
         self._shown: tuple[str, ...] = ("", "", "", "")
+        self._people: PeopleNames | None = None
+        self._settled: tuple[str, str] | None = None
 
     def show_approval(
         self, approval: Approval | None, holds: bool, without: Finding | None = None
@@ -64,6 +67,27 @@ class ApprovalFields(QWidget):
             edit.setText(value)
         self._shown = values
 
+    def offer_people(self, people: PeopleNames) -> None:
+        """Who approved is a person: people's names offered as you type, a person's name
+        taken as they spell it and a new one offered to People when the field is left."""
+        people.completer(self.approved_by, self)
+        self._people = people
+        self.approved_by.editingFinished.connect(self._approver_left)
+
+    def _approver_left(self) -> None:
+        if self._people is None:
+            return
+        typed = self.approved_by.text()
+        if not typed.strip() or typed.strip() == self._shown[0].strip():
+            return
+        if self._settled is not None and self._settled[0] == typed:
+            return  # asked once
+        text, note = self._people.settle(self, typed)
+        self.approved_by.setText(text)
+        self._settled = (text, text)
+        if note:
+            self.approved_by.setToolTip(note)
+
     def _edits(self) -> tuple[QLineEdit, ...]:
         return (self.approved_by, self.role, self.approved_on, self.note)
 
@@ -73,6 +97,7 @@ class ApprovalFields(QWidget):
     def change(self, version: int | None = None) -> Approval | str | None:
         """What the user asks for: None (nothing changed), CLEAR (every field emptied) or the
         approval typed, checked (an AimsError says what to fix)."""
+        self._approver_left()  # (Return records before the field is left)
         entered = self.entered()
         if entered == tuple(v.strip() for v in self._shown):
             return None

@@ -43,6 +43,7 @@ from app.services.soa import service as soa
 from app.views.common import dialogs, worker
 from app.views.common.field_form import FieldForm
 from app.views.common.guard import STATUS
+from app.views.common.people import PeopleNames
 from app.views.common.register_tab import ListModel, RegisterTab
 from app.views.common.row_table import Prepared, prepare
 from app.views.common.text import esc, history_html, shown_by_spec
@@ -213,6 +214,7 @@ class RisksTab(RegisterTab):
     def _plan_page(self, plan_view: QTableView) -> QWidget:
         """The plan with its approval by management below it (6.1.3)."""
         self.plan_approval = ApprovalFields("treatment_plan")
+        self.plan_approval.offer_people(PeopleNames(self.ef))
         self.plan_approve_button = QPushButton("Record approval")
         self.plan_approve_button.clicked.connect(self.record_plan_approval)
         for edit in self.plan_approval._edits():
@@ -280,6 +282,7 @@ class RisksTab(RegisterTab):
         self.gaps = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.gaps.setStyleSheet("background:#fdecea; color:#8c1d18; padding:4px;")
         self.form = FieldForm(list(risks.FIELDS.values()), save=self._save_fields)
+        self.form.offer_people(PeopleNames(self.ef))
         self.category_completer = QCompleter([], self)
         self.category_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.form.editors["category"].setCompleter(self.category_completer)
@@ -620,6 +623,7 @@ class RisksTab(RegisterTab):
         dialog = CriteriaDialog(
             self.criteria, self, approval, self.signoff.criteria_approved, without
         )
+        dialog.approval.offer_people(PeopleNames(self.ef))
         if not dialogs.run_dialog(dialog):
             return
         change = dialog.approval_change

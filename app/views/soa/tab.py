@@ -30,6 +30,7 @@ from app.services.soa import service as soa
 from app.services.soa.service import SoaLine
 from app.views.common import dialogs
 from app.views.common.field_form import FieldForm, FormDialog
+from app.views.common.people import PeopleNames
 from app.views.common.register_tab import ListModel, RegisterTab
 from app.views.common.row_table import (
     Column,
@@ -229,6 +230,7 @@ class SoaTab(RegisterTab):
         self.point_links.setStyleSheet("background:#e8f0fe; padding:4px;")
         self.point_links.linkActivated.connect(self.jump_to_point.emit)
         self.form = FieldForm(list(soa.FIELDS.values()), save=self._save_fields)
+        self.form.offer_people(PeopleNames(self.ef))
         self.history_view = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.documents = ServingLabel("controls")  # the register's documents that serve it
         items = [
@@ -441,6 +443,7 @@ class SoaTab(RegisterTab):
             {},
             lambda v: issued.append(soa.issue(self.ef, str(v["approved_by"]), v["issued_on"])),
             self,
+            people=PeopleNames(self.ef),
         )
         dialog.setMinimumWidth(560)
         if dialogs.run_dialog(dialog) and issued:

@@ -11,6 +11,7 @@ from app.services.engagement.file import open_engagement
 from app.services.inventory import service as inventory
 from app.services.risks import service as risks
 from app.services.soa import service as soa
+from app.views.common import dialogs
 from tests.gui.gui_keys import focus, press, replace, type_text
 
 TAB = Qt.Key.Key_Tab
@@ -119,7 +120,9 @@ def test_forms_stage_and_deployment_date_are_saved_together(qtbot, window, new_f
     assert (row.stage, str(row.deployment_date)) == ("deployed", "2025-04-01")
 
 
-def test_forms_soa_edit_after_working_in_risks_is_saved(qtbot, window, demo_file):
+def test_forms_soa_edit_after_working_in_risks_is_saved(qtbot, window, demo_file, monkeypatch):
+    asked: list[str] = []  # "Head of Data" is no person of the demo: kept as typed
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, title, _m: asked.append(title) and False)
     window.set_engagement(demo_file)
     st = window.soa_tab
     with qtbot.waitSignal(st.loaded, timeout=10_000):
@@ -136,6 +139,7 @@ def test_forms_soa_edit_after_working_in_risks_is_saved(qtbot, window, demo_file
     replace(qtbot, st.form.editors["owner"], "Head of Data")
     press(qtbot, TAB)
     assert soa.get_line(demo_file, "A.4.4").owner == "Head of Data"
+    assert asked == ["Add to People?"]
     assert window.state_label.text() == "All changes saved"
 
 

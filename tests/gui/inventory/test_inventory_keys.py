@@ -101,6 +101,8 @@ def test_keys_retroactive_trigger_clears_assessed_after_deployment_and_is_kept(
     assert "trigger 'Retroactive' clears INV-02" in tab.gaps.text()
     when = (TODAY - dt.timedelta(days=5)).isoformat()
     seen = {}
+    asked: list[str] = []  # a committee is no person: not added to People
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, title, _m: asked.append(title) and False)
 
     def drive(dialog):
         form = dialog.form
@@ -143,6 +145,7 @@ def test_keys_retroactive_trigger_clears_assessed_after_deployment_and_is_kept(
         latest = impact.list_assessments(ef, credit)[-1]
     assert (latest.trigger, latest.approved_by) == ("retroactive", "Executive Risk Committee")
     assert latest.impacts[0].severity == 5
+    assert asked == ["Add to People?"]
 
 
 def test_keys_reassessment_interval_in_the_criteria_clears_a_due_review_and_is_kept(

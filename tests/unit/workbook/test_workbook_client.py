@@ -123,7 +123,11 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
     }  # fmt: skip
     apply(demo_file, plan)
     people = status.summary(demo_file)["people"]
-    assert (people["people"], people["roles_unassigned"]) == (9, 0)  # the auditor now held
+    # the auditor now held; Nina Patel typed on People, and the new rows' owners who were no
+    # person yet (Mia, Facilities, CIO), added to People as the import's preview said
+    assert (people["people"], people["roles_unassigned"]) == (12, 0)
+    told = [w.message for s in plan.sheets for w in s.warnings if "no person yet" in w.message]
+    assert any("Mia (1 row)" in m for m in told) and any("CIO (1 row)" in m for m in told)
     context = status.summary(demo_file)["context"]
     assert (context["issues"], context["interested_parties"]) == (6, 6)
     assert (context["party_requirements"], context["obligations"]) == (7, 6)
