@@ -405,13 +405,12 @@ class MainWindow(QMainWindow):
             # who holds which role decides whether an acceptance or approval was allowed
             for other in ("risks", "inventory", "soa", "documents"):
                 tab.changed.connect(lambda other=other: self._if_made(other, "reload_if_shown"))
+            tab.data_changed.connect(self._data_changed)  # owners matched: every tab
         elif name == "soa":
             tab.jump_to_risk.connect(self.show_risk)
             tab.jump_to_point.connect(self.show_point)
             tab.changed.connect(lambda: self._if_made("risks", "refresh_panel"))
             tab.changed.connect(self.clauses_tab.reload_controls)
-        elif name == "people":  # owners matched to people in every tab
-            tab.data_changed.connect(self._data_changed)
         index = TAB_NAMES.index(name)
         current = self.tabs.currentIndex()
         stand_in = self.tabs.widget(index)
