@@ -161,6 +161,13 @@ def _parser() -> argparse.ArgumentParser:
         "(readiness and checklist: in the readiness report only)",
     )
 
+    p = sub.add_parser(
+        "export-audit-worksheet", help="print an audit's checklist as a worksheet (PDF)"
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("audit", metavar="AUDIT_ID")
+    p.add_argument("-o", "--output", type=Path, required=True)
+
     p = sub.add_parser("attach", help="attach files to a document of the register")
     p.add_argument("file", type=Path)
     p.add_argument("document", metavar="DOC_ID")
@@ -376,6 +383,18 @@ def _export_pack(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_audit_worksheet(args: argparse.Namespace) -> int:
+    from app.services import words
+    from app.services.engagement.file import open_engagement
+    from app.services.evaluation import worksheet
+    from app.services.progress import finish
+
+    with open_engagement(args.file, read_only=True) as ef:
+        count = finish(worksheet.export(ef, args.audit, args.output))
+    print(f"Wrote the worksheet of {args.audit} to {args.output} ({words.count(count, 'line')}).")
+    return 0
+
+
 def _attach(args: argparse.Namespace) -> int:
     from app.services.documents import attachments
     from app.services.engagement.file import open_engagement
@@ -503,6 +522,7 @@ _COMMANDS = {
     "import-xlsx": _import_xlsx,
     "import-people": _import_people,
     "export-pack": _export_pack,
+    "export-audit-worksheet": _export_audit_worksheet,
     "attach": _attach,
     "export-attachments": _export_attachments,
     "verify": _verify,

@@ -16,6 +16,8 @@ from app.services.documents import attachments, mandatory
 from app.services.documents.register import DOCUMENTS
 from app.services.documents.sheet import DOCUMENTS_SHEET
 from app.services.evaluation.objectives import REGISTERS as OBJECTIVES
+from app.services.evaluation import audit_rules
+from app.services.evaluation import audits as evaluation_audits
 from app.services.gaps import GapRule
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory.sheet import ASSESSMENTS, INVENTORY
@@ -36,6 +38,7 @@ DESCRIBED: tuple[Register, ...] = (
     DOCUMENTS,
     *PEOPLE,
     *OBJECTIVES,
+    *evaluation_audits.REGISTERS,
 )
 DESCRIBED_BY_KEY = {r.key: r for r in DESCRIBED}
 
@@ -49,6 +52,7 @@ AREAS: tuple[Area, ...] = (
     DOCUMENTS_SHEET,  # the register's sheet with its attached files shown
     *(area_of(r) for r in PEOPLE),
     *(area_of(r) for r in OBJECTIVES),
+    *(area_of(r) for r in evaluation_audits.REGISTERS),
 )
 AREA_BY_KIND = {area.kind: area for area in AREAS}
 
@@ -70,6 +74,7 @@ GAP_RULES: tuple[GapRule, ...] = (
     attachments.HASH_MISMATCH,
     mandatory.MISSING,
     *authority.RULES.values(),  # sign-offs without the authority (People)
+    *audit_rules.RULES,
 )
 
 # The pack's sections in print order: key -> (title, the builder as "module:function"). The
@@ -90,6 +95,7 @@ PACK_SECTIONS: dict[str, tuple[str, str]] = {
     "soa": ("Statement of Applicability", "app.services.soa.pack:soa_section"),
     "people": ("People and competence", "app.services.people.pack:people_section"),
     "objectives": ("Objectives and monitoring", "app.services.evaluation.pack:objectives_section"),
+    "internal_audit": ("Internal audit", "app.services.evaluation.audit_pack:audit_section"),
 }
 
 

@@ -78,6 +78,8 @@ def _names(ef: EngagementFile, session: Session, link: Link) -> dict[str, str]:
     """The live items a link may name: ID -> name."""
     if link.catalog == "points":
         return {p.id: p.title for p in ef.catalog.points}
+    if link.catalog == "clauses":
+        return {c.id: c.title for c in ef.catalog.clauses}
     if link.catalog == "controls":  # Annex A, then the SoA's controls beyond it
         beyond = select(AdditionalControl.id, AdditionalControl.title).where(
             AdditionalControl.deleted.is_(False)
