@@ -152,7 +152,9 @@ def name_key(text: object) -> str:
     return normalized(_ROLE.sub("", str(text or "")))
 
 
-def read(ef: EngagementFile) -> Inputs:
+def read(ef: EngagementFile, audit_id: str = "") -> Inputs:
+    """Everything the rules judge; with `audit_id`, only that audit's lines (the window's
+    checklist of one audit, which must not read 400,000 lines to flag its own)."""
     with ef.reading() as session:
         programmes = [
             ProgrammeRow(
@@ -192,6 +194,7 @@ def read(ef: EngagementFile) -> Inputs:
                     AuditLine.auditor,
                 )
                 .where(AuditLine.deleted.is_(False))
+                .where(AuditLine.audit == audit_id if audit_id else AuditLine.deleted.is_(False))
                 .order_by(AuditLine.audit, AuditLine.position)
             )
         ]

@@ -21,7 +21,7 @@ from app.models import (
     SoaEntry,
 )
 from app.services.engagement import history
-from app.services.engagement.errors import FieldError
+from app.services.engagement.errors import FieldError, RuleError
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import EngagementFile
 from app.services.registers.description import Item, Link, Register
@@ -51,30 +51,32 @@ EARLIEST_BEFORE_PLAN = dt.timedelta(days=366)
 def _check_programme(_session: Session, values: Mapping[str, object], _item_id: str) -> None:
     start, end = values.get("period_from"), values.get("period_to")
     if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-        raise FieldError(
+        raise RuleError(
             "period_to",
             f"The period cannot end ({end.isoformat()}) before it starts "
             f"({start.isoformat()}): give the last day of the programme's period.",
+            ("period_from", "period_to"),
         )
 
 
 def _check_audit(_session: Session, values: Mapping[str, object], _item_id: str) -> None:
     planned, actual = values.get("planned_on"), values.get("actual_on")
     if values.get("status") == "done" and not isinstance(actual, dt.date):
-        raise FieldError(
+        raise RuleError(
             "actual_on",
-            "An audit is done only once it was held: give its actual date first, then mark "
-            "it done.",
+            "An audit is done only once it was held: give its actual date.",
+            ("status", "actual_on"),
         )
     if (
         isinstance(planned, dt.date)
         and isinstance(actual, dt.date)
         and actual < planned - EARLIEST_BEFORE_PLAN
     ):
-        raise FieldError(
+        raise RuleError(
             "actual_on",
             f"The actual date {actual.isoformat()} is more than a year before the planned "
             f"date {planned.isoformat()}: check the year of either date.",
+            ("planned_on", "actual_on"),
         )
 
 

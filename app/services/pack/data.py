@@ -18,6 +18,7 @@ from app.services.documents.attachments import AttachmentRow, Mismatch
 from app.services.engagement import approvals
 from app.services.engagement.approvals import Approval
 from app.services.engagement.file import Details, EngagementFile
+from app.services.evaluation import audit_rules
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
@@ -71,6 +72,7 @@ class PackData:
     people: people_competence.Analysis = field(default_factory=people_competence.Analysis)
     # acceptances and approvals by someone People does not show allowed to give them
     without_authority: list[authority.Finding] = field(default_factory=list)
+    audit_findings: audit_rules.Findings | None = None  # what the internal audit rules find
 
     @property
     def readiness_by_clause(self) -> dict[str, float]:
@@ -143,6 +145,7 @@ def load(
         mismatches=mismatches,
         people=people.analysis(ef),
         without_authority=authority.findings(ef),
+        audit_findings=audit_rules.findings(ef),
     )
     yield total, total, "Read"
     return data

@@ -29,6 +29,7 @@ from app.services.documents import attachments, mandatory
 from app.services.documents.register import DOCUMENTS
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import DETAIL_FIELDS
+from app.services.evaluation import audit_rules
 from app.services.gaps import SEVERITIES, GapRule
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
@@ -212,6 +213,24 @@ def _gap_rows(d: PackData) -> list[_Gap]:
         _Gap("People", rule, [f.label for f in d.without_authority if f.subject == key])
         for key, rule in authority.RULES.items()
     ]
+    rows += audit_gap_rows(d.audit_findings)
+    return rows
+
+
+def audit_gap_rows(found: audit_rules.Findings | None) -> list[_Gap]:
+    """The internal audit's rules: the whole-engagement ones when found, then the
+    programmes with clauses or controls not covered and the lines audited by their owner."""
+    if found is None:
+        return []
+    notes = {audit_rules.AI_NOT_COVERED: "Not covered: " + ", ".join(found.ai_missing)}
+    rows = [
+        _Gap("Internal audit", r, [], whole=True, note=notes.get(r, ""))
+        for r, hit in found.whole().items()
+        if hit
+    ]
+    rows.append(_Gap("Internal audit", audit_rules.NOT_COVERED, list(found.not_covered)))
+    lines = [i for ids in found.not_independent.values() for i in ids]
+    rows.append(_Gap("Internal audit", audit_rules.NOT_INDEPENDENT, lines))
     return rows
 
 

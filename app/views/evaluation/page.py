@@ -3,26 +3,31 @@ management reviews."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from app.services.engagement.file import EngagementFile
 from app.services.evaluation.registers import REGISTERS
 from app.services.registers.description import Register
+from app.views.evaluation import audits
 from app.views.evaluation.objectives_tab import ObjectivesTab
 from app.views.registers.page import RegistersPage
 from app.views.registers.tab import DescribedTab
 
-# registers whose tab shows more than their fields (register key -> its tab)
-_OWN_TABS = {
-    "objectives": ObjectivesTab,
+# registers whose tab shows more than their fields (register key -> its tab, one line each)
+_OWN_TABS: dict[str, Callable[[EngagementFile, QUndoStack, Register], DescribedTab]] = {
+    "objectives": lambda ef, undo, _reg: ObjectivesTab(ef, undo),
+    **audits.TABS,
 }
 
 
 class EvaluationPage(RegistersPage):
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent: QWidget | None = None):
         super().__init__(ef, undo_stack, REGISTERS, parent)
+        audits.connect(self)
 
     def make_tab(self, reg: Register) -> DescribedTab:
         own = _OWN_TABS.get(reg.key)
-        return own(self.ef, self.undo_stack) if own else super().make_tab(reg)
+        return own(self.ef, self.undo_stack, reg) if own else super().make_tab(reg)

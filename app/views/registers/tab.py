@@ -39,8 +39,10 @@ _ID = FieldSpec("id", "ID", "text")
 
 
 class DescribedTab(RegisterTab):
+    model_class = DescribedModel  # a register's own tab may flag more than its item rules
+
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, reg: Register, parent=None):
-        super().__init__(ef, undo_stack, DescribedModel(reg), parent)
+        super().__init__(ef, undo_stack, self.model_class(reg), parent)
         self.reg = reg
         self.model.setParent(self)
         self.noun, self.noun_one = reg.plural, reg.noun
