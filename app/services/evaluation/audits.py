@@ -43,9 +43,13 @@ RESULTS = {
     "improvement": "Opportunity for improvement",
 }
 NOT_AUDITED = "not_audited"
-# An audit held more than this long before its planned date is a typing slip (a wrong year),
-# not an audit brought forward: refused at the field.
-EARLIEST_BEFORE_PLAN = dt.timedelta(days=366)
+
+
+def year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier (29 February: the 28th). An audit held before this day of
+    its planned date's year before is a typing slip (a wrong year), not an audit brought
+    forward: refused at the field."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
 
 
 def _check_programme(_session: Session, values: Mapping[str, object], _item_id: str) -> None:
@@ -70,7 +74,7 @@ def _check_audit(_session: Session, values: Mapping[str, object], _item_id: str)
     if (
         isinstance(planned, dt.date)
         and isinstance(actual, dt.date)
-        and actual < planned - EARLIEST_BEFORE_PLAN
+        and actual < year_before(planned)
     ):
         raise RuleError(
             "actual_on",

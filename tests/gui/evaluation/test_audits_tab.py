@@ -33,8 +33,8 @@ def path(tmp_path):
         for pid, name in (("PER-001", "Dana Whitfield"), ("PER-002", "Omar Haddad")):
             session.add(Person(id=pid, name=name, created_at=history.now(), deleted=False))
     requirements.set_values(ef, "owner", {"P-8.4-02": "Omar Haddad (Head of AI)"})
-    register.create(ef, AUDITS, {"title": "Impact assessment", "clauses": "8.4",
-                                 "lead_auditor": "PER-001", "planned_on": "2027-03-01"})  # fmt: skip
+    first = {"title": "Impact assessment", "clauses": "8.4", "lead_auditor": "PER-001"}
+    register.create(ef, AUDITS, {**first, "planned_on": "2027-03-01"})
     register.create(ef, AUDITS, {"title": "Risk", "clauses": "8.2, 8.3"})
     audits.draw_checklist(ef, "AUD-002")
     ef.close()
