@@ -88,6 +88,25 @@ def _measure_attach(beat: Heartbeat, window, source: Path) -> dict:
     return {"rows": 1, "blocked_s": {f"attach {source.stat().st_size >> 20} MB": blocked}}
 
 
+def _measure_audits(beat: Heartbeat, window) -> dict:
+    """The Evaluation tab on its Audits, then one audit's checklist on the lines' tab."""
+    page = window.evaluation_tab
+    audits = page.show_register("audits")  # shown when the Evaluation tab opens
+    report = _measure_tab(beat, window, "evaluation", 1, "generated audit 19", audits)
+    lines = page.registers["audit_lines"]
+    results = report["blocked_s"]
+    results["open an audit's checklist (200 lines)"] = beat.measure(
+        lambda: (lines.show_audit("AUD-0007"), page.show_register("audit_lines")),
+        lambda: lines._started and not lines.is_loading() and lines.model.rowCount() > 0,
+    )
+    rows = lines.model.rowCount()
+    results["filter the checklist by text"] = beat.measure(
+        lambda: lines.search.setText("generated line 1"),
+        lambda: not lines._search_timer.isActive() and lines.model.rowCount() < rows,
+    )
+    return report
+
+
 def main(path: str, tab_name: str) -> None:
     app = make_app()  # the app's own settings (GIL slice, style)
     window = MainWindow()
@@ -102,6 +121,8 @@ def main(path: str, tab_name: str) -> None:
     elif tab_name == "documents":
         register = window.documents_tab.register_tab
         report = _measure_tab(beat, window, "documents", 1, "generated document 1", register)
+    elif tab_name == "audits":
+        report = _measure_audits(beat, window)
     elif tab_name == "attach":
         report = _measure_attach(beat, window, Path(sys.argv[3]))
     else:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.models import (
     Audit,
@@ -75,11 +76,12 @@ class AuditRow:
 
 @dataclass(frozen=True)
 class LineRow:
+    """A line whose auditor (its own, else the audit's lead) is a person who owns something."""
+
     id: str
     audit: str
     ref: str
-    result: str
-    auditor: str
+    auditor: str  # the person ID auditing it
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ class Inputs:
     stage1: dt.date | None
     programmes: list[ProgrammeRow]
     audits: list[AuditRow]
+    # what done audits answered (any result but "not audited"), by window: "stage1" (done
+    # by the target Stage 1 date) and each programme's ID (done within its period)
+    answered: dict[str, set[str]]
     lines: list[LineRow]
     people: dict[str, str]  # person ID -> name
     owners: dict[str, set[str]]  # point or control ID -> owners' names, normalized
@@ -153,8 +158,11 @@ def name_key(text: object) -> str:
 
 
 def read(ef: EngagementFile, audit_id: str = "") -> Inputs:
-    """Everything the rules judge; with `audit_id`, only that audit's lines (the window's
-    checklist of one audit, which must not read 400,000 lines to flag its own)."""
+    """Everything the rules judge, read with queries that leave the 400,000 lines of a large
+    engagement in the database: what done audits answered, per window, and only the lines
+    an owner of something audits. With `audit_id`: that audit's lines only, and no coverage
+    (the window's checklist of one audit flags its own lines)."""
+    stage1 = ef.details.stage1_date
     with ef.reading() as session:
         programmes = [
             ProgrammeRow(
@@ -183,21 +191,11 @@ def read(ef: EngagementFile, audit_id: str = "") -> Inputs:
                 ).where(Audit.deleted.is_(False))
             )
         ]
-        lines = [
-            LineRow(*row)
-            for row in session.execute(
-                select(
-                    AuditLine.id,
-                    AuditLine.audit,
-                    AuditLine.ref,
-                    AuditLine.result,
-                    AuditLine.auditor,
-                )
-                .where(AuditLine.deleted.is_(False))
-                .where(AuditLine.audit == audit_id if audit_id else AuditLine.deleted.is_(False))
-                .order_by(AuditLine.audit, AuditLine.position)
-            )
-        ]
+        answered: dict[str, set[str]] = {}
+        if not audit_id:
+            answered["stage1"] = _answered(session, None, stage1)
+            for prg in programmes:
+                answered[prg.id] = _answered(session, prg.period_from, prg.period_to)
         people = {
             str(i): str(n)
             for i, n in session.execute(
@@ -223,9 +221,54 @@ def read(ef: EngagementFile, audit_id: str = "") -> Inputs:
             )
             if name_key(o)
         }
+        owning = set().union(risk_owners, *owners.values())
+        suspects = sorted(pid for pid, name in people.items() if name_key(name) in owning)
+        lines = _lines_audited_by(session, suspects, audit_id)
     return Inputs(
-        ef.catalog, ef.details.stage1_date, programmes, audits, lines, people, owners, risk_owners
+        ef.catalog, stage1, programmes, audits, answered, lines, people, owners, risk_owners
     )
+
+
+def _answered(session: Session, start: dt.date | None, end: dt.date | None) -> set[str]:
+    """The refs of lines answered by audits done from `start` to `end` (either open)."""
+    query = (
+        select(AuditLine.ref)
+        .distinct()
+        .join(Audit, Audit.id == AuditLine.audit)
+        .where(
+            Audit.deleted.is_(False),
+            Audit.status == "done",
+            Audit.actual_on.is_not(None),
+            AuditLine.deleted.is_(False),
+            AuditLine.result != NOT_AUDITED,
+        )
+    )
+    if start is not None:
+        query = query.where(Audit.actual_on >= start)
+    if end is not None:
+        query = query.where(Audit.actual_on <= end)
+    return {str(ref) for (ref,) in session.execute(query)}
+
+
+def _lines_audited_by(session: Session, people: list[str], audit_id: str) -> list[LineRow]:
+    """The live lines these people audit: as the line's auditor, or as the lead of its audit
+    when the line names none."""
+    if not people:
+        return []
+    own = AuditLine.auditor.in_(people)
+    led = (AuditLine.auditor == "") & Audit.lead_auditor.in_(people)
+    query = (
+        select(AuditLine.id, AuditLine.audit, AuditLine.ref, AuditLine.auditor, Audit.lead_auditor)
+        .join(Audit, Audit.id == AuditLine.audit)
+        .where(Audit.deleted.is_(False), AuditLine.deleted.is_(False), own | led)
+        .order_by(AuditLine.audit, AuditLine.position)
+    )
+    if audit_id:
+        query = query.where(AuditLine.audit == audit_id)
+    return [
+        LineRow(str(i), str(a), str(r), str(by or lead))
+        for i, a, r, by, lead in session.execute(query)
+    ]
 
 
 def _add(owners: dict[str, set[str]], ref: str, owner: object) -> None:
@@ -266,48 +309,36 @@ def owners_of(inputs: Inputs, ref: str) -> set[str]:
     return found
 
 
-def _done_in(audits: Iterable[AuditRow], start: dt.date | None, end: dt.date | None) -> set[str]:
-    return {
-        a.id
-        for a in audits
-        if a.status == "done"
-        and a.actual_on is not None
-        and (start is None or a.actual_on >= start)
-        and (end is None or a.actual_on <= end)
-    }
-
-
-def _covered(inputs: Inputs, audit_ids: set[str]) -> set[str]:
-    refs = {
-        line.ref for line in inputs.lines if line.audit in audit_ids and line.result != NOT_AUDITED
-    }
+def _covered(inputs: Inputs, window: str) -> set[str]:
     found: set[str] = set()
-    for ref in refs:
+    for ref in inputs.answered.get(window, ()):
         found |= covers(inputs.catalog, ref)
     return found
 
 
 def evaluate(inputs: Inputs) -> Findings:
     cat = inputs.catalog
-    before_stage1 = _done_in(inputs.audits, None, inputs.stage1)
-    covered = _covered(inputs, before_stage1)
+    stage1 = inputs.stage1
+    done_before = any(
+        a.status == "done" and a.actual_on is not None and (stage1 is None or a.actual_on <= stage1)
+        for a in inputs.audits
+    )
+    covered = _covered(inputs, "stage1")
     ai_missing = [c for c in AI_CLAUSES if c not in covered]
     if not any(c.id in covered for c in cat.controls):
         ai_missing.append(ANNEX_A)
     not_covered: dict[str, tuple[str, ...]] = {}
     for prg in inputs.programmes:
-        in_period = _covered(inputs, _done_in(inputs.audits, prg.period_from, prg.period_to))
+        in_period = _covered(inputs, prg.id)
         missing = tuple(r for r in (*prg.clauses, *prg.controls) if r not in in_period)
         if missing:
             not_covered[prg.id] = missing
-    leads = {a.id: a.lead_auditor for a in inputs.audits}
     flagged: dict[str, list[str]] = defaultdict(list)
     owner_of_line: dict[str, str] = {}
     owned: dict[str, set[str]] = {}  # each ref's owners, worked out once
     for line in inputs.lines:
-        auditor = line.auditor or leads.get(line.audit, "")
-        name = inputs.people.get(auditor, "")
-        if line.audit not in leads or not name:
+        name = inputs.people.get(line.auditor, "")
+        if not name:
             continue
         if line.ref not in owned:
             owned[line.ref] = owners_of(inputs, line.ref)
@@ -317,7 +348,7 @@ def evaluate(inputs: Inputs) -> Findings:
     return Findings(
         planned=sum(1 for a in inputs.audits if a.status == "planned"),
         done=sum(1 for a in inputs.audits if a.status == "done"),
-        no_audit_before_stage1=not before_stage1,
+        no_audit_before_stage1=not done_before,
         ai_missing=tuple(ai_missing),
         not_covered=not_covered,
         not_independent={k: tuple(v) for k, v in flagged.items()},

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -309,17 +309,11 @@ def lines_of(ef: EngagementFile, audit_id: str) -> list[Item]:
         return [Item(r.id, {n: getattr(r, n) for n in names}) for r in session.scalars(query)]
 
 
-def audit_choices(ef: EngagementFile) -> list[tuple[str, str, int]]:
-    """Every live audit with its title and how many lines its checklist has."""
+def audit_choices(ef: EngagementFile) -> list[tuple[str, str]]:
+    """Every live audit with its title, in ID order (no count of lines: a count over 400,000
+    lines would hold the window)."""
     with ef.reading() as session:
-        counts = dict(
-            session.execute(
-                select(AuditLine.audit, func.count())
-                .where(AuditLine.deleted.is_(False))
-                .group_by(AuditLine.audit)
-            ).all()
-        )
         audits = session.execute(
             select(Audit.id, Audit.title).where(Audit.deleted.is_(False)).order_by(Audit.id)
         ).all()
-    return [(str(a), str(t), int(counts.get(a, 0))) for a, t in audits]
+    return [(str(a), str(t)) for a, t in audits]

@@ -273,7 +273,8 @@ class AuditLinesTab(_Flagged):
         self.add_button.hide()  # lines come from the audit's scope: Draw checklist
         self.picker = QComboBox()
         self.picker.setToolTip("The audit whose checklist is shown")
-        self.picker.activated.connect(lambda _i: self.show_audit(self.picker.currentData()))
+        self._picker_ids: list[str] = []  # by position: one call fills 2,000 labels
+        self.picker.activated.connect(lambda i: self.show_audit(self._picker_ids[i]))
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Audit:"))
         bar.addWidget(self.picker, 1)
@@ -289,14 +290,13 @@ class AuditLinesTab(_Flagged):
 
     def _fill_picker(self) -> None:
         choices = service.audit_choices(self.ef)
+        self._picker_ids = [audit_id for audit_id, _t in choices]
         self.picker.clear()
-        for audit_id, title, count in choices:
-            self.picker.addItem(f"{audit_id} {title} ({count} lines)", audit_id)
+        self.picker.addItems([f"{audit_id} {title}" for audit_id, title in choices])
         if not self.audit_id and choices:
-            self.audit_id = next((a for a, _t, n in choices if n), choices[0][0])
-        at = self.picker.findData(self.audit_id)
-        if at >= 0:
-            self.picker.setCurrentIndex(at)
+            self.audit_id = choices[0][0]
+        if self.audit_id in self._picker_ids:
+            self.picker.setCurrentIndex(self._picker_ids.index(self.audit_id))
 
     def show_audit(self, audit_id: str) -> None:
         """Show this audit's checklist (from the picker, or Open checklist on an audit)."""
