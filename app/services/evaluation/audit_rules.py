@@ -379,6 +379,6 @@ def as_text(data: Mapping[str, object]) -> str:
         f"controls {'covered' if data['ai_covered'] else 'not covered'} by a done audit; "
         f"{words.count(int(str(data['not_covered'])), 'clause or control', 'clauses or controls')}"
         f" the programme must cover not audited in its period; "
-        f"{words.count(int(str(data['auditor_not_independent'])), 'line')} audited by "
-        "its own owner"
+        f"{words.count(int(str(data['auditor_not_independent'])), 'line')} audited by the "
+        "owner of what it covers"
     )

@@ -107,7 +107,7 @@ class _Flagged(DescribedTab):
             self.findings = found
             gaps = self.gaps_of_rows(found)
             for item_id in list(self.model.visible_ids()):
-                row = self.model._rows.get(item_id)
+                row = self.model.row(item_id)
                 own = [r.id for r in self.reg.gaps(row)] if row is not None else []
                 info = own + gaps.get(item_id, [])
                 if row is not None and info != (self.model.info_of(item_id) or []):
@@ -120,6 +120,25 @@ class _Flagged(DescribedTab):
 
     def read_findings(self) -> Callable[[], audit_rules.Findings]:
         raise NotImplementedError
+
+    def read_items(self) -> Callable[[], list[Item]]:
+        raise NotImplementedError
+
+    def load(self) -> Callable[[], Any]:
+        """The rows with the findings in their info (and the Gaps column's sort keys)."""
+        ef, reg = self.ef, self.reg
+        model = cast(DescribedModel, self.model)
+        findings, items, gaps_of = self.read_findings(), self.read_items(), self.gaps_of_rows
+
+        def run() -> tuple[Prepared, dict[str, dict[str, str]], audit_rules.Findings]:
+            found = findings()
+            rows = _with_findings(prepared(reg, items(), model), gaps_of(found))
+            for n in model.keyed_columns:
+                key = model.columns[n].sort
+                rows.sort_keys[n] = {i: key(r, rows.info[i]) for i, r in rows.rows.items()}
+            return rows, register.link_names(ef, reg), found
+
+        return run
 
 
 class AuditsTab(_Flagged):
@@ -153,20 +172,9 @@ class AuditsTab(_Flagged):
         if self.current is not None:
             self.open_checklist.emit(self.current)
 
-    def load(self) -> Callable[[], Any]:
+    def read_items(self) -> Callable[[], list[Item]]:
         ef, reg = self.ef, self.reg
-        model = cast(DescribedModel, self.model)
-
-        def run() -> tuple[Prepared, dict[str, dict[str, str]], audit_rules.Findings]:
-            found = audit_rules.findings(ef)
-            rows = prepared(reg, register.list_items(ef, reg), model)
-            rows = _with_findings(rows, self.gaps_of_rows(found))
-            for n in model.keyed_columns:  # the Gaps column's keys, with the findings in
-                key = model.columns[n].sort
-                rows.sort_keys[n] = {i: key(r, rows.info[i]) for i, r in rows.rows.items()}
-            return rows, register.link_names(ef, reg), found
-
-        return run
+        return lambda: register.list_items(ef, reg)
 
     def read_findings(self) -> Callable[[], audit_rules.Findings]:
         ef = self.ef
@@ -274,6 +282,8 @@ class AuditLinesTab(_Flagged):
         self.picker = QComboBox()
         self.picker.setToolTip("The audit whose checklist is shown")
         self._picker_ids: list[str] = []  # by position: one call fills 2,000 labels
+        self._again = False  # another audit was asked for while a load ran
+        self.loaded.connect(self._load_again)
         self.picker.activated.connect(lambda i: self.show_audit(self._picker_ids[i]))
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Audit:"))
@@ -306,21 +316,17 @@ class AuditLinesTab(_Flagged):
             self._fill_picker()
             if self._task is None:
                 self.reload()
+            else:
+                self._again = True
 
-    def load(self) -> Callable[[], Any]:
-        ef, reg, audit_id = self.ef, self.reg, self.audit_id
-        model = cast(DescribedModel, self.model)
+    def _load_again(self) -> None:
+        if self._again:
+            self._again = False
+            self.reload()
 
-        def run() -> tuple[Prepared, dict[str, dict[str, str]], audit_rules.Findings]:
-            found = audit_rules.evaluate(audit_rules.read(ef, audit_id or "-"))
-            items = service.lines_of(ef, audit_id) if audit_id else []
-            rows = _with_findings(prepared(reg, items, model), self.gaps_of_rows(found))
-            for n in model.keyed_columns:
-                key = model.columns[n].sort
-                rows.sort_keys[n] = {i: key(r, rows.info[i]) for i, r in rows.rows.items()}
-            return rows, register.link_names(ef, reg), found
-
-        return run
+    def read_items(self) -> Callable[[], list[Item]]:
+        ef, audit_id = self.ef, self.audit_id
+        return lambda: service.lines_of(ef, audit_id) if audit_id else []
 
     def read_findings(self) -> Callable[[], audit_rules.Findings]:
         ef, audit_id = self.ef, self.audit_id
