@@ -23,7 +23,7 @@ from app.services import words
 from app.services.engagement.file import EngagementFile
 from app.services.evaluation import audit_rules, worksheet
 from app.services.evaluation import audits as service
-from app.services.evaluation.audits import AUDITS, LINES
+from app.services.evaluation.audits import AUDITS, LINES, PROGRAMMES
 from app.services.registers import service as register
 from app.services.registers.description import Item, Register
 from app.views.common import dialogs, worker
@@ -139,6 +139,25 @@ class _Flagged(DescribedTab):
             return rows, register.link_names(ef, reg), found
 
         return run
+
+
+class ProgrammesTab(_Flagged):
+    """The programmes, each flagged with the clauses and controls not audited in its period."""
+
+    def read_findings(self) -> Callable[[], audit_rules.Findings]:
+        ef = self.ef
+        return lambda: audit_rules.findings(ef)
+
+    def read_items(self) -> Callable[[], list[Item]]:
+        ef, reg = self.ef, self.reg
+        return lambda: register.list_items(ef, reg)
+
+    def gaps_of_rows(self, found: audit_rules.Findings) -> dict[str, list[str]]:
+        return {p: [audit_rules.NOT_COVERED.id] for p in found.not_covered}
+
+    def flag_detail(self, row: Item) -> str:
+        missing = self.findings.not_covered.get(row.id, ()) if self.findings else ()
+        return f"<br>Not audited yet in its period: {esc(', '.join(missing))}" if missing else ""
 
 
 class AuditsTab(_Flagged):
@@ -279,6 +298,7 @@ class AuditLinesTab(_Flagged):
         self.audit_id = ""
         super().__init__(ef, undo_stack, reg, parent)
         self.add_button.hide()  # lines come from the audit's scope: Draw checklist
+        self.table.setColumnWidth(0, 110)  # AUD-001-003 whole
         self.picker = QComboBox()
         self.picker.setToolTip("The audit whose checklist is shown")
         self._picker_ids: list[str] = []  # by position: one call fills 2,000 labels
@@ -346,7 +366,11 @@ class AuditLinesTab(_Flagged):
         return f"<br>{esc(name)} owns what this line covers: give it another auditor."
 
 
-TABS: dict[str, type[DescribedTab]] = {AUDITS.key: AuditsTab, LINES.key: AuditLinesTab}
+TABS: dict[str, type[DescribedTab]] = {
+    PROGRAMMES.key: ProgrammesTab,
+    AUDITS.key: AuditsTab,
+    LINES.key: AuditLinesTab,
+}
 
 
 def connect(page: Any) -> None:
