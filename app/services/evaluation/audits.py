@@ -84,6 +84,31 @@ def _check_audit(_session: Session, values: Mapping[str, object], _item_id: str)
         )
 
 
+def _check_line(session: Session, values: Mapping[str, object], item_id: str) -> None:
+    """A line keeps its audit and place (its ID says them: AUD-001-003); a new one (a row
+    added to the workbook) names its audit and a place not taken."""
+    audit, position = str(values.get("audit") or ""), values.get("position")
+    if item_id:
+        row = session.get(AuditLine, item_id)
+        if row is not None and (row.audit, row.position) != (audit, position):
+            field = "audit" if row.audit != audit else "position"
+            raise FieldError(
+                field,
+                f"{item_id} stays line {row.position} of {row.audit}: change the audit's "
+                "scope and draw its checklist again instead.",
+            )
+        return
+    if not audit:
+        raise FieldError("audit", "Name the audit this line belongs to.")
+    if not isinstance(position, int):
+        raise FieldError("position", "Give the line's position in its audit's checklist.")
+    taken = session.execute(
+        select(AuditLine.id).where(AuditLine.audit == audit, AuditLine.position == position)
+    ).first()
+    if taken is not None:
+        raise FieldError("position", f"Position {position} of {audit} is taken: choose another.")
+
+
 PROGRAMMES = Register(
     key="audit_programmes",
     title="Audit programmes (9.2.2)",
@@ -197,6 +222,7 @@ LINES = Register(
     signature=("result", "ref", "position"),
     pack_columns=("ref", "title", "result", "notes"),
     synonyms={"title": ("line", "checklist item"), "ref": ("point", "control", "reference")},
+    check=_check_line,
     empty_text=(
         "<h3>No checklist yet</h3><p>Select an audit with its scope set and draw its checklist.</p>"
     ),
@@ -317,3 +343,12 @@ def audit_choices(ef: EngagementFile) -> list[tuple[str, str]]:
             select(Audit.id, Audit.title).where(Audit.deleted.is_(False)).order_by(Audit.id)
         ).all()
     return [(str(a), str(t)) for a, t in audits]
+
+
+def audit_of_line(ef: EngagementFile, line: str) -> str:
+    """The audit a live line belongs to ("" when there is no such line)."""
+    with ef.reading() as session:
+        found = session.execute(
+            select(AuditLine.audit).where(AuditLine.id == line, AuditLine.deleted.is_(False))
+        ).scalar()
+    return str(found or "")

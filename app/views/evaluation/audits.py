@@ -303,6 +303,7 @@ class AuditLinesTab(_Flagged):
         self.picker.setToolTip("The audit whose checklist is shown")
         self._picker_ids: list[str] = []  # by position: one call fills 2,000 labels
         self._again = False  # another audit was asked for while a load ran
+        self._wanted = ""  # the line to select once its audit's checklist is loaded
         self.loaded.connect(self._load_again)
         self.picker.activated.connect(lambda i: self.show_audit(self._picker_ids[i]))
         bar = QHBoxLayout()
@@ -343,6 +344,19 @@ class AuditLinesTab(_Flagged):
         if self._again:
             self._again = False
             self.reload()
+        elif self._wanted and self.model.position(self._wanted) >= 0:
+            wanted, self._wanted = self._wanted, ""
+            super().select(wanted)
+
+    def select(self, row_id: str, add: bool = False) -> None:
+        """A line of another audit (a search hit) brings its audit's checklist first."""
+        if self.model.position(row_id) >= 0 or add:
+            super().select(row_id, add)
+            return
+        audit_id = service.audit_of_line(self.ef, row_id)
+        if audit_id and audit_id != self.audit_id:
+            self._wanted = row_id
+            self.show_audit(audit_id)
 
     def read_items(self) -> Callable[[], list[Item]]:
         ef, audit_id = self.ef, self.audit_id

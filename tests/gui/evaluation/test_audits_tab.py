@@ -16,7 +16,7 @@ from app.services.clauses import requirements
 from app.services.engagement import history
 from app.services.engagement.file import create_engagement, open_engagement
 from app.services.evaluation import audits
-from app.services.evaluation.audits import AUDITS, LINES
+from app.services.evaluation.audits import AUDITS, LINES, PROGRAMMES
 from app.services.registers import service as register
 from app.views.common import dialogs
 from tests.gui.common.test_forms_keyboard import _choose
@@ -118,3 +118,23 @@ def test_audits_dates_refused_at_the_field_then_checklist_drawn_answered_and_fla
         return audit.status, audit.actual_on, line.result, line.auditor
 
     assert _reopened(window, path, read) == ("done", dt.date(2027, 3, 2), "major", "PER-002")
+
+
+def test_a_line_of_another_audit_opens_with_its_checklist_and_programmes_are_flagged(
+    qtbot, window, page, path
+):
+    lines_tab = page.registers[LINES.key]
+    window.open_item(LINES.key, "AUD-002-003")  # as a search hit opens it
+    qtbot.waitUntil(lambda: lines_tab.current == "AUD-002-003", timeout=10_000)
+    assert page.tabs.currentWidget() is lines_tab
+    assert lines_tab.picker.currentText() == "AUD-002 Risk"
+    assert lines_tab.model.rowCount() == 4  # AUD-002's lines only
+    assert "AUD-002-003" in lines_tab.heading.text()
+    # a programme that must cover 9.2: flagged on its tab with what is missing
+    register.create(lines_tab.ef, PROGRAMMES, {"title": "Year 1", "clauses": "9.2, 8.4"})
+    programmes = page.registers[PROGRAMMES.key]
+    with qtbot.waitSignal(programmes.loaded, timeout=10_000):
+        page.show_register(PROGRAMMES.key)
+    qtbot.waitUntil(lambda: programmes.current == "PRG-01", timeout=10_000)
+    assert programmes.model.info_of("PRG-01") == ["IAU-03"]
+    assert "Not audited yet in its period: 9.2, 8.4" in programmes.gaps.text()

@@ -244,3 +244,17 @@ def test_pack_section_lists_programme_audits_findings_and_coverage(ef, tmp_path)
     assert "not audited yet in its period: 9.2" in text
     assert "Not yet covered by an audit done before Stage 1: 6.1.4, 8.2, 8.3, Annex A" in text
     assert "IAU-03" in text and "IAU-02" in text
+
+
+def test_a_line_keeps_its_audit_and_position(ef):
+    audit = _audit(ef, clauses="8.4")
+    audits.draw_checklist(ef, audit)
+    with pytest.raises(FieldError, match="stays line 2 of AUD-001") as moved:
+        register.update(ef, LINES, "AUD-001-002", {"position": 7})
+    assert moved.value.field == "position"
+    with pytest.raises(FieldError, match="Position 3 of AUD-001 is taken"):
+        register.create(ef, LINES, {"id": "AUD-001-099", "title": "More", "audit": audit,
+                                    "position": 3})  # fmt: skip
+    register.create(ef, LINES, {"id": "AUD-001-004", "title": "Extra question", "audit": audit,
+                                "position": 4})  # fmt: skip
+    assert [i.id for i in audits.lines_of(ef, audit)][-1] == "AUD-001-004"
