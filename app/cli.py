@@ -157,7 +157,8 @@ def _parser() -> argparse.ArgumentParser:
         "--sections",
         metavar="LIST",
         help="comma-separated sections (default: those last chosen for this engagement): "
-        "readiness,documents,scope,checklist,inventory,impact,criteria,risks,soa,people "
+        "readiness,documents,scope,checklist,inventory,impact,criteria,risks,soa,people,"
+        "internal_audit "
         "(readiness and checklist: in the readiness report only)",
     )
 

@@ -23,7 +23,10 @@ from app.services.registers.service import split_ids
 
 CHUNK = 500  # lines per table: one table of thousands of rows lays out far slower
 NOTE_LINES = 4  # blank lines left under a line's notes for the auditor to write in
-_TICKS = "  ".join(f"☐ {label}" for key, label in RESULTS.items() if key != NOT_AUDITED)
+# the boxes of a line not answered yet, one result a line
+_BOXES = "\n".join(
+    f"☐ {label}" for label in ("Conforming", "Minor NC", "Major NC", "Observation", "Improvement")
+)
 _COLUMNS = (
     Column("#", 0.35),
     Column("Point or control", 0.9),
@@ -59,7 +62,7 @@ def export(ef: EngagementFile, audit_id: str, path: Path | str) -> Generator[Pro
         Spacer(1, 3 * mm),
         pack_style.key_values(facts, width, 0.18),
         Spacer(1, 3 * mm),
-        Paragraph(_esc("Tick one result per line: " + _TICKS), st.note),
+        Paragraph(_esc("Tick one result per line (NC: nonconformity)."), st.note),
         Spacer(1, 2 * mm),
     ]
     rows: list[list[str]] = []
@@ -76,7 +79,7 @@ def export(ef: EngagementFile, audit_id: str, path: Path | str) -> Generator[Pro
                 str(v["position"]),
                 str(v["ref"]),
                 ask,
-                result or "☐ ☐ ☐ ☐ ☐",
+                result or _BOXES,
                 people.get(str(v["auditor"]), str(v["auditor"])),
                 written + "\n" * NOTE_LINES,
             ]
