@@ -219,9 +219,11 @@ LINES = Register(
         Link("auditor", "person", Person, "name", many=False),
         Link("evidence", "document", Document, "title"),
     ),
-    signature=("result", "ref", "position"),
+    # only a sheet with an audit's column and the line's position is taken for its lines (a
+    # foreign sheet of controls and evidence references is not a checklist)
+    signature=("audit", "position"),
     pack_columns=("ref", "title", "result", "notes"),
-    synonyms={"title": ("line", "checklist item"), "ref": ("point", "control", "reference")},
+    synonyms={"title": ("checklist item",), "ref": ("checklist point",)},
     check=_check_line,
     empty_text=(
         "<h3>No checklist yet</h3><p>Select an audit with its scope set and draw its checklist.</p>"

@@ -65,6 +65,8 @@ NEW_ROWS = {
                    "Evaluated every (months)": 1, "Owner": "Grace Okafor"},
     "Measurements": {"Objective": "OBJ-002", "Value": "4.9",
                      "Measured on": dt.datetime.combine(dt.date.today(), dt.time())},
+    "Audit programmes": {"Programme": "Supplier audits 2027", "Period from": "2027-01-01"},
+    "Audits": {"Audit": "Vendor AI tools", "Planned date": "2027-02-01", "Clauses in scope": "8.1"},
 }  # fmt: skip
 
 
@@ -120,6 +122,7 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
         "Party requirements": 1, "Obligations": 1, "Documents": 1, "People": 1,
         "AIMS roles": 0, "Role holders": 1, "Required competence": 0, "Training": 0,
         "Verifications": 0, "Policy acknowledgements": 0, "Objectives": 1, "Measurements": 1,
+        "Audit programmes": 1, "Audits": 1, "Audit lines": 0,
     }  # fmt: skip
     apply(demo_file, plan)
     people = status.summary(demo_file)["people"]
@@ -135,6 +138,7 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
     objectives = status.summary(demo_file)["objectives"]
     # OBJ-002 back on track at 4.9 (at most 5); the new objective not measured yet
     assert (objectives["total"], objectives["measurements"], objectives["off_track"]) == (6, 10, 0)
+    assert status.summary(demo_file)["audits"]["planned"] == 2  # the demo's AUD-002 and the new
     systems = inventory.list_systems(demo_file)
     assert len(systems) == systems_before + 1
     chatbot = next(s for s in systems if s.name == "Claims chatbot")
