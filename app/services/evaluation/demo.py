@@ -130,8 +130,8 @@ def audits(ef: EngagementFile) -> None:
     grace = person_named(ef, "Grace Okafor", "Compliance Manager")
     tom = person_named(ef, "Tom Becker", "Head of Data Science")
     priya = person_named(ef, "Priya Shah", "Chief Risk Officer")
-    # the next audit is outsourced: its lead owns nothing at Northwind
-    ruth = person_named(ef, "Ruth Adeyemi", "Internal auditor (outsourced)")
+    # the next audit is led by the contractor, who owns nothing it covers
+    liam = person_named(ef, "Liam Doyle", "Model validation consultant")
     docs = {i.id for i in register.list_items(ef, DOCUMENTS)}
     programme = register.create(
         ef,
@@ -189,7 +189,7 @@ def audits(ef: EngagementFile) -> None:
             "clauses": "8.3, 9.1, 10.2",
             "controls": "A.6.2.6, A.7.4",
             "sites": "Leeds head office, Dublin branch",
-            "lead_auditor": ruth,
+            "lead_auditor": liam,
         },
     )
     draw_checklist(ef, planned)

@@ -182,12 +182,7 @@ class _PackCanvas(Canvas):  # type: ignore[misc]
                 self.setDash(0.6, 2.4)
                 self.line(start, y + 3, end, y + 3)
                 self.restoreState()
-            # named by its heading: reportlab's own names repeat once the contents run over
-            # to a second page (as they do with the internal audit's headings)
-            self.linkRect(
-                "", key, (x, y, x + width, y + leading), name=f"contents-{key}", relative=0,
-                thickness=0,
-            )  # fmt: skip
+            self.linkRect("", key, (x, y, x + width, y + leading), relative=0, thickness=0)
 
     def _draw_furniture(self, number: int, total: int) -> None:
         f = self.furniture
