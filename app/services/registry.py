@@ -15,9 +15,9 @@ from app.services.context.registers import REGISTERS as CONTEXT
 from app.services.documents import attachments, mandatory
 from app.services.documents.register import DOCUMENTS
 from app.services.documents.sheet import DOCUMENTS_SHEET
-from app.services.evaluation.objectives import REGISTERS as OBJECTIVES
 from app.services.evaluation import audit_rules
 from app.services.evaluation import audits as evaluation_audits
+from app.services.evaluation.objectives import REGISTERS as OBJECTIVES
 from app.services.gaps import GapRule
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory.sheet import ASSESSMENTS, INVENTORY

@@ -14,8 +14,7 @@ from app.services.documents import summary as documents
 from app.services.engagement.file import SIZES, EngagementFile
 from app.services.engagement.stage1 import days_past
 from app.services.engagement.stage1 import stage1_warning as stage1_warning  # its old home
-from app.services.evaluation import objectives
-from app.services.evaluation import audit_rules
+from app.services.evaluation import audit_rules, objectives
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
