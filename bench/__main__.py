@@ -19,6 +19,7 @@ MODULES = (
     "pack",
     "documents",
     "owners",
+    "reviews",
 )
 
 

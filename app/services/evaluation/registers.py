@@ -4,7 +4,7 @@ reviews); this list gathers them."""
 
 from __future__ import annotations
 
-from app.services.evaluation import objectives
+from app.services.evaluation import objectives, reviews
 from app.services.registers.description import Register
 
-REGISTERS: tuple[Register, ...] = (*objectives.REGISTERS,)
+REGISTERS: tuple[Register, ...] = (*objectives.REGISTERS, *reviews.REGISTERS)

@@ -65,6 +65,10 @@ NEW_ROWS = {
                    "Evaluated every (months)": 1, "Owner": "Grace Okafor"},
     "Measurements": {"Objective": "OBJ-002", "Value": "4.9",
                      "Measured on": dt.datetime.combine(dt.date.today(), dt.time())},
+    "Management reviews": {"Title": "Review after the AI audit",
+                           "Held on (or planned for)": "2027-02-01", "Attendees": "PER-002"},
+    "Review actions": {"Action": "Budget the external auditor", "Decided at review": "MR-01",
+                       "Owner": "Priya Shah", "Due": "2027-01-15"},
 }  # fmt: skip
 
 
@@ -120,6 +124,7 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
         "Party requirements": 1, "Obligations": 1, "Documents": 1, "People": 1,
         "AIMS roles": 0, "Role holders": 1, "Required competence": 0, "Training": 0,
         "Verifications": 0, "Policy acknowledgements": 0, "Objectives": 1, "Measurements": 1,
+        "Management reviews": 1, "Review inputs": 0, "Review actions": 1,
     }  # fmt: skip
     apply(demo_file, plan)
     people = status.summary(demo_file)["people"]
