@@ -49,8 +49,10 @@ def tab(qtbot, window, path):
     qtbot.waitUntil(window.isActiveWindow)
     page = window.evaluation_tab
     reviews = page.registers[REVIEWS.key]
+    qtbot.keyClick(window, Qt.Key.Key_8, CTRL)  # Ctrl+8: the Evaluation tab
+    assert window.tabs.currentWidget() is page
     with qtbot.waitSignal(reviews.loaded, timeout=10_000):
-        qtbot.keyClick(window, Qt.Key.Key_8, CTRL)  # Ctrl+8: the Evaluation tab
+        page.tabs.setCurrentWidget(reviews)  # its Management reviews tab
     qtbot.waitUntil(lambda: reviews.current == "MR-01")
     return reviews
 
