@@ -86,6 +86,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("register", nargs="?", help="which register (leave out to name them)")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser(
+        "prepare-review",
+        help="fill a management review's inputs from the engagement's figures as of its date",
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("review", metavar="REVIEW_ID")
+    p.add_argument(
+        "--replace", action="store_true", help="write over inputs whose notes are already written"
+    )
+
     p = sub.add_parser("copy", help="write a consistent copy of an engagement file")
     p.add_argument("file", type=Path)
     p.add_argument("destination", type=Path)
@@ -271,6 +281,16 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         text = json.dumps(found if args.register is None else items, indent=2, ensure_ascii=False)
     print(text)
+    return 0
+
+
+def _prepare_review(args: argparse.Namespace) -> int:
+    from app.services.engagement.file import open_engagement
+    from app.services.evaluation import review_inputs
+
+    with open_engagement(args.file) as ef:
+        done = review_inputs.prepare_inputs(ef, args.review.strip(), replace=args.replace)
+    print(review_inputs.as_text(done))
     return 0
 
 
@@ -516,6 +536,7 @@ _COMMANDS = {
     "demo": _demo,
     "status": _status,
     "list": _list,
+    "prepare-review": _prepare_review,
     "copy": _copy,
     "issue-soa": _issue_soa,
     "upgrade-catalog": _upgrade_catalog,

@@ -20,6 +20,7 @@ MODULES = (
     "documents",
     "owners",
     "audits",
+    "reviews",
 )
 
 

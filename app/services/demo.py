@@ -237,4 +237,5 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
     add_people(ef)
     evaluation.objectives(ef)
     evaluation.audits(ef)
+    evaluation.reviews(ef)
     return ef

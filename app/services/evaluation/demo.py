@@ -5,7 +5,10 @@ off track (the approval-rate difference of the credit model), and each monitorin
 more: an objective with a measure but no target, one last measured longer ago than its
 interval, one never measured, and one with no evaluation interval.
 
-Internal audit: a programme with one audit done (AUD-001) and one planned; see `audits`."""
+Internal audit: a programme with one audit done (AUD-001) and one planned; see `audits`.
+
+Reviews: one held a month ago with top management, one input left blank and an action
+overdue; the next planned with no top management invited yet (each MRV rule on an item)."""
 
 from __future__ import annotations
 
@@ -13,12 +16,14 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from app.models import Person
+from app.models import AimsRole, Document, Person, ReviewInput, RoleAssignment
 from app.services.documents.register import DOCUMENTS
 from app.services.engagement import history, ids
 from app.services.engagement.file import EngagementFile
+from app.services.evaluation import review_inputs
 from app.services.evaluation.audits import AUDITS, LINES, PROGRAMMES, draw_checklist, line_id
 from app.services.evaluation.objectives import MEASUREMENTS, OBJECTIVES
+from app.services.evaluation.reviews import ACTIONS, INPUTS, REVIEWS
 from app.services.people.names import normalized
 from app.services.registers import service as register
 from app.services.risks.demo import COMP, CRO, HDS, HR
@@ -193,3 +198,129 @@ def audits(ef: EngagementFile) -> None:
         },
     )
     draw_checklist(ef, planned)
+
+
+_BOARD = ("Priya Shah", "Chief Risk Officer")
+_LEAD = ("Grace Okafor", "Compliance Manager")
+_BOARD_ROLE = "Executive Risk Committee member"
+
+
+def _top_manager(ef: EngagementFile, on: dt.date) -> str:
+    """Someone holding a top management role on the date: the people demo's board member
+    when there is one, otherwise the CRO in a committee role made for the purpose."""
+    with ef.reading() as session:
+        held = session.execute(
+            select(RoleAssignment.person)
+            .join(AimsRole, AimsRole.id == RoleAssignment.role)
+            .join(Person, Person.id == RoleAssignment.person)
+            .where(
+                AimsRole.top_management.is_(True),
+                AimsRole.deleted.is_(False),
+                RoleAssignment.deleted.is_(False),
+                Person.deleted.is_(False),
+                (RoleAssignment.from_date.is_(None)) | (RoleAssignment.from_date <= on),
+                (RoleAssignment.to_date.is_(None)) | (RoleAssignment.to_date >= on),
+            )
+            .order_by(RoleAssignment.id)
+        ).first()
+    if held is not None:
+        return str(held[0])
+    person_id = person_named(ef, *_BOARD)
+    with ef.writing() as session:
+        role = session.scalar(
+            select(AimsRole).where(AimsRole.title == _BOARD_ROLE, AimsRole.deleted.is_(False))
+        )
+        if role is None:
+            role = AimsRole(
+                id=ids.next_free_id(session, AimsRole, "ROLE", 2),
+                title=_BOARD_ROLE,
+                responsibilities="Directs the AIMS and reviews it at least once a year.",
+                top_management=True,
+                created_at=history.now(),
+                deleted=False,
+            )
+            session.add(role)
+            history.record(session, ef.actor, "aims_role", role.id, "created", None, role.title)
+        role.top_management = True
+        holding_id = ids.next_free_id(session, RoleAssignment, "RH", 3)
+        session.add(
+            RoleAssignment(
+                id=holding_id,
+                role=role.id,
+                person=person_id,
+                from_date=on - dt.timedelta(days=365),
+                created_at=history.now(),
+                deleted=False,
+            )
+        )
+        history.record(session, ef.actor, "role_assignment", holding_id, "created", None, role.id)
+    return person_id
+
+
+def _minutes(ef: EngagementFile) -> str:
+    with ef.reading() as session:
+        found = session.scalar(
+            select(Document.id).where(Document.kind == "minutes", Document.deleted.is_(False))
+        )
+    return str(found or "")
+
+
+def reviews(ef: EngagementFile) -> None:
+    """One review held a month ago with top management present, its inputs prepared from the
+    engagement but one left blank (MRV-02), and its actions, one overdue (MRV-04); the next
+    review planned with only the Compliance Manager invited so far (MRV-03)."""
+    today = dt.date.today()
+    held_on = today - dt.timedelta(days=30)
+    board = _top_manager(ef, held_on)
+    lead = person_named(ef, *_LEAD)
+    first = register.create(
+        ef,
+        REVIEWS,
+        {
+            "title": "First AIMS management review",
+            "held_on": held_on,
+            "attendees": f"{board}, {lead}",
+            "decisions": "Extend the internal audit to the Annex A controls on data and third "
+            "parties; run the HR screening vendor's system through an impact assessment.",
+            "changes": "Bring the vendor AI of HR and marketing into the AIMS scope.",
+            "resources": "Half a post in Compliance for the AIMS until Stage 2; an external "
+            "auditor for the first AI internal audit.",
+            "minutes": _minutes(ef),
+            "notes": "The opportunities for improvement were not discussed: time ran out.",
+        },
+    )
+    review_inputs.prepare_inputs(ef, first)
+    with ef.reading() as session:
+        blank = session.scalar(
+            select(ReviewInput.id).where(
+                ReviewInput.review == first, ReviewInput.topic == "improvement"
+            )
+        )
+    if blank:  # the topic the meeting did not reach
+        register.update(ef, INPUTS, str(blank), {"notes": "", "links": ""})
+    for action, due, done in (
+        ("Extend the audit checklist to Annex A controls A.7 and A.10", 10, None),
+        ("Impact assessment of the HR screening vendor's system", -5, None),
+        ("Name an owner for each AI obligation", 5, today - dt.timedelta(days=12)),
+    ):
+        register.create(
+            ef,
+            ACTIONS,
+            {
+                "action": action,
+                "review": first,
+                "owner": _LEAD[0],  # a person by name, as owners are
+                "due_date": today + dt.timedelta(days=due),
+                "done_on": done,
+            },
+        )
+    register.create(
+        ef,
+        REVIEWS,
+        {
+            "title": "AIMS management review before Stage 2",
+            "held_on": today + dt.timedelta(days=150),
+            "attendees": lead,
+            "notes": "Invite the Executive Risk Committee.",
+        },
+    )

@@ -4,10 +4,11 @@ reviews); this list gathers them."""
 
 from __future__ import annotations
 
-from app.services.evaluation import audits, objectives
+from app.services.evaluation import audits, objectives, reviews
 from app.services.registers.description import Register
 
 REGISTERS: tuple[Register, ...] = (
     *objectives.REGISTERS,
     *audits.REGISTERS,
+    *reviews.REGISTERS,
 )

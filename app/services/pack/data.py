@@ -18,7 +18,7 @@ from app.services.documents.attachments import AttachmentRow, Mismatch
 from app.services.engagement import approvals
 from app.services.engagement.approvals import Approval
 from app.services.engagement.file import Details, EngagementFile
-from app.services.evaluation import audit_rules
+from app.services.evaluation import audit_rules, reviews
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
@@ -60,6 +60,7 @@ class PackData:
     soa_changes: list[soa.Change]
     # every described register's items, by register key (the context registers...)
     registers: dict[str, list[Item]] = field(default_factory=dict)
+    last_review: reviews.LastReview | None = None  # with its attendees' roles on its date
     climate: Climate = Climate("", "", "")
     # management's sign-offs of the risk criteria and the treatment plan, by subject
     approvals: dict[str, Approval | None] = field(default_factory=dict)
@@ -138,6 +139,7 @@ def load(
         soa_findings=soa.evaluate(draft, selected),
         soa_changes=soa.changes_since_issued(ef, draft),
         registers=described,
+        last_review=reviews.last_review(ef),
         climate=climate.get(ef),
         approvals={s: approvals.get(ef, s) for s in approvals.SUBJECTS},
         required=mandatory.list_entries(ef),

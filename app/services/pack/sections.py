@@ -29,7 +29,7 @@ from app.services.documents import attachments, mandatory
 from app.services.documents.register import DOCUMENTS
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import DETAIL_FIELDS
-from app.services.evaluation import audit_rules
+from app.services.evaluation import audit_rules, reviews
 from app.services.gaps import SEVERITIES, GapRule
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
@@ -196,6 +196,8 @@ def _gap_rows(d: PackData) -> list[_Gap]:
         for rule, found in d.risk_findings.whole_found().items() if found
     ]  # fmt: skip
     rows += [_Gap("SoA", rule, d.soa_findings[key]) for key, rule in soa.RULES.items()]
+    if d.last_review is None:
+        rows.append(_Gap("Management reviews", reviews.NONE_HELD, [], whole=True))
     for reg in registry.DESCRIBED:  # every rule of every described register
         items = d.registers.get(reg.key, [])
         rows += [_Gap(reg.name, r, [i.id for i in items if r.found_in(i)]) for r in reg.rules]
