@@ -236,4 +236,5 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
     add_documents(ef)
     add_people(ef)
     evaluation.objectives(ef)
+    evaluation.nonconformities(ef)
     return ef

@@ -15,6 +15,7 @@ from app.services.context.registers import REGISTERS as CONTEXT
 from app.services.documents import attachments, mandatory
 from app.services.documents.register import DOCUMENTS
 from app.services.documents.sheet import DOCUMENTS_SHEET
+from app.services.evaluation import nonconformities
 from app.services.evaluation.objectives import REGISTERS as OBJECTIVES
 from app.services.gaps import GapRule
 from app.services.inventory import rules as inventory_rules
@@ -36,6 +37,7 @@ DESCRIBED: tuple[Register, ...] = (
     DOCUMENTS,
     *PEOPLE,
     *OBJECTIVES,
+    *nonconformities.REGISTERS,
 )
 DESCRIBED_BY_KEY = {r.key: r for r in DESCRIBED}
 
@@ -49,6 +51,7 @@ AREAS: tuple[Area, ...] = (
     DOCUMENTS_SHEET,  # the register's sheet with its attached files shown
     *(area_of(r) for r in PEOPLE),
     *(area_of(r) for r in OBJECTIVES),
+    *(area_of(r) for r in nonconformities.REGISTERS),
 )
 AREA_BY_KIND = {area.kind: area for area in AREAS}
 
@@ -90,6 +93,10 @@ PACK_SECTIONS: dict[str, tuple[str, str]] = {
     "soa": ("Statement of Applicability", "app.services.soa.pack:soa_section"),
     "people": ("People and competence", "app.services.people.pack:people_section"),
     "objectives": ("Objectives and monitoring", "app.services.evaluation.pack:objectives_section"),
+    "nonconformities": (
+        "Nonconformities and corrective action",
+        "app.services.evaluation.nonconformities_pack:nonconformities_section",
+    ),
 }
 
 

@@ -14,7 +14,7 @@ from app.services.documents import summary as documents
 from app.services.engagement.file import SIZES, EngagementFile
 from app.services.engagement.stage1 import days_past
 from app.services.engagement.stage1 import stage1_warning as stage1_warning  # its old home
-from app.services.evaluation import objectives
+from app.services.evaluation import nonconformities, objectives
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
@@ -88,6 +88,7 @@ def summary(ef: EngagementFile, check_attachments: bool = True) -> dict[str, Any
         "documents": documents.summary(ef, check_attachments),
         "people": people.summary(ef),
         "objectives": objectives.summary(ef),
+        "nonconformities": nonconformities.summary(ef),
     }
 
 
@@ -207,6 +208,7 @@ def as_text(data: dict[str, Any]) -> str:
         people.as_text(data["people"]),
         objectives.as_text(data["objectives"]),
         authority.as_text(data["people"]["approvals_without_authority"]),
+        nonconformities.as_text(data["nonconformities"]),
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]
     return "\n".join(lines)

@@ -4,7 +4,10 @@ reviews); this list gathers them."""
 
 from __future__ import annotations
 
-from app.services.evaluation import objectives
+from app.services.evaluation import nonconformities, objectives
 from app.services.registers.description import Register
 
-REGISTERS: tuple[Register, ...] = (*objectives.REGISTERS,)
+REGISTERS: tuple[Register, ...] = (
+    *objectives.REGISTERS,
+    *nonconformities.REGISTERS,
+)

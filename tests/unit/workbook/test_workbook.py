@@ -156,6 +156,7 @@ def test_client_edits_arrive_as_exactly_those_changes_and_undo_in_one_step(demo_
         "Required competence": (0, 0, 0), "Training": (0, 0, 0), "Verifications": (0, 0, 0),
         "Policy acknowledgements": (0, 0, 0),
         "Objectives": (0, 0, 0), "Measurements": (0, 0, 0),
+        "Nonconformities": (0, 0, 0), "Corrective actions": (0, 0, 0), "Improvements": (0, 0, 0),
     }  # fmt: skip
     changed = next(s for s in plan.sheets if s.sheet == "AI systems").updated
     assert [(c.label, c.old, c.new) for r in changed for c in r.changes] == [
@@ -278,6 +279,9 @@ def test_json_shape_of_the_cli(demo_file, tmp_path, capsys):
         "training",
         "verifications",
         "acknowledgements",
+        "nonconformities",
+        "corrective_actions",
+        "improvements",
         "unknown",
     }
 

@@ -65,6 +65,11 @@ NEW_ROWS = {
                    "Evaluated every (months)": 1, "Owner": "Grace Okafor"},
     "Measurements": {"Objective": "OBJ-002", "Value": "4.9",
                      "Measured on": dt.datetime.combine(dt.date.today(), dt.time())},
+    "Nonconformities": {"Nonconformity": "Model weights backup never restored",
+                        "Raised on": "2026-11-20", "Source": "Incident", "Grade": "Minor"},
+    "Corrective actions": {"Action": "Test a restore every quarter", "Nonconformity": "NC-002",
+                           "Owner": "CIO"},
+    "Improvements": {"Opportunity": "A model card per AI system", "Decision": "Deferred"},
 }  # fmt: skip
 
 
@@ -120,6 +125,7 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
         "Party requirements": 1, "Obligations": 1, "Documents": 1, "People": 1,
         "AIMS roles": 0, "Role holders": 1, "Required competence": 0, "Training": 0,
         "Verifications": 0, "Policy acknowledgements": 0, "Objectives": 1, "Measurements": 1,
+        "Nonconformities": 1, "Corrective actions": 1, "Improvements": 1,
     }  # fmt: skip
     apply(demo_file, plan)
     people = status.summary(demo_file)["people"]
