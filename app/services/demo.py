@@ -237,5 +237,6 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
     add_people(ef)
     evaluation.objectives(ef)
     evaluation.audits(ef)
+    evaluation.nonconformities(ef)
     evaluation.reviews(ef)
     return ef

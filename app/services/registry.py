@@ -15,7 +15,7 @@ from app.services.context.registers import REGISTERS as CONTEXT
 from app.services.documents import attachments, mandatory
 from app.services.documents.register import DOCUMENTS
 from app.services.documents.sheet import DOCUMENTS_SHEET
-from app.services.evaluation import audit_rules, reviews
+from app.services.evaluation import audit_rules, nonconformities, reviews
 from app.services.evaluation import audits as evaluation_audits
 from app.services.evaluation.objectives import REGISTERS as OBJECTIVES
 from app.services.gaps import GapRule
@@ -39,6 +39,7 @@ DESCRIBED: tuple[Register, ...] = (
     *PEOPLE,
     *OBJECTIVES,
     *evaluation_audits.REGISTERS,
+    *nonconformities.REGISTERS,
     *reviews.REGISTERS,
 )
 DESCRIBED_BY_KEY = {r.key: r for r in DESCRIBED}
@@ -54,6 +55,7 @@ AREAS: tuple[Area, ...] = (
     *(area_of(r) for r in PEOPLE),
     *(area_of(r) for r in OBJECTIVES),
     *(area_of(r) for r in evaluation_audits.REGISTERS),
+    *(area_of(r) for r in nonconformities.REGISTERS),
     *(area_of(r) for r in reviews.REGISTERS),
 )
 AREA_BY_KIND = {area.kind: area for area in AREAS}
@@ -99,6 +101,10 @@ PACK_SECTIONS: dict[str, tuple[str, str]] = {
     "people": ("People and competence", "app.services.people.pack:people_section"),
     "objectives": ("Objectives and monitoring", "app.services.evaluation.pack:objectives_section"),
     "internal_audit": ("Internal audit", "app.services.evaluation.audit_pack:audit_section"),
+    "nonconformities": (
+        "Nonconformities and corrective action",
+        "app.services.evaluation.nonconformities_pack:nonconformities_section",
+    ),
     "review": ("Management review", "app.services.evaluation.review_pack:review_section"),
 }
 

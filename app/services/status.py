@@ -14,7 +14,7 @@ from app.services.documents import summary as documents
 from app.services.engagement.file import SIZES, EngagementFile
 from app.services.engagement.stage1 import days_past
 from app.services.engagement.stage1 import stage1_warning as stage1_warning  # its old home
-from app.services.evaluation import audit_rules, objectives, reviews
+from app.services.evaluation import audit_rules, nonconformities, objectives, reviews
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
@@ -89,6 +89,7 @@ def summary(ef: EngagementFile, check_attachments: bool = True) -> dict[str, Any
         "people": people.summary(ef),
         "objectives": objectives.summary(ef),
         "audits": audit_rules.findings(ef).summary(),
+        "nonconformities": nonconformities.summary(ef),
         "management_reviews": reviews.status(ef),
     }
 
@@ -210,6 +211,7 @@ def as_text(data: dict[str, Any]) -> str:
         objectives.as_text(data["objectives"]),
         authority.as_text(data["people"]["approvals_without_authority"]),
         audit_rules.as_text(data["audits"]),
+        nonconformities.as_text(data["nonconformities"]),
         reviews.as_text(data["management_reviews"]),
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
     ]

@@ -7,6 +7,10 @@ interval, one never measured, and one with no evaluation interval.
 
 Internal audit: a programme with one audit done (AUD-001) and one planned; see `audits`.
 
+Nonconformities: what the first internal audit found (NC-001 and NC-002, raised from its
+lines when the audit has them) and how each finding was handled, with one from an incident, a
+complaint and a management review, so every nonconformity rule has an item to show.
+
 Reviews: one held a month ago with top management, one input left blank and an action
 overdue; the next planned with no top management invited yet (each MRV rule on an item)."""
 
@@ -19,7 +23,9 @@ from sqlalchemy import select
 from app.models import AimsRole, Document, Person, ReviewInput, RoleAssignment
 from app.services.documents.register import DOCUMENTS
 from app.services.engagement import history, ids
+from app.services.engagement.errors import FieldError
 from app.services.engagement.file import EngagementFile
+from app.services.evaluation import nonconformities as nc
 from app.services.evaluation import review_inputs
 from app.services.evaluation.audits import AUDITS, LINES, PROGRAMMES, draw_checklist, line_id
 from app.services.evaluation.objectives import MEASUREMENTS, OBJECTIVES
@@ -198,6 +204,224 @@ def audits(ef: EngagementFile) -> None:
         },
     )
     draw_checklist(ef, planned)
+
+
+_DAY = dt.timedelta(days=1)
+
+
+def _from_line(ef: EngagementFile, line_id: str, grade: str, values: dict[str, object]) -> str:
+    """Raised from the audit line when the demo's audit has it; otherwise the same finding
+    typed in with the line as its source reference."""
+    try:
+        nc_id = nc.raise_from_line(ef, line_id)
+    except FieldError:
+        return register.create(
+            ef,
+            nc.NONCONFORMITIES,
+            {"source": "internal_audit", "source_ref": line_id, "grade": grade, **values},
+        )
+    register.update(  # the audit's own date stays
+        ef, nc.NONCONFORMITIES, nc_id, {k: v for k, v in values.items() if k != "raised_on"}
+    )
+    return nc_id
+
+
+def _raised(ef: EngagementFile, nc_id: str) -> dt.date:
+    raised = register.get_item(ef, nc.NONCONFORMITIES, nc_id).values["raised_on"]
+    assert isinstance(raised, dt.date)
+    return raised
+
+
+def _action(ef: EngagementFile, nc_id: str, action: str, owner: str, **dates: object) -> str:
+    return register.create(
+        ef,
+        nc.CORRECTIVE_ACTIONS,
+        {"action": action, "nonconformity": nc_id, "owner": owner, **dates},
+    )
+
+
+def nonconformities(ef: EngagementFile) -> None:
+    from app.services.demo import OWNERS  # (the demo module imports this one)
+
+    priya, tom, elena, marcus, _anna, grace = OWNERS
+    today = dt.date.today()
+
+    # NC-001, minor, from the internal audit: acted on and closed, but nobody has yet checked
+    # that the actions worked (NCR-02)
+    first = _from_line(
+        ef,
+        "AUD-001-002",
+        "minor",
+        {
+            "title": "Drift monitoring results of the credit model not reviewed",
+            "ref": "A.6.2.6",
+            "raised_on": today - 45 * _DAY,
+            "description": "The monthly drift reports of the credit decisioning model were "
+            "produced but nobody signed them off for three months.",
+            "owner": tom,
+            "correction": "The three pending reports were reviewed and signed off.",
+            "root_cause": "The review was tied to a person who left; no deputy was named.",
+            "root_cause_method": "five_whys",
+            "similar": "Checked the fraud model's reports: reviewed on time.",
+        },
+    )
+    r1 = _raised(ef, first)
+    due1 = max(r1, today - 5 * _DAY)
+    register.update(ef, nc.NONCONFORMITIES, first, {"due_date": due1 + 30 * _DAY})
+    _action(
+        ef,
+        first,
+        "Name a deputy reviewer for every model monitoring report",
+        tom,
+        due_date=r1 + 14 * _DAY,
+        done_on=min(today, r1 + 10 * _DAY),
+    )
+    nc.close(ef, first, min(today, r1 + 14 * _DAY))
+
+    # NC-002, major, from the internal audit: root cause found, one action done, one open
+    second = _from_line(
+        ef,
+        "AUD-001-005",
+        "major",
+        {
+            "title": "Vendor AI in the HR screening tool never impact assessed",
+            "ref": "A.5.2",
+            "raised_on": today - 45 * _DAY,
+            "description": "The CV screening feature of the HR suite went live without an "
+            "impact assessment.",
+            "owner": elena,
+            "correction": "The feature was switched to advisory mode until assessed.",
+            "root_cause": "Procurement had no step asking whether a bought tool uses AI.",
+            "root_cause_method": "fishbone",
+            "similar": "The marketing tools bought last year may have the same gap: added to "
+            "the inventory review.",
+        },
+    )
+    r2 = _raised(ef, second)
+    register.update(ef, nc.NONCONFORMITIES, second, {"due_date": max(r2, today) + 60 * _DAY})
+    _action(
+        ef,
+        second,
+        "Add an AI question to the procurement checklist",
+        marcus,
+        due_date=r2 + 20 * _DAY,
+        done_on=min(today, r2 + 15 * _DAY),
+    )
+    _action(
+        ef,
+        second,
+        "Assess the HR screening feature and decide on its use",
+        elena,
+        due_date=max(r2, today) + 30 * _DAY,
+    )
+
+    # NC-003 from an incident: past its due date (NCR-01) and nothing done for months (NCR-04)
+    register.create(
+        ef,
+        nc.NONCONFORMITIES,
+        {
+            "title": "Chatbot answered a loan question outside its approved topics",
+            "source": "incident",
+            "source_ref": "INC-2291",
+            "ref": "A.9.4",
+            "grade": "minor",
+            "raised_on": today - 80 * _DAY,
+            "due_date": today - 20 * _DAY,
+            "owner": grace,
+            "description": "A customer was told an indicative rate by the assistant.",
+            "correction": "The answer was corrected with the customer by phone.",
+        },
+    )
+
+    # NC-004 from a complaint: an action is under way, but the cause was never found (NCR-03)
+    fourth = register.create(
+        ef,
+        nc.NONCONFORMITIES,
+        {
+            "title": "Applicant not told an automated decision was involved",
+            "source": "complaint",
+            "source_ref": "CMP-0418",
+            "ref": "A.8.2",
+            "grade": "minor",
+            "raised_on": today - 20 * _DAY,
+            "due_date": today + 40 * _DAY,
+            "owner": priya,
+        },
+    )
+    _action(
+        ef,
+        fourth,
+        "Rewrite the decline letter to say how the decision was made",
+        priya,
+        due_date=today + 25 * _DAY,
+    )
+
+    # NC-005 from a management review: its first action did not work, so the review of its
+    # effectiveness reopened it and a second action followed
+    fifth = register.create(
+        ef,
+        nc.NONCONFORMITIES,
+        {
+            "title": "AI risk register not reviewed after the new fraud model went live",
+            "source": "management_review",
+            "ref": "6.1.2",
+            "grade": "minor",
+            "raised_on": today - 120 * _DAY,
+            "due_date": today + 30 * _DAY,
+            "owner": grace,
+            "root_cause": "Go-live approvals did not ask for a risk review.",
+            "root_cause_method": "five_whys",
+        },
+    )
+    _action(
+        ef,
+        fifth,
+        "Remind model owners to review risks at go-live",
+        grace,
+        due_date=today - 95 * _DAY,
+        done_on=today - 100 * _DAY,
+    )
+    nc.close(ef, fifth, today - 98 * _DAY)
+    nc.record_effectiveness(
+        ef,
+        fifth,
+        today - 40 * _DAY,
+        priya,
+        effective=False,
+        note="A reminder was not enough: the next go-live again skipped the risk review.",
+    )
+    _action(
+        ef,
+        fifth,
+        "Make the risk review a required step of the go-live approval",
+        marcus,
+        due_date=today + 15 * _DAY,
+    )
+
+    register.create(
+        ef,
+        nc.IMPROVEMENTS,
+        {
+            "title": "Automate the monthly drift report sign-off reminders",
+            "source": "internal_audit",
+            "source_ref": "AUD-001",
+            "description": "Reminders and escalation from the monitoring tool instead of "
+            "a calendar entry.",
+            "decision": "adopted",
+            "decided_on": today - 30 * _DAY,
+            "owner": tom,
+        },
+    )
+    register.create(
+        ef,
+        nc.IMPROVEMENTS,
+        {
+            "title": "Share impact assessment templates with the Dublin branch",
+            "source": "management_review",
+            "decision": "undecided",
+            "owner": grace,
+        },
+    )
 
 
 _BOARD = ("Priya Shah", "Chief Risk Officer")

@@ -4,11 +4,12 @@ reviews); this list gathers them."""
 
 from __future__ import annotations
 
-from app.services.evaluation import audits, objectives, reviews
+from app.services.evaluation import audits, nonconformities, objectives, reviews
 from app.services.registers.description import Register
 
 REGISTERS: tuple[Register, ...] = (
     *objectives.REGISTERS,
     *audits.REGISTERS,
+    *nonconformities.REGISTERS,
     *reviews.REGISTERS,
 )

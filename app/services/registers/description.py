@@ -76,8 +76,9 @@ class Link:
     model: type[Any]  # the items the IDs name
     named_by: str  # their field that names them for a person
     many: bool = True
-    # "points", "clauses" or "controls": the items are the catalog's, named by its titles (the model
-    # then only says whose IDs they are, for `linked_to`)
+    # "points", "clauses", "controls" or "any" (a clause, a point or a control): the items are
+    # the catalog's, named by its titles (the model then only says whose IDs they are, for
+    # `linked_to`)
     catalog: str = ""
 
 

@@ -80,11 +80,19 @@ def _names(ef: EngagementFile, session: Session, link: Link) -> dict[str, str]:
         return {p.id: p.title for p in ef.catalog.points}
     if link.catalog == "clauses":
         return {c.id: c.title for c in ef.catalog.clauses}
-    if link.catalog == "controls":  # Annex A, then the SoA's controls beyond it
+    if link.catalog in ("controls", "any"):  # Annex A, then the SoA's controls beyond it
         beyond = select(AdditionalControl.id, AdditionalControl.title).where(
             AdditionalControl.deleted.is_(False)
         )
-        return {c.id: c.title for c in ef.catalog.controls} | dict(session.execute(beyond).all())
+        controls = {c.id: c.title for c in ef.catalog.controls}
+        controls |= dict(session.execute(beyond).all())
+        if link.catalog == "controls":
+            return controls
+        return (
+            {c.id: c.title for c in ef.catalog.clauses}
+            | {p.id: p.title for p in ef.catalog.points}
+            | controls
+        )
     model = link.model
     query = select(model.id, getattr(model, link.named_by)).where(model.deleted.is_(False))
     return {str(item_id): str(text) for item_id, text in session.execute(query)}

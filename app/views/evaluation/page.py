@@ -9,10 +9,12 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from app.services.engagement.file import EngagementFile
+from app.services.evaluation.nonconformities import IMPROVEMENTS, NONCONFORMITIES
 from app.services.evaluation.registers import REGISTERS
 from app.services.evaluation.reviews import REVIEWS
 from app.services.registers.description import Register
 from app.views.evaluation import audits
+from app.views.evaluation.nonconformities import ImprovementTab, NonconformityTab
 from app.views.evaluation.objectives_tab import ObjectivesTab
 from app.views.evaluation.reviews import ReviewsTab
 from app.views.registers.page import RegistersPage
@@ -33,5 +35,9 @@ class EvaluationPage(RegistersPage):
     def make_tab(self, reg: Register) -> DescribedTab:
         if reg is REVIEWS:  # its inputs as a checklist, Prepare inputs, its actions
             return ReviewsTab(self.ef, self.undo_stack, reg)
+        if reg is NONCONFORMITIES:  # with the steps of its life cycle
+            return NonconformityTab(self.ef, self.undo_stack, reg)
+        if reg is IMPROVEMENTS:
+            return ImprovementTab(self.ef, self.undo_stack, reg)
         own = _OWN_TABS.get(reg.key)
         return own(self.ef, self.undo_stack, reg) if own else super().make_tab(reg)

@@ -157,6 +157,7 @@ def test_client_edits_arrive_as_exactly_those_changes_and_undo_in_one_step(demo_
         "Policy acknowledgements": (0, 0, 0),
         "Objectives": (0, 0, 0), "Measurements": (0, 0, 0),
         "Audit programmes": (0, 0, 0), "Audits": (0, 0, 0), "Audit lines": (0, 0, 0),
+        "Nonconformities": (0, 0, 0), "Corrective actions": (0, 0, 0), "Improvements": (0, 0, 0),
         "Management reviews": (0, 0, 0), "Review inputs": (0, 0, 0), "Review actions": (0, 0, 0),
     }  # fmt: skip
     changed = next(s for s in plan.sheets if s.sheet == "AI systems").updated
@@ -283,6 +284,9 @@ def test_json_shape_of_the_cli(demo_file, tmp_path, capsys):
         "audit_programmes",
         "audits",
         "audit_lines",
+        "nonconformities",
+        "corrective_actions",
+        "improvements",
         "reviews",
         "review_inputs",
         "review_actions",

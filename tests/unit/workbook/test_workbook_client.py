@@ -67,6 +67,11 @@ NEW_ROWS = {
                      "Measured on": dt.datetime.combine(dt.date.today(), dt.time())},
     "Audit programmes": {"Programme": "Supplier audits 2027", "Period from": "2027-01-01"},
     "Audits": {"Audit": "Vendor AI tools", "Planned date": "2027-02-01", "Clauses in scope": "8.1"},
+    "Nonconformities": {"Nonconformity": "Model weights backup never restored",
+                        "Raised on": "2026-11-20", "Source": "Incident", "Grade": "Minor"},
+    "Corrective actions": {"Action": "Test a restore every quarter", "Nonconformity": "NC-002",
+                           "Owner": "CIO"},
+    "Improvements": {"Opportunity": "A model card per AI system", "Decision": "Deferred"},
     "Management reviews": {"Title": "Review after the AI audit",
                            "Held on (or planned for)": "2027-02-01", "Attendees": "PER-002"},
     "Review actions": {"Action": "Budget the external auditor", "Decided at review": "MR-01",
@@ -127,6 +132,7 @@ def test_new_rows_typed_on_every_sheet_and_resaved_by_libreoffice_import_once(de
         "AIMS roles": 0, "Role holders": 1, "Required competence": 0, "Training": 0,
         "Verifications": 0, "Policy acknowledgements": 0, "Objectives": 1, "Measurements": 1,
         "Audit programmes": 1, "Audits": 1, "Audit lines": 0,
+        "Nonconformities": 1, "Corrective actions": 1, "Improvements": 1,
         "Management reviews": 1, "Review inputs": 0, "Review actions": 1,
     }  # fmt: skip
     apply(demo_file, plan)
