@@ -47,3 +47,18 @@ def test_status_text_flags_a_passed_stage1_date(demo_file):
     data = status.summary(demo_file)
     data["stage1_date"] = (dt.date.today() - dt.timedelta(days=5)).isoformat()
     assert f"Stage 1:     {data['stage1_date']}, passed 5 days ago" in status.as_text(data)
+
+
+def test_status_readme_lists_every_section_with_the_keys_the_json_holds(demo_file):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    line = next(row for row in readme.splitlines() if row.startswith("| `aims-prep status"))
+    data = status.summary(demo_file)
+    for section, value in data.items():
+        if not isinstance(value, dict) or section == "readiness_by_clause":
+            continue
+        listed = re.search(rf"`{section}` \(([^)]*)\)", line)
+        assert listed is not None, f"the README's status line does not name `{section}`"
+        assert listed[1] == ", ".join(f"`{k}`" for k in value), section
