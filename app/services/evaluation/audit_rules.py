@@ -8,7 +8,6 @@ the status, the pack and the tests see the same findings."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from app.services.catalog.content import Catalog
 from app.services.engagement.file import EngagementFile
 from app.services.evaluation.audits import NOT_AUDITED
 from app.services.gaps import GapRule
-from app.services.people.names import normalized
+from app.services.people.names import name_key
 from app.services.registers.service import split_ids
 
 NO_AUDIT = GapRule(
@@ -146,15 +145,6 @@ class Findings:
             "not_covered": self.not_covered_count,
             "auditor_not_independent": self.not_independent_count,
         }
-
-
-_ROLE = re.compile(r"\s*\([^()]*\)\s*$")
-
-
-def name_key(text: object) -> str:
-    """An owner's text as a name: case and spacing aside, and without a role written after
-    it in brackets ("Priya Shah (Chief Risk Officer)" names Priya Shah)."""
-    return normalized(_ROLE.sub("", str(text or "")))
 
 
 def read(ef: EngagementFile, audit_id: str = "") -> Inputs:

@@ -12,7 +12,6 @@ and the finding says how to prove it."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -89,7 +88,6 @@ RULES = {key: subject.rule for key, subject in SUBJECTS.items()}
 NO_PEOPLE, UNKNOWN, AMBIGUOUS, NOT_HELD, ROLE_WITHOUT, ROLE_EMPTY = (
     "no_people", "unknown", "ambiguous", "not_held", "role_without", "role_empty",
 )  # fmt: skip
-_TITLE = re.compile(r"^(?P<name>[^()]+?)\s*\([^()]*\)\s*$")  # "Priya Shah (CRO)"
 
 
 def may(authority: str) -> str:
@@ -213,10 +211,7 @@ class Checker:
         authority = SUBJECTS[subject].authority
         if not self.directory.names and not self.roles:
             return Finding(subject, item, name, on, NO_PEOPLE)
-        match = self.directory.match(name)
-        shorter = _TITLE.match(name)
-        if not match.candidates and shorter:  # "Priya Shah (Chief Risk Officer)"
-            match = self.directory.match(shorter.group("name"))
+        match = self.directory.match(name)  # "Priya Shah (Chief Risk Officer)" finds her
         if match.ambiguous:
             return Finding(subject, item, name, on, AMBIGUOUS, match.candidates)
         if match.person:

@@ -8,6 +8,7 @@ ambiguous and is reported, never guessed."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -29,6 +30,23 @@ AUTHORITIES = {
 def normalized(name: object) -> str:
     """The form two spellings of one name share: "  dana   WHITFIELD " -> "dana whitfield"."""
     return " ".join(str(name or "").split()).casefold()
+
+
+# a role or title written after a name, as owners are often typed: "Priya Shah (CRO)"
+_ROLE_AFTER = re.compile(r"(?P<name>.*\S)\s*\([^()]*\)\s*")
+
+
+def without_role(name: object) -> str:
+    """The name before a role written after it in brackets, or the text as it is."""
+    text = str(name or "")
+    found = _ROLE_AFTER.fullmatch(text)
+    return found.group("name") if found is not None else text
+
+
+def name_key(name: object) -> str:
+    """A typed owner as a name to compare with a person's: case, spacing and a role in
+    brackets after it aside."""
+    return normalized(without_role(name))
 
 
 @dataclass(frozen=True)
@@ -58,8 +76,17 @@ class Directory:
             by_name[normalized(name)].append(str(pid))
         self.by_name = dict(by_name)
 
-    def match(self, name: object) -> Match:
+    def key_of(self, name: object) -> str:
+        """The key `name` finds its people by: its normalized form; or, when that names
+        nobody, the name before a role in brackets if that names someone."""
         key = normalized(name)
+        if key in self.by_name:
+            return key
+        shorter = name_key(name)
+        return shorter if shorter in self.by_name else key
+
+    def match(self, name: object) -> Match:
+        key = self.key_of(name)
         found = tuple(self.by_name.get(key, ())) if key else ()
         return Match(str(name or ""), found[0] if len(found) == 1 else "", found)
 

@@ -8,7 +8,6 @@ A name two people share is ambiguous: reported, never guessed."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -136,22 +135,6 @@ PERSON_FIELD_NAMES = frozenset(f.column for f in FIELDS)
 def field_of(model: type[Any], column: str) -> OwnerField | None:
     """The owner field of a model's column (None: that column names no person)."""
     return next((f for f in FIELDS if f.model is model and f.column == column), None)
-
-
-_IN_BRACKETS = re.compile(r"(.*\S)\s*\([^()]*\)\s*")
-
-
-def key_of(directory: Directory, value: str) -> str:
-    """The key a typed name finds its people by: its normalized form; or, when that names
-    nobody and the name ends in brackets ("Grace Okafor (Compliance Manager)", as owners
-    were often typed with their role), the name before them if that names someone."""
-    key = normalized(value)
-    if key in directory.by_name:
-        return key
-    found = _IN_BRACKETS.fullmatch(value)
-    if found is not None and normalized(found.group(1)) in directory.by_name:
-        return normalized(found.group(1))
-    return key
 
 
 @dataclass(frozen=True)
@@ -293,7 +276,7 @@ def match_owners(
         by_key: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for values in found:
             for value, count in values.items():
-                by_key[key_of(directory, value)][value] += count
+                by_key[directory.key_of(value)][value] += count
                 report.items += count
         unknown = {k: v for k, v in by_key.items() if not directory.by_name.get(k)}
         if add_new and unknown:
@@ -315,7 +298,7 @@ def match_owners(
         for n, (f, values) in enumerate(zip(FIELDS, found, strict=True), start=len(FIELDS) + 1):
             spelled: dict[str, str] = {}
             for value in values:
-                candidates = directory.by_name.get(key_of(directory, value), [])
+                candidates = directory.by_name.get(directory.key_of(value), [])
                 if len(candidates) == 1 and directory.names[candidates[0]] != value:
                     spelled[value] = directory.names[candidates[0]]
             report.respelled += _rewrite(session, f, spelled, ef.actor, at)
@@ -351,7 +334,7 @@ def spelling(ef: EngagementFile, name: str) -> Spelling:
         return Spelling("")
     with ef.reading() as session:
         directory = Directory(session)
-    found, people = tuple(directory.by_name.get(key_of(directory, text), ())), len(directory.names)
+    found, people = tuple(directory.by_name.get(directory.key_of(text), ())), len(directory.names)
     if len(found) == 1:
         return Spelling(directory.names[found[0]], found[0], found, people)
     return Spelling(text, "", found, people)
@@ -374,7 +357,7 @@ class NameMatcher:
         """(the text to store, PERSON, NEW or AMBIGUOUS)."""
         found = self._seen.get(value)
         if found is None:
-            key = key_of(self.directory, value)
+            key = self.directory.key_of(value)
             ids = self.directory.by_name.get(key, ())
             tidy = " ".join(value.split())
             if len(ids) == 1:
@@ -387,7 +370,7 @@ class NameMatcher:
         return found
 
     def candidates(self, value: str) -> tuple[str, ...]:
-        return tuple(self.directory.by_name.get(key_of(self.directory, value), ()))
+        return tuple(self.directory.by_name.get(self.directory.key_of(value), ()))
 
 
 def rename_references(
@@ -404,7 +387,7 @@ def rename_references(
     directory = Directory(session)
     directory.by_name.setdefault(key, [])  # the old name, as "Name (role)" finds it
     for f in FIELDS:
-        spelled = {v: new for v in _values(session, f) if key_of(directory, v) == key}
+        spelled = {v: new for v in _values(session, f) if directory.key_of(v) == key}
         count = _rewrite(session, f, spelled, actor, moment)
         if count:
             changed[f.area] += count
@@ -450,7 +433,7 @@ def owned_by(session: Session, name: str) -> dict[str, int]:
     directory.by_name.setdefault(key, [])
     for f in FIELDS:
         for value, n in _values(session, f).items():
-            if key_of(directory, value) == key:
+            if directory.key_of(value) == key:
                 counts[f.area] += n
     return dict(counts)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QGroupBox, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout
 
 from app.services.context import climate
 from app.services.context.registers import REGISTERS
@@ -17,16 +17,12 @@ from app.views.common import dialogs
 from app.views.common.field_form import FieldForm
 from app.views.common.text import esc
 from app.views.common.undo import AppliedCommand
-from app.views.registers.tab import DescribedTab
+from app.views.registers.page import RegistersPage
 
 
-class ContextPage(QWidget):
-    changed = Signal()
-    loaded = Signal()
-
+class ContextPage(RegistersPage):
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
-        super().__init__(parent)
-        self.ef, self.undo_stack = ef, undo_stack
+        super().__init__(ef, undo_stack, REGISTERS, parent)
         self.climate_form = FieldForm(list(climate.FIELDS.values()), save=self._save_climate)
         self.climate_form.editors["climate_issue"].setToolTip("The ID of the issue, e.g. ISS-006")
         self.climate_form.editors["climate_reason"].setMaximumHeight(44)
@@ -35,58 +31,18 @@ class ContextPage(QWidget):
         box_layout = QVBoxLayout(box)
         box_layout.addWidget(self.climate_note)
         box_layout.addWidget(self.climate_form)
-        self.tabs = QTabWidget()
-        self.registers: dict[str, DescribedTab] = {}
-        for reg in REGISTERS:
-            tab = DescribedTab(ef, undo_stack, reg)
-            tab.changed.connect(self.changed)
+        for tab in self.registers.values():
             tab.changed.connect(self._show_climate)  # a deleted issue may be the climate one
-            tab.loaded.connect(self.loaded)
-            self.registers[reg.key] = tab
-            self.tabs.addTab(tab, reg.title)
-        self.tabs.currentChanged.connect(self._left)
-        self._shown: QWidget | None = self.tabs.currentWidget()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(box)
-        layout.addWidget(self.tabs, 1)
+        self.page_layout.insertWidget(0, box)
         self._show_climate()
-
-    # what the main window asks of a tab
-    def current_tab(self) -> DescribedTab:
-        widget = self.tabs.currentWidget()
-        assert isinstance(widget, DescribedTab)
-        return widget
 
     def leave(self) -> None:
         self.climate_form.leave()
-        self.current_tab().leave()
-
-    def _left(self, _index: int) -> None:
-        if isinstance(self._shown, DescribedTab):
-            self._shown.leave()
-        self._shown = self.tabs.currentWidget()
-
-    def focus_search(self) -> None:
-        self.current_tab().focus_search()
-
-    def shutdown(self) -> None:
-        for tab in self.registers.values():
-            tab.shutdown()
-
-    def is_loading(self) -> bool:
-        return any(tab.is_loading() for tab in self.registers.values())
+        super().leave()
 
     def reload_if_shown(self) -> None:
-        for tab in self.registers.values():
-            tab.reload_if_shown()
+        super().reload_if_shown()
         self._show_climate()
-
-    def show_register(self, key: str) -> DescribedTab:
-        """Bring a register's tab to the front (a search hit, a screenshot's item)."""
-        tab = self.registers[key]
-        self.tabs.setCurrentWidget(tab)
-        return tab
 
     # climate change
     def _show_climate(self) -> None:
