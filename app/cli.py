@@ -167,8 +167,8 @@ def _parser() -> argparse.ArgumentParser:
         "--sections",
         metavar="LIST",
         help="comma-separated sections (default: those last chosen for this engagement): "
-        "readiness,documents,scope,checklist,inventory,impact,criteria,risks,soa,people,"
-        "internal_audit "
+        "readiness,documents,scope,context,checklist,inventory,impact,criteria,risks,soa,"
+        "people,objectives,internal_audit,nonconformities,review "
         "(readiness and checklist: in the readiness report only)",
     )
 

@@ -131,3 +131,17 @@ def test_cli_a_file_alone_opens_it_in_the_window(demo_file):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "smoke test passed" in result.stdout
+
+
+def test_cli_export_pack_help_and_readme_name_every_section(capsys):
+    from pathlib import Path
+
+    from app.services.registry import PACK_SECTIONS
+
+    with pytest.raises(SystemExit):
+        main(["export-pack", "--help"])
+    shown = "".join(capsys.readouterr().out.split())  # the help wraps anywhere
+    listed = ",".join(PACK_SECTIONS)
+    assert listed in shown
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"from `{listed}`" in readme
