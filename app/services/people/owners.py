@@ -395,11 +395,11 @@ def rename_references(
 
 
 def follow_rename(
-    session: Session, model: type[Any], item_id: str, old: object, new: object, actor: str
+    session: Session, item_id: str, old: object, new: object, actor: str
 ) -> dict[str, int]:
-    """A described register's item renamed: when it is a person (and no other person goes by
-    the old name), every owner field naming them follows. Returns the items changed per area."""
-    if model is not Person or normalized(old) == normalized(new) and old == new:
+    """A person renamed (and no other person goes by the old name): every owner field naming
+    them follows. Returns the items changed per area."""
+    if old == new:
         return {}
     others = [pid for pid in Directory(session).by_name.get(normalized(old), ()) if pid != item_id]
     if others:  # the old name still names someone: which items were whose cannot be told

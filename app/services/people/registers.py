@@ -24,7 +24,7 @@ from app.models import (
 )
 from app.services.engagement.errors import FieldError
 from app.services.engagement.fields import FieldSpec
-from app.services.people import competence
+from app.services.people import competence, owners
 from app.services.people.names import AUTHORITIES, normalized
 from app.services.registers.description import Link, Register, Rule
 
@@ -202,6 +202,7 @@ PEOPLE = Register(
     ),
     check=_check_person,
     findings=_found("people"),
+    renamed=owners.follow_rename,
 )
 
 ROLES = Register(

@@ -121,6 +121,9 @@ class Register:
     # values read beyond the item's own fields (other registers, today's date) that its rules
     # and its tab read: given the session and the items just read, fills each one's `derived`
     derive: Callable[[Any, list[Item]], None] | None = None
+    # what follows when an item's name changes (session, ID, old name, new name, actor): a
+    # person's new name carried into the owner fields of every area
+    renamed: Callable[[Any, str, object, object, str], object] | None = None
 
     @property
     def entity(self) -> str:

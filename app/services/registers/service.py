@@ -216,12 +216,8 @@ def update(
             old[name] = getattr(row, name)
             setattr(row, name, value)
             history.record(session, ef.actor, reg.entity, item_id, name, old[name], value)
-        if reg.name_field in old:  # a person renamed: the items they own follow
-            from app.services.people import owners  # (loaded when first needed)
-
-            owners.follow_rename(
-                session, reg.model, item_id, old[reg.name_field], linked[reg.name_field], ef.actor
-            )
+        if reg.name_field in old and reg.renamed is not None:  # (a person's owned items)
+            reg.renamed(session, item_id, old[reg.name_field], linked[reg.name_field], ef.actor)
     return old
 
 
