@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # for the type checker; at run time __getattr__ loads them
     from app.models.history import HistoryEntry
     from app.models.inventory import AISystem, Impact, ImpactAssessment
     from app.models.pack import PackSettings
+    from app.models.plan import Milestone
     from app.models.people import (
         AimsRole,
         CompetenceVerification,
@@ -88,6 +89,7 @@ _MODULES = {
     "history": ("HistoryEntry",),
     "inventory": ("AISystem", "Impact", "ImpactAssessment"),
     "pack": ("PackSettings",),
+    "plan": ("Milestone",),
     "people": (
         "AimsRole",
         "CompetenceVerification",
@@ -144,6 +146,7 @@ __all__ = [
     "InterestedParty",
     "ManagementReview",
     "Measurement",
+    "Milestone",
     "Nonconformity",
     "Objective",
     "Obligation",

@@ -26,7 +26,7 @@ from sqlalchemy import (
     text,
 )
 
-CURRENT_VERSION = 9
+CURRENT_VERSION = 10
 
 Step = Callable[[Connection], None]
 
@@ -523,10 +523,25 @@ def _v8_to_v9(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _v9_to_v10(conn: Connection) -> None:
+    """Version 10 keeps the certification plan: each milestone's planned date where the
+    consultant set one, and the day it was reached."""
+    meta = MetaData()
+    Table(
+        "milestone",
+        meta,
+        Column("key", String(40), primary_key=True),
+        Column("planned_on", Date),
+        Column("done_on", Date),
+        Column("note", Text, nullable=False),
+    )
+    meta.create_all(conn)
+
+
 # from-version -> step to from-version + 1
 STEPS: dict[int, Step] = {
     1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
-    7: _v7_to_v8, 8: _v8_to_v9,
+    7: _v7_to_v8, 8: _v8_to_v9, 9: _v9_to_v10,
 }  # fmt: skip
 
 

@@ -46,6 +46,7 @@ TABLES = frozenset(
         "interested_party",
         "management_review",
         "measurement",
+        "milestone",
         "nonconformity",
         "objective",
         "obligation",

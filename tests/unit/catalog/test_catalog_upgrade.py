@@ -67,7 +67,7 @@ def test_upgrade_refuses_an_older_catalog(new_file):
 
 
 # An engagement saved by the previous release (format 8, catalog 2026.1, the demo's work in it).
-PREVIOUS = Path(__file__).resolve().parents[2] / "fixtures" / "schema_v9.aims"
+PREVIOUS = Path(__file__).resolve().parents[2] / "fixtures" / "schema_v10.aims"
 
 
 def _previous(tmp_path):
