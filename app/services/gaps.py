@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# how grave an auditor would find it: "major" would fail the audit (a major nonconformity is
+# likely), "minor" is a minor nonconformity, "observation" a point the auditor notes
 SEVERITIES = {"major": "Major", "minor": "Minor", "observation": "Observation"}
+SEVERITY_MEANING = {
+    "major": "Would fail the audit: a major nonconformity is likely",
+    "minor": "A minor nonconformity",
+    "observation": "An observation",
+}
 
 
 @dataclass(frozen=True)
@@ -15,6 +22,7 @@ class GapRule:
     title: str
     ref: str  # the clause or control
     severity: str  # a key of SEVERITIES
+    todo: str = ""  # what to do to close it, in a sentence
 
     @property
     def label(self) -> str:
