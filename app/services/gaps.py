@@ -4,7 +4,7 @@ would find it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # how grave an auditor would find it: "major" would fail the audit (a major nonconformity is
 # likely), "minor" is a minor nonconformity, "observation" a point the auditor notes
@@ -22,7 +22,9 @@ class GapRule:
     title: str
     ref: str  # the clause or control
     severity: str  # a key of SEVERITIES
-    todo: str = ""  # what to do to close it, in a sentence
+    # what to do to close it, in a sentence (by keyword: a described register's Rule adds
+    # positional fields after these)
+    todo: str = field(default="", kw_only=True)
 
     @property
     def label(self) -> str:

@@ -11,37 +11,37 @@ from app.services.gaps import GapRule
 # IDs are words, not numbers: `status --json` and the dashboard name them as they are.
 NO_INVENTORY = GapRule(
     "no-ai-inventory", "No AI system inventory, or no system in scope", "4.3", "major",
-    "Record every AI system the organization builds, buys or uses, and bring those the AIMS "
+    todo="Record every AI system the organization builds, buys or uses, and bring those the AIMS "
     "covers into scope.",
 )  # fmt: skip
 ASSESSMENT_MISSING = GapRule(
     "impact-assessment-missing", "AI system in scope with no approved impact assessment",
     "6.1.4", "major",
-    "Complete the impact assessment of each system in scope and have it approved.",
+    todo="Complete the impact assessment of each system in scope and have it approved.",
 )  # fmt: skip
 ASSESSMENT_LATE = GapRule(
     "impact-assessment-after-deployment",
     "Deployed before its first impact assessment, with no retroactive one recorded", "8.4",
     "major",
-    "For each system live before it was assessed, record a retroactive assessment (trigger "
+    todo="For each system live before it was assessed, record a retroactive assessment (trigger "
     "'Retroactive') and have it approved.",
 )  # fmt: skip
 THIRD_PARTY = GapRule(
     "third-party-out-of-scope",
     "Third-party AI system left out of scope without a reason, or while it decides", "4.3",
     "major",
-    "Bring vendor, embedded and acquired systems into scope, or record why each is out; a "
+    todo="Bring vendor, embedded and acquired systems into scope, or record why each is out; a "
     "system used in consequential decisions belongs in scope.",
 )  # fmt: skip
 COMPETENCE = GapRule(
     "competence-records-missing", "AIMS role holder without verified competence", "7.2",
     "major",
-    "Record for each role holder how their competence for the role was verified (People tab).",
+    todo="Record for each role holder how their competence for the role was verified (People tab).",
 )  # fmt: skip
 LEADERSHIP = GapRule(
     "leadership-evidence-missing", "Top management cannot show that it governs the AIMS",
     "5.1", "major",
-    "Have top management approve the AI policy, hold a management review with top management "
+    todo="Have top management approve the AI policy, hold a management review with top management "
     "attending, and give a role the duty of reporting AIMS performance.",
 )  # fmt: skip
 FAILING: tuple[GapRule, ...] = (

@@ -18,6 +18,7 @@ class Finding:
     items: tuple[str, ...] = ()
     whole: bool = False  # about the engagement as a whole (nothing recorded), not items
     note: str = ""  # what a rule about the whole says of this engagement
+    area: str = ""  # as the pack's table of gaps names it: "Inventory", "People"
 
     @property
     def open(self) -> bool:
