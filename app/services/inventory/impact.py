@@ -231,27 +231,26 @@ def set_deleted(ef: EngagementFile, assessment_id: str, deleted: bool) -> None:
 
 
 def list_assessments(ef: EngagementFile, system_id: str | None = None) -> list[AssessmentRow]:
-    """Live assessments (of one system, or all), oldest first."""
-    query = select(ImpactAssessment).where(ImpactAssessment.deleted.is_(False))
-    impact_query = select(Impact).order_by(Impact.assessment_id, Impact.position)
+    """Live assessments (of one system, or all), oldest first. Read as plain columns, not as
+    model objects: on a large inventory this is what every refresh of its gaps waits for."""
+    a, i = ImpactAssessment, Impact
+    query = select(
+        a.id, a.system_id, a.assessed_on, a.assessor, a.trigger, a.treatment, a.result,
+        a.approved_by, a.approved_on,
+    ).where(a.deleted.is_(False))  # fmt: skip
+    impact_query = select(i.assessment_id, i.scope, i.description, i.severity, i.likelihood)
+    impact_query = impact_query.order_by(i.assessment_id, i.position)
     if system_id is not None:
-        query = query.where(ImpactAssessment.system_id == system_id)
-        impact_query = impact_query.join(
-            ImpactAssessment, Impact.assessment_id == ImpactAssessment.id
-        ).where(ImpactAssessment.system_id == system_id)
+        query = query.where(a.system_id == system_id)
+        impact_query = impact_query.join(a, i.assessment_id == a.id).where(a.system_id == system_id)
     with ef.reading() as session:
         impacts: dict[str, list[ImpactRow]] = {}
-        for i in session.scalars(impact_query):
-            impacts.setdefault(i.assessment_id, []).append(
-                ImpactRow(i.scope, i.description, i.severity, i.likelihood)
-            )
+        for assessment_id, *values in session.execute(impact_query):
+            impacts.setdefault(assessment_id, []).append(ImpactRow(*values))
         rows = [
-            AssessmentRow(
-                a.id, a.system_id, a.assessed_on, a.assessor, a.trigger, a.treatment, a.result,
-                a.approved_by, a.approved_on, tuple(impacts.get(a.id, ())),
-            )
-            for a in session.scalars(query)
-        ]  # fmt: skip
+            AssessmentRow(*values, impacts=tuple(impacts.get(values[0], ())))
+            for values in session.execute(query)
+        ]
     return sorted(rows, key=lambda r: (r.assessed_on, r.id))
 
 
