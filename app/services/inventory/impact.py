@@ -245,8 +245,8 @@ def list_assessments(ef: EngagementFile, system_id: str | None = None) -> list[A
         impact_query = impact_query.join(a, i.assessment_id == a.id).where(a.system_id == system_id)
     with ef.reading() as session:
         impacts: dict[str, list[ImpactRow]] = {}
-        for assessment_id, *values in session.execute(impact_query):
-            impacts.setdefault(assessment_id, []).append(ImpactRow(*values))
+        for aid, scope, description, severity, likelihood in session.execute(impact_query):
+            impacts.setdefault(aid, []).append(ImpactRow(scope, description, severity, likelihood))
         rows = [
             AssessmentRow(*values, impacts=tuple(impacts.get(values[0], ())))
             for values in session.execute(query)

@@ -34,6 +34,7 @@ management)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from sqlalchemy import func, select
@@ -58,6 +59,9 @@ from app.services.registers.service import split_ids
 from app.services.risks import service as risks
 
 INVENTORY = "inventory"  # the tab the systems open in
+# the areas as the pack's table of gaps names them, by the register an item opens in
+AREAS = {"inventory": "Inventory", "role_holders": "People", "roles": "People",
+         "documents": "Documents", "reviews": "Management reviews"}  # fmt: skip
 
 # the pieces of leadership evidence, in our words, with the register each opens in
 NO_POLICY = "No AI policy approved by top management"
@@ -83,7 +87,7 @@ def evaluate(ef: EngagementFile, today: dt.date | None = None) -> list[Finding]:
     with ef.reading() as session:
         people = competence.analyse(session, today)
         leadership = _leadership(session, people, today)
-    return [
+    found_six = [
         _inventory(systems),
         _systems(catalogue.ASSESSMENT_MISSING, systems, found, "no_assessment",
                  "not_live_without_assessment"),
@@ -92,6 +96,7 @@ def evaluate(ef: EngagementFile, today: dt.date | None = None) -> list[Finding]:
         _competence(people),
         leadership,
     ]  # fmt: skip
+    return [dataclasses.replace(f, area=AREAS[f.kind]) for f in found_six]
 
 
 def _inventory(systems: list[SystemRow]) -> Finding:
