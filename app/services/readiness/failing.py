@@ -63,7 +63,7 @@ INVENTORY = "inventory"  # the tab the systems open in
 AREAS = {"inventory": "Inventory", "role_holders": "People", "roles": "People",
          "documents": "Documents", "reviews": "Management reviews"}  # fmt: skip
 
-# the pieces of leadership evidence, in our words, with the register each opens in
+# the pieces of leadership evidence that can be missing, in our words
 NO_POLICY = "No AI policy approved by top management"
 NO_REVIEW = "No management review held with top management attending"
 NO_PERFORMANCE_ROLE = "No role accountable for reporting the AIMS's performance"
