@@ -81,6 +81,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("plan", help="the certification plan: milestones and their dates")
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser(
+        "set-milestone", help="set a milestone's planned date, or the day it was reached"
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("key", metavar="KEY", help="gap_assessment, stage1, certificate...")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--planned", metavar="YYYY-MM-DD", help="the planned date")
+    when.add_argument(
+        "--clear", action="store_true", help="drop the planned date: back to the computed one"
+    )
+    p.add_argument("--done", metavar="YYYY-MM-DD", help="the day it was reached")
+
     p = sub.add_parser("list", help="every item of a register, with every field")
     p.add_argument("file", type=Path)
     p.add_argument("register", nargs="?", help="which register (leave out to name them)")
@@ -262,6 +277,39 @@ def _status(args: argparse.Namespace) -> int:
     with open_engagement(args.file, read_only=True) as ef:
         data = status.summary(ef)
     print(json.dumps(data, indent=2) if args.json else status.as_text(data))
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from app.services.engagement.file import open_engagement
+    from app.services.readiness import plan
+
+    with open_engagement(args.file, read_only=True) as ef:
+        print(plan.as_text(plan.plan(ef)))
+    return 0
+
+
+def _set_milestone(args: argparse.Namespace) -> int:
+    from app.services.engagement.fields import parse_date
+    from app.services.engagement.file import open_engagement
+    from app.services.readiness import plan
+
+    changes: dict[str, Any] = {}
+    if args.clear:
+        changes["planned_on"] = None
+    elif args.planned is not None:
+        changes["planned_on"] = parse_date("planned_on", args.planned, "--planned")
+    if args.done is not None:
+        changes["done_on"] = parse_date("done_on", args.done, "--done")
+    if not changes:
+        raise UsageError("give --planned DATE, --clear or --done DATE (see aims-prep --help)")
+    plan.check_key(args.key)  # an unknown milestone is refused before the file is opened
+    with open_engagement(args.file) as ef:
+        plan.set_milestone(ef, args.key, **changes)
+        shown = plan.plan(ef).get(args.key)
+    state = "reached" if shown.done else "planned"
+    day = shown.date.isoformat() if shown.date else "no date"
+    print(f"{shown.title}: {state} on {day} ({plan.SOURCES[shown.source].lower()}).")
     return 0
 
 
@@ -536,6 +584,8 @@ _COMMANDS = {
     "demo": _demo,
     "status": _status,
     "list": _list,
+    "plan": _plan,
+    "set-milestone": _set_milestone,
     "prepare-review": _prepare_review,
     "copy": _copy,
     "issue-soa": _issue_soa,
