@@ -93,6 +93,7 @@ class PlannedMilestone:
     source: str  # "typical", "set", "record" or "details"
     note: str = ""
     overdue: bool = False  # planned before today and not reached
+    planned: dt.date | None = None  # the planned date (set or computed), reached or not
 
 
 @dataclass(frozen=True)
@@ -132,16 +133,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last))
 
 
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole months from `start` to `end` (negative when `end` is earlier)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if months > 0 and add_months(start, months) > end:
-        months -= 1
-    elif months < 0 and add_months(start, months) < end:
-        months += 1
-    return months
-
-
 def typical_months(size: str, iso27001: bool) -> tuple[int, int]:
     """Months from the start to Stage 1 an organization of this size typically needs."""
     low, high = TYPICAL_MONTHS.get(size, TYPICAL_MONTHS["mid"])
@@ -160,6 +151,10 @@ def _months(n: int) -> str:
     return words.count(n, "month")
 
 
+def _rounded_months(days: int) -> int:
+    return round(days / (365.25 / 12))
+
+
 def _warning(
     start: dt.date, stage1: dt.date, typical: tuple[int, int], size: str, iso27001: bool
 ) -> str | None:
@@ -173,11 +168,11 @@ def _warning(
             f"The target Stage 1 date ({stage1.isoformat()}) is not after the start on "
             f"{start.isoformat()}; {needs}."
         )
-    left = months_between(start, stage1)
+    # both in months rounded to the nearest, so what is left and what is short add up to the
+    # low end of the range as a reader counts them
     days = (stage1 - start).days
-    leaves = _months(left) if left else f"{words.count(days, 'day')}"
-    # short by the months from the target to where the typical range begins
-    short = months_between(stage1, add_months(start, low))
+    leaves = _months(_rounded_months(days)) if days >= 30 else words.count(days, "day")
+    short = _rounded_months((add_months(start, low) - stage1).days)
     by = f"about {_months(short)} short" if short else "less than a month short"
     return (
         f"The target Stage 1 date leaves {leaves} from the start on {start.isoformat()}; "
@@ -231,18 +226,16 @@ def plan(ef: EngagementFile, today: dt.date | None = None) -> Plan:
         """The milestone's date and source, the consultant's and the records' first; the
         date the next milestones are placed from comes back."""
         row = rows.get(key, MilestoneValues())
-        note = row.note
+        planned, note = row.planned_on or computed, row.note
+        planned_from = source if row.planned_on is None else "set"
         if row.done_on is not None:
-            out[key] = PlannedMilestone(key, TITLES[key], row.done_on, True, "set", note)
+            shown = (row.done_on, True, "set")
         elif key in records:
-            out[key] = PlannedMilestone(key, TITLES[key], records[key], True, "record", note)
-        elif row.planned_on is not None:
-            out[key] = PlannedMilestone(key, TITLES[key], row.planned_on, False, "set", note)
+            shown = (records[key], True, "record")
         else:
-            out[key] = PlannedMilestone(key, TITLES[key], computed, False, source, note)
-        day = out[key].date
-        assert day is not None
-        return day
+            shown = (planned, False, planned_from)
+        out[key] = PlannedMilestone(key, TITLES[key], *shown, note, planned=planned)
+        return shown[0]
 
     if d.stage1_date is not None:
         stage1 = place("stage1", d.stage1_date, "details")
