@@ -75,6 +75,7 @@ CERTIFICATE_AFTER = dt.timedelta(weeks=6)  # the certification body's decision a
 # planned three months ahead of the expiry.
 RECERTIFY_BEFORE_EXPIRY_MONTHS = 3
 _DETAIL_OF = {"stage1": "stage1_date", "stage2": "stage2_date"}
+ENTITY = "milestone"  # in the history
 
 
 class _Unset(enum.Enum):
@@ -335,7 +336,7 @@ def _write_row(ef: EngagementFile, key: str, changes: dict[str, object]) -> None
         for field, value in changes.items():
             old = getattr(row, field)
             setattr(row, field, value)
-            history.record(session, ef.actor, "milestone", key, field, old, value)
+            history.record(session, ef.actor, ENTITY, key, field, old, value)
 
 
 def as_json(p: Plan) -> list[dict[str, object]]:

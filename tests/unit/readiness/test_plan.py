@@ -184,3 +184,14 @@ def test_plan_as_json_gives_every_milestone(tmp_path):
 )
 def test_add_months_keeps_the_day_or_the_months_last(day, months, expected):
     assert plan.add_months(day, months) == expected
+
+
+def test_set_milestone_stage1_is_the_target_date_and_its_old_value_puts_it_back(tmp_path):
+    with engagement(tmp_path, "small", stage1_date=dt.date(2026, 9, 1)) as ef:
+        old = plan.set_milestone(ef, "stage1", planned_on=dt.date(2026, 10, 5), today=TODAY)
+        assert ef.details.stage1_date == dt.date(2026, 10, 5)
+        assert plan.plan(ef, TODAY).get("stage2").date == dt.date(2026, 11, 16)
+        plan.set_milestone(ef, "stage1", planned_on=old.planned_on, today=TODAY)
+    with open_engagement(tmp_path / "p.aims") as ef:
+        assert ef.details.stage1_date == dt.date(2026, 9, 1)
+        assert plan.plan(ef, TODAY).get("stage1").source == "details"
