@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, literal, select
 from sqlalchemy.orm import Session
 
 from app.models import RequirementState, SoaEntry
@@ -36,11 +36,17 @@ OVERDUE = GapRule("CHK-03", "Open point past its due date", "6.2", "observation"
 # every rule of the checklist, in the order the pack and the panel list them
 RULES = (NO_OWNER, NO_EVIDENCE, OVERDUE)
 NOT_APPLICABLE = "Not applicable (excluded in the SoA)"
-# how readiness is counted, in words (the pack's readiness summary says it)
+# What each counted status is worth in readiness: work started is not work done
+WEIGHTS = {"not_started": 0.0, "in_progress": 0.5, "implemented": 1.0}
+# How readiness is counted, in one sentence (the dashboard and the pack's readiness summary
+# say it); app/services/readiness/figures.py counts it so.
+CAP_PER_MAJOR = 10  # points a clause's ceiling loses for each of its open audit-failing gaps
 READINESS_RULE = (
     "Implemented points count fully and points in progress half; a point marked implemented "
-    "with no evidence named counts as in progress; points under a control the SoA excludes are "
-    "left out."
+    "with no evidence named, or whose clause's mandatory documented information has no "
+    "approved document linked, counts as in progress; points under a control the SoA excludes "
+    f"are left out; and each open gap that would fail the audit takes {CAP_PER_MAJOR} points "
+    "off its clause's ceiling of 100%."
 )
 ENTITY = "requirement"
 # A control's SoA implementation status as a checklist status, and back. "Planned" is not yet
@@ -207,6 +213,19 @@ def list_points(ef: EngagementFile) -> list[PointRow]:
         lines = _soa_lines(session)
         rows = [_row(ef, s, lines) for s in states]
     return sorted(rows, key=lambda r: (r.retired, order.get(r.id, len(order)), r.id))
+
+
+def counted_points(ef: EngagementFile, session: Session) -> list[PointRow]:
+    """The live points as readiness counts them, their notes left unread: one narrow pass
+    over the checklist (as many rows as the catalog has points, whatever the engagement's
+    size) and the SoA lines, in the caller's session."""
+    c = _STATES.c
+    columns = (c.id, c.status, c.owner, c.due_date, c.evidence, c.retired)
+    states = session.execute(
+        select(*columns, literal("").label("notes")).where(c.retired.is_(False))
+    ).all()
+    lines = _soa_lines(session)
+    return [_row(ef, s, lines) for s in states]
 
 
 def points_of_control(ef: EngagementFile, control_id: str) -> list[PointRow]:

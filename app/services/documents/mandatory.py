@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.models import (
     Document,
@@ -112,9 +113,8 @@ def list_entries(ef: EngagementFile) -> list[RequiredEntry]:
         excluded = set(
             session.scalars(select(SoaEntry.control_id).where(SoaEntry.decision == "excluded"))
         )
-        rows = list(session.scalars(select(Document).where(Document.deleted.is_(False))))
-    docs = {d.id: LinkedDocument(d.id, d.title, d.status) for d in rows}
-    newer = {d.supersedes: d.id for d in rows if d.supersedes and d.status == "approved"}
+        wanted = {i for link in links.values() for i in split_ids(link.documents)}
+        docs, newer = _linked_documents(session, wanted)
     entries = []
     for info in ef.catalog.documented_information:
         link = links.get(info.id)
@@ -130,6 +130,32 @@ def list_entries(ef: EngagementFile) -> list[RequiredEntry]:
             )
         )
     return entries
+
+
+def _linked_documents(
+    session: Session, named: set[str]
+) -> tuple[dict[str, LinkedDocument], dict[str, str]]:
+    """The live documents the links name and the approved versions superseding them, followed
+    until none is newer: only what the entries show, not the whole register (the dashboard
+    counts the entries on a register of thousands of documents). Returns the documents by ID
+    and, for each superseded one, its newest approved successor's ID."""
+    d = Document.__table__.c
+    docs: dict[str, LinkedDocument] = {}
+    newer: dict[str, str] = {}
+    wanted: set[str] = set(named)
+    while wanted:
+        rows = session.execute(
+            select(d.id, d.title, d.status).where(d.deleted.is_(False), d.id.in_(wanted))
+        )
+        docs.update({i: LinkedDocument(i, title, status) for i, title, status in rows})
+        successors = session.execute(
+            select(d.id, d.supersedes)
+            .where(d.deleted.is_(False), d.status == "approved", d.supersedes.in_(wanted))
+            .order_by(d.id)
+        ).all()
+        newer.update({old: i for i, old in successors})
+        wanted = {str(i) for i, _old in successors} - docs.keys()
+    return docs, newer
 
 
 def _newest(doc_id: str, newer: Mapping[str, str]) -> str:
