@@ -21,6 +21,7 @@ MODULES = (
     "owners",
     "audits",
     "reviews",
+    "dashboard",
 )
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -192,6 +192,56 @@ def holder_state(session: Session, holding_id: str, today: dt.date) -> str:
         )
     )
     return _state(role, needs, {c for text in verified for c in _ids(text)})[1]
+
+
+def holder_counts(session: Session, today: dt.date) -> tuple[int, int]:
+    """(current role holdings, those verified), as `analyse` counts them, by aggregate
+    queries for the dashboard: a holding is verified when its role requires a competence and
+    every one it requires is in a "competent" verification of the holder (the verification's
+    competence IDs, a comma or semicolon list, matched as whole IDs)."""
+    ra, person, role = RoleAssignment.__table__.c, Person.__table__.c, AimsRole.__table__.c
+    rc, v = RoleCompetence.__table__.c, CompetenceVerification.__table__.c
+    current = (
+        select(ra.id, ra.role, ra.person)
+        .join(Person, Person.id == ra.person)
+        .join(AimsRole, AimsRole.id == ra.role)
+        .where(
+            ra.deleted.is_(False),
+            person.deleted.is_(False),
+            person.status != "left",
+            role.deleted.is_(False),
+            or_(ra.from_date.is_(None), ra.from_date <= today),
+            or_(ra.to_date.is_(None), ra.to_date >= today),
+        )
+        .subquery()
+    )
+    holders = session.scalar(select(func.count()).select_from(current)) or 0
+    listed = literal(",") + func.replace(func.replace(v.competences, ";", ","), " ", "") + ","
+    # each holding's needs, each covered (1) or not (0) by a verification of the holder
+    needs = (
+        select(
+            current.c.id.label("holding"),
+            func.max(case((v.id.is_not(None), 1), else_=0)).label("covered"),
+        )
+        .join(RoleCompetence, and_(rc.role == current.c.role, rc.deleted.is_(False)))
+        .outerjoin(
+            CompetenceVerification,
+            and_(
+                v.person == current.c.person,
+                v.result == "competent",
+                v.deleted.is_(False),
+                listed.like(literal("%,") + rc.id + ",%"),
+            ),
+        )
+        .group_by(current.c.id, rc.id)
+        .subquery()
+    )
+    verified = (
+        select(needs.c.holding).group_by(needs.c.holding).having(func.min(needs.c.covered) == 1)
+    )
+    return int(holders), int(
+        session.scalar(select(func.count()).select_from(verified.subquery())) or 0
+    )
 
 
 def performance_gap(session: Session) -> bool:

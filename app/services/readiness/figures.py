@@ -55,7 +55,7 @@ from app.services.risks import service as risks
 # The one sentence the dashboard writes under readiness (the pack says it too)
 READINESS_RULE = requirements.READINESS_RULE
 CAP_PER_MAJOR = requirements.CAP_PER_MAJOR
-# the by-owner key of work nobody owns (no person can be called that in brackets)
+# the by-owner key of the work items nobody owns (its target opens the "no owner" filter)
 NO_OWNER = "No owner"
 
 Target = tuple[str, dict[str, str]]
@@ -333,14 +333,19 @@ def _heat(ef: EngagementFile, session: Session) -> Heat:
     residual_l = case((rated, r.residual_likelihood), else_=r.inherent_likelihood)
     residual_i = case((rated, r.residual_impact), else_=r.inherent_impact)
 
-    def cells(likelihood: Any, impact: Any) -> dict[tuple[int, int], int]:
-        query = select(likelihood, impact, func.count()).where(*live).group_by(likelihood, impact)
-        return {(int(li), int(im)): int(n) for li, im, n in session.execute(query)}
+    # one pass: each (inherent, residual) pair of cells with its risks, folded both ways
+    columns = (r.inherent_likelihood, r.inherent_impact, residual_l, residual_i)
+    query = select(*columns, func.count()).where(*live).group_by(*columns)
+    inherent: dict[tuple[int, int], int] = {}
+    residual: dict[tuple[int, int], int] = {}
+    for li, im, rl, ri, n in session.execute(query):
+        inherent[(int(li), int(im))] = inherent.get((int(li), int(im)), 0) + int(n)
+        residual[(int(rl), int(ri))] = residual.get((int(rl), int(ri)), 0) + int(n)
 
     criteria = risks.get_criteria(ef)
     return Heat(
-        cells(r.inherent_likelihood, r.inherent_impact),
-        cells(residual_l, residual_i),
+        inherent,
+        residual,
         len(criteria.likelihood),
         len(criteria.impact),
         criteria.threshold,
@@ -372,8 +377,7 @@ def _coverage(session: Session, entries: list[mandatory.RequiredEntry], today: d
     ).one()
     counts = mandatory.counts(entries)
     required = counts["mandatory_total"] - counts["mandatory_not_required"]
-    held = competence.analyse(session, today)
-    verified = sum(1 for h in held.current_holdings if h in held.verified_holdings)
+    holders, verified = competence.holder_counts(session, today)
     return Coverage(
         Count(int(row[0]), ("inventory", {})),
         Count(int(row[1]), ("inventory", {"scope": "in"})),
@@ -382,7 +386,7 @@ def _coverage(session: Session, entries: list[mandatory.RequiredEntry], today: d
         Count(required - counts["mandatory_missing"], ("documents", {"mandatory": "yes"})),
         Count(required, ("documents", {"mandatory": "yes"})),
         Count(verified, ("role_holders", {})),
-        Count(len(held.current_holdings), ("role_holders", {})),
+        Count(holders, ("role_holders", {})),
     )
 
 

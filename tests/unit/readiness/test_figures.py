@@ -11,6 +11,8 @@ from app.services.documents import mandatory
 from app.services.documents import summary as documents
 from app.services.documents.register import DOCUMENTS
 from app.services.evaluation.nonconformities import CORRECTIVE_ACTIONS, NONCONFORMITIES
+from app.services.people import competence
+from app.services.people import registers as people
 from app.services.people.owners import add_person
 from app.services.readiness import figures
 from app.services.registers import service as register
@@ -132,8 +134,11 @@ def test_figures_agree_with_the_areas_counts_on_the_demo(demo_file):
     required = docs["mandatory_total"] - docs["mandatory_not_required"]
     assert cov.documents_required.value == required
     assert cov.documents_satisfied.value == required - docs["mandatory_missing"]
-    cells = risk_rules.heat_map(risks.list_risks(demo_file))
-    assert found.heat.inherent == {cell: len(ids) for cell, ids in cells.items()}
+    rows = risks.list_risks(demo_file)
+    for residual, heat in ((False, found.heat.inherent), (True, found.heat.residual)):
+        cells = risk_rules.heat_map(rows, residual)
+        assert heat == {cell: len(ids) for cell, ids in cells.items()}
+    assert found.heat.residual != found.heat.inherent  # the demo treats some risks
     assert found.heat.likelihood_levels == len(risks.get_criteria(demo_file).likelihood)
 
 
@@ -144,3 +149,32 @@ def test_figures_say_what_each_figure_opens(new_file):
     assert found.coverage.in_scope.target == ("inventory", {"scope": "in"})
     assert found.audit_cycle.audits_done == figures.Count(0, ("audits", {}))
     assert found.audit_cycle.last_review is None
+
+
+def test_figures_count_a_holder_verified_only_for_every_competence_the_role_requires(new_file):
+    ef = new_file
+    priya, omar = add_person(ef, "Priya Shah"), add_person(ef, "Omar Haddad")
+    role = register.create(ef, people.ROLES, {"title": "AI risk lead"})
+    needs = [
+        register.create(ef, people.ROLE_COMPETENCES, {"competence": c, "role": role})
+        for c in ("Risk assessment", "Bias testing")
+    ]
+    for person in (priya, omar):
+        register.create(ef, people.HOLDERS, {"role": role, "person": person})
+    register.create(
+        ef, people.VERIFICATIONS,
+        {"title": "Both checked", "person": priya, "competences": "; ".join(needs)},
+    )  # fmt: skip
+    register.create(
+        ef, people.VERIFICATIONS, {"title": "One", "person": omar, "competences": needs[0]}
+    )
+    cov = figures.compute(ef, today=TODAY).coverage
+    assert (cov.competence_verified.value, cov.role_holders.value) == (1, 2)
+
+
+def test_figures_count_competence_as_the_people_rules_do_on_the_demo(demo_file):
+    with demo_file.reading() as session:
+        held = competence.analyse(session, TODAY)
+    cov = figures.compute(demo_file, today=TODAY).coverage
+    assert cov.role_holders.value == len(held.current_holdings) > 0
+    assert cov.competence_verified.value == len(held.verified_holdings)
