@@ -5,10 +5,9 @@ Every figure over a register that grows with the client (risks and their actions
 and assessments, documents, nonconformities, audits, reviews) is an aggregate query (count,
 sum of a CASE, GROUP BY) in one reading session: nothing loads the register's rows. Two reads
 are per item and bounded: the checklist (as many rows as the catalog has points, read
-narrowly, so the readiness counted here is the one the Clauses tab shows) and the competence
-of role holders (the People area's rule, reused as it is: a holder is verified only when every
-competence the role requires has a verification, which is a comparison of ID lists no SQL
-aggregate makes).
+narrowly, so the readiness counted here is the one the Clauses tab shows) and the live people
+(to merge the owners as People knows them). Competence coverage is the People area's own
+aggregate (competence.holder_counts, which counts as its rules do).
 
 Where a figure opens (`Target`): a pair (kind, filter). The kind is what
 app/services/readiness/model.py Finding.kind names: a tab ("requirements", "inventory",
