@@ -41,7 +41,6 @@ if TYPE_CHECKING:  # for the type checker; at run time __getattr__ loads them
     from app.models.history import HistoryEntry
     from app.models.inventory import AISystem, Impact, ImpactAssessment
     from app.models.pack import PackSettings
-    from app.models.plan import Milestone
     from app.models.people import (
         AimsRole,
         CompetenceVerification,
@@ -51,6 +50,7 @@ if TYPE_CHECKING:  # for the type checker; at run time __getattr__ loads them
         RoleCompetence,
         Training,
     )
+    from app.models.plan import Milestone
     from app.models.requirement import RequirementState
     from app.models.risk import (
         Risk,

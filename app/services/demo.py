@@ -16,6 +16,7 @@ from app.services.engagement.file import EngagementFile, create_engagement
 from app.services.evaluation import demo as evaluation
 from app.services.inventory.demo import add_inventory
 from app.services.people.demo import add_people
+from app.services.readiness import plan
 from app.services.risks.demo import add_risks
 from app.services.soa.demo import add_soa
 
@@ -239,4 +240,13 @@ def create_demo(path: Path | str, actor: str | None = None) -> EngagementFile:
     evaluation.audits(ef)
     evaluation.nonconformities(ef)
     evaluation.reviews(ef)
+    add_plan(ef, today)
     return ef
+
+
+def add_plan(ef: EngagementFile, today: dt.date) -> None:
+    """Mid-way: the gap assessment was done when the AIMS began, the implementation is
+    planned to end before the internal audit's follow-up."""
+    started = ef.details.aims_started_on or today
+    plan.set_milestone(ef, "gap_assessment", done_on=started + dt.timedelta(days=20))
+    plan.set_milestone(ef, "implementation", planned_on=today + dt.timedelta(days=45))

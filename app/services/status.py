@@ -15,11 +15,13 @@ from app.services.engagement.file import SIZES, EngagementFile
 from app.services.engagement.stage1 import days_past
 from app.services.engagement.stage1 import stage1_warning as stage1_warning  # its old home
 from app.services.evaluation import audit_rules, nonconformities, objectives, reviews
+from app.services.gaps import SEVERITIES
 from app.services.inventory import impact
 from app.services.inventory import rules as inventory_rules
 from app.services.inventory import service as inventory
 from app.services.people import authority
 from app.services.people import service as people
+from app.services.readiness import catalogue, dashboard, figures, plan
 from app.services.risks import rules as risk_rules
 from app.services.risks import service as risks
 from app.services.soa import service as soa
@@ -48,9 +50,20 @@ def readiness_by_clause(points: Iterable[requirements.PointRow]) -> dict[str, fl
     return {c: readiness(s) for c, s in by_clause.items()}
 
 
-def summary(ef: EngagementFile, check_attachments: bool = True) -> dict[str, Any]:
+def counted(
+    ef: EngagementFile, check_attachments: bool = True
+) -> tuple[dict[str, Any], dashboard.Dashboard]:
+    """The summary and the dashboard it was made from (the window shows both)."""
+    board = dashboard.compute(ef, check_attachments)
+    return summary(ef, check_attachments, board), board
+
+
+def summary(
+    ef: EngagementFile, check_attachments: bool = True, board: dashboard.Dashboard | None = None
+) -> dict[str, Any]:
     """`check_attachments` False: the window's running count, which must not re-read every
     attached file on each edit (the documents' `hash_mismatches` is then None)."""
+    board = board or dashboard.compute(ef, check_attachments)
     points = [p for p in requirements.list_points(ef) if not p.retired]
     applicable = [p for p in points if p.applicable]
     by_status = Counter(p.status for p in applicable)
@@ -74,8 +87,15 @@ def summary(ef: EngagementFile, check_attachments: bool = True) -> dict[str, Any
             "implemented_without_evidence": gaps[requirements.NO_EVIDENCE.id],
             "overdue": gaps[requirements.OVERDUE.id],
         },
-        "readiness_percent": readiness_of(points),
-        "readiness_by_clause": readiness_by_clause(points),
+        # honest: see figures.READINESS_RULE
+        "readiness_percent": board.figures.readiness,
+        "readiness_by_clause": board.figures.by_clause,
+        "readiness_by_owner": {
+            owner: {"open": load.open, "overdue": load.overdue, "done": load.done}
+            for owner, load in board.figures.by_owner.items()
+        },
+        "gaps": dashboard.gaps_json(board),
+        "plan": plan.as_json(board.plan),
         **_inventory_sections(ef),
         "risks": risk_rules.summary(
             risks.list_risks(ef),  # with links: treatments are judged by their controls, actions
@@ -144,13 +164,15 @@ def as_text(data: dict[str, Any]) -> str:
     certified = [name for key, name in _CERTIFICATIONS.items() if data.get(key)]
     lines = [
         f"Client:      {data['client']}",
+        *_overview(data),
+        "",
+        "In detail",
         f"Size:        {SIZES.get(data['size'], data['size'])}"
         + (f"; holds {' and '.join(certified)}" if certified else ""),
         f"File:        {data['file']}",
         f"Catalog:     {data['catalog_version']}",
         f"Stage 1:     {stage1 or 'not set'}"
         + (f", passed {words.count(late, 'day')} ago: set the new date" if late else ""),
-        f"Readiness:   {data['readiness_percent']}%",
         f"Checklist:   {words.count(req['total'], 'point')}: "
         + ", ".join(
             f"{n} {requirements.STATUS_LABELS[s].lower()}" for s, n in req["by_status"].items()
@@ -214,8 +236,68 @@ def as_text(data: dict[str, Any]) -> str:
         nonconformities.as_text(data["nonconformities"]),
         reviews.as_text(data["management_reviews"]),
         "By clause:   " + "  ".join(f"{c}: {v:g}%" for c, v in data["readiness_by_clause"].items()),
+        "By owner:    "
+        + words.count(len(data["readiness_by_owner"]), "owner")
+        + " of checklist points, risk actions, corrective and review actions",
+        *(
+            f"  {owner}: {w['open']} open ({w['overdue']} overdue), {w['done']} done"
+            for owner, w in data["readiness_by_owner"].items()
+        ),
     ]
     return "\n".join(lines)
+
+
+_TOP_GAPS = 10  # the open gaps the summary names, gravest first
+_NEXT_MILESTONES = 3
+
+
+def _overview(data: dict[str, Any]) -> list[str]:
+    """What a reader wants first: readiness, the audit-failing gaps, what comes next, and the
+    gravest open gaps."""
+    gaps = data["gaps"]
+    failing = gaps[: len(catalogue.FAILING)]
+    stage1 = data["stage1_date"]
+    left = (dt.date.fromisoformat(stage1) - dt.date.today()).days if stage1 else None
+    lines = [
+        f"Readiness:   {data['readiness_percent']:g}%",
+        f"  counted so: {figures.READINESS_RULE}",
+        "Time left:   "
+        + (
+            "no target Stage 1 date set"
+            if left is None
+            else f"{words.count(left, 'day')} to Stage 1 on {stage1}"
+            if left >= 0
+            else f"the Stage 1 date {stage1} passed {words.count(-left, 'day')} ago"
+        ),
+        f"Audit-failing gaps: {sum(1 for g in failing if g['open'])} of {len(failing)} open",
+    ]
+    lines += [
+        f"  {'OPEN' if g['open'] else 'met '}  {g['id']}: {g['title']}"
+        + (f" ({words.count(g['count'], 'item')})" if g["open"] and g["items"] else "")
+        for g in failing
+    ]
+    upcoming = [m for m in data["plan"] if not m["done"]][:_NEXT_MILESTONES]
+    lines.append("Next milestones:" + ("" if upcoming else " none: every milestone is done"))
+    today = dt.date.today().isoformat()
+    lines += [
+        f"  {m['date'] or 'no date'}  {plan.TITLES[m['milestone']]}"
+        + (" (overdue: mark it reached in the plan, or move it)"
+           if m["date"] and m["date"] < today else "")
+        for m in upcoming
+    ]  # fmt: skip
+    order = {s: n for n, s in enumerate(SEVERITIES)}
+    others = sorted((g for g in gaps[len(failing):] if g["open"]),
+                    key=lambda g: order[g["severity"]])  # fmt: skip
+    lines.append(
+        f"Open gaps:   {len(others)} besides those"
+        + (f"; the {min(len(others), _TOP_GAPS)} gravest:" if others else "")
+    )
+    lines += [
+        f"  {SEVERITIES[g['severity']]:<11} {g['id']}: {g['title']} ({g['clause']})"
+        + (f", {words.count(g['count'], 'item')}" if g["items"] else "")
+        for g in others[:_TOP_GAPS]
+    ]
+    return lines
 
 
 def _risk_gaps_text(rk: dict[str, Any]) -> str:

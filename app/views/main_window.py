@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -44,6 +44,7 @@ from app.views.tab_names import TAB_NAMES, TAB_TITLES
 if TYPE_CHECKING:
     from app.views.common.register_tab import RegisterTab
     from app.views.context.page import ContextPage
+    from app.views.dashboard.page import DashboardPage
     from app.views.documents.page import DocumentsPage
     from app.views.evaluation.page import EvaluationPage
     from app.views.inventory.tab import InventoryTab
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
 # The tabs after the first are made when first shown or asked for (`window.risks_tab`): the
 # window paints the checklist without importing or building the other areas.
 _LATER_TABS = {
+    "dashboard": ("app.views.dashboard.page", "DashboardPage"),
     "context": ("app.views.context.page", "ContextPage"),
     "inventory": ("app.views.inventory.tab", "InventoryTab"),
     "risks": ("app.views.risks.tab", "RisksTab"),
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or UiSettings()
         self.ef: EngagementFile | None = None
         self._status_task: worker.Task | None = None
+        self._board: Any = None  # the dashboard of the last count (readiness.dashboard)
         self._pack_task: worker.Task | None = None
         self._status_stale = False
         self._count_pending = False  # the first count of an engagement, after the next paint
@@ -188,7 +191,7 @@ class MainWindow(QMainWindow):
         )
 
         view_menu = bar.addMenu("&View")
-        for number, name in enumerate(TAB_NAMES, start=1):
+        for number, name in enumerate(TAB_NAMES):  # Ctrl+0 the dashboard, Ctrl+1 the clauses
             self._action(
                 view_menu,
                 f"&{TAB_TITLES[name]}",
@@ -300,9 +303,9 @@ class MainWindow(QMainWindow):
         # A control's checklist points show its SoA line's status, and set it.
         self.clauses_tab.changed.connect(lambda: self._if_made("soa", "reload_if_shown"))
         self.clauses_tab.jump_to_control.connect(self.show_control)
-        self.tabs.addTab(self.clauses_tab, TAB_TITLES["clauses"])
-        for name in _LATER_TABS:
-            self.tabs.addTab(QWidget(), TAB_TITLES[name])  # the tab itself when first shown
+        for name in TAB_NAMES:  # a later tab is made when first shown (the dashboard at once)
+            tab = self.clauses_tab if name == "clauses" else QWidget()
+            self.tabs.addTab(tab, TAB_TITLES[name])
         self.setWindowTitle(
             f"{ef.details.client} - AIMS Prep" + (" [read-only]" if ef.read_only else "")
         )
@@ -406,6 +409,15 @@ class MainWindow(QMainWindow):
             for other in ("risks", "inventory", "soa", "documents"):
                 tab.changed.connect(lambda other=other: self._if_made(other, "reload_if_shown"))
             tab.data_changed.connect(self._data_changed)  # owners matched: every tab
+        elif name == "dashboard":
+            tab.show_items.connect(self.show_items)
+            tab.show_points.connect(
+                lambda owner, clause: self.show_points(owner=owner, clause=clause)
+            )
+            tab.show_risk_cell.connect(self.show_risk_cell)
+            tab.show_area.connect(lambda kind: self.show_items(kind, [], ""))
+            if self._board is not None:
+                tab.show_board(self._board)
         elif name == "soa":
             tab.jump_to_risk.connect(self.show_risk)
             tab.jump_to_point.connect(self.show_point)
@@ -452,9 +464,9 @@ class MainWindow(QMainWindow):
         self._status_stale = False
         task: worker.Task | None = None
 
-        def done(data: dict[str, Any]) -> None:
+        def done(counted: tuple[dict[str, Any], Any]) -> None:
             if task is self._status_task:  # a count of a file since closed is dropped
-                self._show_status(data)
+                self._show_status(counted)
 
         def failed(message: str) -> None:
             if task is self._status_task:
@@ -464,7 +476,7 @@ class MainWindow(QMainWindow):
         from app.services import status  # every area's service: loaded after the first paint
 
         task = self._status_task = worker.start(
-            lambda: status.summary(ef, check_attachments=False), done, failed
+            lambda: status.counted(ef, check_attachments=False), done, failed
         )
 
     def paintEvent(self, event) -> None:
@@ -477,11 +489,13 @@ class MainWindow(QMainWindow):
             self._count_pending = False
             self._refresh_status()
 
-    def _show_status(self, data: dict[str, Any]) -> None:
+    def _show_status(self, counted: tuple[dict[str, Any], Any]) -> None:
         self._status_task = None
         if self._status_stale:
             self._refresh_status()
             return
+        data, self._board = counted
+        self._if_made_show_board()
         inv = data["impact_assessments"]
         gaps = sum(inv[k] for k in _INVENTORY_GAP_COUNTS["impact_assessments"])
         gaps += sum(data["inventory"][k] for k in _INVENTORY_GAP_COUNTS["inventory"])
@@ -515,6 +529,20 @@ class MainWindow(QMainWindow):
         self.select_tab("risks")
         self.wait_until_loaded()
         self.risks_tab.select(risk_id)
+
+    def _if_made_show_board(self) -> None:
+        page = self._made.get("dashboard")
+        if page is not None:
+            cast("DashboardPage", page).show_board(self._board)
+
+    def show_risk_cell(self, likelihood: int, impact: int) -> None:
+        """The risks of one cell of the dashboard's heat map (inherent ratings)."""
+        self.select_tab("risks")
+        self.wait_until_loaded()
+        tab = self.risks_tab
+        tab.residual_radio.setChecked(False)
+        tab.filter_cell((likelihood, impact))
+        tab.table.setFocus()
 
     def show_point(self, point_id: str) -> None:
         """Jump from a control in the SoA to its checklist point."""
@@ -741,6 +769,36 @@ class MainWindow(QMainWindow):
         if kind == "requirements":
             self.show_point(item_id)
             return
+        tab = self._register_tab(kind)
+        tab.select(item_id)
+        tab.table.setFocus()
+
+    def show_items(self, kind: str, ids: Sequence[str], why: str) -> None:
+        """The items behind a dashboard figure or gap, in their area, the others hidden
+        until the user shows all again; with no items, the area itself."""
+        if kind == "requirements":
+            self.select_tab("clauses")
+            if ids:
+                self.clauses_tab.show_only(ids, why)
+            self.clauses_tab.tree.setFocus()
+            return
+        if kind == "required_documents":  # the documented information the standard asks for
+            self.select_tab("documents")
+            self.documents_tab.show_required()
+            return
+        tab = self._register_tab(kind)
+        if ids:
+            tab.show_only(ids, why)
+        tab.table.setFocus()
+
+    def show_points(self, *, owner: str = "", clause: str = "") -> None:
+        """The checklist filtered to an owner's or a clause's points (from the dashboard)."""
+        self.select_tab("clauses")
+        self.clauses_tab.show_filtered(owner=owner, clause=clause)
+        self.clauses_tab.tree.setFocus()
+
+    def _register_tab(self, kind: str) -> RegisterTab:
+        """The tab of an area or a described register, brought to the front and loaded."""
         from app.services.context.registers import REGISTERS as CONTEXT
         from app.services.evaluation.registers import REGISTERS as EVALUATION
         from app.services.people.registers import REGISTERS as PEOPLE
@@ -758,8 +816,7 @@ class MainWindow(QMainWindow):
             self.select_tab(kind)
             tab = getattr(self, f"{kind}_tab")
         self.wait_until_loaded()
-        tab.select(item_id)
-        tab.table.setFocus()
+        return tab
 
     def show_help(self) -> None:
         """Getting started and the keyboard shortcuts (F1)."""

@@ -2,10 +2,12 @@
 the CLI reads this list without starting Qt."""
 
 TAB_NAMES = (
-    "clauses", "context", "inventory", "risks", "soa", "documents", "people", "evaluation",
+    "dashboard", "clauses", "context", "inventory", "risks", "soa", "documents", "people",
+    "evaluation",
 )  # fmt: skip
 # As the window and its menus show them.
 TAB_TITLES = {
+    "dashboard": "Dashboard",
     "clauses": "Clauses",
     "context": "Context",
     "inventory": "Inventory",

@@ -57,7 +57,7 @@ def test_status_readme_lists_every_section_with_the_keys_the_json_holds(demo_fil
     line = next(row for row in readme.splitlines() if row.startswith("| `aims-prep status"))
     data = status.summary(demo_file)
     for section, value in data.items():
-        if not isinstance(value, dict) or section == "readiness_by_clause":
+        if not isinstance(value, dict) or section in ("readiness_by_clause", "readiness_by_owner"):
             continue
         listed = re.search(rf"`{section}` \(([^)]*)\)", line)
         assert listed is not None, f"the README's status line does not name `{section}`"

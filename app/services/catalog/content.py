@@ -111,6 +111,14 @@ class Catalog:
             return self.control_by_id[ref].title
         return ""
 
+    def top_title(self, key: str) -> str:
+        """A clause (4..10) or an Annex A objective as a heading names it: 'Clause 6
+        Planning', 'A.6 ...'."""
+        if key.startswith("A."):
+            found = {o.id: o.title for o in self.objectives}.get(key, "")
+            return f"{key} {found}".strip()
+        return f"Clause {key} {self.ref_title(key)}".strip()
+
     def top_clause(self, ref: str) -> str:
         """The clause 4..10 a point belongs to, or the Annex A objective ('A.6') for a control."""
         if ref.startswith("A."):

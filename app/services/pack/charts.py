@@ -3,17 +3,17 @@ clause, the risk heat maps (inherent and residual) and the SoA's decisions."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from reportlab.graphics.shapes import Drawing, Group, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Group, Rect, String
 from reportlab.lib import colors
 
 from app.services.catalog.content import Catalog
 from app.services.pack.style import BOLD, FONT, INK, MUTED, RULE, SHADE, Wrapper
+from app.services.readiness.plan import PlannedMilestone
 from app.services.risks import heat_colours
-from app.services.risks import rules as risk_rules
 from app.services.risks.criteria import Criteria
-from app.services.risks.service import RiskRow
 from app.services.soa import service as soa
 
 
@@ -37,10 +37,7 @@ def clause_order(key: str) -> tuple[int, int, int]:
 
 
 def clause_title(catalog: Catalog, key: str) -> str:
-    if key.startswith("A."):
-        found = {o.id: o.title for o in catalog.objectives}.get(key, "")
-        return f"{key} {found}".strip()
-    return f"Clause {key} {catalog.ref_title(key)}".strip()
+    return catalog.top_title(key)
 
 
 def readiness_bars(
@@ -79,7 +76,7 @@ def _grid(
     y0: float,
     size: float,
     criteria: Criteria,
-    cells: Mapping[tuple[int, int], Sequence[str]],
+    cells: Mapping[tuple[int, int], int],
     title: str,
 ) -> None:
     rows, cols = len(criteria.likelihood), len(criteria.impact)
@@ -96,7 +93,7 @@ def _grid(
                     strokeColor=colors.white, strokeWidth=1.2,
                 )
             )  # fmt: skip
-            count = len(cells.get((li, ii), ()))
+            count = cells.get((li, ii), 0)
             if count:
                 ink = colors.HexColor(heat_colours.text_colour(fill))
                 d.add(
@@ -115,14 +112,18 @@ def _grid(
     d.add(axis)
 
 
-def heat_maps(rows: Sequence[RiskRow], criteria: Criteria, width: float) -> Drawing:
-    """Live risks by likelihood and impact, before and after treatment, side by side, with
-    the level bands' colours under them."""
+def heat_maps(
+    inherent: Mapping[tuple[int, int], int],
+    residual: Mapping[tuple[int, int], int],
+    criteria: Criteria,
+    width: float,
+) -> Drawing:
+    """Live risks by likelihood and impact (counts by cell), before and after treatment, side
+    by side, with the level bands' colours under them."""
     grid = min(160.0, width / 2 - 40)
     legend = 16.0
     d = _drawing(width, grid + 42 + legend)
-    for n, (title, residual) in enumerate((("Inherent", False), ("Residual", True))):
-        cells = risk_rules.heat_map(rows, residual)
+    for n, (title, cells) in enumerate((("Inherent", inherent), ("Residual", residual))):
         _grid(d, n * width / 2, legend, grid, criteria, cells, title)
     x = 16.0
     for band in criteria.bands:
@@ -173,4 +174,44 @@ def soa_decisions(lines: Sequence[soa.SoaLine], width: float, accent: colors.Col
             entry = f"{label} {count}"
             d.add(_text(legend_x + 10, y - 12, entry, 7))
             legend_x += 22 + Wrapper(FONT, 7).width(entry)
+    return d
+
+
+def plan_timeline(
+    milestones: Sequence[PlannedMilestone], today: dt.date, width: float, accent: colors.Color
+) -> Drawing:
+    """The certification plan on a time axis: each milestone a dot (filled once done) with its
+    number in the table below, the years marked, and today's date as a line."""
+    dated = [(n, m, m.date) for n, m in enumerate(milestones, start=1) if m.date is not None]
+    height = 58.0
+    d = _drawing(width, height)
+    if not dated:
+        d.add(_text(0, height / 2, "No milestone has a date yet."))
+        return d
+    first = min([today, *(day for _n, _m, day in dated)])
+    last = max([today, *(day for _n, _m, day in dated)])
+    span = max((last - first).days, 1)
+    left, right, axis_y = 12.0, width - 12.0, 24.0
+
+    def x_of(day: dt.date) -> float:
+        return left + (right - left) * (day - first).days / span
+
+    d.add(Rect(left, axis_y - 0.5, right - left, 1, fillColor=RULE, strokeColor=None))
+    for year in range(first.year + 1, last.year + 1):  # a tick at each new year
+        x = x_of(dt.date(year, 1, 1))
+        d.add(Rect(x - 0.3, axis_y - 4, 0.6, 8, fillColor=MUTED, strokeColor=None))
+        d.add(_text(x, 4, str(year), 6, fillColor=MUTED, textAnchor="middle"))
+    red = colors.HexColor("#b3261e")
+    now = x_of(today)
+    d.add(Rect(now - 0.5, 12, 1, height - 14, fillColor=red, strokeColor=None))
+    d.add(_text(now + 2, height - 8, f"today {today.isoformat()}", 6, fillColor=red))
+    previous = -100.0
+    level = 0
+    for n, m, day in dated:
+        x = x_of(day)
+        level = level + 1 if x - previous < 9 else 0  # close dots: numbers stacked up
+        previous = x
+        d.add(Circle(x, axis_y, 3, fillColor=accent if m.done else colors.white,
+                     strokeColor=accent, strokeWidth=1))  # fmt: skip
+        d.add(_text(x, axis_y + 6 + 7 * (level % 3), str(n), 6.5, True, textAnchor="middle"))
     return d

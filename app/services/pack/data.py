@@ -3,11 +3,12 @@ section and chart agrees), with the gaps each area's rules find in it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Generator
 from dataclasses import dataclass, field
 
-from app.services import registry, status
+from app.services import registry
 from app.services.catalog.content import Catalog
 from app.services.clauses import requirements
 from app.services.clauses.requirements import PointRow
@@ -29,6 +30,9 @@ from app.services.pack.settings import PackSettings
 from app.services.people import authority
 from app.services.people import competence as people_competence
 from app.services.people import service as people
+from app.services.readiness import dashboard
+from app.services.readiness.dashboard import Dashboard
+from app.services.readiness.model import Finding
 from app.services.registers import service as register
 from app.services.registers.description import Item
 from app.services.risks import rules as risk_rules
@@ -74,14 +78,26 @@ class PackData:
     # acceptances and approvals by someone People does not show allowed to give them
     without_authority: list[authority.Finding] = field(default_factory=list)
     audit_findings: audit_rules.Findings | None = None  # what the internal audit rules find
+    # the dashboard made from this very snapshot: the readiness report is it on paper
+    board: Dashboard | None = None
+
+    @property
+    def dashboard(self) -> Dashboard:
+        assert self.board is not None, "made by load()"
+        return self.board
+
+    @property
+    def gaps(self) -> list[Finding]:
+        """Every rule of the catalogue with what it finds, as the dashboard lists them."""
+        return self.dashboard.found
 
     @property
     def readiness_by_clause(self) -> dict[str, float]:
-        return status.readiness_by_clause(self.points)
+        return self.dashboard.figures.by_clause
 
     @property
     def readiness(self) -> float:
-        return status.readiness_of(self.points)
+        return self.dashboard.figures.readiness
 
     @property
     def document_version(self) -> str:
@@ -149,6 +165,7 @@ def load(
         without_authority=authority.findings(ef),
         audit_findings=audit_rules.findings(ef),
     )
+    data = dataclasses.replace(data, board=dashboard.compute(ef, sources=data))
     yield total, total, "Read"
     return data
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -22,16 +21,12 @@ from reportlab.platypus import (
     Table,
 )
 
-from app.services import registry, words
-from app.services.clauses import requirements
-from app.services.context import climate
+from app.services import words
 from app.services.documents import attachments, mandatory
 from app.services.documents.register import DOCUMENTS
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.file import DETAIL_FIELDS
-from app.services.evaluation import audit_rules, reviews
-from app.services.gaps import SEVERITIES, GapRule
-from app.services.inventory import rules as inventory_rules
+from app.services.gaps import SEVERITIES
 from app.services.inventory import service as inventory
 from app.services.pack import charts as pack_charts
 from app.services.pack import settings as pack_settings
@@ -48,10 +43,7 @@ from app.services.pack.style import (
     Column,
     box_style,
 )
-from app.services.people import authority
-from app.services.people import competence as people_rules
-from app.services.risks import rules as risk_rules
-from app.services.soa import service as soa
+from app.services.readiness import dashboard, plan
 
 # cover and readiness
 
@@ -129,20 +121,20 @@ def document_control(d: PackData) -> list[tuple[str, str]]:
 
 def _kpis(c: Ctx) -> Table:
     d = c.data
-    implemented = sum(1 for p in d.points if p.status == "implemented")
-    systems_flagged = len(d.inventory_findings.by_system())
-    live = [r for r in d.risks if r.kind == "risk" and r.status != "closed"]
-    above = sum(1 for r in live if d.criteria.above(r.inherent_score))
-    included = sum(1 for x in d.soa_draft if x.decision == "included")
+    board = d.dashboard
+    failing = sum(1 for g in board.failing if g.open)
+    majors = sum(1 for g in board.found if g.open and g.rule.severity == "major")
+    left = board.days_left
     issued = d.soa_issued
     tiles = [
         (f"{d.readiness:g}%", "readiness of the checklist"),
-        (f"{implemented}/{len(d.points)}", "checklist points implemented"),
-        (f"{len(d.systems):,}", f"AI systems, {systems_flagged:,} with gaps"),
-        (f"{len(live):,}", f"live risks, {above:,} above the threshold"),
-        (f"{included}/{len(d.soa_draft)}", "controls included"),
+        (f"{failing} of {len(board.failing)}", "audit-failing gaps open"),
+        (f"{majors:,}", "open gaps that would fail the audit"),
+        ("—" if left is None else f"{left:,}",
+         "no target Stage 1 date" if left is None
+         else ("days to Stage 1" if left >= 0 else "days since the Stage 1 date")),
         (f"v{issued.number}" if issued else "Draft", "SoA issued" if issued else "SoA not issued"),
-    ]
+    ]  # fmt: skip
     big = c.st.cover_kicker.clone("kpi", fontSize=15, leading=18)
     cells = [[Paragraph(escape(v), big), Paragraph(escape(t), c.st.note)] for v, t in tiles]
     width = c.width / len(tiles)
@@ -160,88 +152,52 @@ def _kpis(c: Ctx) -> Table:
     )
 
 
-@dataclass(frozen=True)
-class _Gap:
-    area: str
-    rule: GapRule
-    items: Sequence[str]
-    whole: bool = False  # about the engagement as a whole (an empty register), not items
-    note: str = ""  # what a rule about the whole says of this engagement, in the Items column
-
-    @property
-    def found(self) -> bool:
-        return self.whole or bool(self.items)
-
-
-def _gap_rows(d: PackData) -> list[_Gap]:
-    """Every rule of every area, found or not, with the items behind it."""
-    found = {p.id: p.gaps() for p in d.points}
-    rows = [
-        _Gap("Checklist", rule, [pid for pid, gaps in found.items() if rule in gaps])
-        for rule in requirements.RULES
-    ]
-    if not d.systems:
-        rows.append(_Gap("Inventory", inventory_rules.EMPTY, [], whole=True))
-    rows += [
-        _Gap("Inventory", rule, d.inventory_findings.by_rule[key])
-        for key, rule in inventory_rules.RULES.items()
-    ]
-    if not any(r.kind == "risk" for r in d.risks):
-        rows.append(_Gap("Risks", risk_rules.EMPTY, [], whole=True))
-    rows += [
-        _Gap("Risks", rule, d.risk_findings.by_rule[key]) for key, rule in risk_rules.RULES.items()
-    ]
-    rows += [  # cyber-only, criteria and plan not approved
-        _Gap("Risks", rule, [], True, d.risk_findings.whole_text(rule))
-        for rule, found in d.risk_findings.whole_found().items() if found
-    ]  # fmt: skip
-    rows += [_Gap("SoA", rule, d.soa_findings[key]) for key, rule in soa.RULES.items()]
-    if d.last_review is None:
-        rows.append(_Gap("Management reviews", reviews.NONE_HELD, [], whole=True))
-    for reg in registry.DESCRIBED:  # every rule of every described register
-        items = d.registers.get(reg.key, [])
-        rows += [_Gap(reg.name, r, [i.id for i in items if r.found_in(i)]) for r in reg.rules]
-    performance = d.people.performance_gap
-    rows.append(_Gap("People", people_rules.NO_PERFORMANCE_ROLE, [], whole=performance))
-    rows.append(_Gap("Context", climate.RULE, [], whole=not d.climate.considered))
-    rows.append(
-        _Gap(
-            "Documents", attachments.HASH_MISMATCH, [m.attachment.document_id for m in d.mismatches]
-        )
-    )
-    missing = [e.info.id for e in d.required if e.state in ("missing", "draft_only")]
-    rows.append(_Gap("Documents", mandatory.MISSING, missing))
-    rows += [  # sign-offs without the authority
-        _Gap("People", rule, [f.label for f in d.without_authority if f.subject == key])
-        for key, rule in authority.RULES.items()
-    ]
-    rows += audit_gap_rows(d.audit_findings)
-    return rows
-
-
-def audit_gap_rows(found: audit_rules.Findings | None) -> list[_Gap]:
-    """The internal audit's rules: the whole-engagement ones when found, then the
-    programmes with clauses or controls not covered and the lines audited by their owner."""
-    if found is None:
-        return []
-    notes = {audit_rules.AI_NOT_COVERED: "Not covered: " + ", ".join(found.ai_missing)}
-    rows = [
-        _Gap("Internal audit", r, [], whole=True, note=notes.get(r, ""))
-        for r, hit in found.whole().items()
-        if hit
-    ]
-    rows.append(_Gap("Internal audit", audit_rules.NOT_COVERED, list(found.not_covered)))
-    lines = [i for ids in found.not_independent.values() for i in ids]
-    rows.append(_Gap("Internal audit", audit_rules.NOT_INDEPENDENT, lines))
-    return rows
+_OWNERS_SHOWN = 25  # the owners with the most overdue and open work; the rest counted
 
 
 def readiness_section(c: Ctx) -> list[Flowable]:
+    """The dashboard on paper: the same figures, from the same snapshot, in the same order."""
     d = c.data
+    board = d.dashboard
+    f = board.figures
     out = [*c.h1(pack_settings.SECTIONS["readiness"]), _kpis(c), Spacer(1, 4 * mm)]
+    out += c.h2("The gaps that fail certification audits")
+    rows = [
+        (g.rule.title, g.rule.ref, "Open" if g.open else "Met",
+         f"{len(g.items):,}" if g.items else ("—" if not g.open else "whole engagement"),
+         (g.note or item_list(g.items)) if g.open else "", g.rule.todo if g.open else "")
+        for g in board.failing
+    ]  # fmt: skip
+    columns = [Column("Gap", 2.4), Column("Clause", 0.6), Column("State", 0.6)]
+    columns += [Column("Count", 0.7), Column("Items", 2.6), Column("What to do", 2.8)]
+    found = c.table(columns, rows)
+    for table in found:  # the open ones stand out
+        table.setStyle(
+            [("TEXTCOLOR", (2, n), (2, n), ALERT) for n, row in enumerate(table._cellvalues)
+             if row[2] == "Open"]
+        )  # fmt: skip
+    out += found
     out += c.h2("Readiness by clause")
-    out.append(c.note(requirements.READINESS_RULE))
-    out.append(pack_charts.readiness_bars(d.readiness_by_clause, d.catalog, c.width, c.st.accent))
+    out.append(c.note(f.rule))
+    out.append(pack_charts.readiness_bars(f.by_clause, d.catalog, c.width, c.st.accent))
+    out += c.h2("Work by owner")
+    owners = sorted(f.by_owner.items(), key=lambda kv: (-kv[1].overdue, -kv[1].open, kv[0]))
+    out.append(
+        c.note(
+            "Checklist points, risk treatment actions, corrective actions and management "
+            "review actions, by the person who owns them; open counts the overdue ones too."
+            + (f" The {_OWNERS_SHOWN} with the most overdue and open work are listed, of "
+               f"{len(owners):,}." if len(owners) > _OWNERS_SHOWN else "")
+        )
+    )  # fmt: skip
+    out += c.table(
+        [Column("Owner", 3.0), Column("Open", 1.0), Column("Overdue", 1.0), Column("Done", 1.0)],
+        [(o, f"{w.open:,}", f"{w.overdue:,}", f"{w.done:,}") for o, w in owners[:_OWNERS_SHOWN]],
+    )
+    out += c.h2("Coverage and the audit cycle")
+    tiles = [*dashboard.coverage_tiles(f), *dashboard.cycle_tiles(f)]
+    out += c.table([Column("Figure", 1.2), Column("What it counts", 6.0)],
+                   [(t.value, t.label) for t in tiles])  # fmt: skip
     out += c.h2("Risk heat map")
     out.append(
         c.note(
@@ -250,28 +206,58 @@ def readiness_section(c: Ctx) -> list[Flowable]:
             f"Acceptance threshold: scores above {d.criteria.threshold}."
         )
     )
-    out.append(pack_charts.heat_maps(d.risks, d.criteria, c.width))
+    out.append(pack_charts.heat_maps(f.heat.inherent, f.heat.residual, d.criteria, c.width))
     out += c.h2("Statement of Applicability decisions")
-    lines = d.soa_draft
     out.append(c.note("The draft as it stands today, whether or not a version was issued."))
-    out.append(pack_charts.soa_decisions(lines, c.width, c.st.accent))
+    out.append(pack_charts.soa_decisions(d.soa_draft, c.width, c.st.accent))
+    out += _plan(c)
     out += c.h2("Open gaps")
-    gaps = _gap_rows(d)
-    open_count = sum(1 for g in gaps if g.found)
+    others = board.other_open
+    quiet = [g.rule.id for g in board.found[len(board.failing) :] if not g.open]
     out.append(
         c.p(
-            f"{open_count} of the {len(gaps)} checks below find something an auditor will ask "
-            "about; each names the items behind it."
+            f"{len(others)} of the {len(board.found) - len(board.failing)} other checks find "
+            "something an auditor will ask about, gravest first; each names the items behind "
+            "it and what to do."
         )
     )
-    rows = [
+    listed = [
         (g.area, g.rule.label, g.rule.ref, SEVERITIES[g.rule.severity],
-         "—" if g.whole else f"{len(g.items):,}", g.note or item_list(g.items))
-        for g in gaps
+         "—" if g.whole and not g.items else f"{len(g.items):,}",
+         g.note or item_list(g.items), g.rule.todo)
+        for g in others
     ]  # fmt: skip
-    columns = [Column("Area", 0.9), Column("Gap", 2.6), Column("Clause", 0.6)]
-    columns += [Column("Severity", 0.8), Column("Count", 0.6)]
-    out += c.table([*columns, Column("Items", 4.2)], rows)
+    columns = [Column("Area", 0.8), Column("Gap", 2.7), Column("Clause", 0.55)]
+    columns += [Column("Severity", 0.75), Column("Count", 0.5), Column("Items", 2.1)]
+    out += c.table([*columns, Column("What to do", 2.6)], listed)
+    if quiet:
+        out.append(Spacer(1, 2 * mm))
+        out.append(c.note("Checks that find nothing today: " + ", ".join(quiet) + "."))
+    return out
+
+
+def _plan(c: Ctx) -> list[Flowable]:
+    p = c.data.dashboard.plan
+    out = [*c.h2("Certification plan")]
+    low, high = p.typical
+    out.append(
+        c.note(
+            f"From {p.start.isoformat()}, typically {low} to {high} months to Stage 1 for this "
+            "organization. Dates follow the records where they exist (an internal audit done, "
+            "a management review held) and the dates set in the plan."
+        )
+    )
+    if p.warning:
+        out.append(c.absent(p.warning, "Agree a later date or plan the work tighter."))
+    out.append(pack_charts.plan_timeline(p.milestones, c.data.dashboard.today, c.width,
+                                         c.st.accent))  # fmt: skip
+    out += c.table(
+        [Column("#", 0.3), Column("Milestone", 2.6), Column("Date", 1.2), Column("State", 1.0),
+         Column("Where the date comes from", 2.4)],
+        [(str(n), m.title, m.date.isoformat() if m.date else "Not set",
+          "Done" if m.done else ("Overdue" if m.overdue else "Planned"), plan.SOURCES[m.source])
+         for n, m in enumerate(p.milestones, start=1)],
+    )  # fmt: skip
     return out
 
 

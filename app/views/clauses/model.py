@@ -287,9 +287,12 @@ class ClausesFilter(QSortFilterProxyModel):
         self._owner_key = ""
         self.clause = ""
         self.text = ""
+        self.only: frozenset[str] | None = None  # the points a jump from the dashboard shows
 
-    def set_filters(self, *, status=None, owner=None, clause=None, text=None) -> None:
+    def set_filters(self, *, status=None, owner=None, clause=None, text=None, **only) -> None:
         self.beginFilterChange()
+        if "only" in only:
+            self.only = only["only"]
         if status is not None:
             self.status = status
         if owner is not None:
@@ -302,7 +305,7 @@ class ClausesFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def active(self) -> bool:
-        return bool(self.status or self.owner or self.clause or self.text)
+        return bool(self.status or self.owner or self.clause or self.text) or self.only is not None
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         model = self.sourceModel()
@@ -310,6 +313,8 @@ class ClausesFilter(QSortFilterProxyModel):
         point: PointRow | None = model.data(index, POINT_ROLE)
         if point is None:
             return not self.active()
+        if self.only is not None and point.id not in self.only:
+            return False
         if self.status == WITH_GAPS:
             if not point.gaps():
                 return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -35,7 +35,7 @@ from app.views.clauses.model import (
     ClausesModel,
     same_name,
 )
-from app.views.common import dialogs, worker
+from app.views.common import dialogs, shown_only, worker
 from app.views.common.field_form import DateEdit, LineEdit, LongText
 from app.views.common.guard import STATUS
 from app.views.common.text import esc, history_html, short
@@ -550,7 +550,33 @@ class ClausesTab(QWidget):
             self.count_label.setText(f"{total} {noun}")
             return
         shown = _count_points(self.proxy, QModelIndex())
-        self.count_label.setText(f"{shown} of {total} {noun} shown")
+        only = shown_only.note(self.only_why, self.proxy.only)
+        self.count_label.setText(f"{shown} of {total} {noun} shown{only}")
+
+    # jumps from the dashboard
+    only_why = ""
+
+    def show_only(self, ids: Iterable[str], why: str) -> None:
+        """Only these points (a gap's), until the user shows all again."""
+        self.only_why = why
+        shown_only.follow(self.count_label, self.show_all)
+        self._apply_filter(only=frozenset(ids))
+
+    def show_all(self) -> None:
+        self.only_why = ""
+        self._apply_filter(only=None)
+
+    def show_filtered(self, *, owner: str = "", clause: str = "") -> None:
+        """Every filter cleared, then the owner's or the clause's points."""
+        self.show_all()
+        self.search.clear()
+        self.status_filter.setCurrentIndex(0)
+        for combo, value in ((self.owner_filter, owner), (self.clause_filter, clause)):
+            at = combo.findData(value)
+            if value and at < 0:  # an owner typed no point holds any more
+                combo.addItem(value, value)
+                at = combo.count() - 1
+            combo.setCurrentIndex(max(at, 0))
 
 
 def _current(row: requirements.PointRow, field: str, soa_words: bool) -> object:

@@ -3,7 +3,7 @@ first shown, a searchable self-sorting table, and undo steps that replay service
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 from app.services import words
 from app.services.engagement.errors import AimsError, FieldError
 from app.services.engagement.file import EngagementFile
-from app.views.common import dialogs, worker
+from app.views.common import dialogs, shown_only, worker
 from app.views.common.guard import STATUS
 from app.views.common.row_table import ROW_ROLE, RowTableModel
+from app.views.common.text import esc
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import compact
 
@@ -241,7 +242,23 @@ class RegisterTab(QWidget):
         text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun} shown"
         if self.has_rules:
             text += f"; {self.model.flagged_shown(self.flagged_total())} with gaps"
-        self.count_label.setText(text)
+        self.count_label.setText(esc(text) + shown_only.note(self.only_why, self.model.only))
+
+    # a jump from the dashboard: the items behind a figure or a gap, and back to all
+    only_why = ""
+
+    def show_only(self, ids: Iterable[str], why: str) -> None:
+        """Show only these rows (what `why` names, e.g. a gap), until the user shows all."""
+        self.only_why = why
+        shown_only.follow(self.count_label, self.show_all)
+        self.filter(only=frozenset(ids))
+        lost = self.current is None or self.model.position(self.current) < 0
+        if lost and self.model.rowCount():
+            self.select(self.model.id_at(0))
+
+    def show_all(self) -> None:
+        self.only_why = ""
+        self.filter(only=None)
 
     def show_current(self) -> None:
         raise NotImplementedError

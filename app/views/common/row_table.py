@@ -78,6 +78,8 @@ class RowTableModel(QAbstractTableModel):
         self._visible: list[str] = []
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
         self.text = ""
+        # the rows a jump from the dashboard asked for (a gap's items); None: no such limit
+        self.only: frozenset[str] | None = None
 
     def accepts(self, row: Any, info: Any) -> bool:
         return True
@@ -165,9 +167,13 @@ class RowTableModel(QAbstractTableModel):
         row = self._rows.get(row_id)
         if row is None or (self.text and self.text not in self._haystack[row_id]):
             return False
+        if self.only is not None and row_id not in self.only:
+            return False
         return self.accepts(row, self.info_of(row_id))
 
     def _filtered(self) -> list[str]:
+        if self.only is not None:
+            return [i for i in self._rows if i in self.only and self._accepts(i)]
         if not self.text and not self.filtering():
             return list(self._rows)
         if not self.filtering():  # text only: the cheap check alone

@@ -266,7 +266,11 @@ class PlanPanel(QWidget):
 
     def reload(self) -> None:
         today = dt.date.today()
-        self.plan = plans.plan(self.ef, today)
+        self.show_plan(plans.plan(self.ef, today), today)
+
+    def show_plan(self, plan: Plan, today: dt.date) -> None:
+        """A plan computed already (the dashboard's count after an edit)."""
+        self.plan = plan
         low, high = self.plan.typical
         began = "the AIMS began" if self.plan.start_source == "details" else "the file was made"
         self.heading.setText(

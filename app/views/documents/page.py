@@ -66,6 +66,10 @@ class DocumentsPage(QWidget):
         self.register_tab.reload_if_shown()
         self._mandatory_stale()
 
+    def show_required(self) -> None:
+        """The checklist of the documented information the standard asks for."""
+        self.tabs.setCurrentWidget(self.mandatory_tab)
+
     def show_register(self, key: str) -> DescribedTab:
         self.tabs.setCurrentWidget(self.register_tab)
         return self.register_tab

@@ -144,7 +144,7 @@ def test_authority_every_subject_has_its_rule_in_the_registry(subject):
 
 def test_authority_pack_gap_table_lists_each_rule_with_its_items(new_file):
     from app.services.pack import data as pack_data
-    from app.services.pack.sections import _gap_rows
+    from app.services.readiness import findings
 
     rid = accepted(new_file, "Tom Becker")
     steps = pack_data.load(new_file)
@@ -154,9 +154,9 @@ def test_authority_pack_gap_table_lists_each_rule_with_its_items(new_file):
         except StopIteration as stop:
             loaded = stop.value
             break
-    rows = {g.rule.id: g for g in _gap_rows(loaded) if g.area == "People"}
-    assert rows["PPL-06"].items == [rid] and rows["PPL-06"].found
-    assert not rows["PPL-09"].found
+    rows = {g.rule.id: g for g in findings.of_areas(loaded) if g.area == "People"}
+    assert rows["PPL-06"].items == (rid,) and rows["PPL-06"].open
+    assert not rows["PPL-09"].open
 
 
 def test_authority_demo_has_one_acceptance_without_authority_the_rest_authorised(demo_file):

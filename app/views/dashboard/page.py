@@ -1,0 +1,220 @@
+"""The dashboard, the window's first page: where the client stands and what would fail the
+audit. It shows what the window's count computed after the last edit (the main window
+hands it each new count), so the page never reads the file itself nor freezes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import words
+from app.services.engagement.file import EngagementFile
+from app.views.common.text import esc
+from app.views.common.widgets import WrappedLabel
+from app.views.dashboard.charts import ClauseBars
+from app.views.dashboard.gaps import OPEN_COLOUR, FailingGaps, OtherGaps
+from app.views.dashboard.plan import PlanPanel
+from app.views.risks.heat_map import HeatMap
+
+if TYPE_CHECKING:  # the services load with the first count, after the window has painted
+    from app.services.readiness.dashboard import Dashboard
+
+
+class DashboardPage(QWidget):
+    changed = Signal()  # a milestone edited
+    loaded = Signal()
+    # where a click leads: the main window opens the area
+    show_items = Signal(str, list, str)  # kind, IDs, why
+    show_points = Signal(str, str)  # owner, clause
+    show_risk_cell = Signal(int, int)  # likelihood, impact
+    show_area = Signal(str)  # a tab or a register's key
+
+    def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
+        super().__init__(parent)
+        self.ef = ef
+        self.board: Dashboard | None = None
+        self.headline = QLabel("Counting…")
+        self.headline.setTextFormat(Qt.TextFormat.RichText)
+        self.rule = WrappedLabel()
+        self.rule.setStyleSheet("color:#5f6b73;")
+        self.failing = FailingGaps()
+        self.failing.show_items.connect(self.show_items)
+        self.clauses = ClauseBars()
+        self.clauses.chosen.connect(lambda clause: self.show_points.emit("", clause))
+        self.owners = _owner_table()
+        self.owners.activated.connect(self._owner_chosen)
+        self.heat = HeatMap()
+        self.heat.cellClicked.connect(self.show_risk_cell)
+        self.coverage = QGridLayout()
+        self.cycle = QGridLayout()
+        self.others = OtherGaps()
+        self.others.show_items.connect(self.show_items)
+        self.plan = PlanPanel(ef, undo_stack)
+        self.plan.changed.connect(self.changed)
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(self.headline)
+        column.addWidget(self.rule)
+        column.addWidget(self.failing)
+        row = QHBoxLayout()
+        row.addWidget(_box("Readiness by clause (click a bar for its points)", self.clauses), 3)
+        row.addWidget(_box("By owner (Return or double-click: their points)", self.owners), 2)
+        column.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(_box("Risk profile: live risks, inherent", self.heat), 2)
+        row.addWidget(_box("Coverage", self.coverage), 2)
+        row.addWidget(_box("Audit cycle", self.cycle), 2)
+        column.addLayout(row)
+        column.addWidget(self.others)
+        column.addWidget(self.plan)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.viewport().installEventFilter(self)
+        self.body, self.scroller = body, scroll
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scroller.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit()
+        return False
+
+    def _fit(self) -> None:
+        """The page as tall as its wrapped texts need at this width: a scroll area sizes its
+        page by the minimum size, which knows nothing of text wrapping, and would clip."""
+        layout = self.body.layout()
+        width = self.scroller.viewport().width()
+        self.body.setMinimumHeight(layout.totalHeightForWidth(width))
+
+    # what the main window asks of a tab
+    def is_loading(self) -> bool:
+        return False  # it shows the window's count; the window waits for that itself
+
+    def reload_if_shown(self) -> None:
+        self.plan.reload()
+
+    def leave(self) -> None:
+        pass
+
+    def focus_search(self) -> None:
+        self.others.table.setFocus()
+
+    def shutdown(self) -> None:
+        pass
+
+    # the count after each edit
+    def show_board(self, board: Dashboard) -> None:
+        from app.services.readiness.dashboard import coverage_tiles, cycle_tiles
+        from app.services.readiness.figures import READINESS_RULE
+
+        self.board = board
+        self.rule.setText(READINESS_RULE)
+        f = board.figures
+        majors = sum(1 for g in board.found if g.open and g.rule.severity == "major")
+        failing = sum(1 for g in board.failing if g.open)
+        left = board.days_left
+        stage1 = (
+            "no target Stage 1 date set (Ctrl+E)"
+            if left is None
+            else f"Stage 1 on {board.stage1}: "
+            + (f"{words.count(left, 'day')} left" if left >= 0
+               else f"passed {words.count(-left, 'day')} ago")
+        )  # fmt: skip
+        self.headline.setText(
+            f"<span style='font-size:20pt; font-weight:bold'>{f.readiness:g}%</span> ready"
+            f" &nbsp;·&nbsp; <b style='color:{OPEN_COLOUR if failing else '#2e7d32'}'>"
+            f"{failing} of {len(board.failing)}</b> audit-failing gaps open"
+            f" &nbsp;·&nbsp; {words.count(majors, 'gap')} that would fail the audit"
+            f" &nbsp;·&nbsp; {esc(stage1)}"
+        )
+        self.failing.show_found(board.failing)
+        self.others.show_found(board.other_open)
+        titles = {c: self.ef.catalog.top_title(c) for c in f.by_clause}
+        self.clauses.set_values(f.by_clause, titles)
+        _fill_owners(self.owners, f.by_owner)
+        self.heat.set_data(board.criteria, f.heat.inherent)
+        _tiles(self.coverage, coverage_tiles(f), self.show_area)
+        _tiles(self.cycle, cycle_tiles(f), self.show_area)
+        self.plan.show_plan(board.plan, board.today)
+        self._fit()
+        self.loaded.emit()
+
+    def _owner_chosen(self, index) -> None:
+        item = self.owners.item(index.row(), 0)
+        if item is not None:
+            self.show_points.emit(item.data(Qt.ItemDataRole.UserRole), "")
+
+
+def _box(title: str, content: QWidget | QGridLayout) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    if isinstance(content, QWidget):
+        layout.addWidget(content)
+    else:
+        layout.addLayout(content)
+        layout.addStretch(1)
+    return box
+
+
+def _owner_table() -> QTableWidget:
+    table = QTableWidget(0, 4)
+    table.setHorizontalHeaderLabels(["Owner", "Open", "Overdue", "Done"])
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setColumnWidth(0, 200)
+    table.setMinimumHeight(180)
+    return table
+
+
+def _fill_owners(table: QTableWidget, by_owner) -> None:
+    rows = sorted(by_owner.items(), key=lambda kv: (-kv[1].overdue, -kv[1].open, kv[0].lower()))
+    table.setRowCount(len(rows))
+    for n, (owner, load) in enumerate(rows):
+        name = QTableWidgetItem(owner)
+        name.setData(Qt.ItemDataRole.UserRole, owner)
+        table.setItem(n, 0, name)
+        for column, value in enumerate((load.open, load.overdue, load.done), start=1):
+            cell = QTableWidgetItem(f"{value:,}")
+            cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(n, column, cell)
+
+
+def _tiles(grid: QGridLayout, tiles, open_area) -> None:
+    """Each figure a line with a button to its area."""
+    while grid.count():
+        widget = grid.takeAt(0).widget()
+        if widget is not None:
+            widget.deleteLater()
+    for n, tile in enumerate(tiles):
+        grid.addWidget(QLabel(f"<b>{esc(tile.value)}</b>"), n, 0)
+        label = WrappedLabel()
+        label.setText(esc(tile.label))
+        grid.addWidget(label, n, 1)
+        button = QPushButton("Open")
+        button.clicked.connect(lambda _=False, kind=tile.target[0]: open_area(kind))
+        grid.addWidget(button, n, 2)
+    grid.setColumnStretch(1, 1)
