@@ -360,6 +360,10 @@ class MainWindow(QMainWindow):
 
     # the tabs after the first, made on first use
     @property
+    def dashboard_tab(self) -> DashboardPage:
+        return cast("DashboardPage", self._later_tab("dashboard"))
+
+    @property
     def context_tab(self) -> ContextPage:
         return cast("ContextPage", self._later_tab("context"))
 

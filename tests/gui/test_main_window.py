@@ -114,7 +114,7 @@ def _menu(window, title):
 def test_window_view_menu_names_the_soa_tab_as_written(window):
     names = [a.text().replace("&", "") for a in _menu(window, "View").actions()]
     assert names == [
-        "Clauses", "Context", "Inventory", "Risks", "SoA", "Documents", "People", "Evaluation",
+        "Dashboard", "Clauses", "Context", "Inventory", "Risks", "SoA", "Documents", "People", "Evaluation",
     ]  # fmt: skip
 
 
@@ -206,7 +206,7 @@ def test_window_ctrl_number_shows_each_tab_made_on_first_show_with_its_rows(
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles == [TAB_TITLES[n] for n in TAB_NAMES]
     ctrl = Qt.KeyboardModifier.ControlModifier
-    for number, name in reversed(list(enumerate(TAB_NAMES, start=1))):
+    for number, name in reversed(list(enumerate(TAB_NAMES))):  # Ctrl+0 the dashboard
         qtbot.keyClick(window, getattr(Qt.Key, f"Key_{number}"), ctrl)
         assert window.tabs.tabText(window.tabs.currentIndex()) == TAB_TITLES[name]
         assert window.tabs.currentWidget() is getattr(window, f"{name}_tab")

@@ -191,7 +191,9 @@ def _review_with_top_management(session: Session, today: dt.date) -> bool:
         .where(r.deleted.is_(False), r.held_on.is_not(None), r.held_on <= today)
         .order_by(r.held_on.desc())
     )
-    for held_on, attendees in session.execute(query):
+    # read whole before returning early: a result left half read keeps its statement open,
+    # and with it the file's shared lock, so the next save waits and fails
+    for held_on, attendees in session.execute(query).all():
         if figures.top_management_on(session, split_ids(attendees), held_on):
             return True
     return False

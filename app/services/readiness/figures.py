@@ -50,6 +50,7 @@ from app.services.inventory.service import THIRD_PARTY
 from app.services.people import competence
 from app.services.people.names import Directory
 from app.services.risks import service as risks
+from app.services.risks.criteria import Criteria
 
 # The one sentence the dashboard writes under readiness (the pack says it too)
 READINESS_RULE = requirements.READINESS_RULE
@@ -160,7 +161,10 @@ def compute(
     """`majors_by_clause`: clause key (as in `by_clause`) -> its open gaps that would fail the
     audit, each taking CAP_PER_MAJOR points off the clause's ceiling."""
     day = today or dt.date.today()
+    # read before the session below: a reading session nested in another takes a second
+    # shared lock, which a save waiting between the two turns into a deadlock
     entries = mandatory.list_entries(ef)
+    criteria = risks.get_criteria(ef)
     with ef.reading() as session:
         points = requirements.counted_points(ef, session)
         applicable = [p for p in points if p.applicable]
@@ -176,7 +180,7 @@ def compute(
             points_by_clause=weights,
             by_owner=_by_person(directory, loads),
             soa=_soa(ef, session),
-            heat=_heat(ef, session),
+            heat=_heat(criteria, session),
             coverage=_coverage(session, entries, day),
             audit_cycle=_audit_cycle(session, day),
         )
@@ -325,7 +329,7 @@ def _soa(ef: EngagementFile, session: Session) -> Soa:
     )
 
 
-def _heat(ef: EngagementFile, session: Session) -> Heat:
+def _heat(criteria: Criteria, session: Session) -> Heat:
     r = Risk.__table__.c
     live = [r.deleted.is_(False), r.kind == "risk", r.status != "closed"]
     rated = and_(r.residual_likelihood.is_not(None), r.residual_impact.is_not(None))
@@ -341,7 +345,6 @@ def _heat(ef: EngagementFile, session: Session) -> Heat:
         inherent[(int(li), int(im))] = inherent.get((int(li), int(im)), 0) + int(n)
         residual[(int(rl), int(ri))] = residual.get((int(rl), int(ri)), 0) + int(n)
 
-    criteria = risks.get_criteria(ef)
     return Heat(
         inherent,
         residual,

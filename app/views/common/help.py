@@ -17,6 +17,10 @@ GETTING_STARTED = """
 the certifications it already holds and the target Stage 1 date, then where to save the
 <code>.aims</code> file. One file holds everything about one client; copy it like any
 document. File &gt; Open Demo Engagement shows a client in the middle of the work.</li>
+<li><b>See where the client stands</b> on the dashboard (Ctrl+0), the first page: readiness,
+the gaps that fail certification audits with a button to the items behind each, work by
+owner, the time left to Stage 1 and the certification plan, whose dates you can type over.
+</li>
 <li><b>Walk the clauses</b> (Ctrl+1) with the client: pick a point, ask the question shown,
 record status, owner, due date, notes and evidence. The panel shows what auditors usually
 find missing at that point.</li>

@@ -11,6 +11,7 @@ from app.views.clauses.model import COL_OWNER, COL_STATUS, ClausesFilter, Clause
 
 def _open(window, ef):
     window.set_engagement(ef)
+    window.select_tab("clauses")  # the window opens on the dashboard
     return window.clauses_tab
 
 
