@@ -114,7 +114,8 @@ def _menu(window, title):
 def test_window_view_menu_names_the_soa_tab_as_written(window):
     names = [a.text().replace("&", "") for a in _menu(window, "View").actions()]
     assert names == [
-        "Dashboard", "Clauses", "Context", "Inventory", "Risks", "SoA", "Documents", "People", "Evaluation",
+        "Dashboard", "Clauses", "Context", "Inventory", "Risks", "SoA", "Documents", "People",
+        "Evaluation",
     ]  # fmt: skip
 
 

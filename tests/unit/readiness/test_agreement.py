@@ -7,7 +7,6 @@ import json
 import subprocess
 
 from app.cli import main
-from app.services import status
 from app.services.pack import build as pack
 from app.services.pack import data as pack_data
 from app.services.progress import finish
