@@ -29,10 +29,20 @@ STATUS_LABELS = {
     "in_progress": "In progress",
     "implemented": "Implemented",
 }
-NO_OWNER = GapRule("CHK-01", "Checklist point with no owner", "5.3", "minor")
+NO_OWNER = GapRule(
+    "CHK-01", "Checklist point with no owner", "5.3", "minor",
+    todo="Name the person answerable for the point (Clauses tab, Owner field).",
+)  # fmt: skip
 # A status nobody can show is a claim, not a fact: readiness counts it as work in progress.
-NO_EVIDENCE = GapRule("CHK-02", "Implemented, but no evidence named", "7.5.1", "minor")
-OVERDUE = GapRule("CHK-03", "Open point past its due date", "6.2", "observation")
+NO_EVIDENCE = GapRule(
+    "CHK-02", "Implemented, but no evidence named", "7.5.1", "minor",
+    todo="Say where the proof of the point is (Clauses tab, Evidence field) or link a "
+    "document to it; otherwise set it back to In progress.",
+)  # fmt: skip
+OVERDUE = GapRule(
+    "CHK-03", "Open point past its due date", "6.2", "observation",
+    todo="Finish the point, or agree a new date with its owner (Clauses tab, Due date field).",
+)  # fmt: skip
 # every rule of the checklist, in the order the pack and the panel list them
 RULES = (NO_OWNER, NO_EVIDENCE, OVERDUE)
 NOT_APPLICABLE = "Not applicable (excluded in the SoA)"

@@ -33,6 +33,8 @@ RULE = Rule(
     "4.1",
     "minor",
     lambda _item: False,  # about the engagement, not an item: see `considered`
+    todo="Answer whether climate change matters to the organization (Context tab): name the "
+    "issue that records it, or say why it does not.",
 )
 
 

@@ -128,6 +128,8 @@ REQUIREMENTS = Register(
             "minor",
             _undecided,
             "requirements_undecided",
+            todo="Decide whether the AIMS addresses the requirement (Addressed by the AIMS) "
+            "and, if it does, say how.",
         ),
     ),
     pack_columns=("requirement", "party", "addressed", "how"),
@@ -172,6 +174,8 @@ OBLIGATIONS = Register(
             "minor",
             _no_owner,
             "obligations_without_owner",
+            todo="Name who keeps track of the obligation and of how it is met (Obligations, "
+            "Owner).",
         ),
     ),
     pack_columns=("title", "kind", "jurisdiction", "systems", "owner", "status"),

@@ -37,8 +37,13 @@ CHUNK = 4 << 20
 LIMIT = 200 * 1024 * 1024  # larger files are attached only when the user says so
 ENTITY = "document"
 HASH_MISMATCH = GapRule(
-    "DOC-04", "Attachment no longer matches the SHA-256 recorded when attached", "7.5.3", "major"
-)
+    # minor: one stored copy that changed is a lapse of control over that document, not a
+    # failed audit
+    "DOC-04", "Attachment no longer matches the SHA-256 recorded when attached", "7.5.3",
+    "minor",
+    todo="Attach the approved file again from its source and remove the damaged copy "
+    "(Documents tab, Attach… and Remove).",
+)  # fmt: skip
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10))}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

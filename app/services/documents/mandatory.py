@@ -30,8 +30,10 @@ from app.services.registers.service import split_ids
 from app.services.risks import service as risks
 
 MISSING = GapRule(
-    "DOC-05", "Mandatory documented information with no document linked", "7.5.1", "major"
-)
+    "DOC-05", "Mandatory documented information with no document linked", "7.5.1", "major",
+    todo="Write or find the document and link it to the entry (Documents tab, Required by "
+    "the standard).",
+)  # fmt: skip
 ENTITY = "required_document"
 
 

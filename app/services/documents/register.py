@@ -109,6 +109,8 @@ DOCUMENTS = Register(
             "minor",
             _review_overdue,
             "review_overdue",
+            todo="Review the document, then record a new version or set its Next review date "
+            "(Documents tab).",
         ),
         Rule(
             "DOC-02",
@@ -117,6 +119,7 @@ DOCUMENTS = Register(
             "minor",
             _approval_incomplete,
             "approval_incomplete",
+            todo="Record who approved the document and when (Approved by, Approved on).",
         ),
         Rule(
             "DOC-03",
@@ -125,6 +128,8 @@ DOCUMENTS = Register(
             "major",
             _in_force_unapproved,
             "unapproved",
+            todo="Have the document approved and record who approved it and when, or move its "
+            "Effective from date to after the approval.",
         ),
     ),
     pack_columns=("title", "kind", "version", "status", "approved_by", "approved_on"),

@@ -33,23 +33,31 @@ from app.services.people.names import name_key
 from app.services.registers.service import split_ids
 
 NO_AUDIT = GapRule(
-    "IAU-01", "No internal audit done before the target Stage 1 date", "9.2.1", "major"
-)
+    "IAU-01", "No internal audit done before the target Stage 1 date", "9.2.1", "major",
+    todo="Carry out an internal audit before the target Stage 1 date and record it as done, "
+    "with its actual date (Evaluation tab, Audits).",
+)  # fmt: skip
 AI_NOT_COVERED = GapRule(
     "IAU-02",
     "No internal audit done covered the AI-specific clauses and Annex A controls",
     "9.2.2",
     "major",
-)
+    todo="Audit the impact assessment and AI risk clauses (6.1.4, 8.2 to 8.4) and at least "
+    "one Annex A control, and record each line's result.",
+)  # fmt: skip
 NOT_COVERED = GapRule(
     "IAU-03",
     "Clause or control the programme must cover, not audited within its period",
     "9.2.2",
     "minor",
-)
+    todo="Audit the clause or control before the programme's period ends, or take it out of "
+    "the programme with a reason in its notes.",
+)  # fmt: skip
 NOT_INDEPENDENT = GapRule(
-    "IAU-04", "Auditor audits their own work (owns what the line covers)", "9.2.2", "minor"
-)
+    "IAU-04", "Auditor audits their own work (owns what the line covers)", "9.2.2", "minor",
+    todo="Have another auditor, who owns nothing the line covers, audit that line (Audit "
+    "lines, Auditor).",
+)  # fmt: skip
 RULES = (NO_AUDIT, AI_NOT_COVERED, NOT_COVERED, NOT_INDEPENDENT)
 
 # The clauses where an AIMS differs from any other management system: the AI system impact

@@ -278,7 +278,16 @@ NONCONFORMITIES = Register(
     filters=("status", "grade", "source"),
     links=(Link("ref", "clause or control", RequirementState, "id", many=False, catalog="any"),),
     rules=(
-        Rule("NCR-01", "Past its due date and not closed", "10.2", "minor", _overdue, "overdue"),
+        Rule(
+            "NCR-01",
+            "Past its due date and not closed",
+            "10.2",
+            "minor",
+            _overdue,
+            "overdue",
+            todo="Finish the corrective actions and close the nonconformity, or record a new "
+            "due date with the reason in its notes.",
+        ),
         Rule(
             "NCR-02",
             "Closed without an effectiveness review showing the actions worked",
@@ -286,6 +295,8 @@ NONCONFORMITIES = Register(
             "minor",  # one such closure; a register of them is a broken process (the count)
             _closed_unreviewed,
             "closed_without_effectiveness_review",
+            todo="Check that the actions stopped it happening again and record it (Evaluation "
+            "tab, Record effectiveness review…).",
         ),
         Rule(
             "NCR-03",
@@ -293,6 +304,8 @@ NONCONFORMITIES = Register(
             "10.2",
             "minor",
             counted_as="without_root_cause",
+            todo="Find out why it happened and write the root cause, and how it was found, on "
+            "the nonconformity.",
         ),
         Rule(
             "NCR-04",
@@ -300,6 +313,8 @@ NONCONFORMITIES = Register(
             "10.2",
             "observation",
             counted_as="without_corrective_action",
+            todo="Decide the corrective actions, each with an owner and a due date (Corrective "
+            "actions), or record why none is needed.",
         ),
     ),
     pack_columns=("title", "grade", "ref", "owner", "due_date", "root_cause"),

@@ -131,6 +131,8 @@ NO_MEASURE = Rule(
     "minor",
     _without_measure,
     "without_measure",
+    todo="Say how the objective is measured and, for a number, the target to reach "
+    "(Objectives, Measure and Target).",
 )
 NOT_MONITORED = Rule(
     "MON-02",
@@ -139,6 +141,7 @@ NOT_MONITORED = Rule(
     "minor",
     _not_monitored,
     "not_monitored",
+    todo="Measure the objective and record the result (Evaluation tab, Record a measurement…).",
 )
 NO_INTERVAL = Rule(
     "MON-03",
@@ -147,6 +150,7 @@ NO_INTERVAL = Rule(
     "minor",
     _without_interval,
     "without_interval",
+    todo="Set how often the objective is evaluated (Objectives, Evaluated every (months)).",
 )
 
 

@@ -60,17 +60,27 @@ def _action_overdue(item: Item) -> bool:
     return item.values["done_on"] is None and isinstance(due, dt.date) and due < _today()
 
 
-NONE_HELD = GapRule("MRV-01", "No management review held yet", "9.3.1", "major")
+NONE_HELD = GapRule(
+    "MRV-01", "No management review held yet", "9.3.1", "major",
+    todo="Hold a management review with top management before Stage 1 and record it with its "
+    "date, attendees and inputs (Evaluation tab).",
+)  # fmt: skip
 # these two read other registers (the inputs, the attendees' roles): `_findings` says
 MISSING_INPUT = Rule(
-    "MRV-02", "An expected input has no notes", "9.3.2", "major", counted_as="missing_inputs"
-)
+    # minor: a review held with top management that skipped a topic is a partial review, not
+    # the missing one MRV-01 is
+    "MRV-02", "An expected input has no notes", "9.3.2", "minor", counted_as="missing_inputs",
+    todo="Write what the review was told on each expected topic (Review inputs; Prepare "
+    "inputs lists them).",
+)  # fmt: skip
 NO_TOP_MANAGEMENT = Rule(
     "MRV-03",
     "No attendee holds a top management role on the review's date",
     "9.3.1",
     "major",
     counted_as="without_top_management",
+    todo="Record the top management attendees of the review, and mark their role Top "
+    "management (People tab, AIMS roles).",
 )
 ACTION_OVERDUE = Rule(
     "MRV-04",
@@ -79,6 +89,8 @@ ACTION_OVERDUE = Rule(
     "minor",
     _action_overdue,
     "actions_overdue",
+    todo="Carry out the action and record when it was done, or agree a new due date with its "
+    "owner (Review actions).",
 )
 
 

@@ -29,56 +29,88 @@ from app.services.risks.criteria import Criteria
 RULES = {
     # live and nothing finished: what fails an audit
     "no_assessment": GapRule(
-        "INV-01", "Live and in scope, but no completed impact assessment", "6.1.4", "major"
+        "INV-01", "Live and in scope, but no completed impact assessment", "6.1.4", "major",
+        todo="Assess the system's impacts (Inventory tab, Add assessment…) with a result and "
+        "a treatment, and have the assessment approved.",
     ),
     "assessed_after_deployment": GapRule(
-        "INV-02", "First completed impact assessment dated after deployment", "8.4", "major"
+        "INV-02", "First completed impact assessment dated after deployment", "8.4", "major",
+        todo="Check the deployment and assessment dates; for a system live before the AIMS "
+        "began, set when the AIMS began (Ctrl+E) and record an approved Retroactive assessment.",
     ),
     "stale_after_change": GapRule(
-        "INV-03",
-        "Data, vendor, use or oversight changed after the latest assessment",
-        "8.4",
+        "INV-03", "Data, vendor, use or oversight changed after the latest assessment", "8.4",
         "minor",
+        todo="Reassess the system after the change (trigger 'Significant change') and have "
+        "the new assessment approved.",
     ),
     "out_of_scope_without_reason": GapRule(
-        "INV-04", "Left out of scope with no reason", "4.3", "minor"
+        "INV-04", "Left out of scope with no reason", "4.3", "minor",
+        todo="Write why the system is outside the AIMS (Inventory tab, Reason for leaving out "
+        "of scope), or bring it into scope.",
     ),
     "third_party_out_of_scope": GapRule(
-        "INV-05", "Third-party or acquired AI left out of scope without a reason", "4.3", "major"
+        "INV-05", "Third-party or acquired AI left out of scope without a reason", "4.3",
+        "major",
+        todo="Bring the bought, embedded or acquired system into scope, or record why the "
+        "AIMS does not cover it (Reason for leaving out of scope).",
     ),
     "not_live_without_assessment": GapRule(
-        "INV-06", "Not live yet: impact assessment still to do before go-live", "8.4", "minor"
+        "INV-06", "Not live yet: impact assessment still to do before go-live", "8.4", "minor",
+        todo="Plan the impact assessment so it is completed and approved before the system "
+        "goes live (Inventory tab, Add assessment…).",
     ),
-    "unapproved": GapRule("INV-07", "Latest impact assessment not approved", "6.1.4", "minor"),
+    "unapproved": GapRule(
+        "INV-07", "Latest impact assessment not approved", "6.1.4", "minor",
+        todo="Have someone with the authority approve the latest assessment (its Approved by "
+        "and Approved on fields).",
+    ),
     "empty": GapRule(
-        "INV-08",
-        "Latest impact assessment lacks impacts, a result or a treatment",
-        "A.5.3",
+        "INV-08", "Latest impact assessment lacks impacts, a result or a treatment", "A.5.3",
         "minor",
+        todo="Complete the latest assessment: list the impacts, write its result and the "
+        "treatment decided (Inventory tab, Edit…).",
     ),
     "periodic_overdue": GapRule(
-        "INV-09", "Impact assessment older than the reassessment interval", "8.4", "minor"
+        "INV-09", "Impact assessment older than the reassessment interval", "8.4", "minor",
+        todo="Reassess the system (trigger 'Periodic review') and have it approved, or change "
+        "the reassessment interval in the risk criteria (Risks tab, Criteria…).",
     ),
     "in_scope_without_owner": GapRule(
-        "INV-10", "In scope with no business owner", "A.3.2", "minor"
+        "INV-10", "In scope with no business owner", "A.3.2", "minor",
+        todo="Name who answers for the system in the business (Inventory tab, Business owner).",
     ),
     "in_scope_without_intended_use": GapRule(
-        "INV-11", "In scope with no intended use recorded", "A.9.4", "minor"
+        "INV-11", "In scope with no intended use recorded", "A.9.4", "minor",
+        todo="Describe what the system is meant to be used for, and by whom (Inventory tab, "
+        "Intended use).",
     ),
     "vendor_unnamed": GapRule(
-        "INV-12", "Bought or embedded, but no vendor named", "A.10.3", "minor"
+        "INV-12", "Bought or embedded, but no vendor named", "A.10.3", "minor",
+        todo="Name the supplier of the system (Inventory tab, Vendor field).",
     ),
     "oversight_missing": GapRule(
-        "INV-13", "Consequential or high-risk, with no human oversight recorded", "A.9.2", "major"
+        "INV-13", "Consequential or high-risk, with no human oversight recorded", "A.9.2",
+        "major",
+        todo="Describe who checks or can overrule the system's outputs, and how (Inventory "
+        "tab, Human oversight).",
     ),
     "severe_without_risk": GapRule(
-        "INV-14", "Severe impact assessed, but no risk names the system", "6.1.4", "minor"
+        "INV-14", "Severe impact assessed, but no risk names the system", "6.1.4", "minor",
+        todo="Record a risk for the severe impact and link it to the system (Risks tab, "
+        "Systems, controls and actions…).",
     ),
     "risks_on_out_of_scope": GapRule(
-        "INV-15", "Risk above the threshold on a system left out of scope", "4.3", "minor"
+        "INV-15", "Risk above the threshold on a system left out of scope", "4.3", "minor",
+        todo="Bring the system into scope, or explain in its out-of-scope reason who manages "
+        "those risks outside the AIMS.",
     ),
-}
-EMPTY = GapRule("INV-00", "No AI system recorded at all", "4.3", "major")
+}  # fmt: skip
+EMPTY = GapRule(
+    "INV-00", "No AI system recorded at all", "4.3", "major",
+    todo="Record every AI system the organization builds, buys, embeds or uses (Inventory "
+    "tab, Add system).",
+)  # fmt: skip
 # EU AI Act tiers that ask for human oversight whatever the decisions are
 _OVERSIGHT_TIERS = ("high", "prohibited")
 NO_START_DATE = (

@@ -49,37 +49,49 @@ SUBJECTS: dict[str, Subject] = {
         "accept_risk",
         "accepted the residual risk",
         GapRule("PPL-06", "Residual risk accepted by someone without the authority", "6.1.3",
-                "major"),
+                "major",
+                todo="Have the residual risk accepted by someone whose role may accept risk, "
+                "or add that authority to the accepter's role (People tab, AIMS roles)."),
     ),
     "impact_assessment": Subject(
         "approve_impact_assessment",
         "approved the impact assessment",
         GapRule("PPL-07", "Impact assessment approved by someone without the authority",
-                "6.1.4", "minor"),
+                "6.1.4", "minor",
+                todo="Have the assessment approved by someone whose role may approve impact "
+                "assessments, or add that authority to the approver's role (People tab)."),
     ),
     "soa": Subject(
         "approve_soa",
         "approved the Statement of Applicability",
         GapRule("PPL-08", "Statement of Applicability approved by someone without the "
-                "authority", "6.1.3", "minor"),
+                "authority", "6.1.3", "minor",
+                todo="Issue the SoA again, approved by someone whose role may approve it, or "
+                "add that authority to the approver's role (People tab)."),
     ),
     "policy": Subject(
         "approve_policy",
         "approved the AI policy",
         GapRule("PPL-09", "AI policy approved by someone without the authority", "5.2",
-                "major"),
+                "major",
+                todo="Have top management, through a role that may approve the AI policy, "
+                "approve it and record who and when (Documents tab)."),
     ),
     "risk_criteria": Subject(
         "approve_risk_criteria",
         "approved the risk criteria",
         GapRule("PPL-10", "Risk criteria approved by someone without the authority", "6.1.1",
-                "minor"),
+                "minor",
+                todo="Have the criteria approved by someone whose role may approve them (Risks "
+                "tab, Criteria…), or add that authority to the approver's role."),
     ),
     "treatment_plan": Subject(
         "approve_risk_criteria",
         "approved the risk treatment plan",
         GapRule("PPL-11", "Risk treatment plan approved by someone without the authority",
-                "6.1.3", "major"),
+                "6.1.3", "major",
+                todo="Have the plan approved by someone whose role may approve it (Risks tab, "
+                "Treatment plan), or add that authority to the approver's role."),
     ),
 }  # fmt: skip
 RULES = {key: subject.rule for key, subject in SUBJECTS.items()}

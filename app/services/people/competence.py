@@ -31,19 +31,31 @@ from app.services.gaps import GapRule
 from app.services.people.names import normalized
 
 UNVERIFIED = GapRule(
-    "PPL-01", "Holds an AIMS role, but competence for it not verified", "7.2", "major"
-)
-UNHELD = GapRule("PPL-02", "Nobody holds this role today", "5.3", "major")
+    "PPL-01", "Holds an AIMS role, but competence for it not verified", "7.2", "major",
+    todo="Record, for each competence the role requires, how the person was found competent "
+    "(People tab, Competence verifications).",
+)  # fmt: skip
+UNHELD = GapRule(
+    "PPL-02", "Nobody holds this role today", "5.3", "major",
+    todo="Assign the role to someone, from a date, and say how they were told (People tab, "
+    "Role holders).",
+)  # fmt: skip
 TRAINING_UNVERIFIED = GapRule(
     "PPL-03", "Training recorded, but no verification that it made the person competent", "7.2",
     "minor",
+    todo="Check what the person can do after the training and record it (People tab, "
+    "Competence verifications, naming the training).",
 )  # fmt: skip
 NO_ACKNOWLEDGEMENT = GapRule(
-    "PPL-04", "Holds an AIMS role, but has not acknowledged the current AI policy", "7.3", "minor"
-)
+    "PPL-04", "Holds an AIMS role, but has not acknowledged the current AI policy", "7.3", "minor",
+    todo="Have the person confirm they read the current AI policy and record the version "
+    "(People tab, Policy acknowledgements).",
+)  # fmt: skip
 NO_PERFORMANCE_ROLE = GapRule(
     "PPL-05", "No role is accountable for reporting the AIMS's performance to top management",
     "5.3", "major",
+    todo="Give a role the duty of reporting the AIMS's performance to top management (People "
+    "tab, AIMS roles) and assign it to someone.",
 )  # fmt: skip
 RULES = (UNVERIFIED, UNHELD, TRAINING_UNVERIFIED, NO_ACKNOWLEDGEMENT, NO_PERFORMANCE_ROLE)
 

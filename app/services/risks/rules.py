@@ -21,43 +21,72 @@ from app.services.risks.service import Category, RiskRow
 
 RULES = {
     "untreated": GapRule(
-        "RSK-01", "Above the acceptance threshold with no treatment decided", "6.1.3", "major"
+        "RSK-01", "Above the acceptance threshold with no treatment decided", "6.1.3", "major",
+        todo="Decide how the risk is treated (modify, avoid, share or retain) and name the "
+        "controls or actions behind it (Risks tab, Treatment).",
     ),
     "residual_unaccepted": GapRule(
-        "RSK-02",
-        "Treated, residual still above the threshold, and not accepted",
-        "6.1.3",
+        "RSK-02", "Treated, residual still above the threshold, and not accepted", "6.1.3",
         "major",
+        todo="Treat the risk further, or have someone with the authority accept what is left "
+        "(Residual risk accepted by, Accepted on).",
     ),
-    "without_owner": GapRule("RSK-03", "No risk owner", "6.1.2", "minor"),
+    "without_owner": GapRule(
+        "RSK-03", "No risk owner", "6.1.2", "minor",
+        todo="Name the person accountable for managing the risk (Risks tab, Risk owner).",
+    ),
     "treatment_without_control_or_action": GapRule(
-        "RSK-07", "Treatment chosen, but no control and no action behind it", "6.1.3", "major"
+        "RSK-07", "Treatment chosen, but no control and no action behind it", "6.1.3", "major",
+        todo="Link the controls that treat the risk or plan the actions (Risks tab, Systems, "
+        "controls and actions…).",
     ),
-    "residual_not_rated": GapRule("RSK-08", "Treated, residual not rated", "6.1.3", "minor"),
+    "residual_not_rated": GapRule(
+        "RSK-08", "Treated, residual not rated", "6.1.3", "minor",
+        todo="Rate the likelihood and impact left once the treatment works (Residual "
+        "likelihood and impact).",
+    ),
     "review_overdue": GapRule(
-        "RSK-09", "Past its review date and not reassessed since", "8.2", "minor"
+        "RSK-09", "Past its review date and not reassessed since", "8.2", "minor",
+        todo="Reassess the risk, then update its Assessed on date and set the next Review date.",
     ),
-    "actions_overdue": GapRule("RSK-10", "A treatment action is overdue", "8.3", "minor"),
+    "actions_overdue": GapRule(
+        "RSK-10", "A treatment action is overdue", "8.3", "minor",
+        todo="Finish the action and mark it done, or agree a new due date with its owner "
+        "(Risks tab, Treatment plan).",
+    ),
     "category_unclassified": GapRule(
-        "RSK-11", "Category not classified AI-specific or not", "6.1.2", "observation"
+        "RSK-11", "Category not classified AI-specific or not", "6.1.2", "observation",
+        todo="Say whether the category is AI-specific (Risks tab, AI-specific or Not "
+        "AI-specific).",
     ),
     "opportunity_without_action": GapRule(
-        "RSK-12", "Opportunity with no action planned", "6.1.1", "minor"
+        "RSK-12", "Opportunity with no action planned", "6.1.1", "minor",
+        todo="Plan at least one action to take up the opportunity, with an owner and a due "
+        "date, or close it.",
     ),
-}
-EMPTY = GapRule("RSK-00", "No risk recorded at all", "6.1.2", "major")
+}  # fmt: skip
+EMPTY = GapRule(
+    "RSK-00", "No risk recorded at all", "6.1.2", "major",
+    todo="Assess the risks of the AI systems in scope and record them (Risks tab, Add risk).",
+)  # fmt: skip
 CYBER_ONLY = GapRule(
     "RSK-04",
     "Only cyber-security categories, or AI-specific ones on a token share of the risks",
     "6.1.2",
     "major",
-)
+    todo="Assess the risks particular to AI (bias, opacity, misuse, drift, harm to people) "
+    "under AI-specific categories (Risks tab, Categories…).",
+)  # fmt: skip
 CRITERIA_UNAPPROVED = GapRule(
-    "RSK-05", "Risk criteria not approved by management", "6.1.2", "minor"
-)
+    "RSK-05", "Risk criteria not approved by management", "6.1.2", "minor",
+    todo="Adapt the scales and threshold to the client and record management's approval "
+    "(Risks tab, Criteria…).",
+)  # fmt: skip
 PLAN_UNAPPROVED = GapRule(
-    "RSK-06", "Risk treatment plan not approved by management", "6.1.3", "major"
-)
+    "RSK-06", "Risk treatment plan not approved by management", "6.1.3", "major",
+    todo="Have management sign off the treatment plan (Risks tab, Treatment plan, Record "
+    "approval).",
+)  # fmt: skip
 TOKEN_SHARE = 10.0  # AI-specific categories on fewer live risks than this (percent): cyber-only
 _ACTING = {"modify", "avoid", "share"}  # treatments that need something done
 

@@ -54,33 +54,56 @@ FIELDS: dict[str, FieldSpec] = {
 }
 RULES = {
     "excluded_without_justification": GapRule(
-        "SOA-01", "Excluded with no justification", "6.1.3", "major"
+        "SOA-01", "Excluded with no justification", "6.1.3", "major",
+        todo="Write why the control does not apply to the organization (SoA tab, "
+        "Justification for exclusion), or include it.",
     ),
-    "undecided": GapRule("SOA-02", "Not decided yet", "6.1.3", "minor"),
+    "undecided": GapRule(
+        "SOA-02", "Not decided yet", "6.1.3", "minor",
+        todo="Decide whether the control is included or excluded, and say why (SoA tab, "
+        "Decision).",
+    ),
     "contradiction": GapRule(
-        "SOA-03", "Selected by a risk treatment, but excluded", "6.1.3", "major"
+        "SOA-03", "Selected by a risk treatment, but excluded", "6.1.3", "major",
+        todo="Include the control a risk treatment relies on, or change that risk's treatment "
+        "so it no longer names the control.",
     ),
-    "included_without_owner": GapRule("SOA-04", "Included, with no owner", "5.3", "minor"),
+    "included_without_owner": GapRule(
+        "SOA-04", "Included, with no owner", "5.3", "minor",
+        todo="Name who is responsible for the control (SoA tab, Set owner…).",
+    ),
     "implemented_without_evidence": GapRule(
-        "SOA-05", "Marked implemented, with no evidence", "7.5", "minor"
+        "SOA-05", "Marked implemented, with no evidence", "7.5", "minor",
+        todo="Say where the proof of the control is (SoA tab, Evidence references), or mark "
+        "it Partially implemented until there is some.",
     ),
     "included_without_reason": GapRule(
-        "SOA-06", "Included, with no reason for the inclusion", "6.1.3", "minor"
+        "SOA-06", "Included, with no reason for the inclusion", "6.1.3", "minor",
+        todo="Tick why the control is included (risk treatment, legal, contractual, business) "
+        "or write the reason (SoA tab).",
     ),
     "excluded_but_implemented": GapRule(
-        "SOA-07", "Excluded, yet marked implemented", "6.1.3", "minor"
+        "SOA-07", "Excluded, yet marked implemented", "6.1.3", "minor",
+        todo="Include the control if it is in place, or correct its implementation status.",
     ),
     "reason_without_risk": GapRule(
-        "SOA-08", "Risk treatment given as reason, but no risk selects it", "6.1.3", "minor"
+        "SOA-08", "Risk treatment given as reason, but no risk selects it", "6.1.3", "minor",
+        todo="Link the control to the risk it treats (Risks tab), or untick Risk treatment "
+        "as its reason.",
     ),
     "risk_without_reason": GapRule(
         "SOA-09",
         "Selected by a risk treatment, but risk treatment not given as reason",
         "6.1.3",
         "minor",
-    ),  # fmt: skip
-    "same_reason": GapRule("SOA-10", "The same reason on many controls", "6.1.3", "observation"),
-}
+        todo="Tick Risk treatment as a reason for the control (SoA tab).",
+    ),
+    "same_reason": GapRule(
+        "SOA-10", "The same reason on many controls", "6.1.3", "observation",
+        todo="Write for each control why it is included or excluded in this organization, not "
+        "one text copied down the list.",
+    ),
+}  # fmt: skip
 # "The same reason on N controls" is shown from this many lines sharing one text: a reason
 # copied down the sheet tells an auditor nobody thought about each control.
 SAME_REASON_FROM = 5
