@@ -26,6 +26,8 @@ import app
 from app.services.engagement import safe_output
 from app.services.engagement.errors import FileWriteError
 from app.services.engagement.file import EngagementFile
+from app.services.gaps import SEVERITIES, SEVERITY_MEANING
+from app.services.readiness import catalogue
 from app.services.risks import service as risks
 from app.services.soa import service as soa
 from app.services.workbook.areas import Column
@@ -216,6 +218,7 @@ def _write_all(
             done = written
     _criteria_sheet(wb, ef)
     _issued_soa_sheet(wb, ef)
+    _gap_rules_sheet(wb, ef)
     lists.write(wb)
     meta_ws = _styled_sheet(wb, META_SHEET)
     meta_ws.sheet_state = "veryHidden"
@@ -470,6 +473,8 @@ def _instructions(wb: Workbook, ef: EngagementFile, all_tables: list[Table]) -> 
         rows.append([table.sheet, what])
     rows.append(["Risk criteria", "The scales and levels the risks are rated with (for reference)"])
     rows.append(["SoA issued", "The last issued Statement of Applicability (for reference)"])
+    rows.append([styles.cell(wrap, GAP_RULES_SHEET), styles.cell(wrap, GAP_RULES_NOTE)])
+    _fit_height(ws, len(rows), [(GAP_RULES_NOTE, 100)])
     _print_setup(ws, "B", len(rows), one_page=True)
     for row in rows:
         ws.append(row)
@@ -477,8 +482,14 @@ def _instructions(wb: Workbook, ef: EngagementFile, all_tables: list[Table]) -> 
 
 
 def _reference_sheet(
-    wb: Workbook, title: str, header: list[str], rows: list[list[object]], widths: list[int]
+    wb: Workbook,
+    title: str,
+    header: list[str],
+    rows: list[list[object]],
+    widths: list[int],
+    fit: bool = False,
 ) -> None:
+    """A locked sheet for reference; `fit` gives each row the height its wrapped text needs."""
     ws = _styled_sheet(wb, title)
     styles = _Styles(ws)
     for index, width in enumerate(widths):
@@ -486,7 +497,9 @@ def _reference_sheet(
     ws.freeze_panes = "A2"
     _print_setup(ws, column_letter(len(header) - 1), len(rows) + 1)
     ws.append([styles.cell(styles.header, h) for h in header])
-    for row in rows:
+    for number, row in enumerate(rows, start=2):
+        if fit:
+            _fit_height(ws, number, list(zip(row, widths, strict=False)))
         ws.append([styles.cell(styles.locked_wrap, v) for v in row])
     ws.protection = SheetProtection(sheet=True)
 
@@ -545,6 +558,36 @@ def _issued_soa_sheet(wb: Workbook, ef: EngagementFile) -> None:
             for line in issued.lines
         )
     _reference_sheet(wb, "SoA issued", header, rows, [10, 36, *([16] * len(soa.FIELDS))])
+
+
+GAP_RULES_SHEET = "Gap rules"
+GAP_RULES_HEADER = ["Rule", "Gap", "Clause or control", "Severity", "What to do"]
+_GAP_RULES_WIDTHS = [22, 40, 30, 13, 62]
+GAP_RULES_NOTE = (
+    "The checks the consultant runs on the engagement, the gaps an auditor would raise, each "
+    "with what to do to close it (for reference). Severity: "
+    + "; ".join(f"{SEVERITIES[key]} = {SEVERITY_MEANING[key].lower()}" for key in SEVERITIES)
+    + "."
+)
+
+
+def gap_rule_rows(ef: EngagementFile) -> list[list[object]]:
+    """Every rule of the catalogue, the audit-failing gaps first, as the sheet lists them."""
+    return [
+        [
+            rule.id,
+            rule.title,
+            f"{rule.ref} {ef.catalog.ref_title(rule.ref)}".strip(),
+            SEVERITIES[rule.severity],
+            rule.todo,
+        ]
+        for rule in catalogue.RULES
+    ]
+
+
+def _gap_rules_sheet(wb: Workbook, ef: EngagementFile) -> None:
+    rows = gap_rule_rows(ef)
+    _reference_sheet(wb, GAP_RULES_SHEET, GAP_RULES_HEADER, rows, _GAP_RULES_WIDTHS, fit=True)
 
 
 def _save(wb: Workbook, destination: Path) -> None:

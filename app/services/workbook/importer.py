@@ -34,6 +34,7 @@ from app.services.workbook.export import (
     CRITERIA_SHEET,
     FORMAT,
     FORMAT_VERSION,
+    GAP_RULES_SHEET,
     LISTS_SHEET,
     META_SHEET,
     criteria_rows,
@@ -57,7 +58,9 @@ from app.services.workbook.tables import (
     tables,
 )
 
-REFERENCE_SHEETS = {"Instructions", CRITERIA_SHEET, "SoA issued", LISTS_SHEET, META_SHEET}
+REFERENCE_SHEETS = {
+    "Instructions", CRITERIA_SHEET, "SoA issued", GAP_RULES_SHEET, LISTS_SHEET, META_SHEET,
+}  # fmt: skip
 EXTRAS_HEADING = "From the client's workbook:"
 
 
