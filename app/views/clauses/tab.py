@@ -38,7 +38,7 @@ from app.views.clauses.model import (
 from app.views.common import dialogs, shown_only, worker
 from app.views.common.field_form import DateEdit, LineEdit, LongText
 from app.views.common.guard import STATUS
-from app.views.common.text import esc, history_html, short
+from app.views.common.text import esc, history_html, short, todo_html
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import WrappedLabel, compact, detail_panel, list_and_panel
 from app.views.documents.serving_label import ServingLabel
@@ -298,7 +298,9 @@ class ClausesTab(QWidget):
         self.gap_note.setVisible(bool(gaps))
         self.gap_note.setText(
             "<b>Gaps an auditor will raise</b><br>"
-            + "<br>".join(f"{esc(rule.label)} ({esc(rule.ref)})" for rule in gaps)
+            + "<br>".join(
+                f"{esc(rule.label)} ({esc(rule.ref)}){todo_html(rule.todo)}" for rule in gaps
+            )
             + (
                 "<br>Readiness counts this point as in progress until evidence is named."
                 if requirements.NO_EVIDENCE in gaps

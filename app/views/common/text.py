@@ -10,6 +10,11 @@ def esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def todo_html(todo: str) -> str:
+    """A gap rule's what to do, on its own small line below the rule ("" when it says none)."""
+    return f"<br><small>{esc(todo)}</small>" if todo else ""
+
+
 def short(value: str | None, limit: int = 60) -> str:
     """A history value as shown beside an item: '(empty)' for nothing, long text cut."""
     if value is None or value == "":

@@ -35,7 +35,7 @@ from app.views.common.field_form import FieldForm, FormDialog
 from app.views.common.people import PeopleNames
 from app.views.common.register_tab import ListModel, RegisterTab
 from app.views.common.row_table import Prepared, prepare
-from app.views.common.text import esc, history_html, shown_by_spec
+from app.views.common.text import esc, history_html, shown_by_spec, todo_html
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import detail_panel, list_and_panel
 from app.views.documents.serving_label import ServingLabel
@@ -250,7 +250,10 @@ class InventoryTab(RegisterTab):
         note = "".join(f"<br><i>{esc(text)}</i>" for text in notes)
         self.gaps.setText(
             "<b>Gaps an auditor will find</b><br>"
-            + "<br>".join("• " + esc(inventory_rules.RULES[f].label) for f in flags)
+            + "<br>".join(
+                f"• {esc(rule.label)}{todo_html(rule.todo)}"
+                for rule in (inventory_rules.RULES[f] for f in flags)
+            )
             + note
             + "".join(
                 f"<br>• {esc(f.rule.label)} ({esc(item)})<br><small>{esc(f.text)}</small>"

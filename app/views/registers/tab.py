@@ -30,7 +30,7 @@ from app.views.common.field_form import FieldForm, FormDialog
 from app.views.common.people import PeopleNames
 from app.views.common.register_tab import RegisterTab
 from app.views.common.row_table import Prepared
-from app.views.common.text import esc, history_html, shown_by_spec
+from app.views.common.text import esc, history_html, shown_by_spec, todo_html
 from app.views.common.widgets import detail_panel, list_and_panel
 from app.views.registers.link_completer import ChoicesCompleter, LinkCompleter
 from app.views.registers.model import DescribedModel, prepared
@@ -152,7 +152,9 @@ class DescribedTab(RegisterTab):
         self.gaps.setVisible(bool(gaps))
         self.gaps.setText(
             "<b>Gaps an auditor will find</b><br>"
-            + "<br>".join(f"• {esc(g.id)} {esc(g.title)} ({esc(g.ref)})" for g in gaps)
+            + "<br>".join(
+                f"• {esc(g.id)} {esc(g.title)} ({esc(g.ref)}){todo_html(g.todo)}" for g in gaps
+            )
         )
         self.form.set_values(row.values, row.id)
         labels = {f.name: f.label for f in self.reg.fields}

@@ -23,8 +23,8 @@ def _label(header: str, name: str, choices: dict[str, str]) -> Column:
 
 # a risk's flags: the keys of the register's rules, and this one from People
 WITHOUT_AUTHORITY = "accepted_without_authority"
-LABELS = {**{key: rule.label for key, rule in RULES.items()},
-          WITHOUT_AUTHORITY: authority.RULES["risk"].label}  # fmt: skip
+RULE_OF = {**RULES, WITHOUT_AUTHORITY: authority.RULES["risk"]}
+LABELS = {key: rule.label for key, rule in RULE_OF.items()}
 
 
 def flags_text(flags: list[str]) -> str:

@@ -46,14 +46,14 @@ from app.views.common.guard import STATUS
 from app.views.common.people import PeopleNames
 from app.views.common.register_tab import ListModel, RegisterTab
 from app.views.common.row_table import Prepared, prepare
-from app.views.common.text import esc, history_html, shown_by_spec
+from app.views.common.text import esc, history_html, shown_by_spec, todo_html
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import detail_panel, list_and_panel
 from app.views.documents.serving_label import ServingLabel
 from app.views.risks.approval import CLEAR, ApprovalFields
 from app.views.risks.dialogs import CategoriesDialog, CriteriaDialog, TreatmentDialog
 from app.views.risks.heat_map import HeatMap
-from app.views.risks.model import LABELS, WITHOUT_AUTHORITY, RisksModel, haystack
+from app.views.risks.model import LABELS, RULE_OF, WITHOUT_AUTHORITY, RisksModel, haystack
 
 
 @dataclass
@@ -453,7 +453,7 @@ class RisksTab(RegisterTab):
         self.gaps.setVisible(bool(flags))
         self.gaps.setText(
             "<b>Gaps an auditor will find</b><br>"
-            + "<br>".join("• " + esc(LABELS[f]) for f in flags)
+            + "<br>".join("• " + esc(LABELS[f]) + todo_html(RULE_OF[f].todo) for f in flags)
             + self._authority_text(row.id, flags)
         )
         self.form.set_values(row.values(), row.id)

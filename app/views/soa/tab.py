@@ -41,7 +41,7 @@ from app.views.common.row_table import (
     text,
     titled,
 )
-from app.views.common.text import esc, history_html, shown_by_spec
+from app.views.common.text import esc, history_html, shown_by_spec, todo_html
 from app.views.common.undo import AppliedCommand
 from app.views.common.widgets import detail_panel, list_and_panel
 from app.views.documents.serving_label import ServingLabel
@@ -328,6 +328,7 @@ class SoaTab(RegisterTab):
                     if f == "same_reason"
                     else soa.RULES[f].label
                 )
+                + todo_html(soa.RULES[f].todo)
                 for f in flags
             )
         )
