@@ -84,8 +84,7 @@ CRITERIA_UNAPPROVED = GapRule(
 )  # fmt: skip
 PLAN_UNAPPROVED = GapRule(
     "RSK-06", "Risk treatment plan not approved by management", "6.1.3", "major",
-    todo="Have management sign off the treatment plan (Risks tab, Treatment plan, Record "
-    "approval).",
+    todo="Have management approve the plan (Risks tab, Treatment plan).",
 )  # fmt: skip
 TOKEN_SHARE = 10.0  # AI-specific categories on fewer live risks than this (percent): cyber-only
 _ACTING = {"modify", "avoid", "share"}  # treatments that need something done
