@@ -107,13 +107,38 @@ def _measure_audits(beat: Heartbeat, window) -> dict:
     return report
 
 
+def _measure_dashboard(beat: Heartbeat, window) -> dict:
+    """An edit on the checklist, then the count off the UI thread until the dashboard shows
+    it: the window must keep painting while every rule and figure is recomputed."""
+    from app.services.clauses import requirements
+
+    page = window.dashboard_tab
+    window.select_tab("dashboard")
+    window.wait_until_loaded()
+    tab = window.clauses_tab
+    point = next(iter(tab.model.point_ids()))
+    before = page.board
+    results = {}
+    now = requirements.get_point(window.ef, point).status
+    other = "in_progress" if now != "in_progress" else "implemented"
+
+    def edit() -> None:  # a status that differs, so the edit is saved and counted
+        tab.select_point(point)
+        tab.set_selected("status", other)
+
+    results["an edit, then the dashboard recounted"] = beat.measure(
+        edit, lambda: window._status_task is None and page.board is not before
+    )
+    return {"blocked_s": results}
+
+
 def main(path: str, tab_name: str) -> None:
     app = make_app()  # the app's own settings (GIL slice, style)
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
     beat = Heartbeat()
-    ef = open_engagement(Path(path), read_only=tab_name != "attach")
+    ef = open_engagement(Path(path), read_only=tab_name not in ("attach", "dashboard"))
     window.set_engagement(ef, remember=False)  # opens on the Clauses tab
     window.wait_until_loaded()
     if tab_name == "inventory":
@@ -123,6 +148,8 @@ def main(path: str, tab_name: str) -> None:
         report = _measure_tab(beat, window, "documents", 1, "generated document 1", register)
     elif tab_name == "audits":
         report = _measure_audits(beat, window)
+    elif tab_name == "dashboard":
+        report = _measure_dashboard(beat, window)
     elif tab_name == "attach":
         report = _measure_attach(beat, window, Path(sys.argv[3]))
     else:
