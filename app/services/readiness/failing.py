@@ -159,7 +159,7 @@ def _leadership(session: Session, people: competence.Analysis, today: dt.date) -
     elif not people.performance_held:
         missing.append((PERFORMANCE_UNHELD, ROLES.key))
     kind = missing[0][1] if missing else DOCUMENTS.key
-    return Finding(catalogue.LEADERSHIP, kind, tuple(what for what, _ in missing))
+    return Finding(catalogue.LEADERSHIP, kind, tuple(what for what, _ in missing), by_id=False)
 
 
 def _policy_approved(session: Session, today: dt.date) -> bool:

@@ -126,7 +126,8 @@ def read(ef: EngagementFile, check_attachments: bool = True) -> Snapshot:
             risk_rows, criteria, risks.list_categories(ef), risk_rules.signoff(ef)
         ),
         soa_findings=soa.evaluate(draft, soa.risks_by_control(ef)),
-        registers={r.key: register.list_items(ef, r) for r in registry.DESCRIBED},
+        # only the registers with rules: 400,000 audit lines judged by none stay unread
+        registers={r.key: register.list_items(ef, r) for r in registry.DESCRIBED if r.rules},
         last_review=reviews.last_review(ef),
         people=people.analysis(ef),
         climate=climate.get(ef),
@@ -185,7 +186,8 @@ def of_areas(d: Sources, today: dt.date | None = None) -> list[Finding]:
     rows.append(Finding(mandatory.MISSING, "required_documents", missing, area="Documents"))
     rows += [  # sign-offs without the authority
         Finding(rule, _SIGNED_IN[key],
-                tuple(f.label for f in d.without_authority if f.subject == key), area="People")
+                tuple(f.label for f in d.without_authority if f.subject == key), area="People",
+                by_id=False)
         for key, rule in authority.RULES.items()
     ]  # fmt: skip
     rows += _audit_findings(d.audit_findings)

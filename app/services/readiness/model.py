@@ -19,6 +19,9 @@ class Finding:
     whole: bool = False  # about the engagement as a whole (nothing recorded), not items
     note: str = ""  # what a rule about the whole says of this engagement
     area: str = ""  # as the pack's table of gaps names it: "Inventory", "People"
+    # whether the items are IDs of `kind` (a jump shows just them); False: they are words
+    # ("No AI policy approved...", "SoA version 3") and a jump opens the area whole
+    by_id: bool = True
 
     @property
     def open(self) -> bool:

@@ -77,11 +77,16 @@ class FailingGaps(QGroupBox):
 
     def _open(self, row: int) -> None:
         f = self.found[row]
-        self.show_items.emit(f.kind, list(f.items), why(f))
+        self.show_items.emit(f.kind, shown_ids(f), why(f))
+
+
+def shown_ids(f: Finding) -> list[str]:
+    """What a jump shows alone: the items, when they are IDs; else the whole area."""
+    return list(f.items) if f.by_id else []
 
 
 def _button_text(f: Finding) -> str:
-    if f.items:
+    if f.items and f.by_id:
         return f"Show {words.count(len(f.items), 'item')}"
     return "Open the area"
 
@@ -165,4 +170,4 @@ class OtherGaps(QGroupBox):
     def _open(self, index: QModelIndex) -> None:
         f = self.model.found[index.row()]
         if f.kind:
-            self.show_items.emit(f.kind, list(f.items), why(f))
+            self.show_items.emit(f.kind, shown_ids(f), why(f))

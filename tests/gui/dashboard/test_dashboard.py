@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
+from app.services import status
 from app.services.engagement.file import create_engagement
 from app.services.inventory import service as inventory
 from app.services.readiness import catalogue
@@ -48,7 +49,12 @@ def test_dashboard_is_the_first_page_and_shows_the_six_gaps(qtbot, window, path)
                                                      strict=True)}  # fmt: skip
     assert "Open" in states["impact-assessment-missing"]
     assert "Met" in states["no-ai-inventory"]
-    assert "ready" in page.headline.text()
+    # the page shows what `status --json` says of the same file
+    data = status.summary(window.ef)
+    assert f"{data['readiness_percent']:g}%" in page.headline.text()
+    for gap in data["gaps"][:6]:
+        assert ("Open" if gap["open"] else "Met") in states[gap["id"]]
+    assert page.owner_loads.rowCount() == len(data["readiness_by_owner"])
 
 
 def test_dashboard_a_click_on_a_gap_lands_on_its_items(qtbot, window, path):
