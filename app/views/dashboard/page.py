@@ -78,7 +78,7 @@ class DashboardPage(QWidget):
         self.cycle = QGridLayout()
         self.others = OtherGaps()
         self.others.show_items.connect(self.show_items)
-        self.plan = PlanPanel(ef, undo_stack)
+        self.plan = PlanPanel(ef, undo_stack, read=False)  # with the count, after painting
         self.plan.changed.connect(self.changed)
 
         body = QWidget()

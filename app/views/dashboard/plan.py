@@ -215,7 +215,11 @@ class PlanPanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
+    def __init__(
+        self, ef: EngagementFile, undo_stack: QUndoStack, parent=None, *, read: bool = True
+    ) -> None:
+        """`read` False: the plan comes with the window's count (show_plan), so nothing is
+        queried before the first paint."""
         super().__init__(parent)
         self.ef = ef
         self.undo_stack = undo_stack
@@ -262,7 +266,8 @@ class PlanPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.heading, self.warning, self.chart, self.table, self.error, hint):
             layout.addWidget(widget)
-        self.reload()
+        if read:
+            self.reload()
 
     def reload(self) -> None:
         today = dt.date.today()
