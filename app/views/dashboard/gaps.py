@@ -4,6 +4,7 @@ items, and a table of the other open gaps, gravest first, each row opening its i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -91,20 +92,22 @@ def _button_text(f: Finding) -> str:
     return "Open the area"
 
 
-class GapsModel(QAbstractTableModel):
-    HEADERS = ("Gap", "Title", "Clause", "Severity", "Count", "What to do")
+class ListModel(QAbstractTableModel):
+    """A read-only table of `rows` under HEADERS, replaced whole on each count."""
+
+    HEADERS: tuple[str, ...] = ()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.found: list[Finding] = []
+        self.rows: list[Any] = []
 
-    def set_found(self, found: Sequence[Finding]) -> None:
+    def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
-        self.found = list(found)
+        self.rows = list(rows)
         self.endResetModel()
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.found)
+        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
         return len(self.HEADERS)
@@ -113,6 +116,14 @@ class GapsModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
+
+
+class GapsModel(ListModel):
+    HEADERS = ("Gap", "Title", "Clause", "Severity", "Count", "What to do")
+
+    @property
+    def found(self) -> list[Finding]:
+        return self.rows
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         f = self.found[index.row()]
@@ -159,7 +170,7 @@ class OtherGaps(QGroupBox):
         layout.addWidget(self.table)
 
     def show_found(self, found: Sequence[Finding]) -> None:
-        self.model.set_found(found)
+        self.model.set_rows(found)
         by = {s: sum(1 for f in found if f.rule.severity == s) for s in SEVERITIES}
         self.summary.setText(
             f"{words.count(len(found), 'open gap')}: {by['major']} would fail the audit, "

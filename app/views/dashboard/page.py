@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
@@ -37,7 +36,7 @@ from app.views.clauses.model import NO_OWNER as NO_OWNER_FILTER
 from app.views.common.text import esc
 from app.views.common.widgets import WrappedLabel
 from app.views.dashboard.charts import ClauseBars
-from app.views.dashboard.gaps import OPEN_COLOUR, FailingGaps, OtherGaps
+from app.views.dashboard.gaps import OPEN_COLOUR, FailingGaps, ListModel, OtherGaps
 from app.views.dashboard.plan import PlanPanel
 from app.views.risks.heat_map import HeatMap
 
@@ -191,34 +190,19 @@ def _box(title: str, content: QWidget | QGridLayout) -> QGroupBox:
     return box
 
 
-class OwnersModel(QAbstractTableModel):
+class OwnersModel(ListModel):
     """Work by owner, most overdue first: a model, so 5,000 owners cost one reset, not
     20,000 table items, when the count comes in."""
 
     HEADERS = ("Owner", "Open", "Overdue", "Done")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[tuple[str, int, int, int]] = []
-
     def set_loads(self, by_owner: Mapping[str, OwnerLoad]) -> None:
-        self.beginResetModel()
-        self.rows = sorted(
-            ((o, w.open, w.overdue, w.done) for o, w in by_owner.items()),
-            key=lambda r: (-r[2], -r[1], r[0].lower()),
+        self.set_rows(
+            sorted(
+                ((o, w.open, w.overdue, w.done) for o, w in by_owner.items()),
+                key=lambda r: (-r[2], -r[1], r[0].lower()),
+            )
         )
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         row = self.rows[index.row()]
