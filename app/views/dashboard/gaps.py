@@ -4,9 +4,8 @@ items, and a table of the other open gaps, gravest first, each row opening its i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,9 +23,7 @@ from app.services import words
 from app.services.gaps import SEVERITIES
 from app.services.readiness.model import Finding
 from app.views.common.text import esc
-
-OPEN_COLOUR, MET_COLOUR = "#b3261e", "#2e7d32"
-AnyIndex = QModelIndex | QPersistentModelIndex
+from app.views.dashboard.parts import MET_COLOUR, OPEN_COLOUR, AnyIndex, ListModel
 
 
 def why(f: Finding) -> str:
@@ -90,32 +87,6 @@ def _button_text(f: Finding) -> str:
     if f.items and f.by_id:
         return f"Show {words.count(len(f.items), 'item')}"
     return "Open the area"
-
-
-class ListModel(QAbstractTableModel):
-    """A read-only table of `rows` under HEADERS, replaced whole on each count."""
-
-    HEADERS: tuple[str, ...] = ()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
 
 class GapsModel(ListModel):

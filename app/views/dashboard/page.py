@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QUndoStack
@@ -35,16 +36,12 @@ from app.services.engagement.file import EngagementFile
 from app.views.clauses.model import NO_OWNER as NO_OWNER_FILTER
 from app.views.common.text import esc
 from app.views.common.widgets import WrappedLabel
-from app.views.dashboard.charts import ClauseBars
-from app.views.dashboard.gaps import OPEN_COLOUR, FailingGaps, ListModel, OtherGaps
-from app.views.dashboard.plan import PlanPanel
-from app.views.risks.heat_map import HeatMap
+from app.views.dashboard.parts import OPEN_COLOUR, AnyIndex, ListModel
 
 if TYPE_CHECKING:  # the services load with the first count, after the window has painted
     from app.services.readiness.dashboard import Dashboard
     from app.services.readiness.figures import OwnerLoad
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+    from app.views.dashboard.plan import PlanPanel
 
 
 class DashboardPage(QWidget):
@@ -59,9 +56,27 @@ class DashboardPage(QWidget):
     def __init__(self, ef: EngagementFile, undo_stack: QUndoStack, parent=None) -> None:
         super().__init__(parent)
         self.ef = ef
+        self.undo_stack = undo_stack
         self.board: Dashboard | None = None
         self.headline = QLabel("Counting…")
         self.headline.setTextFormat(Qt.TextFormat.RichText)
+        # the rest is made with the first count: the window's first paint does without it
+        self.plan: PlanPanel | None = None
+        self.built = False
+        self.page_layout = QVBoxLayout(self)
+        self.page_layout.setContentsMargins(0, 0, 0, 0)
+        self.page_layout.addWidget(self.headline)
+        self.page_layout.addStretch(1)
+
+    def _build(self) -> None:
+        from app.views.dashboard.charts import ClauseBars
+        from app.views.dashboard.gaps import FailingGaps, OtherGaps
+        from app.views.dashboard.plan import PlanPanel
+        from app.views.risks.heat_map import HeatMap
+
+        self.built = True
+        while self.page_layout.count():  # the headline moves into the scrolled page
+            self.page_layout.takeAt(0)
         self.rule = WrappedLabel()
         self.rule.setStyleSheet("color:#5f6b73;")
         self.failing = FailingGaps()
@@ -77,7 +92,7 @@ class DashboardPage(QWidget):
         self.cycle = QGridLayout()
         self.others = OtherGaps()
         self.others.show_items.connect(self.show_items)
-        self.plan = PlanPanel(ef, undo_stack, read=False)  # with the count, after painting
+        self.plan = PlanPanel(self.ef, self.undo_stack, read=False)  # the plan of the count
         self.plan.changed.connect(self.changed)
 
         body = QWidget()
@@ -103,12 +118,11 @@ class DashboardPage(QWidget):
         scroll.setWidget(body)
         scroll.viewport().installEventFilter(self)
         self.body, self.scroller = body, scroll
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        self.page_layout.addWidget(scroll)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.scroller.viewport() and event.type() == QEvent.Type.Resize:
+        resized = event.type() == QEvent.Type.Resize
+        if self.built and resized and watched is self.scroller.viewport():
             self._fit()
         return False
 
@@ -117,20 +131,26 @@ class DashboardPage(QWidget):
         page by the minimum size, which knows nothing of text wrapping, and would clip."""
         layout = self.body.layout()
         width = self.scroller.viewport().width()
-        self.body.setMinimumHeight(layout.totalHeightForWidth(width))
+        # the charts' new sizes first (their layout requests are queued), then measure
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        layout.invalidate()
+        height = layout.totalHeightForWidth(width)  # -1 while nothing in it wraps
+        self.body.setMinimumHeight(max(height, layout.totalMinimumSize().height()))
 
     # what the main window asks of a tab
     def is_loading(self) -> bool:
         return False  # it shows the window's count; the window waits for that itself
 
     def reload_if_shown(self) -> None:
-        self.plan.reload()
+        if self.plan is not None:
+            self.plan.reload()
 
     def leave(self) -> None:
         pass
 
     def focus_search(self) -> None:
-        self.others.table.setFocus()
+        if self.built:
+            self.others.table.setFocus()
 
     def shutdown(self) -> None:
         pass
@@ -139,6 +159,9 @@ class DashboardPage(QWidget):
     def show_board(self, board: Dashboard) -> None:
         from app.services.readiness.dashboard import coverage_tiles, cycle_tiles
         from app.services.readiness.figures import READINESS_RULE
+
+        if not self.built:
+            self._build()
 
         self.board = board
         self.rule.setText(READINESS_RULE)
@@ -168,8 +191,10 @@ class DashboardPage(QWidget):
         self.heat.set_data(board.criteria, f.heat.inherent)
         _tiles(self.coverage, coverage_tiles(f), self.show_area)
         _tiles(self.cycle, cycle_tiles(f), self.show_area)
+        assert self.plan is not None
         self.plan.show_plan(board.plan, board.today)
         self._fit()
+        QTimer.singleShot(0, self, self._fit)  # again once the new texts are laid out
         self.loaded.emit()
 
     def _owner_chosen(self, index: QModelIndex) -> None:
