@@ -71,7 +71,7 @@ PERFORMANCE_UNHELD = "Nobody holds the role accountable for reporting the AIMS's
 
 
 def evaluate(ef: EngagementFile, today: dt.date | None = None) -> list[Finding]:
-    """The six audit-failing gaps, in catalogue.FAILING order."""
+    """The six audit-failing gaps, in catalogue.FAILING order, read from the file."""
     today = today or dt.date.today()
     systems = inventory.list_systems(ef)
     # the risks linked to systems only matter to INV-14 and INV-15, which none of the six
@@ -86,6 +86,19 @@ def evaluate(ef: EngagementFile, today: dt.date | None = None) -> list[Finding]:
     )
     with ef.reading() as session:
         people = competence.analyse(session, today)
+    return of(ef, systems, found, people, today)
+
+
+def of(
+    ef: EngagementFile,
+    systems: list[SystemRow],
+    found: inventory_rules.Findings,
+    people: competence.Analysis,
+    today: dt.date,
+) -> list[Finding]:
+    """The six from what the inventory and People rules found already (the dashboard's
+    snapshot holds them): only the leadership evidence is read here."""
+    with ef.reading() as session:
         leadership = _leadership(session, people, today)
     found_six = [
         _inventory(systems),

@@ -97,7 +97,9 @@ class Snapshot:
     mismatches: list[Mismatch] = field(default_factory=list)
 
 
-def read(ef: EngagementFile, check_attachments: bool = True) -> Snapshot:
+def read(
+    ef: EngagementFile, check_attachments: bool = True, today: dt.date | None = None
+) -> Snapshot:
     """What the rules judge. `check_attachments` False leaves the attached files unread (the
     window's count after each edit): HASH_MISMATCH then finds nothing."""
     systems = inventory.list_systems(ef)
@@ -119,8 +121,13 @@ def read(ef: EngagementFile, check_attachments: bool = True) -> Snapshot:
         points=[p for p in requirements.list_points(ef) if not p.retired],
         systems=systems,
         inventory_findings=inventory_rules.evaluate(
-            systems, assessments, inventory.linked_risks(ef), criteria, ef.details.aims_started_on
-        ),
+            systems,
+            assessments,
+            inventory.linked_risks(ef),
+            criteria,
+            ef.details.aims_started_on,
+            today or dt.date.today(),
+        ),  # fmt: skip
         risks=risk_rows,
         risk_findings=risk_rules.evaluate(
             risk_rows, criteria, risks.list_categories(ef), risk_rules.signoff(ef)
@@ -129,7 +136,7 @@ def read(ef: EngagementFile, check_attachments: bool = True) -> Snapshot:
         # only the registers with rules: 400,000 audit lines judged by none stay unread
         registers={r.key: register.list_items(ef, r) for r in registry.DESCRIBED if r.rules},
         last_review=reviews.last_review(ef),
-        people=people.analysis(ef),
+        people=people.analysis(ef, today),
         climate=climate.get(ef),
         required=mandatory.list_entries(ef),
         without_authority=authority.findings(ef),
@@ -227,8 +234,9 @@ def evaluate(
 ) -> list[Finding]:
     """The six audit-failing gaps, then every other rule, each with what it finds today.
     `sources`: what was read already (the pack's snapshot), else read now."""
-    areas = of_areas(sources or read(ef, check_attachments), today)
-    return [*failing.evaluate(ef, today), *areas]
+    d = sources or read(ef, check_attachments, today)
+    six = failing.of(ef, d.systems, d.inventory_findings, d.people, today or dt.date.today())
+    return [*six, *of_areas(d, today)]
 
 
 def open_majors_by_clause(found: Sequence[Finding], top_clause: _TopClause) -> dict[str, int]:

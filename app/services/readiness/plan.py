@@ -18,7 +18,6 @@ typical range: a plan that promises the earliest date sets up a client to miss i
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import enum
 from dataclasses import dataclass, replace
@@ -30,6 +29,7 @@ from app.services import words
 from app.services.engagement import history
 from app.services.engagement.errors import FieldError
 from app.services.engagement.file import EngagementFile
+from app.services.inventory.rules import add_months  # the one month arithmetic
 
 # (key, short title), in the order they come
 MILESTONES: tuple[tuple[str, str], ...] = (
@@ -123,15 +123,6 @@ class MilestoneValues:
     planned_on: dt.date | None = None
     done_on: dt.date | None = None
     note: str = ""
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day so many months later (or earlier); the month's last day when it is
-    shorter (31 January + 1 month: 28 or 29 February)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def typical_months(size: str, iso27001: bool) -> tuple[int, int]:
