@@ -29,11 +29,13 @@ from app.services import words
 from app.services.engagement import history
 from app.services.engagement.errors import AimsError
 from app.services.engagement.file import EngagementFile
+from app.services.engagement.writeback import Writeback
 from app.services.gaps import GapRule
 from app.services.progress import Progress
 
 # 4 MiB: memory stays flat (two chunks in flight), and fewer, larger rows store faster
 CHUNK = 4 << 20
+FIRST = 256 << 10  # a small first chunk: storing starts while the next is hashed
 LIMIT = 200 * 1024 * 1024  # larger files are attached only when the user says so
 ENTITY = "document"
 HASH_MISMATCH = GapRule(
@@ -168,18 +170,23 @@ def attach(
         store = insert(AttachmentChunk)
         connection = session.connection()
         try:
-            with open(path, "rb") as handle, ThreadPoolExecutor(1) as reader:
+            with (
+                open(path, "rb") as handle,
+                ThreadPoolExecutor(1) as reader,
+                Writeback(ef.path) as behind,
+            ):
                 opened = os.fstat(handle.fileno())
                 if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
                     raise _changed(path)
                 # The next chunk is read and hashed on a second thread while this one is
                 # stored: hashlib and SQLite both let go of the GIL for their work.
-                ahead = reader.submit(_read_hashed, handle, digest)
+                ahead = reader.submit(_read_hashed, handle, digest, FIRST)
                 while chunk := ahead.result():
-                    ahead = reader.submit(_read_hashed, handle, digest)
+                    ahead = reader.submit(_read_hashed, handle, digest, CHUNK)
                     connection.execute(
                         store, {"attachment_id": attachment.id, "seq": seq, "data": chunk}
                     )
+                    behind.nudge()
                     seq += 1
                     done += len(chunk)
                     yield done, info.st_size, f"Attaching {name}"
@@ -198,9 +205,9 @@ def attach(
         return _row(attachment)
 
 
-def _read_hashed(handle: BinaryIO, digest: Any) -> bytes:
-    """The file's next chunk, added to its digest (empty at the end)."""
-    chunk = handle.read(CHUNK)
+def _read_hashed(handle: BinaryIO, digest: Any, size: int) -> bytes:
+    """The file's next `size` bytes, added to its digest (empty at the end)."""
+    chunk = handle.read(size)
     digest.update(chunk)
     return chunk
 

@@ -329,6 +329,12 @@ class EngagementFile:
         self.close()
 
 
+# 8 KiB pages for new files (SQLite's default is 4 KiB): a large write such as an attachment
+# is half as many pages to write (attaching 100 MB went from about 2x reading and hashing it to
+# 1.7x); an empty engagement is a few hundred KB larger. Existing files keep their size.
+PAGE_SIZE = 8192
+
+
 def _connect(path: Path, mode: str) -> Engine:
     """An engine on the file (mode "ro", "rw" or "rwc"), by URI so no character of the path
     is read as URL syntax."""
@@ -713,6 +719,8 @@ def create_engagement(
         temp.unlink(missing_ok=True)
         engine = _connect(temp, "rwc")
         try:
+            with engine.connect() as conn:  # before the first table: fixed from then on
+                conn.exec_driver_sql(f"PRAGMA page_size = {PAGE_SIZE}")
             schema().create_all(engine)
             _stamp_file(engine)
             now = history.now()

@@ -51,7 +51,7 @@ def test_attach_reports_progress_and_cancel_stores_nothing(new_file, doc, tmp_pa
     source = tmp_path / "big.bin"
     source.write_bytes(os.urandom(attachments.CHUNK * 3))
     steps = attachments.attach(new_file, doc, source)
-    assert next(steps) == (attachments.CHUNK, attachments.CHUNK * 3, "Attaching big.bin")
+    assert next(steps) == (attachments.FIRST, attachments.CHUNK * 3, "Attaching big.bin")
     steps.close()  # what Cancel does
     assert _rows(new_file.path) == (0, 0)
     assert attachments.list_attachments(new_file) == []

@@ -475,10 +475,10 @@ def test_file_safety_corrupt_logo_is_refused_when_chosen(new_file, broken):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 1 MB tmpfs to fill up (root mounts it; elsewhere the test is skipped)."""
+    """A 2 MB tmpfs to fill up (root mounts it; elsewhere the test is skipped)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
                           capture_output=True, check=False)  # fmt: skip
     if done.returncode:
         if os.environ.get("REQUIRE_EXTERNAL_TOOLS") == "1" and os.geteuid() == 0:
