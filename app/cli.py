@@ -398,8 +398,10 @@ def _import_xlsx(args: argparse.Namespace) -> int:
 
     mapping = load_mapping(args.mapping) if args.mapping else None
     # a preview never writes
-    with open_engagement(args.file, read_only=args.dry_run or args.show_mapping) as ef:
-        plan = workbook_import.build_plan(ef, args.workbook, mapping)
+    preview = args.dry_run or args.show_mapping
+    with open_engagement(args.file, read_only=preview) as ef:
+        # applied at once, the import's own checks find what the preview's trial run would
+        plan = workbook_import.build_plan(ef, args.workbook, mapping, trial=args.dry_run)
         if args.show_mapping:
             print(json.dumps(workbook_import.mapping_of(plan), indent=2, ensure_ascii=False))
             return 0
@@ -407,7 +409,10 @@ def _import_xlsx(args: argparse.Namespace) -> int:
         blocked = plan.errors > 0 and not args.skip_invalid
         applied = not args.dry_run and not blocked
         if applied:
-            workbook_import.apply(ef, plan, skip_invalid=args.skip_invalid)
+            try:
+                workbook_import.apply(ef, plan, skip_invalid=args.skip_invalid)
+            except workbook_import.RefusedError:
+                blocked, applied = True, False
     if args.json:
         print(json.dumps(plan.to_json(applied), indent=2, default=str, ensure_ascii=False))
     else:

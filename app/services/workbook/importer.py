@@ -214,17 +214,20 @@ class Plan:
 
 def build_plan(
     ef: EngagementFile, path: Path, mapping: dict[str, dict[str, object]] | None = None,
-    layouts: dict[str, Layout] | None = None,
+    layouts: dict[str, Layout] | None = None, trial: bool = True,
 ) -> Plan:  # fmt: skip
     """What importing `path` would change. `mapping` (a saved named mapping) and `layouts`
-    (the user's corrections) override what is detected on foreign sheets."""
+    (the user's corrections) override what is detected on foreign sheets. The trial run
+    (the services' checks, on a copy) finds the rows they would refuse, for a preview; an
+    import applied straight after may go without it: `apply` makes the same checks, tells
+    the refused rows on the plan the same way and writes nothing when one is refused."""
     with bulk.no_cycle_collection():
-        return _build_plan(ef, path, mapping, layouts)
+        return _build_plan(ef, path, mapping, layouts, trial)
 
 
 def _build_plan(
     ef: EngagementFile, path: Path, mapping: dict[str, dict[str, object]] | None,
-    layouts: dict[str, Layout] | None,
+    layouts: dict[str, Layout] | None, trial: bool,
 ) -> Plan:  # fmt: skip
     sheets = read_workbook(path)
     by_name = {s.name: s for s in sheets}
@@ -285,9 +288,9 @@ def _build_plan(
     sheet_plans = [p.plan if isinstance(p, _SheetReader) else p for p in plans]
     plan = Plan(path, meta is not None, sheet_plans)
     _match_people(ef, plan)
-    if plan.changes:  # the trial run, on a copy in memory: the services' checks, no writes
-        with ef.trial_copy() as trial:
-            apply(trial, plan, commit=False, skip_invalid=True)
+    if trial and plan.changes:  # on a copy in memory: the services' checks, no writes
+        with ef.trial_copy() as copy:
+            apply(copy, plan, commit=False, skip_invalid=True)
     return plan
 
 
@@ -1000,6 +1003,11 @@ class _RollbackError(Exception):
     pass
 
 
+class RefusedError(WorkbookError):
+    """Rows a service refused while the plan was applied (told on the plan's sheets);
+    nothing was written."""
+
+
 # (area kind, item ID, the item before (None: added by the import), the item as saved)
 UndoStep = tuple[str, str, Row | None, Row]
 
@@ -1055,7 +1063,7 @@ def _apply(ef: EngagementFile, plan: Plan, commit: bool, skip_invalid: bool) -> 
                     write = commit or any(_touches(later, plan) for later in AREAS[number + 1 :])
                     _create_many(ef, area, new, steps, added_systems, write)
             if commit and plan.errors and not skip_invalid:  # refused only now, by a service
-                raise WorkbookError(
+                raise RefusedError(
                     f"{words.count(plan.errors, 'row')} "
                     f"{'was' if plan.errors == 1 else 'were'} refused while importing; "
                     "nothing was imported. "

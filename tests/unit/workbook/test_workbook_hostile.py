@@ -464,6 +464,25 @@ def test_bad_row_is_named_in_the_text_preview_too(base, engagement, tmp_path, ca
     assert "error row 3, Inherent likelihood:" in out
 
 
+def test_a_row_only_the_service_refuses_is_told_alike_with_or_without_a_preview(
+    engagement, tmp_path, capsys
+):
+    """Applied at once, the import has no trial run: its own checks find the same refusal,
+    tell it on the same row and write nothing."""
+    sheet = tmp_path / "risks.csv"
+    sheet.write_text(
+        "Risk,Likelihood,Impact,Treatment,Residual likelihood,Residual impact\n"
+        "Fine one,2,2,Reduce,1,1\n"
+        "Worse after,2,2,Reduce,5,5\n"  # a rule across fields: says why in the comment
+    )
+    preview, _ = _refused(capsys, engagement, sheet, "--dry-run", "--json")
+    applied, err = _refused(capsys, engagement, sheet, "--json")
+    assert json.loads(applied) == json.loads(preview)
+    [error] = json.loads(applied)["sheets"][0]["errors"]
+    assert error["row"] == 3 and "higher than the inherent one" in error["message"]
+    assert "nothing was imported" in err
+
+
 def _meta(value: object, cell: str = "C1") -> Callable[[openpyxl.Workbook], None]:
     def edit(wb: openpyxl.Workbook) -> None:
         wb["_aims"][cell] = value
