@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.models import Person
 from app.services import words
 from app.services.engagement import bulk, history, ids
 from app.services.engagement.errors import FieldError, WorkbookError
@@ -356,15 +357,16 @@ def _respell(row: RowPlan, key: str, text: str, added: bool) -> None:
                 change.new = text
 
 
-def _add_new_people(session: Session, ef: EngagementFile, plan: Plan) -> None:
-    """The new names of the rows imported, as people (unless someone added them since)."""
+def _add_new_people(session: Session, ef: EngagementFile, plan: Plan) -> list[str]:
+    """The new names of the rows imported, as people (unless someone added them since);
+    returns their IDs."""
     directory = Directory(session)
     wanted = [
         name
         for name, rows in plan.new_people.items()
         if any(not r.failed for r in rows) and not directory.match(name).candidates
     ]
-    owners.add_people(session, wanted, ef.actor)
+    return owners.add_people(session, wanted, ef.actor)
 
 
 def _criteria_edited(ef: EngagementFile, raw: RawSheet) -> bool:
@@ -1008,8 +1010,10 @@ class RefusedError(WorkbookError):
     nothing was written."""
 
 
-# (area kind, item ID, the item before (None: added by the import), the item as saved)
+# (area kind, item ID, the item before (None: added by the import), the item as saved); a
+# person the import added for a new name is ("person", person ID, None, {})
 UndoStep = tuple[str, str, Row | None, Row]
+PERSON_ENTITY = owners.PERSON_ENTITY
 
 
 def apply(
@@ -1071,7 +1075,9 @@ def _apply(ef: EngagementFile, plan: Plan, commit: bool, skip_invalid: bool) -> 
                 )
             if not commit:
                 raise _RollbackError
-            _add_new_people(session, ef, plan)
+            # first in the steps: undone after the rows naming them, redone before them
+            people = _add_new_people(session, ef, plan)
+            steps[:0] = [(PERSON_ENTITY, person, None, {}) for person in people]
             _classify_new_categories(ef, plan)
     except _RollbackError:
         return []
@@ -1251,11 +1257,15 @@ def _empty_child(columns: tuple[Column, ...]) -> Row:
 
 
 def undo(ef: EngagementFile, steps: list[UndoStep]) -> None:
-    """Put back every item an import touched, in one transaction: added items are deleted
-    (softly, so their IDs stay taken and a redo brings them back as they were)."""
+    """Put back every item an import touched, in one transaction: added items (and the people
+    added for new names) are deleted softly, so their IDs stay taken and a redo brings them
+    back as they were."""
     with ef.writing():
         current = Items(ef)
         for kind, item_id, before, _ in reversed(steps):
+            if kind == PERSON_ENTITY:
+                ef.set_deleted(Person, PERSON_ENTITY, item_id, True, "person")
+                continue
             area = AREA_BY_KIND[kind]
             if before is None:
                 assert area.set_deleted is not None
@@ -1269,6 +1279,9 @@ def redo(ef: EngagementFile, steps: list[UndoStep]) -> None:
     with ef.writing():
         current = Items(ef)
         for kind, item_id, before, saved in steps:
+            if kind == PERSON_ENTITY:
+                ef.set_deleted(Person, PERSON_ENTITY, item_id, False, "person")
+                continue
             area = AREA_BY_KIND[kind]
             if before is None:
                 assert area.set_deleted is not None

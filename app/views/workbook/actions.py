@@ -188,9 +188,11 @@ class WorkbookActions:
                 )
             )
             self.changed()
-            self.window.statusBar().showMessage(
-                f"Imported {plan.path.name}: {words.count(len(steps), 'item')} changed", 8000
-            )
+            people = sum(1 for step in steps if step[0] == workbook_import.PERSON_ENTITY)
+            told = f"Imported {plan.path.name}: {words.count(len(steps) - people, 'item')} changed"
+            if people:
+                told += f", {words.count(people, 'person', 'people')} added to People"
+            self.window.statusBar().showMessage(told, 8000)
 
         def failed(message: str) -> None:
             progress.close()

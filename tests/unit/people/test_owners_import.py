@@ -84,3 +84,24 @@ def test_owners_import_only_spelling_changed_is_no_change(new_file, tmp_path):
     sheet = next(s for s in plan.sheets if s.sheet == "Risks")
     assert sheet.updated == [] and sheet.unchanged == 1
     assert risks.get_risk(new_file, "R-001").owner == "Dana Whitfield"
+
+
+def _active_people(ef) -> set[str]:
+    with ef.reading() as session:
+        return set(session.scalars(select(Person.name).where(Person.deleted.is_(False))))
+
+
+def test_owners_import_undo_takes_back_the_people_it_added_and_redo_brings_them(new_file, workbook):
+    from app.services.engagement.file import open_engagement
+    from app.services.workbook.importer import redo, undo
+
+    steps = apply(new_file, build_plan(new_file, workbook))
+    assert "Priya Shah" in _active_people(new_file)
+    undo(new_file, steps)
+    with open_engagement(new_file.path, read_only=True) as reopened:
+        assert "Priya Shah" not in _active_people(reopened)
+        assert {"Dana Whitfield", "Sam Lee", "sam lee"} <= _active_people(reopened)
+        assert set(_owners(reopened).values()) == {""}  # the owners as they were
+    redo(new_file, steps)
+    assert "Priya Shah" in _active_people(new_file)
+    assert _owners(new_file)["Scorer"] == "Priya Shah"
