@@ -43,6 +43,7 @@ def run() -> list[Figure]:
             ("bench.ui_probe", "risks", "risks"),
             ("bench.owners_probe", "people", "people"),
             ("bench.owners_probe", "owner_field", "risks' owner field"),
+            ("bench.owners_probe", "delete", "people"),
         )
         for module, mode, label in probes:
             _probe(module, source, mode, env)  # warm-up: page cache and .pyc files

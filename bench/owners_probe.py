@@ -71,6 +71,28 @@ def _owner_field(beat: Heartbeat, window) -> dict:
     return {"rows": line.completer().model().rowCount(), "blocked_s": results}
 
 
+def _delete(beat: Heartbeat, window) -> dict:
+    """Delete pressed on a person who owns items: what they hold and own is read (every
+    register, for their name) before the question; the question is answered No."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app.services.people.registers import PEOPLE
+
+    asked: list[str] = []
+    dialogs.confirm = lambda _p, _t, text: asked.append(text) or False
+    window.select_tab("people")
+    window.wait_until_loaded()
+    tab = window.people_tab.show_register(PEOPLE.key)
+    beat.measure(lambda: None, lambda: tab._started and not tab.is_loading())
+    tab.select(tab.model.id_at(0))
+    tab.table.setFocus()
+    blocked = beat.measure(
+        lambda: QTest.keyClick(tab.table, Qt.Key.Key_Delete), lambda: bool(asked)
+    )
+    return {"rows": tab.model.rowCount(), "blocked_s": {"delete a person who owns items": blocked}}
+
+
 def main(path: str, mode: str) -> None:
     app = make_app()
     window = MainWindow()
@@ -84,6 +106,8 @@ def main(path: str, mode: str) -> None:
         report = _match(beat, window)
     elif mode == "owner_field":
         report = _owner_field(beat, window)
+    elif mode == "delete":
+        report = _delete(beat, window)
     else:
         page = window.people_tab
         tab = next(iter(page.registers.values()), None)

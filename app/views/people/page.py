@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
 from app.services.engagement.file import EngagementFile
 from app.services.people import competence, owners
@@ -15,7 +23,7 @@ from app.services.people import service as people
 from app.services.people.registers import HOLDERS, PEOPLE, REGISTERS, ROLES
 from app.services.registers import service as register
 from app.services.registers.description import Register
-from app.views.common import dialogs
+from app.views.common import dialogs, worker
 from app.views.common.text import esc
 from app.views.common.undo import AppliedCommand
 from app.views.people.owners import MatchOwners
@@ -137,6 +145,12 @@ class PeopleTab(DescribedTab):
         )
         self.merge_button.clicked.connect(self.merge_into)
         self.bar.insertWidget(2, self.merge_button)
+        self._checking: worker.Task | None = None  # what a person to delete holds, being read
+
+    def shutdown(self) -> None:
+        if self._checking is not None:  # it reads the file that is about to close
+            self._checking.wait()
+        super().shutdown()
 
     def show_current(self) -> None:
         super().show_current()
@@ -179,28 +193,49 @@ class PeopleTab(DescribedTab):
         self.refresh(keep, select=True)
 
     def delete_item(self) -> None:
+        """What the person holds and owns is looked up off the UI thread (every register of a
+        large engagement is read for their name), then asked about, then they are deleted."""
         person = self.current
-        if person is None or self.ef.read_only:
+        if person is None or self.ef.read_only or self._checking is not None:
             return
-        held = people.what_they_hold(self.ef, person)
-        owned = owners.owned_by_item(self.ef, self.reg.model, person)  # items naming them
-        if owned:
-            held.append(
-                f"owns {owners.owned_text(owned)} (those keep the name as typed, naming no person)"
-            )
-        if held:
-            name = self.model.row(person).values["name"] if self.model.row(person) else person
-            if not dialogs.confirm(
-                self,
-                "Delete a person",
-                f"{person} {name} {'; '.join(held)}. Delete them anyway? "
-                "Edit > Undo (Ctrl+Z) brings them back.",
-            ):
+        ef, model = self.ef, self.reg.model
+
+        def held() -> list[str]:
+            found = people.what_they_hold(ef, person)
+            owned = owners.owned_by_item(ef, model, person)  # items naming them
+            if owned:
+                found.append(
+                    f"owns {owners.owned_text(owned)} (those keep the name as typed, naming no "
+                    "person)"
+                )
+            return found
+
+        def checked(found: list[str]) -> None:
+            self._checking = None
+            if ef is not self.ef:
+                return  # another engagement was opened meanwhile
+            if found:
+                name = self.model.row(person).values["name"] if self.model.row(person) else person
+                if not dialogs.confirm(
+                    self,
+                    "Delete a person",
+                    f"{person} {name} {'; '.join(found)}. Delete them anyway? "
+                    "Edit > Undo (Ctrl+Z) brings them back.",
+                ):
+                    return
+            if not self.attempt(lambda: register.set_deleted(ef, self.reg, person, True))[0]:
                 return
-        if not self.attempt(lambda: register.set_deleted(self.ef, self.reg, person, True))[0]:
-            return
-        self.push_existence(f"Delete {person}", person, False, self._set_deleted)
-        self.refresh(person)
+            self.push_existence(f"Delete {person}", person, False, self._set_deleted)
+            self.refresh(person)
+
+        def failed(message: str) -> None:
+            self._checking = None
+            dialogs.error(self, "Person not deleted", message)
+
+        top = self.window()
+        if isinstance(top, QMainWindow):
+            top.statusBar().showMessage(f"Checking what {person} holds and owns…", 3000)
+        self._checking = worker.start(held, checked, failed)
 
 
 _TABS: dict[str, type[DescribedTab]] = {

@@ -122,6 +122,7 @@ def test_people_deleting_a_holder_asks_and_says_what_they_hold(qtbot, window, pa
     )
     focus(qtbot, tab.table)
     press(qtbot, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)  # what they hold is read off the UI thread
     assert asked == [
         f"{pid} Sam Lee holds {rid} Internal auditor. Delete them anyway? "
         "Edit > Undo (Ctrl+Z) brings them back."
