@@ -408,6 +408,8 @@ def _import_xlsx(args: argparse.Namespace) -> int:
         plan.take(theirs=args.take == "theirs")
         blocked = plan.errors > 0 and not args.skip_invalid
         applied = not args.dry_run and not blocked
+        if blocked and not args.dry_run:  # every refusal told at once, not only the cells'
+            workbook_import.try_out(ef, plan)
         if applied:
             try:
                 workbook_import.apply(ef, plan, skip_invalid=args.skip_invalid)

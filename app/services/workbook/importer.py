@@ -219,9 +219,9 @@ def build_plan(
 ) -> Plan:  # fmt: skip
     """What importing `path` would change. `mapping` (a saved named mapping) and `layouts`
     (the user's corrections) override what is detected on foreign sheets. The trial run
-    (the services' checks, on a copy) finds the rows they would refuse, for a preview; an
-    import applied straight after may go without it: `apply` makes the same checks, tells
-    the refused rows on the plan the same way and writes nothing when one is refused."""
+    (`try_out`) finds the rows the services would refuse, for a preview; an import applied
+    straight after may go without it: `apply` makes the same checks, tells the refused rows
+    on the plan the same way and writes nothing when one is refused."""
     with bulk.no_cycle_collection():
         return _build_plan(ef, path, mapping, layouts, trial)
 
@@ -289,10 +289,17 @@ def _build_plan(
     sheet_plans = [p.plan if isinstance(p, _SheetReader) else p for p in plans]
     plan = Plan(path, meta is not None, sheet_plans)
     _match_people(ef, plan)
-    if trial and plan.changes:  # on a copy in memory: the services' checks, no writes
+    if trial:
+        try_out(ef, plan)
+    return plan
+
+
+def try_out(ef: EngagementFile, plan: Plan) -> None:
+    """The trial run: the plan applied to a copy in memory, thrown away. Every row the
+    services refuse is told on the plan, beside the cells that could not be read."""
+    if plan.changes:
         with ef.trial_copy() as copy:
             apply(copy, plan, commit=False, skip_invalid=True)
-    return plan
 
 
 def _match_people(ef: EngagementFile, plan: Plan) -> None:
