@@ -29,7 +29,6 @@ from app.services import words
 from app.services.engagement import history
 from app.services.engagement.errors import AimsError
 from app.services.engagement.file import EngagementFile
-from app.services.engagement.writeback import Writeback
 from app.services.gaps import GapRule
 from app.services.progress import Progress
 
@@ -170,11 +169,7 @@ def attach(
         store = insert(AttachmentChunk)
         connection = session.connection()
         try:
-            with (
-                open(path, "rb") as handle,
-                ThreadPoolExecutor(1) as reader,
-                Writeback(ef.path) as behind,
-            ):
+            with open(path, "rb") as handle, ThreadPoolExecutor(1) as reader:
                 opened = os.fstat(handle.fileno())
                 if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
                     raise _changed(path)
@@ -186,7 +181,7 @@ def attach(
                     connection.execute(
                         store, {"attachment_id": attachment.id, "seq": seq, "data": chunk}
                     )
-                    behind.nudge()
+                    ef.writeback.nudge()  # the disk takes the chunks as they come
                     seq += 1
                     done += len(chunk)
                     yield done, info.st_size, f"Attaching {name}"

@@ -52,6 +52,7 @@ from app.services.engagement.errors import (
 )
 from app.services.engagement.fields import FieldSpec
 from app.services.engagement.lock import WriterLock
+from app.services.engagement.writeback import Writeback
 
 SUFFIX = ".aims"
 SIZES = {
@@ -147,6 +148,8 @@ class EngagementFile:
         # Told after every committed write (on the thread that wrote): the window's status
         # bar says "saved" only then.
         self.on_commit: list[Callable[[], None]] = []
+        # syncs a long write's pages behind it (attachments); closed with the file
+        self.writeback = Writeback(path)
 
     @property
     def read_only(self) -> bool:
@@ -309,6 +312,7 @@ class EngagementFile:
             engine = _configured(create_engine("sqlite://", creator=lambda: memory,
                                                poolclass=StaticPool))  # fmt: skip
             copy = EngagementFile(self.path, engine, None, "", self.actor)
+            copy.writeback.close()  # in memory: nothing to sync, and never this file's descriptor
             try:
                 yield copy
             finally:
@@ -318,6 +322,7 @@ class EngagementFile:
 
     def close(self) -> None:
         self.engine.dispose()
+        self.writeback.close()  # after the connections: its descriptor holds no lock of theirs
         if self._lock is not None:
             self._lock.release()
             self._lock = None
