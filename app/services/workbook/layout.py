@@ -41,11 +41,20 @@ def normal(text: object) -> str:
     return " ".join(words.split())
 
 
-def _names(table: Table) -> list[tuple[str, str]]:
-    """(normalised name, field key) for every label and synonym, longest first."""
-    names = [(normal(c.label), c.key) for c in table.columns]
-    names += [(normal(s), c.key) for c in table.columns for s in c.synonyms]
-    return sorted(names, key=lambda n: -len(n[0]))
+_NAMES: dict[str, tuple[list[tuple[str, str]], dict[str, str]]] = {}
+
+
+def _names(table: Table) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """(normalised name, field key) for every label and synonym, longest first; and the key
+    of each name, the first of the longest. Made once a table: detecting a sheet's layout
+    matches 30 rows against every table."""
+    found = _NAMES.get(table.sheet)
+    if found is None:
+        names = [(normal(c.label), c.key) for c in table.columns]
+        names += [(normal(s), c.key) for c in table.columns for s in c.synonyms]
+        names.sort(key=lambda n: -len(n[0]))
+        found = _NAMES[table.sheet] = (names, {name: key for name, key in reversed(names)})
+    return found
 
 
 _TABLES = [t for t in tables() if t.child is None]
@@ -53,19 +62,19 @@ _TABLES = [t for t in tables() if t.child is None]
 
 def match_columns(table: Table, headers: list[str]) -> dict[int, str]:
     """Each header to at most one field: exact names first, then a name the header contains."""
-    names = _names(table)
-    exact = {name: key for name, key in reversed(names)}
+    names, exact = _names(table)
+    normals = [normal(header) for header in headers]
     found: dict[int, str] = {}
     used: set[str] = set()
-    for index, header in enumerate(headers):
-        key = exact.get(normal(header))
+    for index, header in enumerate(normals):
+        key = exact.get(header)
         if key and key not in used:
             found[index] = key
             used.add(key)
-    for index, header in enumerate(headers):
-        if index in found or not normal(header):
+    for index, header in enumerate(normals):
+        if index in found or not header:
             continue
-        words = f" {normal(header)} "
+        words = f" {header} "
         for name, key in names:
             if key not in used and len(name) > 4 and f" {name} " in words:
                 found[index] = key
