@@ -146,8 +146,10 @@ class PeopleTab(DescribedTab):
         self.merge_button.clicked.connect(self.merge_into)
         self.bar.insertWidget(2, self.merge_button)
         self._checking: worker.Task | None = None  # what a person to delete holds, being read
+        self._shut = False  # the engagement is closing: a check's answer is for nobody
 
     def shutdown(self) -> None:
+        self._shut = True
         if self._checking is not None:  # it reads the file that is about to close
             self._checking.wait()
         super().shutdown()
@@ -195,10 +197,12 @@ class PeopleTab(DescribedTab):
     def delete_item(self) -> None:
         """What the person holds and owns is looked up off the UI thread (every register of a
         large engagement is read for their name), then asked about, then they are deleted."""
-        person = self.current
-        if person is None or self.ef.read_only or self._checking is not None:
+        self._delete(self.current)
+
+    def _delete(self, person: str | None) -> None:
+        if person is None or self.ef.read_only or self._checking is not None or self._shut:
             return
-        ef, model = self.ef, self.reg.model
+        ef, model, step = self.ef, self.reg.model, self.undo_stack.index()
 
         def held() -> list[str]:
             found = people.what_they_hold(ef, person)
@@ -212,8 +216,13 @@ class PeopleTab(DescribedTab):
 
         def checked(found: list[str]) -> None:
             self._checking = None
-            if ef is not self.ef:
-                return  # another engagement was opened meanwhile
+            if self._shut:
+                return  # the engagement closed meanwhile
+            if self.undo_stack.index() != step:  # undone or redone meanwhile: look again
+                row = self.model.row(person)
+                if row is not None and not row.deleted:
+                    self._delete(person)
+                return
             if found:
                 name = self.model.row(person).values["name"] if self.model.row(person) else person
                 if not dialogs.confirm(
