@@ -29,7 +29,7 @@ from app.services.catalog.content import Catalog
 from app.services.engagement.file import EngagementFile
 from app.services.evaluation.audits import NOT_AUDITED
 from app.services.gaps import GapRule
-from app.services.people.names import name_key
+from app.services.people.spelling import name_key
 from app.services.registers.service import split_ids
 
 NO_AUDIT = GapRule(

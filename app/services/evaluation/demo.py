@@ -30,7 +30,7 @@ from app.services.evaluation import review_inputs
 from app.services.evaluation.audits import AUDITS, LINES, PROGRAMMES, draw_checklist, line_id
 from app.services.evaluation.objectives import MEASUREMENTS, OBJECTIVES
 from app.services.evaluation.reviews import ACTIONS, INPUTS, REVIEWS
-from app.services.people.names import normalized
+from app.services.people.spelling import normalized
 from app.services.registers import service as register
 from app.services.risks.demo import COMP, CRO, HDS, HR
 

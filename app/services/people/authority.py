@@ -32,7 +32,8 @@ from app.models import (
 from app.services import words
 from app.services.engagement.file import EngagementFile
 from app.services.gaps import GapRule
-from app.services.people.names import AUTHORITIES, Directory, normalized
+from app.services.people.names import AUTHORITIES, Directory
+from app.services.people.spelling import normalized
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ from app.services.engagement import history
 from app.services.engagement.errors import WorkbookError
 from app.services.engagement.file import EngagementFile
 from app.services.people import holders
-from app.services.people.names import Directory, normalized
+from app.services.people.names import Directory
+from app.services.people.spelling import normalized
 from app.services.workbook.export import META_SHEET
 from app.services.workbook.read import RawSheet, read_workbook
 

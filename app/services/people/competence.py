@@ -28,7 +28,7 @@ from app.models import (
     Training,
 )
 from app.services.gaps import GapRule
-from app.services.people.names import normalized
+from app.services.people.spelling import normalized
 
 UNVERIFIED = GapRule(
     "PPL-01", "Holds an AIMS role, but competence for it not verified", "7.2", "major",

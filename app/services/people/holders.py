@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from app.models import AimsRole, Person, PolicyAcknowledgement, RoleAssignment
 from app.services.engagement import history, ids
-from app.services.people.names import normalized
 from app.services.people.registers import ACKNOWLEDGEMENTS, HOLDERS, PEOPLE, ROLES
+from app.services.people.spelling import normalized
 from app.services.registers.description import Register
 
 

@@ -8,7 +8,6 @@ ambiguous and is reported, never guessed."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import AimsRole, Person, RoleAssignment
+from app.services.people.spelling import name_key, normalized
 
 # What a role may be allowed to do (stored as these keys, comma separated, on the role).
 AUTHORITIES = {
@@ -25,28 +25,6 @@ AUTHORITIES = {
     "approve_soa": "Approve the Statement of Applicability",
     "approve_risk_criteria": "Approve the risk criteria and treatment plan",
 }
-
-
-def normalized(name: object) -> str:
-    """The form two spellings of one name share: "  dana   WHITFIELD " -> "dana whitfield"."""
-    return " ".join(str(name or "").split()).casefold()
-
-
-# a role or title written after a name, as owners are often typed: "Priya Shah (CRO)"
-_ROLE_AFTER = re.compile(r"(?P<name>.*\S)\s*\([^()]*\)\s*")
-
-
-def without_role(name: object) -> str:
-    """The name before a role written after it in brackets, or the text as it is."""
-    text = str(name or "")
-    found = _ROLE_AFTER.fullmatch(text)
-    return found.group("name") if found is not None else text
-
-
-def name_key(name: object) -> str:
-    """A typed owner as a name to compare with a person's: case, spacing and a role in
-    brackets after it aside."""
-    return normalized(without_role(name))
 
 
 @dataclass(frozen=True)

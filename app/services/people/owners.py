@@ -43,7 +43,8 @@ from app.services import words
 from app.services.engagement import history, ids
 from app.services.engagement.errors import FieldError
 from app.services.engagement.file import EngagementFile
-from app.services.people.names import Directory, normalized
+from app.services.people.names import Directory
+from app.services.people.spelling import normalized
 from app.services.progress import Progress
 
 PERSON_ENTITY = "person"

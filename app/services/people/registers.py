@@ -25,7 +25,8 @@ from app.models import (
 from app.services.engagement.errors import FieldError
 from app.services.engagement.fields import FieldSpec
 from app.services.people import competence, owners
-from app.services.people.names import AUTHORITIES, normalized
+from app.services.people.names import AUTHORITIES
+from app.services.people.spelling import normalized
 from app.services.registers.description import Link, Register, Rule
 
 KINDS = {"internal": "Internal", "contractor": "Contractor", "vendor": "Vendor staff"}

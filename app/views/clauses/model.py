@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.catalog.content import Catalog
 from app.services.clauses.requirements import NOT_APPLICABLE, STATUS_LABELS, PointRow
+from app.services.people.spelling import name_key
 from app.services.soa.service import STATUSES as SOA_STATUSES
 
 COLUMNS = ("ID", "Title", "Status", "Owner", "Due", "Evidence")
@@ -99,9 +100,10 @@ def _overdue(point: PointRow | None) -> bool:
 
 
 def same_name(name: str) -> str:
-    """What two spellings of one person's name share (as app/services/people/names.py
-    `normalized`, which this first page does not load)."""
-    return " ".join(name.split()).casefold()
+    """What two spellings of one person's name share: case, spacing and a role in brackets
+    after it aside ("Tom Becker (Head of Data Science)" is Tom Becker, as the dashboard
+    counts owners)."""
+    return name_key(name)
 
 
 def _unproven(point: PointRow | None) -> bool:

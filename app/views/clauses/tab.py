@@ -575,6 +575,10 @@ class ClausesTab(QWidget):
         self.status_filter.setCurrentIndex(0)
         for combo, value in ((self.owner_filter, owner), (self.clause_filter, clause)):
             at = combo.findData(value)
+            if combo is self.owner_filter and value and at < 0:  # the person, spelled another way
+                wanted = same_name(value)
+                spelled = [same_name(combo.itemData(i) or "") for i in range(combo.count())]
+                at = spelled.index(wanted) if wanted in spelled else -1
             if value and at < 0:  # an owner typed no point holds any more
                 combo.addItem(value, value)
                 at = combo.count() - 1

@@ -100,3 +100,31 @@ def test_dashboard_ctrl_0_comes_back_and_a_bar_opens_its_clause(qtbot, window, p
     qtbot.keyClick(bars, Qt.Key.Key_Return)
     assert window.tabs.currentWidget() is window.clauses_tab
     assert window.clauses_tab.clause_filter.currentData() == clause
+
+
+def test_dashboard_an_owner_chosen_lands_on_their_points_however_typed(qtbot, window, tmp_path):
+    """The dashboard counts an owner as the person People knows ("Tom Becker"), whatever
+    was typed on the points ("Tom Becker (Head of Data Science)"): the checklist shows
+    those points, under the owner entry it already had."""
+    from app.services.clauses import requirements
+    from app.services.demo import create_demo
+    from app.services.people.spelling import name_key
+    from tests.gui.gui_keys import focus, press
+
+    path = tmp_path / "demo.aims"
+    create_demo(path).close()
+    page = _page(window, qtbot, path)
+    owners = [row[0] for row in page.owner_loads.rows]
+    his = [p for p in requirements.list_points(window.ef) if name_key(p.owner) == "tom becker"]
+    typed = {p.owner for p in his}
+    assert "Tom Becker" in owners and "Tom Becker" not in typed  # typed with the role only
+    focus(qtbot, page.owners)
+    page.owners.setCurrentIndex(page.owner_loads.index(owners.index("Tom Becker"), 0))
+    press(qtbot, Qt.Key.Key_Return)
+    tab = window.clauses_tab
+    assert window.tabs.currentWidget() is tab
+    entries = [tab.owner_filter.itemText(i) for i in range(tab.owner_filter.count())]
+    assert tab.owner_filter.currentText() in typed
+    assert sum(name_key(e) == "tom becker" for e in entries) == 1  # no second entry for him
+    assert tab.count_label.text().startswith(f"{len(his)} of "), tab.count_label.text()
+    assert his
