@@ -3,6 +3,7 @@ workbook and the PDF, so a field's label, kind and choices are written once."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -86,6 +87,23 @@ def _parts(value: object) -> list[str]:
     return [p.strip() for p in str(value or "").replace(";", ",").split(",") if p.strip()]
 
 
+_ISO_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _no_such_day(text: str) -> str:
+    """The end of the refusal: which part of a YYYY-MM-DD text cannot be, or how to write it."""
+    found = _ISO_SHAPE.fullmatch(text)
+    if found is None:
+        return ". Write it as YYYY-MM-DD, e.g. 2027-03-31."
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        return f": there is no month {month}; months go from 01 to 12."
+    if day < 1:
+        return f": there is no day {day}; days start at 01."
+    days = calendar.monthrange(year, month)[1]
+    return f": {dt.date(year, month, 1):%B %Y} has {days} days."
+
+
 def parse_date(name: str, value: object, label: str = "") -> dt.date | None:
     """Accept a date or ISO text; refuse dates that cannot be, with what to type instead."""
     if value is None or value == "":
@@ -100,8 +118,8 @@ def parse_date(name: str, value: object, label: str = "") -> dt.date | None:
         except ValueError:
             raise FieldError(
                 name,
-                f"{label + ': ' if label else ''}'{value}' is not a date. "
-                "Write it as YYYY-MM-DD, e.g. 2027-03-31.",
+                f"{label + ': ' if label else ''}'{value}' is not a date"
+                f"{_no_such_day(str(value).strip())}",
             ) from None
     if not 1990 <= parsed.year <= 2100:
         raise FieldError(

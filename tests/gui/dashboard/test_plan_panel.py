@@ -97,7 +97,7 @@ def test_plan_panel_refuses_a_bad_or_future_date_and_saves_nothing(qtbot, panel,
     _type_into(qtbot, panel, "stage2", DONE, "2099-01-01")
     assert "a day still to come" in panel.error.text() and not panel.error.isHidden()
     _type_into(qtbot, panel, "stage2", PLANNED, "2026-02-30")
-    assert "'2026-02-30' is not a date" in panel.error.text()
+    assert "'2026-02-30' is not a date: February 2026 has 28 days." in panel.error.text()
     assert panel.stack.count() == 0
     with open_engagement(path, read_only=True) as ef:
         assert plan.plan(ef).get("stage2").source == "typical"

@@ -47,6 +47,7 @@ def test_cli_set_milestone_planned_then_done_then_clear(path, capsys):
     [
         (["stage3", "--planned", "2027-01-10"], "'stage3' is not a milestone of the plan"),
         (["stage1", "--planned", "2027-02-30"], "--planned: '2027-02-30' is not a date"),
+        (["stage1", "--planned", "2027-13-01"], "there is no month 13; months go from 01 to 12"),
         (["stage1", "--done", "2099-01-01"], "a day still to come"),
         (["stage1"], "give --planned DATE, --clear or --done DATE"),
         (["stage1", "--planned", "2027-01-10", "--clear"], "not allowed with argument"),
