@@ -85,6 +85,31 @@ def test_window_engagement_details_refuse_a_bad_date_at_the_field(window, new_fi
     assert new_file.details.stage1_date is None
 
 
+def test_window_engagement_details_refuse_stage2_before_stage1(window, new_file, monkeypatch):
+    import datetime as dt
+
+    from app.views.common import dialogs
+
+    seen = {}
+
+    def fill(dialog):
+        values = {**dialog.form.values(), "stage1_date": "2027-04-01"}
+        dialog.form.set_values({**values, "stage2_date": "2027-03-01"})
+        dialog.try_accept()
+        seen["error"], seen["open"] = dialog.form.error.text(), dialog.result() == 0
+        dialog.form.set_values({**values, "stage2_date": "2027-05-20"})  # the date put right
+        dialog.try_accept()
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs, "run_dialog", fill)
+    window.set_engagement(new_file)
+    window.edit_details()
+    assert seen["open"]
+    assert "Stage 2 audit (2027-03-01) comes after Stage 1 (2027-04-01)" in seen["error"]
+    details = new_file.details
+    assert (details.stage1_date, details.stage2_date) == (dt.date(2027, 4, 1), dt.date(2027, 5, 20))
+
+
 def test_window_new_engagement_flow(window, tmp_path, monkeypatch):
     from app.views.common import dialogs
 

@@ -48,6 +48,7 @@ from app.services.engagement.errors import (
     FileWriteError,
     NotAnEngagementError,
     ReadOnlyError,
+    RuleError,
     SchemaTooNewError,
 )
 from app.services.engagement.fields import FieldSpec
@@ -248,6 +249,11 @@ class EngagementFile:
         old: dict[str, object] = {}
         with self.writing() as session:
             info = session.get_one(EngagementInfo, 1)
+            _check_stages(
+                checked.get("stage1_date", info.stage1_date),
+                checked.get("stage2_date", info.stage2_date),
+                "stage2_date" if "stage2_date" in checked else "stage1_date",
+            )
             for name, value in checked.items():
                 if getattr(info, name) != value:
                     old[name] = getattr(info, name)
@@ -332,6 +338,18 @@ class EngagementFile:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_stages(stage1: object, stage2: object, changed: str) -> None:
+    """Stage 2 is audited after Stage 1, never before: the later of the two dates typed is
+    the one refused."""
+    if isinstance(stage1, dt.date) and isinstance(stage2, dt.date) and stage2 < stage1:
+        raise RuleError(
+            changed,
+            f"The Stage 2 audit ({stage2.isoformat()}) comes after Stage 1 "
+            f"({stage1.isoformat()}), not before: change one of the two dates.",
+            ("stage1_date", "stage2_date"),
+        )
 
 
 # 8 KiB pages for new files (SQLite's default is 4 KiB): a large write such as an attachment
