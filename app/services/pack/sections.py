@@ -129,7 +129,7 @@ def _kpis(c: Ctx) -> Table:
     tiles = [
         (f"{d.readiness:g}%", "readiness of the checklist"),
         (f"{failing} of {len(board.failing)}", "audit-failing gaps open"),
-        (f"{majors:,}", "open gaps that would fail the audit"),
+        (f"{majors:,}", "major gaps open across all rules"),
         ("—" if left is None else f"{left:,}",
          "no target Stage 1 date" if left is None
          else ("days to Stage 1" if left >= 0 else "days since the Stage 1 date")),

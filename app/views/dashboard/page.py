@@ -180,7 +180,7 @@ class DashboardPage(QWidget):
             f"<span style='font-size:20pt; font-weight:bold'>{f.readiness:g}%</span> ready"
             f" &nbsp;·&nbsp; <b style='color:{OPEN_COLOUR if failing else '#2e7d32'}'>"
             f"{failing} of {len(board.failing)}</b> audit-failing gaps open"
-            f" &nbsp;·&nbsp; {words.count(majors, 'gap')} that would fail the audit"
+            f" &nbsp;·&nbsp; {words.count(majors, 'major gap')} open across all rules"
             f" &nbsp;·&nbsp; {esc(stage1)}"
         )
         self.failing.show_found(board.failing)
