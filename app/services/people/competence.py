@@ -57,7 +57,15 @@ NO_PERFORMANCE_ROLE = GapRule(
     todo="Give a role the duty of reporting the AIMS's performance to top management (People "
     "tab, AIMS roles) and assign it to someone.",
 )  # fmt: skip
-RULES = (UNVERIFIED, UNHELD, TRAINING_UNVERIFIED, NO_ACKNOWLEDGEMENT, NO_PERFORMANCE_ROLE)
+HOLDER_GONE = GapRule(
+    # minor: the role itself is PPL-02 when nobody else holds it; this is the stale record
+    "PPL-12", "Names a person or a role no longer in People", "5.3", "minor",
+    todo="End the holding (Held until) or name who holds the role now (People tab, Role "
+    "holders); Edit > Undo brings back a person deleted by mistake.",
+)  # fmt: skip
+RULES = (
+    UNVERIFIED, UNHELD, TRAINING_UNVERIFIED, NO_ACKNOWLEDGEMENT, NO_PERFORMANCE_ROLE, HOLDER_GONE
+)  # fmt: skip
 
 # the stored statuses of a document no longer in force (documents/register.py)
 _RETIRED = ("superseded", "withdrawn")
@@ -128,9 +136,12 @@ def analyse(session: Session, today: dt.date) -> Analysis:
     role_holders: set[str] = set()  # people holding any role today
     for h in _live(session, RoleAssignment):
         person, role = people.get(h.person), roles.get(h.role)
-        if person is None or role is None or person.status == "left":
-            continue
         if (h.from_date and h.from_date > today) or (h.to_date and h.to_date < today):
+            continue
+        if person is None or role is None:  # deleted since: the holding says nothing true
+            found.flag("role_holders", h.id, HOLDER_GONE)
+            continue
+        if person.status == "left":
             continue
         found.current_holdings.append(h.id)
         holders_of[role.id].add(person.id)

@@ -282,6 +282,13 @@ HOLDERS = Register(
             todo=competence.UNVERIFIED.todo,
             counted_as="holders_unverified",
         ),
+        Rule(
+            competence.HOLDER_GONE.id,
+            competence.HOLDER_GONE.title,
+            competence.HOLDER_GONE.ref,
+            competence.HOLDER_GONE.severity,
+            todo=competence.HOLDER_GONE.todo,
+        ),
     ),
     pack_columns=("role", "person", "from_date", "to_date", "communicated"),
     counted_as="role_holders",

@@ -136,6 +136,13 @@ class PeopleTab(DescribedTab):
     """People: deleting one says first which roles they hold and what names them; one entered
     twice is merged into the other (undone with Ctrl+Z)."""
 
+    # a person deleted or brought back: the other registers name them (holders, training)
+    people_changed = Signal()
+
+    def _set_deleted(self, ef: EngagementFile, item_id: str, deleted: bool) -> None:
+        super()._set_deleted(ef, item_id, deleted)
+        self.people_changed.emit()
+
     def _build(self) -> None:
         super()._build()
         self.merge_button = QPushButton("Merge into…")
@@ -236,6 +243,7 @@ class PeopleTab(DescribedTab):
                 return
             self.push_existence(f"Delete {person}", person, False, self._set_deleted)
             self.refresh(person)
+            self.people_changed.emit()
 
         def failed(message: str) -> None:
             self._checking = None
@@ -276,4 +284,7 @@ class PeoplePage(RegistersPage):
         super().shutdown()
 
     def make_tab(self, reg: Register) -> DescribedTab:
-        return _TABS.get(reg.key, DescribedTab)(self.ef, self.undo_stack, reg)
+        tab = _TABS.get(reg.key, DescribedTab)(self.ef, self.undo_stack, reg)
+        if isinstance(tab, PeopleTab):
+            tab.people_changed.connect(self.reload_if_shown)
+        return tab

@@ -6,7 +6,7 @@ import threading
 
 from PySide6.QtCore import Qt
 
-from app.services.engagement.file import create_engagement
+from app.services.engagement.file import create_engagement, open_engagement
 from app.services.people.registers import PEOPLE
 from app.services.registers import service as register
 from app.services.risks import service as risks
@@ -126,3 +126,26 @@ def test_owner_delete_undone_during_the_check_pushes_nothing_stale(
     qtbot.waitUntil(lambda: tab._checking is None, timeout=10_000)
     assert window.undo_stack.count() == 1 and window.undo_stack.canRedo()  # no stale step
     assert register.get_item(window.ef, PEOPLE, pid).deleted
+
+
+def test_owner_delete_of_a_holder_is_shown_on_role_holders_and_undone_there(
+    qtbot, window, tmp_path, monkeypatch
+):
+    from app.services.people.registers import HOLDERS, ROLES
+
+    path, pid = _sam_lee(tmp_path)
+    with open_engagement(path) as ef:
+        rid = register.create(ef, ROLES, {"title": "Internal auditor"})
+        holding = register.create(ef, HOLDERS, {"role": rid, "person": pid})
+    tab = _people_shown(qtbot, window, path, pid)
+    holders = window.people_tab.show_register(HOLDERS.key)  # loaded once, then left
+    qtbot.waitUntil(lambda: holders._started and not holders.is_loading(), timeout=10_000)
+    assert list(holders.model.row(holding).found) == ["PPL-01"]
+    window.people_tab.show_register(PEOPLE.key)
+    monkeypatch.setattr(dialogs, "confirm", lambda *_a: True)
+    focus(qtbot, tab.table)
+    press(qtbot, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: tab._checking is None and not holders.is_loading(), timeout=10_000)
+    qtbot.waitUntil(lambda: list(holders.model.row(holding).found) == ["PPL-12"], timeout=10_000)
+    press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: list(holders.model.row(holding).found) == ["PPL-01"], timeout=10_000)

@@ -244,6 +244,24 @@ def test_rule_a_role_nobody_holds_today(new_file):
     assert gaps(ef, ROLES, rid) == ["PPL-02"]
 
 
+def test_rule_a_holding_of_a_deleted_person_or_role_is_told_not_forgotten(new_file):
+    """Deleting the only holder must not read as an all-clear: the role has nobody (PPL-02)
+    and the holding names nobody (PPL-12) until it is ended or the person comes back."""
+    ef = new_file
+    rid, pid = role(ef), person(ef)
+    holding = hold(ef, rid, pid, from_date=days(-10))
+    assert gaps(ef, HOLDERS, holding) == ["PPL-01"]  # held, competence not verified
+    register.set_deleted(ef, PEOPLE, pid, True)
+    assert gaps(ef, HOLDERS, holding) == ["PPL-12"]
+    assert gaps(ef, ROLES, rid) == ["PPL-02"]
+    register.set_deleted(ef, PEOPLE, pid, False)  # undone
+    assert gaps(ef, HOLDERS, holding) == ["PPL-01"]
+    register.set_deleted(ef, ROLES, rid, True)
+    assert gaps(ef, HOLDERS, holding) == ["PPL-12"]
+    register.update(ef, HOLDERS, holding, {"to_date": days(-1)})  # ended: nothing left to say
+    assert gaps(ef, HOLDERS, holding) == []
+
+
 def test_rule_a_holder_verified_only_for_everything_the_role_requires(new_file):
     ef = new_file
     rid, pid = role(ef), person(ef)
