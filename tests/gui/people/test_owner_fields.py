@@ -20,7 +20,7 @@ from app.services.people import owners
 from app.services.registers import service as register
 from app.services.risks import service as risks
 from app.views.common import dialogs
-from tests.gui.gui_keys import focus, press, replace, type_text
+from tests.gui.gui_keys import focus, press, replace, type_text, typed_ahead
 
 TAB, RETURN, DOWN, ESCAPE = Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Down, Qt.Key.Key_Escape
 
@@ -95,6 +95,28 @@ def test_owner_field_completer_offers_people_and_saves_the_pick(qtbot, window, p
     press(qtbot, RETURN)
     assert line.text() == "Dana Whitfield"
     assert _stored_owner(window, path) == "Dana Whitfield"
+
+
+def test_owner_field_tab_from_the_open_list_types_on_in_the_next_field(
+    qtbot, window, path, risk_form
+):
+    """Tab with the people list open, the likelihood typed straight on: the keys typed before
+    the window handled the Tab (addressed to the list's window) go to the likelihood, none to
+    the owner field left."""
+    line, likelihood = risk_form.editors["owner"], risk_form.editors["inherent_likelihood"]
+    focus(qtbot, line)
+    qtbot.waitUntil(lambda: line.completer().model().rowCount() == 3)  # the names, read
+    type_text(qtbot, "sam lee")
+    popup = line.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    typed_ahead(popup.windowHandle(), [TAB, "3"])
+    assert QApplication.focusWidget() is likelihood
+    assert (line.text(), likelihood.text()) == ("Sam Lee", "3")
+    _key(qtbot, TAB)
+    window.close_engagement()
+    with open_engagement(path, read_only=True) as ef:
+        row = risks.get_risk(ef, "R-001")
+    assert (row.owner, row.inherent_likelihood) == ("Sam Lee", 3)
 
 
 def test_owner_field_typed_name_saved_in_the_persons_spelling(qtbot, window, path, risk_form):
