@@ -13,7 +13,7 @@ in the order typed."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QCompleter, QLineEdit
+from PySide6.QtWidgets import QApplication, QCompleter, QLineEdit, QWidget
 
 _NAME = "keys_follow_focus"
 _KEYS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride)
@@ -21,8 +21,8 @@ _KEYS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverr
 
 class _KeysFollowFocus(QObject):
     """On a field with a completer: from the moment the focus leaves it while its list is open
-    (Tab, Shift+Tab) until it has the focus again, the keys that still come to it go to the
-    field that has the focus."""
+    (Tab, Shift+Tab) until it has the focus again, the keys that still come to it go where a
+    key typed now goes."""
 
     def __init__(self, editor: QLineEdit) -> None:
         super().__init__(editor)
@@ -43,11 +43,20 @@ class _KeysFollowFocus(QObject):
         elif kind == QEvent.Type.FocusIn:
             self._left_with_list_open = False
         elif kind in _KEYS and self._left_with_list_open and not self._editor.hasFocus():
-            focused = QApplication.focusWidget()
-            if focused is not None and focused is not self._editor:
-                QApplication.sendEvent(focused, event)
+            receiver = _receiver()
+            if receiver is not None and receiver is not self._editor:
+                QApplication.sendEvent(receiver, event)
                 return True
         return False
+
+
+def _receiver() -> QWidget | None:
+    """Where Qt sends a key typed now: an open list (the next field's own completer, opened by
+    the keys before), else the widget with the focus."""
+    popup = QApplication.activePopupWidget()
+    if popup is not None:
+        return popup.focusWidget() or popup
+    return QApplication.focusWidget()
 
 
 def keys_follow_focus(editor: QLineEdit) -> None:
