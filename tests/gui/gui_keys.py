@@ -3,7 +3,8 @@ is one, otherwise to the widget with the focus."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QWindow
 from PySide6.QtWidgets import QApplication, QWidget
 
 
@@ -37,3 +38,19 @@ def replace(qtbot, widget: QWidget, text: str) -> None:
         type_text(qtbot, text)
     else:
         press(qtbot, Qt.Key.Key_Delete)
+
+
+def typed_ahead(window: QWindow, keys: list[Qt.Key | str]) -> None:
+    """Keys typed before the application handled the first of them (a busy moment, a fast
+    typist): the window system addressed each to the window that had the keyboard when it
+    was typed, `window` (a completer's list, open when Tab was pressed), and Qt delivers them
+    there one after another, as it reads them."""
+    for key in keys:
+        if isinstance(key, str):
+            code, text = Qt.Key(ord(key.upper())), key
+            shift = key.isupper()
+        else:
+            code, text, shift = key, "\t" if key == Qt.Key.Key_Tab else "", False
+        mods = Qt.KeyboardModifier.ShiftModifier if shift else Qt.KeyboardModifier.NoModifier
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(window, QKeyEvent(kind, code, mods, text))

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.services.engagement.errors import AimsError, FieldError, RuleError
 from app.services.engagement.fields import FieldSpec, format_number
 from app.views.common import dialogs
+from app.views.common.completion import keys_follow_focus
 from app.views.common.guard import STATUS
 
 if TYPE_CHECKING:  # the people service loads with the first form that offers people
@@ -73,6 +74,7 @@ class LineEdit(QLineEdit):
 
     def setCompleter(self, completer: QCompleter) -> None:  # noqa: N802 (Qt's name)
         super().setCompleter(completer)
+        keys_follow_focus(self)  # keys typed after Tab closed the list: to the next field
         completer.activated.connect(lambda _text: self.picked.emit())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from app.services.engagement.file import EngagementFile
 from app.views.common import dialogs, worker
+from app.views.common.completion import complete
 from app.views.registers.link_completer import _FocusWatcher
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class PeopleNames:
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setModelSorting(QCompleter.ModelSorting.UnsortedModel)
-        editor.setCompleter(completer)
+        complete(editor, completer)
         reading: list[worker.Task] = []
 
         def read() -> None:

@@ -18,6 +18,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
+from app.views.common.completion import complete
+
 
 class LinkCompleter(QCompleter):
     def __init__(self, parent=None, source: Callable[[], list[str]] | None = None) -> None:
@@ -33,7 +35,7 @@ class LinkCompleter(QCompleter):
 
     def attach_to(self, editor: QLineEdit) -> None:
         """Complete `editor`; with a source, its items are read each time it gets the focus."""
-        editor.setCompleter(self)
+        complete(editor, self)
         if self._source is not None:
             self._watcher = _FocusWatcher(lambda: self.set_choices(self._source()), self)
             editor.installEventFilter(self._watcher)

@@ -12,7 +12,7 @@ from app.services.inventory import service as inventory
 from app.services.risks import service as risks
 from app.services.soa import service as soa
 from app.views.common import dialogs
-from tests.gui.gui_keys import focus, press, replace, type_text
+from tests.gui.gui_keys import focus, press, replace, type_text, typed_ahead
 
 TAB = Qt.Key.Key_Tab
 
@@ -181,6 +181,30 @@ def test_forms_category_picked_from_the_completer_list_is_saved(qtbot, window, n
     press(qtbot, Qt.Key.Key_Down)
     press(qtbot, Qt.Key.Key_Return)
     assert risks.get_risk(new_file, rid).category == "Privacy-enhanced"
+
+
+def test_forms_tab_from_the_open_category_list_types_on_in_the_next_field(qtbot, window, new_file):
+    """Tab with the completer's list open, then the next field typed straight on: the keys
+    typed before the window handled the Tab come addressed to the list's window, and every
+    one of them belongs to Risk source (none to Category, where it would be dropped)."""
+    rid, _ = risks.save_risk(new_file, None, {"title": "Drift", "category": "Level of automation"})
+    tab = _risks(qtbot, window, new_file)
+    tab.select(rid)
+    category, source = tab.form.editors["category"], tab.form.editors["source"]
+    focus(qtbot, category)
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, "Valid and reliable")
+    popup = category.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    typed_ahead(popup.windowHandle(), [TAB, *"Model vendor"])
+    assert not popup.isVisible()
+    assert QApplication.focusWidget() is source
+    assert (category.text(), source.text()) == ("Valid and reliable", "Model vendor")
+    type_text(qtbot, ", hosted")  # and on, as the keys come now
+    press(qtbot, TAB)
+    window.close_engagement()
+    row = _reopened(new_file, lambda ef: risks.get_risk(ef, rid))
+    assert (row.category, row.source) == ("Valid and reliable", "Model vendor, hosted")
 
 
 def test_forms_rating_shows_the_scale_label(qtbot, window, new_file):

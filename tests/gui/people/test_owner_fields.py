@@ -20,7 +20,7 @@ from app.services.people import owners
 from app.services.registers import service as register
 from app.services.risks import service as risks
 from app.views.common import dialogs
-from tests.gui.gui_keys import focus, press, replace, type_text
+from tests.gui.gui_keys import focus, press, replace, type_text, typed_ahead
 
 TAB, RETURN, DOWN, ESCAPE = Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Down, Qt.Key.Key_Escape
 
@@ -95,6 +95,29 @@ def test_owner_field_completer_offers_people_and_saves_the_pick(qtbot, window, p
     press(qtbot, RETURN)
     assert line.text() == "Dana Whitfield"
     assert _stored_owner(window, path) == "Dana Whitfield"
+
+
+def test_owner_field_tab_from_the_open_list_types_on_in_the_next_field(
+    qtbot, window, path, risk_form
+):
+    """Tab with the people list open, the likelihood typed straight on: the keys typed before
+    the window handled the Tab (addressed to the list's window) go to the likelihood, none to
+    the owner field left."""
+    line, likelihood = risk_form.editors["owner"], risk_form.editors["inherent_likelihood"]
+    focus(qtbot, line)
+    qtbot.waitUntil(lambda: line.completer().model().rowCount() == 3)  # the names, read
+    type_text(qtbot, "sam lee")
+    popup = line.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    typed_ahead(popup.windowHandle(), [TAB, "3", RETURN])  # Return closes the scale's list
+    assert QApplication.focusWidget() is likelihood
+    assert not likelihood.completer().popup().isVisible()
+    assert (line.text(), likelihood.text()) == ("Sam Lee", "3 - Possible")
+    _key(qtbot, TAB)
+    window.close_engagement()
+    with open_engagement(path, read_only=True) as ef:
+        row = risks.get_risk(ef, "R-001")
+    assert (row.owner, row.inherent_likelihood) == ("Sam Lee", 3)
 
 
 def test_owner_field_typed_name_saved_in_the_persons_spelling(qtbot, window, path, risk_form):
@@ -193,3 +216,30 @@ def test_owner_field_of_the_plan_approval_respells(qtbot, window, path, risk_for
     window.close_engagement()
     with open_engagement(path, read_only=True) as ef:
         assert approvals.get(ef, "treatment_plan").approved_by == "Dana Whitfield"
+
+
+def test_owner_field_of_the_plan_approval_tab_from_the_open_list_types_on(
+    qtbot, window, path, risk_form
+):
+    """The same on a plain line of its own (who approved the treatment plan, then the role)."""
+    tab = window.risks_tab
+    tab.views.setCurrentIndex(1)  # the Treatment plan and its approval
+    fields = tab.plan_approval
+    focus(qtbot, fields.approved_by)
+    qtbot.waitUntil(lambda: fields.approved_by.completer().model().rowCount() == 3)
+    type_text(qtbot, "Dana Whitfield")
+    popup = fields.approved_by.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    typed_ahead(popup.windowHandle(), [TAB, *"Chief Executive Officer"])
+    assert QApplication.focusWidget() is fields.role
+    assert (fields.approved_by.text(), fields.role.text()) == (
+        "Dana Whitfield",
+        "Chief Executive Officer",
+    )
+    press(qtbot, TAB)
+    type_text(qtbot, (dt.date.today() - dt.timedelta(days=1)).isoformat())
+    press(qtbot, RETURN)
+    window.close_engagement()
+    with open_engagement(path, read_only=True) as ef:
+        approval = approvals.get(ef, "treatment_plan")
+    assert (approval.approved_by, approval.role) == ("Dana Whitfield", "Chief Executive Officer")
