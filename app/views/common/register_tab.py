@@ -267,8 +267,12 @@ class RegisterTab(QWidget):
         raise NotImplementedError
 
     def select(self, row_id: str, add: bool = False) -> None:
-        """Select a row (or add it to the selection) and make it current."""
+        """Select a row (or add it to the selection) and make it current; a row hidden by a
+        jump's "only these" (an item just added, a search hit) brings every row back first."""
         at = self.model.position(row_id)
+        if at < 0 and self.only_why:
+            self.show_all()
+            at = self.model.position(row_id)
         if at < 0:
             return
         index = self.model.index(at, 0)

@@ -122,6 +122,15 @@ def test_inventory_add_delete_and_undo(tab, window, monkeypatch):
     assert new_id not in {s.id for s in inventory.list_systems(tab.ef)}
 
 
+def test_inventory_add_while_only_a_gaps_items_are_shown_shows_the_new_one(tab, monkeypatch):
+    tab.show_only(["AIS-001"], "a gap's items")
+    assert tab.model.rowCount() == 1
+    _fill_add_dialog(monkeypatch, {"name": "Voice biometrics", "source": "vendor"})
+    tab.add_system()
+    assert tab.current == "AIS-012"  # shown and selected, with every row back
+    assert tab.model.rowCount() == 12 and "only" not in tab.count_label.text()
+
+
 def test_inventory_add_assessment_clears_the_missing_assessment_gap(tab, monkeypatch):
     collections = _id_by_name(tab, "Collections prioritisation")
     tab.select(collections)
