@@ -543,6 +543,15 @@ class FieldForm(QWidget):
             editor.setStyleSheet(_ERROR_STYLE)
             editor.setFocus()
 
+    def clear_error_of(self, name: str) -> None:
+        """A refused field edited since: its message goes (it comes back if OK refuses it)."""
+        label = self.messages.get(name)
+        if label is not None and label.styleSheet() == _ERROR_TEXT:
+            label.hide()
+        editor = self.editors.get(name)
+        if editor is not None and name not in self.pending and editor.styleSheet():
+            editor.setStyleSheet("")
+
     def clear_error(self) -> None:
         for name, editor in self.editors.items():
             if name not in self.pending and editor.styleSheet():
@@ -571,6 +580,7 @@ class FormDialog(QDialog):
         if people is not None:
             self.form.offer_people(people)
         self.form.set_values(values)
+        self.form.edited.connect(lambda name, _value: self.form.clear_error_of(name))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -329,3 +329,29 @@ def test_keyboard_assessment_dialog_every_field(qtbot, win, path, monkeypatch):
     for name, value in _expected(impact.FIELDS, ASSESSMENT).items():
         assert getattr(row, name) == value, name
     assert row.impacts == (impact.ImpactRow("society", "Refusals feel unfair", 4, 2),)
+
+
+def test_keyboard_a_refused_field_loses_its_message_once_typed_again(qtbot):
+    from app.services.engagement.errors import FieldError
+    from app.views.common.field_form import FormDialog
+
+    saved: list[dict[str, object]] = []
+
+    def save(values: dict[str, object]) -> None:
+        if not str(values["name"] or "").strip():
+            raise FieldError("name", "Name cannot be blank.")
+        saved.append(values)
+
+    specs = [inventory.FIELDS[name] for name in ("name", "business_owner")]
+    dialog = FormDialog("Add an AI system", specs, {"name": ""}, save)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.try_accept()  # OK with no name
+    message = dialog.form.messages["name"]
+    assert message.isVisible() and message.text() == "Name cannot be blank."
+    focus(qtbot, dialog.form.editors["name"])
+    type_text(qtbot, "Voice biometrics")
+    press(qtbot, TAB)
+    assert not message.isVisible()  # typed and left: the refusal no longer stands
+    dialog.try_accept()
+    assert saved and saved[0]["name"] == "Voice biometrics"
