@@ -327,6 +327,10 @@ class ClausesTab(QWidget):
                 "client's answer. Select several to set status or owner at once."
             )
             self.editors.setEnabled(False)
+            self._set_combo(self.status_edit, None)  # no other point's answer left showing
+            for line in (self.owner_edit, self.due_edit, self.notes_edit, self.evidence_edit):
+                line.show_text("")
+            self.documents.show_item(self.ef, None)
             self.guidance.setText("")
             self.history_view.setText("")
             return

@@ -263,3 +263,13 @@ def test_clauses_window_upgrade_from_the_previous_catalog_keeps_retired_points(
     assert "P-8.4-03" in tab.model.point_ids() and "P-A.7.5-01" in tab.model.point_ids()
     retired = tab.model.index_for("P-A.5.3-01").parent()
     assert retired.data() == "Retired"
+
+
+def test_clauses_nothing_selected_shows_no_points_answer(qtbot, window, demo_file):
+    tab = _open(window, demo_file)
+    tab.select_point("P-4.1-01")
+    assert tab.status_edit.currentIndex() >= 0 and tab.owner_edit.text()
+    tab.tree.clearSelection()
+    assert not tab.editors.isEnabled()
+    assert tab.status_edit.currentIndex() == -1
+    assert (tab.owner_edit.text(), tab.evidence_edit.toPlainText()) == ("", "")
