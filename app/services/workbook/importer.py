@@ -139,6 +139,11 @@ class SheetPlan:
     new_categories: dict[str, bool | None] = field(default_factory=dict)
     _told_upto: int = field(default=0, repr=False)
 
+    @property
+    def header_said(self) -> str:
+        """Where the headings were read, as the preview says it."""
+        return f"header row {self.header_row}" if self.header_row else "no header row found"
+
     def tell(self, issue: Issue) -> None:
         """Add an error unless that row has it already."""
         for told in self.errors[self._told_upto :]:
@@ -1321,7 +1326,7 @@ def as_text(plan: Plan, applied: bool) -> str:
     for sheet in plan.sheets:
         data = sheet.to_json()
         lines.append(
-            f"  {sheet.sheet} [{sheet.kind}, header row {sheet.header_row}]: "
+            f"  {sheet.sheet} [{sheet.kind}, {sheet.header_said}]: "
             f"{words.count(sheet.rows, 'row')}, "
             f"{data['added']} new, {data['updated']} changed, {sheet.unchanged} unchanged, "
             f"{words.count(len(sheet.conflicts), 'conflict')}, "
@@ -1343,12 +1348,16 @@ def as_text(plan: Plan, applied: bool) -> str:
             )
         for e in sheet.errors:
             message = e.message.removeprefix(f"{e.column}: ")  # the column is named once
-            lines.append(f"    error row {e.row}{', ' + e.column if e.column else ''}: {message}")
+            lines.append(f"    error{_where(e)}: {message}")
         for w in sheet.warnings:
-            lines.append(
-                f"    warning row {w.row}{', ' + w.column if w.column else ''}: {w.message}"
-            )
+            lines.append(f"    warning{_where(w)}: {w.message}")
     return "\n".join(lines)
+
+
+def _where(issue: Issue) -> str:
+    """ " row 3, Owner" for a cell, "" for the sheet as a whole (row 0)."""
+    at = f" row {issue.row}" if issue.row else ""
+    return f"{at}{',' if at and issue.column else ''}{' ' + issue.column if issue.column else ''}"
 
 
 def short(text: str, limit: int = 60) -> str:

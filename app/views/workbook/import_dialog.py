@@ -115,7 +115,7 @@ class ImportDialog(QDialog):
         data = sheet.to_json()
         head = QHBoxLayout()
         head.addWidget(QLabel(
-            f"{KIND_LABELS.get(sheet.kind, sheet.kind)}; header on row {sheet.header_row}; "
+            f"{KIND_LABELS.get(sheet.kind, sheet.kind)}; {sheet.header_said}; "
             f"{words.count(sheet.rows, 'row')}: {data['added']} new, {data['updated']} changed, "
             f"{sheet.unchanged} unchanged, {len(sheet.conflicts)} in conflict, "
             f"{words.count(len(sheet.errors), 'error')}."

@@ -143,7 +143,7 @@ def test_an_action_added_from_the_review(qtbot, window, tab, path, monkeypatch):
         press(qtbot, TAB)
         type_text(qtbot, "2025-02-30")  # no such day: refused at the field
         press(qtbot, RETURN)
-        assert dialog.isVisible() and "Write it as YYYY-MM-DD" in dialog.form.error.text()
+        assert dialog.isVisible() and "February 2025 has 28 days" in dialog.form.error.text()
         focus(qtbot, dialog.form.editors["due_date"])
         press(qtbot, Qt.Key.Key_A, CTRL)
         type_text(qtbot, "2025-05-15")

@@ -88,7 +88,7 @@ def test_context_edit_keeps_history_and_gives_back_the_old_values(new_file):
 @pytest.mark.parametrize(
     ("reg", "values", "field", "says"),
     [
-        (ISSUES, {"title": "Rates", "review_date": "2027-02-30"}, "review_date", "YYYY-MM-DD"),
+        (ISSUES, {"title": "Rates", "review_date": "2027-02-30"}, "review_date", "has 28 days"),
         (ISSUES, {"title": "Rates", "category": "weather"}, "category", "is not one of"),
         (ISSUES, {"title": "Rates", "risks": "R-404"}, "risks", "no risk or opportunity R-404"),
         (ISSUES, {"title": "  "}, "title", "cannot be blank"),

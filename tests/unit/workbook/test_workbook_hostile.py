@@ -30,6 +30,7 @@ import pytest
 from app.cli import main
 from app.services.engagement.errors import WorkbookError
 from app.services.workbook.read import MAX_CELL, read_workbook
+from tests.conftest import require_tool
 
 MiB = 1 << 20
 SHEET1 = "xl/worksheets/sheet1.xml"
@@ -426,7 +427,7 @@ ROW_ERRORS = [
     ("likelihood-42", _set("Risks", "Inherent likelihood", 42), "Risks", 2, "Inherent likelihood",
      ["42"]),
     ("date-impossible", _set("AI systems", "Deployment date", "2027-02-30"), "AI systems", 2,
-     "Deployment date", ["2027-02-30", "YYYY-MM-DD"]),
+     "Deployment date", ["2027-02-30", "is not a date", "has 28 days"]),
     ("date-ambiguous", _set("AI systems", "Deployment date", "05/06/2027"), "AI systems", 2,
      "Deployment date", ["05 June 2027", "06 May 2027", "YYYY-MM-DD"]),
     ("number-typed-over", _set("Treatment actions", "No.", "first"), "Treatment actions", 2,
@@ -734,7 +735,7 @@ def _libreoffice(build: Callable[[Base, Path], Path], suffix: str) -> Callable[[
         out = tmp / "lo"
         out.mkdir()
         subprocess.run(
-            ["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/lo-profile",
+            [require_tool("soffice"), "--headless", f"-env:UserInstallation=file://{tmp}/lo-profile",
              "--convert-to", suffix.lstrip("."), "--outdir", str(out), str(source)],
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip
@@ -1085,3 +1086,13 @@ def test_european_and_utf16_csv_are_read(engagement, tmp_path, name, data):
     assert drift["description"].startswith("Coût élevé")
     assert found["Biais des données"]["inherent_impact"] == 5
     assert found["Biais des données"]["description"] == "« anciennes » données"
+
+
+def test_a_sheet_not_recognised_is_told_without_a_row_zero(engagement, tmp_path, capsys):
+    sheet = tmp_path / "colours.csv"
+    sheet.write_text("Colour,Shape\nred,round\n")
+    assert main(["import-xlsx", str(engagement), str(sheet), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "[unknown, no header row found]" in out
+    assert "    warning: Nothing imported from this sheet" in out
+    assert "row 0" not in out
