@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication
 
 from app import paths
+from app.services.engagement import bulk
 from app.services.engagement.errors import FieldError, FileWriteError
 from app.services.engagement.file import open_engagement
 from app.views.common import guard
@@ -82,7 +83,7 @@ class _FirstPaint(QObject):
 def collect_from_now() -> None:
     if not gc.isenabled():
         gc.freeze()  # what start-up made stays out of the collector's full passes
-        gc.enable()
+        bulk.allow_cycle_collection()
 
 
 def _smoke(app: QApplication, path: Path | None) -> int:

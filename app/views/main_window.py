@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ from app import paths
 from app.services import words
 from app.services.catalog import content as catalog_service
 from app.services.clauses import requirements
+from app.services.engagement import bulk
 from app.services.engagement.errors import AimsError
 from app.services.engagement.file import (
     DETAIL_FIELDS,
@@ -879,13 +879,8 @@ def _without_collector(count: Callable[[], Any]) -> Any:
     """The count of a large engagement makes a million short-lived objects: the collector's
     full passes over them, each holding the interpreter, froze the window for up to 0.7 s.
     They go by reference counting once the count is done; the collector waits until then."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
+    with bulk.no_cycle_collection():
         return count()
-    finally:
-        if was:
-            gc.enable()
 
 
 def _warn_of_past_stage1(dialog: FormDialog) -> None:

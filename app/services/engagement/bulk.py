@@ -125,3 +125,13 @@ def no_cycle_collection() -> Iterator[None]:
             _paused[0] -= 1
             if _paused[0] == 0 and _paused[1]:
                 gc.enable()
+
+
+def allow_cycle_collection() -> None:
+    """The collector turned on: now, or when the last paused block ends (turning it on in
+    the middle of one would let it run in that block's thread)."""
+    with _pause:
+        if _paused[0]:
+            _paused[1] = True
+        else:
+            gc.enable()

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from app.services.engagement import bulk
 from app.services.engagement.errors import AimsError
 
 
@@ -46,7 +47,11 @@ class Task(QRunnable):
 
     def run(self) -> None:
         try:
-            self._run()
+            # The collector runs in whichever thread allocates past its threshold: here it
+            # could destroy a Qt object the UI thread left in a cycle (a closed dialog), which
+            # kills the process. It waits while any task runs and collects on the UI thread.
+            with bulk.no_cycle_collection():
+                self._run()
         except RuntimeError as exc:
             # The window that asked went away (closed, or the app is quitting) while the task
             # ran: there is nobody left to report to.
