@@ -94,17 +94,24 @@ REQUIREMENTS = Area(
             ),
         ),
         Column("title", "Point", width=40, synonyms=("requirement", "clause title")),
-        # guidance for the client, read-only: never imported
-        Column("question", "Question to ask", width=44),
-        Column("typical_evidence", "Typical evidence", width=40),
+        # guidance for the client, read-only: never imported (a client's own guidance
+        # columns match them, so a clause register is recognised and its text kept as notes)
+        Column("question", "Question to ask", width=44, synonyms=("audit question",)),
+        Column(
+            "typical_evidence",
+            "Typical evidence",
+            width=40,
+            synonyms=("evidence to request", "evidence required", "expected evidence"),
+        ),
         Column("applies", "Applies", width=20),
         *spec_columns(
             requirements.FIELDS,
             {
                 "status": ("implementation status", "state", "progress"),
                 "owner": ("responsible", "accountable", "assigned to"),
-                "due_date": ("due", "target date", "deadline", "next review date", "review date"),
-                "evidence": ("evidence to request", "evidence reference", "artefact", "artifact"),
+                # a review date is not when work is due; evidence to request is not evidence
+                "due_date": ("due", "target date", "deadline"),
+                "evidence": ("evidence reference", "artefact", "artifact"),
                 "notes": ("comments", "comment", "remarks", "observations"),
             },
         ),

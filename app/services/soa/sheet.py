@@ -175,6 +175,6 @@ SOA = Area(
     load=_load_soa,
     save=_save_soa,
     set_deleted=additional.set_deleted,  # takes back a control beyond Annex A an import added
-    extras="evidence",
+    extras="implementation",  # never evidence: unread columns would pass SOA-05
     settle=_settle,
 )

@@ -527,9 +527,16 @@ class _SheetReader:
         self._by_line: dict[tuple[str, str], str] | None = None
         self._read: list[tuple[int, str, Column, bool, Callable[[object], object] | None]] | None
         self._read = None
-        # columns whose cells go to the notes of a new item (unmapped ones, with a heading)
+        # columns whose cells go to the notes of a new item: unmapped ones with a heading, and
+        # on a foreign sheet the client's own guidance matched to ours, which is never read
+        guidance = {c.key for c in table.columns if not c.editable and c.from_cell is None} - {
+            table.area.key.key
+        }
         self._extras = [
-            i for i, heading in enumerate(layout.headers) if heading and i not in layout.columns
+            i
+            for i, heading in enumerate(layout.headers)
+            if heading
+            and (i not in layout.columns or (self.foreign and layout.columns[i] in guidance))
         ]
 
     @property

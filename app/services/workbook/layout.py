@@ -60,8 +60,33 @@ def _names(table: Table) -> tuple[list[tuple[str, str]], dict[str, str]]:
 _TABLES = [t for t in tables() if t.child is None]
 
 
+# Words of a heading that asks for something instead of recording it ("Evidence to request",
+# "Typical evidence", "Evidence required"): such a column filling an evidence field would make
+# a point look evidenced when nothing has been seen.
+_ASKING = frozenset(
+    ("request", "requested", "required", "needed", "expected", "typical", "suggested",
+     "example", "examples", "proposed", "planned")
+)  # fmt: skip
+_HEADING_WORDS = 10  # a heading longer than this is read only by an exact match
+
+
+def _may_contain(table: Table, key: str, name: str, words: str) -> bool:
+    """Whether a header (its normalised `words`) that merely contains `name` may fill `key`."""
+    said = set(words.split())
+    column = next((c for c in table.columns if c.key == key), None)
+    if column is None or column.spec is None:
+        return True  # guidance, never imported
+    if "evidence" in key and said & _ASKING:
+        return False
+    # "Next review date" is when a review falls: never the day a meeting was held, nor when
+    # the work is due
+    named = set(name.split())
+    return not (column.spec.kind == "date" and any(w in said - named for w in ("review", "next")))
+
+
 def match_columns(table: Table, headers: list[str]) -> dict[int, str]:
-    """Each header to at most one field: exact names first, then a name the header contains."""
+    """Each header to at most one field: exact names first, then a name the header contains
+    (unless the header asks for the field rather than holds it, see `_may_contain`)."""
     names, exact = _names(table)
     normals = [normal(header) for header in headers]
     found: dict[int, str] = {}
@@ -72,11 +97,16 @@ def match_columns(table: Table, headers: list[str]) -> dict[int, str]:
             found[index] = key
             used.add(key)
     for index, header in enumerate(normals):
-        if index in found or not header:
-            continue
+        if index in found or not header or header.count(" ") >= _HEADING_WORDS:
+            continue  # a paragraph is a data cell, whatever words it contains
         words = f" {header} "
         for name, key in names:
-            if key not in used and len(name) > 4 and f" {name} " in words:
+            if (
+                key not in used
+                and len(name) > 4
+                and f" {name} " in words
+                and _may_contain(table, key, name, words)
+            ):
                 found[index] = key
                 used.add(key)
                 break
@@ -129,7 +159,11 @@ def detect(sheet: RawSheet) -> Layout:
             if score > best_score:
                 best, best_score = Layout(table.kind, row, headers, columns), score
         for kind, words in KINDS_WITHOUT_REGISTER.items():
-            score = sum(1 for h in headers if any(w in normal(h) for w in words))
+            score = sum(
+                1
+                for h in headers
+                if (n := normal(h)).count(" ") < _HEADING_WORDS and any(w in n for w in words)
+            )
             if score >= max(best_score, 2):
                 best, best_score = Layout(kind, row, headers, {}), score
     return best

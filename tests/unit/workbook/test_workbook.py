@@ -353,7 +353,9 @@ def test_foreign_import_undone_and_redone_keeps_the_clients_ids(demo_file, tmp_p
     ("name", "sheet", "kind", "header_row"),
     [
         ("4.1_Context_Register.xlsx", "Clause 4.1 — Context Register", "requirements", 4),
-        ("5_Leadership_Clause_Register.xlsx", "Clause 5 — Leadership", "people", 7),
+        ("5_Leadership_Clause_Register.xlsx", "Clause 5 — Leadership", "requirements", 4),
+        ("4.2_Stakeholder_Register.xlsx", "Clause 4.2 Stakeholder Register", "requirements", 4),
+        ("4.4_AIMS_Process_Map.xlsx", "Clause 4.4 AIMS Process Map", "requirements", 4),
         ("S5-11_AIMS_Role_and_Accountability_Register_Template.xlsx", "Role Register", "people", 4),
         ("S5-02_AI_Risk_Register_Template.xlsx", "README", "unknown", 0),
     ],
