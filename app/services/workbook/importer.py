@@ -194,6 +194,7 @@ class Plan:
     # owner names that are no person yet -> the rows naming them: added to People when the
     # import is applied (those of rows actually imported)
     new_people: dict[str, list[RowPlan]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # of the workbook, not of one sheet
 
     @property
     def errors(self) -> int:
@@ -206,7 +207,11 @@ class Plan:
         )
 
     def to_json(self, applied: bool) -> dict[str, object]:
-        return {"applied": applied, "sheets": [s.to_json() for s in self.sheets]}
+        return {
+            "applied": applied,
+            "warnings": list(self.warnings),
+            "sheets": [s.to_json() for s in self.sheets],
+        }
 
     def take(self, theirs: bool) -> None:
         """Settle every conflict: the workbook's value (theirs) or the app's (ours)."""
@@ -281,7 +286,8 @@ def _build_plan(
             plans.append(_unrecognised(raw, layout))
             continue
         plans.append(_SheetReader(ef, raw, area_table, layout, current, None, set(), new_systems))
-    if not plans and any(raw.hidden for raw in sheets):
+    hidden = [r.name for r in sheets if r.hidden and r.name not in REFERENCE_SHEETS | own_sheets]
+    if not plans and hidden:
         raise WorkbookError(
             f"Nothing was imported from {path.name}: every sheet with cells in it is hidden, "
             "and hidden sheets are never imported. Unhide the sheets to import in your "
@@ -293,6 +299,11 @@ def _build_plan(
         reader.read()
     sheet_plans = [p.plan if isinstance(p, _SheetReader) else p for p in plans]
     plan = Plan(path, meta is not None, sheet_plans)
+    plan.warnings = [
+        f"The sheet '{name}' is hidden and is left out: unhide it in your "
+        "spreadsheet program and import again to include it."
+        for name in hidden
+    ]
     _match_people(ef, plan)
     if trial:
         try_out(ef, plan)
@@ -1330,6 +1341,7 @@ def as_text(plan: Plan, applied: bool) -> str:
     """The preview (or the result) for a terminal: each sheet, then what would change."""
     lines = [f"{'Imported' if applied else 'Would import'} {plan.path.name}"
              f" ({'our own export' if plan.own else 'a workbook from outside'}):"]  # fmt: skip
+    lines += [f"  warning: {w}" for w in plan.warnings]
     for sheet in plan.sheets:
         data = sheet.to_json()
         lines.append(

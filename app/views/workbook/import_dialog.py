@@ -78,6 +78,10 @@ class ImportDialog(QDialog):
         layout.addWidget(
             QLabel(f"<b>{esc(plan.path.name)}</b>: {source}. Nothing has changed yet.")
         )
+        for warning in plan.warnings:  # hidden sheets left out
+            note = QLabel(esc(warning), wordWrap=True)
+            note.setStyleSheet("background:#fff4ce; color:#5c4400; padding:4px;")
+            layout.addWidget(note)
         self.tabs = QTabWidget()
         for sheet in plan.sheets:
             self.tabs.addTab(self._sheet_page(sheet), self._tab_title(sheet))

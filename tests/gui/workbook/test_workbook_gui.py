@@ -4,6 +4,7 @@ change, conflicts picked in the preview, one undo step."""
 from __future__ import annotations
 
 import openpyxl
+from PySide6.QtWidgets import QLabel
 
 from app.services.inventory import service as inventory
 from app.services.risks import service as risks
@@ -176,3 +177,29 @@ def test_workbook_preview_cancelled_while_reading_shows_nothing(
     qtbot.wait(50)  # the reader's result arrives, and is dropped
     assert shown == [] and "cancelled" in window.statusBar().currentMessage()
     assert window.undo_stack.count() == 0
+
+
+def test_the_preview_names_a_hidden_sheet_it_leaves_out(
+    qtbot, window, demo_file, monkeypatch, tmp_path
+):
+    window.set_engagement(demo_file)
+    wb = openpyxl.Workbook()
+    wb.active.title = "Risk register"
+    wb.active.append(["Risk", "Likelihood", "Impact", "Treatment"])
+    wb.active.append(["Chatbot gives wrong advice", 3, 4, "Reduce"])
+    old = wb.create_sheet("Old risks")
+    old.append(["Risk", "Likelihood", "Impact"])
+    old.append(["Retired model drifts", 2, 2])
+    old.sheet_state = "hidden"
+    wb.save(tmp_path / "risks.xlsx")
+    seen: list[str] = []
+
+    def read(dialog: ImportDialog) -> int:
+        seen.extend(
+            label.text() for label in dialog.findChildren(QLabel) if label.isVisibleTo(dialog)
+        )
+        return 0
+
+    dialog = _import(qtbot, window, monkeypatch, tmp_path / "risks.xlsx", read)
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())][0].startswith("Risk")
+    assert any("The sheet 'Old risks' is hidden and is left out" in t for t in seen)

@@ -541,7 +541,7 @@ def test_skip_invalid_imports_the_valid_rows_and_reports_the_bad(
     assert code == 0, err
     assert err == ""
     data = json.loads(out)
-    assert set(data) == {"applied", "sheets"} and data["applied"] is True
+    assert set(data) == {"applied", "warnings", "sheets"} and data["applied"] is True
     keys = {"sheet", "kind", "header_row", "rows", "added", "updated", "unchanged", "conflicts",
             "errors", "warnings", "changes", "conflict_values"}  # fmt: skip
     for sheet in data["sheets"]:
@@ -725,6 +725,29 @@ def _hidden_sheets(base: Base, tmp: Path) -> Path:
         return data.replace(b'state="visible"', b'state="hidden"')
 
     return _rewrite(tmp / "two.xlsx", tmp / "hidden.xlsx", {"xl/workbook.xml": hide})
+
+
+def test_a_hidden_sheet_beside_visible_ones_is_named_as_left_out(engagement, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Risk register"
+    ws.append(["Risk", "Likelihood", "Impact", "Treatment"])
+    ws.append(["Chatbot gives wrong advice", 3, 4, "Reduce"])
+    old = wb.create_sheet("Old risks")
+    old.append(["Risk", "Likelihood", "Impact", "Treatment"])
+    old.append(["Retired model drifts", 2, 2, "Accept"])
+    old.sheet_state = "hidden"
+    wb.save(tmp_path / "risks.xlsx")
+    before = _sha(engagement)
+    preview = _cli("import-xlsx", str(engagement), str(tmp_path / "risks.xlsx"), "--dry-run")
+    assert preview.returncode == 0 and _sha(engagement) == before
+    assert "  warning: The sheet 'Old risks' is hidden and is left out" in (preview.stdout)
+    done = _cli("import-xlsx", str(engagement), str(tmp_path / "risks.xlsx"), "--json")
+    data = json.loads(done.stdout)
+    assert done.returncode == 0 and [s["sheet"] for s in data["sheets"]] == ["Risk register"]
+    assert data["sheets"][0]["added"] == 1 and "'Old risks' is hidden" in data["warnings"][0]
+    titles = [r["title"] for r in _read_back(engagement)["risks"]]
+    assert "Chatbot gives wrong advice" in titles and "Retired model drifts" not in titles
 
 
 def _libreoffice(build: Callable[[Base, Path], Path], suffix: str) -> Callable[[Base, Path], Path]:
