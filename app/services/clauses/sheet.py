@@ -96,14 +96,17 @@ REQUIREMENTS = Area(
         Column("title", "Point", width=40, synonyms=("requirement", "clause title")),
         # guidance for the client, read-only: never imported (a client's own guidance
         # columns match them, so a clause register is recognised and its text kept as notes)
-        Column("question", "Question to ask", width=44, synonyms=("audit question",)),
+        Column(
+            "question", "Question to ask", width=44, synonyms=("audit question",), guidance=True
+        ),
         Column(
             "typical_evidence",
             "Typical evidence",
             width=40,
             synonyms=("evidence to request", "evidence required", "expected evidence"),
+            guidance=True,
         ),
-        Column("applies", "Applies", width=20),
+        Column("applies", "Applies", width=20, guidance=True),
         *spec_columns(
             requirements.FIELDS,
             {

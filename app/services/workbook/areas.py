@@ -30,6 +30,9 @@ class Column:
     synonyms: tuple[str, ...] = ()
     to_cell: Callable[[object], object] | None = None
     from_cell: Callable[[object], object] | None = None
+    # guidance for the client (never imported): a client's own column matched to it is kept
+    # in the notes of a foreign sheet's rows
+    guidance: bool = False
 
     @property
     def editable(self) -> bool:

@@ -540,9 +540,7 @@ class _SheetReader:
         self._read = None
         # columns whose cells go to the notes of a new item: unmapped ones with a heading, and
         # on a foreign sheet the client's own guidance matched to ours, which is never read
-        guidance = {c.key for c in table.columns if not c.editable and c.from_cell is None} - {
-            table.area.key.key
-        }
+        guidance = {c.key for c in table.columns if c.guidance}
         self._extras = [
             i
             for i, heading in enumerate(layout.headers)
