@@ -170,6 +170,36 @@ def test_file_safety_foreign_journal_is_refused_untouched(tmp_path, capsys, same
     assert _digest(journal.journal_path(mine)) == journal_before
 
 
+def test_file_safety_kill_while_an_old_file_gets_its_stamp_is_rolled_back(tmp_path, capsys):
+    """A file from before the stamp (user_version 0) is stamped by its first write: the
+    journal's copy of page 1 then holds no stamp while the file's does. Seen in CI as "does
+    not belong to it" after a kill during an upgrade."""
+    path = _new(tmp_path / "old.aims")
+    _sql(path, "PRAGMA user_version = 0")
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sqlite3
+        c = sqlite3.connect({str(path)!r}, isolation_level=None)
+        c.execute("PRAGMA cache_size = 2")
+        c.execute("BEGIN")
+        c.execute("PRAGMA user_version = 424242")
+        for n in range(3000):
+            c.execute("INSERT INTO history (at, actor, entity, entity_id, field, old, new) "
+                      "VALUES ('2026-01-01 00:00:00', 'k', 'x', ?, 'f', '', ?)", (n, "x" * 500))
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=False)
+    assert journal.hot_journal(path)
+    with open(path, "r+b") as handle:  # as the commit leaves it once page 1 is written
+        handle.seek(60)
+        handle.write((424242).to_bytes(4, "big"))
+    assert _cli(capsys, "status", path) == (0, "")
+    assert not journal.hot_journal(path)
+    with sqlite3.connect(path) as c:
+        assert c.execute("SELECT count(*) FROM history WHERE actor = 'k'").fetchone() == (0,)
+
+
 def test_file_safety_own_journal_is_rolled_back_on_open(tmp_path):
     path = _new(tmp_path / "client.aims")
     _kill_inside_a_write(path)
