@@ -40,6 +40,7 @@ from app.views.common.guard import STATUS
 from app.views.common.settings import UiSettings
 from app.views.common.text import esc
 from app.views.common.undo import AppliedCommand
+from app.views.common.widgets import BANNER_STYLE
 from app.views.tab_names import TAB_NAMES, TAB_TITLES
 
 if TYPE_CHECKING:
@@ -887,7 +888,7 @@ def _warn_of_past_stage1(dialog: FormDialog) -> None:
     """A note in the details form while its Stage 1 date is in the past (saving stays
     allowed: the consultant may be recording what happened)."""
     note = QLabel(wordWrap=True)
-    note.setStyleSheet("background:#fff4ce; color:#5c4400; padding:6px;")
+    note.setStyleSheet(BANNER_STYLE)
     dialog.layout().insertWidget(1, note)
 
     def check() -> None:

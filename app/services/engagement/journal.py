@@ -98,7 +98,8 @@ def _journal_problem(data: bytes, db_header: bytes, db_size: int, page_size: int
             # Every write of ours journals page 1 first (it stamps the file's user_version),
             # so its copy must carry this file's stamp and the rest of its stable header.
             image = data[start + 4 : start + 4 + 100]
-            if image[60:64] == bytes(4):  # the write that gave a file from before it its stamp
+            # an unstamped file (made before stamps) gets its stamp in this very write
+            if image[60:64] == bytes(4):
                 image = image[:60] + db_header[60:64] + image[64:]
             if any(image[a:b] != db_header[a:b] for a, b in _STABLE):
                 return "its copy of the file's first page is another file's"

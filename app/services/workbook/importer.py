@@ -524,7 +524,7 @@ class _SheetReader:
         self.changed = changed
         self.plan = SheetPlan(raw.name, table.kind, layout.header_row, table, layout, raw=raw)
         self.plan.foreign = baseline is None
-        self.columns = {c.key: c for c in table.columns}
+        self.columns = table.by_key
         self.seen: dict[str, int] = {}
         self.present: set[str] = set()  # keys on the sheet, rows with errors included
         position = {key: index for index, key in layout.columns.items()}
@@ -904,7 +904,7 @@ def _compare(
     plan: SheetPlan, table: Table, key: str, item_id: str | None, values: Row, now: Row,
     base: Exported | None, number: int,
 ) -> None:  # fmt: skip
-    columns = {c.key: c for c in table.columns}
+    columns = table.by_key
     changes: Row = {}
     shown: list[Change] = []
     prints = base.prints if base else {}
@@ -1372,9 +1372,10 @@ def as_text(plan: Plan, applied: bool) -> str:
 
 
 def _where(issue: Issue) -> str:
-    """ " row 3, Owner" for a cell, "" for the sheet as a whole (row 0)."""
-    at = f" row {issue.row}" if issue.row else ""
-    return f"{at}{',' if at and issue.column else ''}{' ' + issue.column if issue.column else ''}"
+    """ " row 3, Owner" for a cell, "" for the sheet as a whole (row 0, no column)."""
+    parts = [f"row {issue.row}"] if issue.row else []
+    parts += [issue.column] if issue.column else []
+    return " " + ", ".join(parts) if parts else ""
 
 
 def short(text: str, limit: int = 60) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from app.services.engagement.errors import WorkbookError
 from app.services.registry import AREA_BY_KIND
-from app.services.workbook.areas import KINDS_WITHOUT_REGISTER
+from app.services.workbook.areas import KINDS_WITHOUT_REGISTER, Column
 from app.services.workbook.cells import text_of
 from app.services.workbook.read import RawSheet
 from app.services.workbook.tables import Table, tables
@@ -70,13 +70,19 @@ _ASKING = frozenset(
 _HEADING_WORDS = 10  # a heading longer than this is read only by an exact match
 
 
-def _may_contain(table: Table, key: str, name: str, words: str) -> bool:
-    """Whether a header (its normalised `words`) that merely contains `name` may fill `key`."""
+def _paragraph(normalised: str) -> bool:
+    """A cell this long is data, whatever words it contains (the banner rows and long
+    guidance cells of real client registers otherwise score as headings)."""
+    return normalised.count(" ") >= _HEADING_WORDS
+
+
+def _may_contain(column: Column, name: str, words: str) -> bool:
+    """Whether a header (its normalised `words`) that merely contains `name` may fill
+    `column`."""
+    if column.spec is None:
+        return True  # never imported: matching it only helps recognise the sheet
     said = set(words.split())
-    column = next((c for c in table.columns if c.key == key), None)
-    if column is None or column.spec is None:
-        return True  # guidance, never imported
-    if "evidence" in key and said & _ASKING:
+    if "evidence" in column.key and said & _ASKING:
         return False
     # "Next review date" is when a review falls: never the day a meeting was held, nor when
     # the work is due
@@ -97,15 +103,15 @@ def match_columns(table: Table, headers: list[str]) -> dict[int, str]:
             found[index] = key
             used.add(key)
     for index, header in enumerate(normals):
-        if index in found or not header or header.count(" ") >= _HEADING_WORDS:
-            continue  # a paragraph is a data cell, whatever words it contains
+        if index in found or not header or _paragraph(header):
+            continue
         words = f" {header} "
         for name, key in names:
             if (
                 key not in used
                 and len(name) > 4
                 and f" {name} " in words
-                and _may_contain(table, key, name, words)
+                and _may_contain(table.by_key[key], name, words)
             ):
                 found[index] = key
                 used.add(key)
@@ -160,9 +166,7 @@ def detect(sheet: RawSheet) -> Layout:
                 best, best_score = Layout(table.kind, row, headers, columns), score
         for kind, words in KINDS_WITHOUT_REGISTER.items():
             score = sum(
-                1
-                for h in headers
-                if (n := normal(h)).count(" ") < _HEADING_WORDS and any(w in n for w in words)
+                1 for h in headers if not _paragraph(n := normal(h)) and any(w in n for w in words)
             )
             if score >= max(best_score, 2):
                 best, best_score = Layout(kind, row, headers, {}), score

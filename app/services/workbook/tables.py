@@ -44,6 +44,10 @@ class Table:
             *self.child.columns,
         )
 
+    @cached_property
+    def by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
     @property
     def id_keys(self) -> tuple[str, ...]:
         """Columns that say which item a row is: locked on the sheet."""

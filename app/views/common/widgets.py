@@ -15,6 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+# A note that something needs the consultant's attention (a warning, not an error).
+BANNER_STYLE = "background:#fff4ce; color:#5c4400; padding:6px; border:1px solid #e0c36a;"
+
 
 class WrappedLabel(QLabel):
     """A word-wrapped label that keeps its height for each width until its text changes.

@@ -39,11 +39,11 @@ from app.views.common import dialogs
 from app.views.common.field_form import DateEdit
 from app.views.common.guard import STATUS
 from app.views.common.undo import AppliedCommand
+from app.views.common.widgets import BANNER_STYLE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _DONE, _PLANNED, _LATE = QColor("#2e7d32"), QColor("#1f5f8b"), QColor("#c62828")
 _AXIS, _MUTED, _TODAY = QColor("#9aa5ad"), QColor("#5f6b73"), QColor("#c77700")
-BANNER_STYLE = "background:#fff4ce; color:#5c4400; padding:6px; border:1px solid #e0c36a;"
 _ERROR_TEXT = "color: #b3261e; font-weight: bold;"
 _ROWS = 3  # rows of labels on each side of the axis
 

@@ -38,6 +38,7 @@ from app.services.workbook.layout import (
 from app.services.workbook.read import RawSheet
 from app.services.workbook.tables import Table
 from app.views.common.text import esc
+from app.views.common.widgets import BANNER_STYLE
 
 SHOWN_PER_GROUP = 2_000
 # What a sheet may be taken for: every area by its sheet's name, and the kinds recognised
@@ -80,7 +81,7 @@ class ImportDialog(QDialog):
         )
         for warning in plan.warnings:  # hidden sheets left out
             note = QLabel(esc(warning), wordWrap=True)
-            note.setStyleSheet("background:#fff4ce; color:#5c4400; padding:4px;")
+            note.setStyleSheet(BANNER_STYLE)
             layout.addWidget(note)
         self.tabs = QTabWidget()
         for sheet in plan.sheets:
